@@ -1,0 +1,53 @@
+package io.github.codexmcp.codex;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One session's connection to Codex: an app-server child speaking JSON-RPC, or the exec fallback
+ * that runs one {@code codex exec --json} child per turn. All operations are asynchronous; a
+ * failed future carries an exception whose message is shown (formatted) to the MCP client.
+ */
+public interface CodexBackend {
+  /** Registers the single listener; must be called before {@link #start()}. */
+  void setListener(BackendListener listener);
+
+  /** app-server: spawn and {@code initialize}; exec: nothing to spawn yet. */
+  CompletableFuture<JsonNode> start();
+
+  CompletableFuture<JsonNode> threadStart(ObjectNode params);
+
+  CompletableFuture<JsonNode> threadFork(ObjectNode params);
+
+  CompletableFuture<JsonNode> threadResume(ObjectNode params);
+
+  CompletableFuture<JsonNode> threadBackgroundTerminalsClean(ObjectNode params);
+
+  CompletableFuture<JsonNode> turnStart(ObjectNode params);
+
+  CompletableFuture<JsonNode> turnInterrupt(ObjectNode params);
+
+  /** Answers a server-initiated request; throws when the answer cannot be written. */
+  void respond(JsonNode id, JsonNode result);
+
+  /** Answers a server-initiated request with a JSON-RPC error; throws when it cannot be written. */
+  void respondError(JsonNode id, int code, String message);
+
+  /** Whether turn-level cwd/sandbox overrides take effect (exec resume turns: no). */
+  boolean supportsTurnOverrides();
+
+  /** Pid of the current child, or null when none runs. */
+  Long childPid();
+
+  /** Which backend this is, for diagnostics. */
+  BackendMode mode();
+
+  /**
+   * Stops the child tree (stdin close, polite signal, forcible kill after 5 s), fails pending
+   * calls with {@code Client destroyed}, and silences the listener. Idempotent.
+   */
+  CompletableFuture<Void> destroy();
+
+  boolean isDestroyed();
+}
