@@ -1,0 +1,38 @@
+package io.github.codexmcp;
+
+import io.github.codexmcp.codex.BackendFactory;
+import io.github.codexmcp.codex.BackendMode;
+import io.github.codexmcp.codex.CodexBackend;
+import io.github.codexmcp.codex.CodexInvocation;
+import io.github.codexmcp.codex.LaunchOptions;
+import io.github.codexmcp.codex.ResolvedExecutable;
+import io.github.codexmcp.config.ServerConfig;
+import io.github.codexmcp.util.Timer;
+import java.util.concurrent.CompletableFuture;
+
+/** Creates session backends once the mode detected at startup is known. */
+final class Backends implements BackendFactory {
+  private final ServerConfig config;
+  private final ResolvedExecutable exe;
+  private final CodexInvocation invocation;
+  private final CompletableFuture<BackendMode> mode;
+  private final Timer timer;
+
+  Backends(ServerConfig config, ResolvedExecutable exe, CodexInvocation invocation, CompletableFuture<BackendMode> mode, Timer timer) {
+    this.config = config;
+    this.exe = exe;
+    this.invocation = invocation;
+    this.mode = mode;
+    this.timer = timer;
+  }
+
+  @Override
+  public BackendMode mode() {
+    return mode.join();
+  }
+
+  @Override
+  public CodexBackend create(String sessionId, LaunchOptions options) {
+    throw new UnsupportedOperationException("backend wiring pending");
+  }
+}

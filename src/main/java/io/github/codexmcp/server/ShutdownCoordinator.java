@@ -1,0 +1,125 @@
+package io.github.codexmcp.server;
+
+import io.github.codexmcp.session.SessionManager;
+import io.github.codexmcp.util.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Orderly, bounded shutdown. Triggered by end of stdin (after letting running sessions drain for
+ * up to 10 s), by SIGTERM/SIGINT, or by a fatal error; runs once.
+ */
+public final class ShutdownCoordinator {
+  private static final Logger LOG = LoggerFactory.getLogger(ShutdownCoordinator.class);
+  static final long DRAIN_CHECK_MS = 750;
+  static final long DRAIN_MAX_MS = 10_000;
+  static final long CHILD_STOP_MS = 4_000;
+  private final SessionManager sessions;
+  private final CancellationRegistry cancellations;
+  private final Timer timer;
+  private final IntConsumer exit;
+  private final List<Runnable> finalSteps = new ArrayList<>();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private volatile long eofAt = -1;
+
+  public ShutdownCoordinator(SessionManager sessions, CancellationRegistry cancellations, Timer timer, IntConsumer exit) {
+    this.sessions = sessions;
+    this.cancellations = cancellations;
+    this.timer = timer;
+    this.exit = exit;
+  }
+
+  /** Adds a step run after the children are stopped (state flush, lock release). */
+  public void addFinalStep(Runnable step) {
+    finalSteps.add(step);
+  }
+
+  /** End of stdin: the client is gone. Waits for running sessions, at most 10 s. */
+  public void onEndOfInput() {
+    eofAt = System.nanoTime();
+    LOG.info("[codex-mcp] stdin end observed — entering guarded shutdown checks");
+    checkDrain();
+  }
+
+  private void checkDrain() {
+    if (started.get()) {
+      return;
+    }
+    int active = sessions.runningSessionCount();
+    long elapsed = (System.nanoTime() - eofAt) / 1_000_000;
+    if (active == 0) {
+      LOG.info("[codex-mcp] stdin closed with no active sessions — shutting down");
+      shutdown("stdin_end", 0);
+    } else if (elapsed >= DRAIN_MAX_MS) {
+      LOG.info("[codex-mcp] stdin closed and drain period ({}ms) elapsed — forcing shutdown", DRAIN_MAX_MS);
+      shutdown("stdin_end_timeout", 0);
+    } else {
+      LOG.info(
+          "[codex-mcp] stdin closed; {} active session(s) — waiting up to {}ms (elapsed: {}ms)", active, DRAIN_MAX_MS, elapsed);
+      timer.schedule(Duration.ofMillis(DRAIN_CHECK_MS), this::checkDrain);
+    }
+  }
+
+  /** Stops everything and exits with {@code code}; later calls are ignored. */
+  public void shutdown(String reason, int code) {
+    if (!started.compareAndSet(false, true)) {
+      return;
+    }
+    Thread force =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(5_000);
+              } catch (InterruptedException e) {
+                return;
+              }
+              Runtime.getRuntime().halt(code);
+            },
+            "codex-mcp-force-exit");
+    force.setDaemon(true);
+    force.start();
+    stopAll(reason);
+    exit.accept(code);
+  }
+
+  /** The work of a shutdown without exiting (used by the JVM shutdown hook too). */
+  public void stopAll(String reason) {
+    LOG.info(
+        "[codex-mcp] shutdown triggered (reason={}, activeSessions={}, total={})",
+        reason,
+        sessions.runningSessionCount(),
+        sessions.totalSessionCount());
+    cancellations.cancelAll();
+    try {
+      sessions.closeAsync().get(CHILD_STOP_MS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("[codex-mcp] not every child stopped in time: {}", e.toString());
+    }
+    for (Runnable r : finalSteps) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        LOG.warn("[codex-mcp] shutdown step failed: {}", e.toString());
+      }
+    }
+  }
+
+  /** Installs the SIGTERM/SIGINT hook. */
+  public void installSignalHook() {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (started.compareAndSet(false, true)) {
+                    stopAll("SIGTERM");
+                  }
+                },
+                "codex-mcp-shutdown"));
+  }
+}

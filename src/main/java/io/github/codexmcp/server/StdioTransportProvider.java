@@ -1,0 +1,267 @@
+package io.github.codexmcp.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.util.Json;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpServerSession;
+import io.modelcontextprotocol.spec.McpServerTransport;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * MCP over stdio that survives bad input. Unlike the SDK's stdio provider it answers a malformed
+ * line with {@code -32700} and keeps reading, handles {@code notifications/cancelled} itself,
+ * answers calls of unknown tools with the contract's error result, and reports end of input.
+ *
+ * <p>One reader thread ({@code stdio-inbound}); writes are serialised by a lock on the output.
+ */
+public final class StdioTransportProvider implements McpServerTransportProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(StdioTransportProvider.class);
+  /** Key under {@code params._meta} where the JSON-RPC id of a tools/call is passed on. */
+  public static final String REQUEST_ID_META = "codex-mcp/requestId";
+  static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
+
+  private final McpJsonMapper mapper;
+  private final InputStream in;
+  private final OutputStream out;
+  private final CancellationRegistry cancellations;
+  private final Supplier<Set<String>> toolNames;
+  private final Runnable onEndOfInput;
+  private volatile McpServerSession session;
+  private volatile boolean closed;
+
+  public StdioTransportProvider(
+      McpJsonMapper mapper,
+      InputStream in,
+      OutputStream out,
+      CancellationRegistry cancellations,
+      Supplier<Set<String>> toolNames,
+      Runnable onEndOfInput) {
+    this.mapper = mapper;
+    this.in = in;
+    this.out = out;
+    this.cancellations = cancellations;
+    this.toolNames = toolNames;
+    this.onEndOfInput = onEndOfInput;
+  }
+
+  @Override
+  public void setSessionFactory(McpServerSession.Factory factory) {
+    this.session = factory.create(new SessionTransport());
+    Thread t = new Thread(this::readLoop, "stdio-inbound");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  @Override
+  public Mono<Void> notifyClients(String method, Object params) {
+    McpServerSession s = session;
+    return s == null ? Mono.empty() : s.sendNotification(method, params);
+  }
+
+  @Override
+  public Mono<Void> closeGracefully() {
+    closed = true;
+    McpServerSession s = session;
+    return s == null ? Mono.empty() : s.closeGracefully();
+  }
+
+  private void readLoop() {
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      while (!closed) {
+        String line;
+        try {
+          line = readBoundedLine(reader);
+        } catch (LineTooLongException e) {
+          writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: message exceeds " + MAX_LINE_CHARS + " characters");
+          continue;
+        }
+        if (line == null) {
+          break;
+        }
+        if (!line.isBlank()) {
+          handleLine(line);
+        }
+      }
+    } catch (IOException e) {
+      if (!closed) {
+        LOG.warn("[codex-mcp] stdin error: {}", e.getMessage());
+      }
+    } catch (RuntimeException e) {
+      LOG.error("[codex-mcp] stdin reader failed", e);
+    } finally {
+      if (!closed) {
+        onEndOfInput.run();
+      }
+    }
+  }
+
+  void handleLine(String line) {
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(line);
+    } catch (IOException e) {
+      writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: invalid JSON");
+      return;
+    }
+    if (node == null || !node.isObject()) {
+      writeError(null, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: expected a JSON object");
+      return;
+    }
+    ObjectNode msg = (ObjectNode) node;
+    JsonNode idNode = msg.get("id");
+    Object id = idNode == null || idNode.isNull() ? null : idNode.isNumber() ? idNode.numberValue() : idNode.asText();
+    String method = Json.text(msg, "method");
+    if (method == null && !msg.has("result") && !msg.has("error")) {
+      writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: missing method");
+      return;
+    }
+    if ("notifications/cancelled".equals(method)) {
+      JsonNode rid = msg.path("params").get("requestId");
+      if (rid != null && !rid.isNull()) {
+        cancellations.cancel(rid.isNumber() ? rid.numberValue() : rid.asText());
+      }
+      return;
+    }
+    if (method != null && msg.has("id") && id == null) {
+      writeError(null, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: id must be a string or number");
+      return;
+    }
+    if ("tools/call".equals(method) && id != null && !prepareToolCall(msg, id)) {
+      return;
+    }
+    McpSchema.JSONRPCMessage message;
+    try {
+      message = McpSchema.deserializeJsonRpcMessage(mapper, Json.write(msg));
+    } catch (IOException | RuntimeException e) {
+      writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: " + e.getMessage());
+      return;
+    }
+    McpServerSession s = session;
+    s.handle(message).subscribe(v -> {}, err -> LOG.warn("[codex-mcp] request handling failed: {}", err.toString()));
+  }
+
+  /** Unknown tools get the contract's error result; known ones carry their request id. */
+  private boolean prepareToolCall(ObjectNode msg, Object id) {
+    JsonNode params = msg.get("params");
+    String name = Json.text(params, "name");
+    if (name != null && !toolNames.get().contains(name)) {
+      ObjectNode result = Json.object();
+      result.putArray("content").addObject().put("type", "text").put("text", "MCP error -32602: Tool " + name + " not found");
+      result.put("isError", true);
+      ObjectNode response = Json.object();
+      response.put("jsonrpc", "2.0");
+      response.set("id", msg.get("id"));
+      response.set("result", result);
+      writeLine(Json.write(response));
+      return false;
+    }
+    if (params instanceof ObjectNode p) {
+      JsonNode meta = p.get("_meta");
+      ObjectNode m = meta instanceof ObjectNode mo ? mo : p.putObject("_meta");
+      m.set(REQUEST_ID_META, msg.get("id"));
+    }
+    return true;
+  }
+
+  private void writeError(Object id, int code, String message) {
+    ObjectNode response = Json.object();
+    response.put("jsonrpc", "2.0");
+    if (id == null) {
+      response.putNull("id");
+    } else {
+      response.set("id", Json.MAPPER.valueToTree(id));
+    }
+    response.putObject("error").put("code", code).put("message", message);
+    writeLine(Json.write(response));
+  }
+
+  void writeLine(String json) {
+    String safe = json.indexOf('\n') >= 0 || json.indexOf('\r') >= 0 ? json.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n") : json;
+    byte[] bytes = (safe + "\n").getBytes(StandardCharsets.UTF_8);
+    synchronized (out) {
+      try {
+        out.write(bytes);
+        out.flush();
+      } catch (IOException e) {
+        if (!closed) {
+          LOG.warn("[codex-mcp] failed to write to stdout: {}", e.getMessage());
+        }
+      }
+    }
+  }
+
+  private static final class LineTooLongException extends IOException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** Reads one line of at most {@link #MAX_LINE_CHARS}; an overlong line is skipped whole. */
+  private static String readBoundedLine(BufferedReader reader) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    boolean overflow = false;
+    int c;
+    while ((c = reader.read()) != -1) {
+      if (c == '\n') {
+        if (overflow) {
+          throw new LineTooLongException();
+        }
+        int len = sb.length();
+        return len > 0 && sb.charAt(len - 1) == '\r' ? sb.substring(0, len - 1) : sb.toString();
+      }
+      if (!overflow) {
+        if (sb.length() >= MAX_LINE_CHARS) {
+          overflow = true;
+          sb.setLength(0);
+        } else {
+          sb.append((char) c);
+        }
+      }
+    }
+    if (overflow) {
+      throw new LineTooLongException();
+    }
+    return sb.length() == 0 ? null : sb.toString();
+  }
+
+  private final class SessionTransport implements McpServerTransport {
+    @Override
+    public Mono<Void> closeGracefully() {
+      return Mono.fromRunnable(() -> closed = true);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+
+    @Override
+    public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+      return Mono.fromRunnable(
+          () -> {
+            try {
+              writeLine(mapper.writeValueAsString(message));
+            } catch (IOException e) {
+              LOG.warn("[codex-mcp] failed to serialise a message: {}", e.getMessage());
+            }
+          });
+    }
+
+    @Override
+    public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+      return mapper.convertValue(data, typeRef);
+    }
+  }
+}

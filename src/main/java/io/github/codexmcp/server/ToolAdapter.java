@@ -1,0 +1,174 @@
+package io.github.codexmcp.server;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.tools.RequestContext;
+import io.github.codexmcp.tools.ToolHandler;
+import io.github.codexmcp.tools.ToolOutcome;
+import io.github.codexmcp.util.ErrorMessages;
+import io.github.codexmcp.util.Json;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.server.McpAsyncServerExchange;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Turns a {@link ToolHandler} into an SDK tool specification: validates arguments against the
+ * input schema (reporting violations in the contract's format), runs the handler on the work
+ * pool so the stdin reader never waits, and renders {@link ToolOutcome}s as MCP results.
+ */
+public final class ToolAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(ToolAdapter.class);
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  private final JsonSchemaValidator validator;
+  private final Executor work;
+  private final CancellationRegistry cancellations;
+
+  public ToolAdapter(JsonSchemaValidator validator, Executor work, CancellationRegistry cancellations) {
+    this.validator = validator;
+    this.work = work;
+    this.cancellations = cancellations;
+  }
+
+  /** The SDK tool record built from a definition document. */
+  public static McpSchema.Tool toSdkTool(ObjectNode definition) {
+    return Json.MAPPER.convertValue(definition, McpSchema.Tool.class);
+  }
+
+  public McpServerFeatures.AsyncToolSpecification specification(ObjectNode definition, ToolHandler handler) {
+    McpSchema.Tool tool = toSdkTool(definition);
+    Map<String, Object> inputSchema = Json.MAPPER.convertValue(definition.get("inputSchema"), MAP);
+    return new McpServerFeatures.AsyncToolSpecification(
+        tool, (exchange, request) -> Mono.fromFuture(() -> invoke(handler, inputSchema, exchange, request)));
+  }
+
+  CompletableFuture<McpSchema.CallToolResult> invoke(
+      ToolHandler handler,
+      Map<String, Object> inputSchema,
+      McpAsyncServerExchange exchange,
+      McpSchema.CallToolRequest request) {
+    Map<String, Object> meta = request.meta();
+    Object requestId = meta == null ? null : meta.get(StdioTransportProvider.REQUEST_ID_META);
+    long started = System.nanoTime();
+    CompletableFuture<McpSchema.CallToolResult> result =
+        CompletableFuture.supplyAsync(() -> prepare(handler, inputSchema, exchange, request, requestId), work)
+            .thenCompose(f -> f)
+            .exceptionally(t -> render(ToolOutcome.thrown(t)));
+    return result.whenComplete(
+        (r, t) -> {
+          if (requestId != null) {
+            cancellations.release(requestId);
+          }
+          LOG.debug("[codex-mcp] {} took {} ms", handler.name(), (System.nanoTime() - started) / 1_000_000);
+        });
+  }
+
+  private CompletableFuture<McpSchema.CallToolResult> prepare(
+      ToolHandler handler,
+      Map<String, Object> inputSchema,
+      McpAsyncServerExchange exchange,
+      McpSchema.CallToolRequest request,
+      Object requestId) {
+    Map<String, Object> rawArgs = request.arguments() == null ? Map.of() : request.arguments();
+    List<String> issues = new ArrayList<>();
+    JsonSchemaValidator.ValidationResponse v = validator.validate(inputSchema, rawArgs);
+    if (!v.valid()) {
+      issues.add(v.errorMessage());
+    }
+    ObjectNode args = Json.MAPPER.valueToTree(rawArgs);
+    if (issues.isEmpty()) {
+      issues.addAll(handler.validate(args));
+    }
+    if (!issues.isEmpty()) {
+      return CompletableFuture.completedFuture(inputError(handler.name(), issues));
+    }
+    RequestContext ctx = context(exchange, request, requestId);
+    try {
+      return handler.call(args, ctx).thenApply(ToolAdapter::render);
+    } catch (RuntimeException e) {
+      LOG.warn("[codex-mcp] tool {} failed", handler.name(), e);
+      return CompletableFuture.completedFuture(render(ToolOutcome.thrown(e)));
+    }
+  }
+
+  private RequestContext context(McpAsyncServerExchange exchange, McpSchema.CallToolRequest request, Object requestId) {
+    CompletableFuture<Void> cancelled =
+        requestId == null ? new CompletableFuture<>() : cancellations.register(requestId);
+    Object token = request.progressToken();
+    return new RequestContext() {
+      @Override
+      public CompletableFuture<Void> cancelled() {
+        return cancelled;
+      }
+
+      @Override
+      public boolean wantsProgress() {
+        return token != null;
+      }
+
+      @Override
+      public void progress(double progress, Double total, String message) {
+        if (token == null || exchange == null) {
+          return;
+        }
+        exchange
+            .progressNotification(new McpSchema.ProgressNotification(token, progress, total, message))
+            .subscribe(x -> {}, e -> LOG.debug("progress notification failed: {}", e.toString()));
+      }
+    };
+  }
+
+  /** The contract's input-validation error result. */
+  static McpSchema.CallToolResult inputError(String tool, List<String> issues) {
+    String text =
+        "MCP error -32602: Input validation error: Invalid arguments for tool "
+            + tool
+            + ": "
+            + String.join("; ", issues);
+    return new McpSchema.CallToolResult(List.of(new McpSchema.TextContent(text)), true, null, null);
+  }
+
+  /** Renders an outcome in the contract's result envelope. */
+  public static McpSchema.CallToolResult render(ToolOutcome outcome) {
+    if (outcome instanceof ToolOutcome.Success s) {
+      JsonNode value = s.value();
+      ObjectNode structured;
+      if (value instanceof ObjectNode o) {
+        structured = o;
+      } else {
+        structured = Json.object();
+        structured.set("value", value);
+      }
+      boolean isError = structured.path("isError").asBoolean(false) && structured.has("error");
+      return envelope(Json.pretty(structured), structured, isError);
+    } else if (outcome instanceof ToolOutcome.Returned r) {
+      return envelope(Json.pretty(r.errorObject()), r.errorObject(), true);
+    } else if (outcome instanceof ToolOutcome.Thrown t) {
+      ObjectNode structured = Json.object();
+      structured.put("error", t.message());
+      structured.put("isError", true);
+      return envelope(t.message(), structured, true);
+    }
+    throw new IllegalStateException("unknown outcome " + outcome);
+  }
+
+  private static McpSchema.CallToolResult envelope(String text, ObjectNode structured, boolean isError) {
+    Map<String, Object> sc = Json.MAPPER.convertValue(structured, MAP);
+    return new McpSchema.CallToolResult(List.of(new McpSchema.TextContent(text)), isError, sc, null);
+  }
+
+  /** Formats a failure for logs. */
+  static String describe(Throwable t) {
+    return ErrorMessages.format(t);
+  }
+}

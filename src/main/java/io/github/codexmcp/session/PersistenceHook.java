@@ -1,0 +1,48 @@
+package io.github.codexmcp.session;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Where the session layer mirrors state to disk. Calls are made under a session's lock and must
+ * only enqueue work (never touch the disk inline).
+ */
+public interface PersistenceHook {
+  void saveMeta(String sessionId, ObjectNode meta);
+
+  void saveResult(String sessionId, ObjectNode result);
+
+  void savePid(String sessionId, long pid);
+
+  void appendEvent(String sessionId, ObjectNode event);
+
+  /** Removes the session's files; returns whether something was removed. */
+  boolean delete(String sessionId);
+
+  boolean enabled();
+
+  /** Persistence that does nothing. */
+  PersistenceHook NONE =
+      new PersistenceHook() {
+        @Override
+        public void saveMeta(String sessionId, ObjectNode meta) {}
+
+        @Override
+        public void saveResult(String sessionId, ObjectNode result) {}
+
+        @Override
+        public void savePid(String sessionId, long pid) {}
+
+        @Override
+        public void appendEvent(String sessionId, ObjectNode event) {}
+
+        @Override
+        public boolean delete(String sessionId) {
+          return false;
+        }
+
+        @Override
+        public boolean enabled() {
+          return false;
+        }
+      };
+}

@@ -1,0 +1,59 @@
+package io.github.codexmcp.session;
+
+import io.github.codexmcp.util.CodexMcpException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Validation of user-supplied paths (working directories and images). */
+public final class SessionPaths {
+  private SessionPaths() {}
+
+  /** Resolves {@code input} (or {@code base} when null) against {@code base} and checks it is a directory. */
+  public static Path resolveCwd(String input, Path base) {
+    Path p = resolve(input, base, "cwd");
+    if (!Files.exists(p)) {
+      throw CodexMcpException.invalid("cwd does not exist: " + p);
+    }
+    if (!Files.isDirectory(p)) {
+      throw CodexMcpException.invalid("cwd is not a directory: " + p);
+    }
+    if (!Files.isReadable(p)) {
+      throw CodexMcpException.invalid("cannot access cwd: " + p);
+    }
+    return p;
+  }
+
+  /** Resolves image paths against the session cwd; each must be a readable file. */
+  public static List<Path> resolveImages(List<String> images, Path cwd) {
+    List<Path> out = new ArrayList<>();
+    if (images == null) {
+      return out;
+    }
+    for (String img : images) {
+      Path p = resolve(img, cwd, "image");
+      if (!Files.exists(p)) {
+        throw CodexMcpException.invalid("image does not exist: " + p);
+      }
+      if (!Files.isRegularFile(p)) {
+        throw CodexMcpException.invalid("image is not a file: " + p);
+      }
+      if (!Files.isReadable(p)) {
+        throw CodexMcpException.invalid("cannot access image: " + p);
+      }
+      out.add(p);
+    }
+    return out;
+  }
+
+  private static Path resolve(String input, Path base, String label) {
+    try {
+      Path p = input == null ? base : base.resolve(input);
+      return p.toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      throw CodexMcpException.invalid("cannot access " + label + ": " + input);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.github.codexmcp.session;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.util.Json;
+
+/** Read-only views of a session (list/get and the persisted metadata). Caller holds the lock. */
+final class SessionViews {
+  private SessionViews() {}
+
+  static ObjectNode publicInfo(Session s) {
+    ObjectNode o = Json.object();
+    o.put("sessionId", s.id);
+    o.put("status", s.status.wireName());
+    o.put("createdAt", s.createdAt);
+    o.put("lastActiveAt", s.lastActiveAt);
+    if (s.cancelledAt != null) {
+      o.put("cancelledAt", s.cancelledAt);
+    }
+    if (s.cancelledReason != null) {
+      o.put("cancelledReason", s.cancelledReason);
+    }
+    if (s.model != null) {
+      o.put("model", s.model);
+    }
+    if (s.approvalPolicy != null) {
+      o.put("approvalPolicy", s.approvalPolicy);
+    }
+    if (s.sandbox != null) {
+      o.put("sandbox", s.sandbox);
+    }
+    o.put("pendingRequestCount", s.unresolvedCount());
+    return o;
+  }
+
+  static ObjectNode sensitiveInfo(Session s) {
+    ObjectNode o = publicInfo(s);
+    if (s.threadId != null) {
+      o.put("threadId", s.threadId);
+    }
+    o.put("cwd", s.cwd == null ? "" : s.cwd.toString());
+    if (s.profile != null) {
+      o.put("profile", s.profile);
+    }
+    if (s.config != null) {
+      o.set("config", s.config);
+    }
+    return o;
+  }
+
+  /** The document written to {@code meta.json}. */
+  static ObjectNode meta(Session s) {
+    ObjectNode o = sensitiveInfo(s);
+    o.remove("pendingRequestCount");
+    o.put("approvalTimeoutMs", s.approvalTimeoutMs);
+    o.put("lastEventCursor", s.lastEventCursor);
+    if (s.activeTurnId != null) {
+      o.put("activeTurnId", s.activeTurnId);
+    }
+    return o;
+  }
+}

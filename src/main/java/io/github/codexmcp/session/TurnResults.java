@@ -1,0 +1,73 @@
+package io.github.codexmcp.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.util.Json;
+
+/** Builds the {@code result} object of a finished turn (spec 30 §7). */
+final class TurnResults {
+  private TurnResults() {}
+
+  /** Result for a {@code turn/completed} notification; caller holds the session lock. */
+  static ObjectNode fromCompletedTurn(Session s, JsonNode params, String completedAt) {
+    JsonNode turn = params == null ? null : params.get("turn");
+    ObjectNode r = Json.object();
+    String turnId = Json.text(turn, "id");
+    if (turnId == null) {
+      turnId = s.activeTurnId != null ? s.activeTurnId : "";
+    }
+    r.put("turnId", turnId);
+    String output = Json.text(turn, "output");
+    String text = output != null ? output : s.finalAnswerText != null ? s.finalAnswerText : s.lastAgentMessageText;
+    if (text != null) {
+      r.put("text", text);
+    }
+    if (output != null) {
+      r.put("output", output);
+    }
+    JsonNode structured = turn == null ? null : turn.get("structuredOutput");
+    if (structured != null && !structured.isNull()) {
+      r.set("structuredOutput", structured);
+    } else if (s.turnHasOutputSchema && text != null) {
+      JsonNode parsed = parseJsonText(text);
+      if (parsed != null) {
+        r.set("structuredOutput", parsed);
+      }
+    }
+    if (turn != null && !turn.isNull()) {
+      r.set("turn", turn);
+      String status = Json.text(turn, "status");
+      if (status != null) {
+        r.put("status", status);
+      }
+      JsonNode err = turn.get("error");
+      if (err != null && !err.isNull()) {
+        r.set("turnError", err);
+      }
+    }
+    r.put("completedAt", completedAt);
+    return r;
+  }
+
+  /** Result recorded when a session is cancelled or its backend dies. */
+  static ObjectNode synthetic(String turnId, String status, String error, String completedAt) {
+    ObjectNode r = Json.object();
+    r.put("turnId", turnId == null ? "" : turnId);
+    r.put("status", status);
+    r.put("error", error);
+    r.put("completedAt", completedAt);
+    return r;
+  }
+
+  static JsonNode parseJsonText(String text) {
+    String t = text.trim();
+    if (!(t.startsWith("{") || t.startsWith("["))) {
+      return null;
+    }
+    try {
+      return Json.MAPPER.readTree(t);
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,234 @@
+package io.github.codexmcp.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.events.PollOptions;
+import io.github.codexmcp.events.PollRequest;
+import io.github.codexmcp.events.ResponseMode;
+import io.github.codexmcp.session.SessionPolling;
+import io.github.codexmcp.util.CodexMcpException;
+import io.github.codexmcp.util.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code codex_check}: poll events (optionally long-polling) and answer approvals or questions. */
+public final class CodexCheckTool implements ToolHandler {
+  static final Set<String> DECISIONS =
+      Set.of("accept", "acceptForSession", "acceptWithExecpolicyAmendment", "applyNetworkPolicyAmendment", "decline", "cancel");
+  private final SessionPolling polling;
+
+  public CodexCheckTool(SessionPolling polling) {
+    this.polling = polling;
+  }
+
+  @Override
+  public String name() {
+    return "codex_check";
+  }
+
+  /** Schema-level cross-field rules (reported as input-validation errors). */
+  @Override
+  public List<String> validate(ObjectNode a) {
+    List<String> issues = new ArrayList<>();
+    String action = Args.str(a, "action");
+    String permOnly = " is only allowed for action='respond_permission'.";
+    if ("poll".equals(action)) {
+      if (Args.present(a, "requestId")) {
+        issues.add("requestId: requestId is only allowed for respond_* actions.");
+      }
+      for (String f : List.of("decision", "execpolicy_amendment", "network_policy_amendment", "denyMessage")) {
+        if (Args.present(a, f)) {
+          issues.add(f + ": " + f + permOnly);
+        }
+      }
+      if (Args.present(a, "answers")) {
+        issues.add("answers: answers is only allowed for action='respond_user_input'.");
+      }
+    } else if ("respond_permission".equals(action)) {
+      String rid = Args.str(a, "requestId");
+      if (rid == null || rid.isEmpty()) {
+        issues.add("requestId: requestId is required for action='respond_permission'.");
+      }
+      String d = Args.str(a, "decision");
+      if (d == null) {
+        issues.add("decision: decision is required for action='respond_permission'.");
+      }
+      if (Args.present(a, "answers")) {
+        issues.add("answers: answers is only allowed for action='respond_user_input'.");
+      }
+      List<String> exec = Args.strings(a, "execpolicy_amendment");
+      if ("acceptWithExecpolicyAmendment".equals(d)) {
+        if (exec == null || exec.isEmpty()) {
+          issues.add(
+              "execpolicy_amendment: execpolicy_amendment is required and must be non-empty when decision='acceptWithExecpolicyAmendment'.");
+        }
+      } else if (Args.present(a, "execpolicy_amendment")) {
+        issues.add("execpolicy_amendment: execpolicy_amendment is only allowed when decision='acceptWithExecpolicyAmendment'.");
+      }
+      if ("applyNetworkPolicyAmendment".equals(d)) {
+        if (!Args.present(a, "network_policy_amendment")) {
+          issues.add("network_policy_amendment: network_policy_amendment is required when decision='applyNetworkPolicyAmendment'.");
+        }
+      } else if (Args.present(a, "network_policy_amendment")) {
+        issues.add("network_policy_amendment: network_policy_amendment is only allowed when decision='applyNetworkPolicyAmendment'.");
+      }
+    } else if ("respond_user_input".equals(action)) {
+      String rid = Args.str(a, "requestId");
+      if (rid == null || rid.isEmpty()) {
+        issues.add("requestId: requestId is required for action='respond_user_input'.");
+      }
+      if (!Args.present(a, "answers")) {
+        issues.add("answers: answers is required for action='respond_user_input'.");
+      }
+      for (String f : List.of("decision", "execpolicy_amendment", "network_policy_amendment", "denyMessage")) {
+        if (Args.present(a, f)) {
+          issues.add(f + ": " + f + permOnly);
+        }
+      }
+    }
+    return issues;
+  }
+
+  @Override
+  public CompletableFuture<ToolOutcome> call(ObjectNode a, RequestContext context) {
+    String action = Args.str(a, "action");
+    String sessionId = Args.str(a, "sessionId");
+    ResponseMode mode = ResponseMode.fromWireName(a.hasNonNull("responseMode") ? a.get("responseMode").asText() : "minimal");
+    PollOptions options = options(Args.obj(a, "pollOptions"));
+    Long cursor = Args.lng(a, "cursor");
+    Long maxEvents = Args.lng(a, "maxEvents");
+    try {
+      switch (action == null ? "" : action) {
+        case "poll":
+          {
+            if (anyPresent(a, "requestId", "decision", "execpolicy_amendment", "network_policy_amendment", "denyMessage", "answers")) {
+              return done(
+                  ToolOutcome.returned(
+                      "Error [INVALID_ARGUMENT]: requestId/decision/execpolicy_amendment/network_policy_amendment/denyMessage/answers are only valid for respond_* actions"));
+            }
+            int max = maxEvents == null ? 1 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxEvents));
+            PollRequest req = new PollRequest(cursor, max, mode, options);
+            Long waitMs = waitMs(Args.obj(a, "pollOptions"));
+            if (waitMs != null && waitMs > 0) {
+              return polling
+                  .longPoll(sessionId, req, waitMs, context.cancelled(), WaitProgress.of(context))
+                  .thenApply(ToolOutcome::success)
+                  .exceptionally(ToolOutcome::thrown);
+            }
+            return done(ToolOutcome.success(polling.poll(sessionId, req)));
+          }
+        case "respond_permission":
+          return done(respondPermission(a, sessionId, respondRequest(cursor, maxEvents, mode, options)));
+        case "respond_user_input":
+          return done(respondUserInput(a, sessionId, respondRequest(cursor, maxEvents, mode, options)));
+        default:
+          return done(ToolOutcome.returned("Error [INVALID_ARGUMENT]: Unknown action '" + action + "'"));
+      }
+    } catch (RuntimeException e) {
+      return done(ToolOutcome.thrown(e));
+    }
+  }
+
+  private ToolOutcome respondPermission(ObjectNode a, String sessionId, PollRequest req) {
+    String requestId = Args.str(a, "requestId");
+    String decision = Args.str(a, "decision");
+    if (requestId == null || requestId.isEmpty() || decision == null || decision.isEmpty()) {
+      return ToolOutcome.returned("Error [INVALID_ARGUMENT]: requestId and decision required for respond_permission");
+    }
+    if (Args.present(a, "answers")) {
+      return ToolOutcome.returned("Error [INVALID_ARGUMENT]: answers is only valid for respond_user_input");
+    }
+    List<String> exec = Args.strings(a, "execpolicy_amendment");
+    if (decision.equals("acceptWithExecpolicyAmendment")) {
+      if (exec == null || exec.isEmpty()) {
+        return ToolOutcome.returned("Error [INVALID_ARGUMENT]: execpolicy_amendment required for acceptWithExecpolicyAmendment");
+      }
+    } else if (Args.present(a, "execpolicy_amendment")) {
+      return ToolOutcome.returned(
+          "Error [INVALID_ARGUMENT]: execpolicy_amendment is only valid with decision='acceptWithExecpolicyAmendment'");
+    }
+    JsonNode net = a.get("network_policy_amendment");
+    if (decision.equals("applyNetworkPolicyAmendment")) {
+      if (net == null || net.isNull()) {
+        return ToolOutcome.returned("Error [INVALID_ARGUMENT]: network_policy_amendment required for applyNetworkPolicyAmendment");
+      }
+      String act = Json.text(net, "action");
+      if (!"allow".equals(act) && !"deny".equals(act)) {
+        return ToolOutcome.returned("Error [INVALID_ARGUMENT]: network_policy_amendment.action must be 'allow' or 'deny'");
+      }
+      String host = Json.text(net, "host");
+      if (host == null || host.isEmpty()) {
+        return ToolOutcome.returned(
+            "Error [INVALID_ARGUMENT]: network_policy_amendment.host required for applyNetworkPolicyAmendment");
+      }
+    } else if (net != null && !net.isNull()) {
+      return ToolOutcome.returned(
+          "Error [INVALID_ARGUMENT]: network_policy_amendment is only valid with decision='applyNetworkPolicyAmendment'");
+    }
+    if (!DECISIONS.contains(decision)) {
+      return ToolOutcome.returned("Error [INVALID_ARGUMENT]: Unknown decision '" + decision + "'");
+    }
+    try {
+      return ToolOutcome.success(
+          polling.respondPermission(sessionId, requestId, decision, exec, net, Args.str(a, "denyMessage"), req));
+    } catch (CodexMcpException e) {
+      return ToolOutcome.returned(e.getMessage());
+    }
+  }
+
+  private ToolOutcome respondUserInput(ObjectNode a, String sessionId, PollRequest req) {
+    String requestId = Args.str(a, "requestId");
+    ObjectNode answers = Args.obj(a, "answers");
+    if (requestId == null || requestId.isEmpty() || answers == null) {
+      return ToolOutcome.returned("Error [INVALID_ARGUMENT]: requestId and answers required for respond_user_input");
+    }
+    if (anyPresent(a, "decision", "execpolicy_amendment", "network_policy_amendment", "denyMessage")) {
+      return ToolOutcome.returned(
+          "Error [INVALID_ARGUMENT]: decision/execpolicy_amendment/network_policy_amendment/denyMessage are only valid for respond_permission");
+    }
+    try {
+      return ToolOutcome.success(polling.respondUserInput(sessionId, requestId, answers, req));
+    } catch (CodexMcpException e) {
+      return ToolOutcome.returned(e.getMessage());
+    }
+  }
+
+  private static PollRequest respondRequest(Long cursor, Long maxEvents, ResponseMode mode, PollOptions options) {
+    int max = maxEvents == null ? 0 : (int) Math.max(0, Math.min(Integer.MAX_VALUE, maxEvents));
+    return new PollRequest(cursor, max, mode, options);
+  }
+
+  static PollOptions options(ObjectNode o) {
+    if (o == null) {
+      return PollOptions.DEFAULTS;
+    }
+    return new PollOptions(
+        Args.bool(o, "includeEvents"),
+        Args.bool(o, "includeActions"),
+        Args.bool(o, "includeResult"),
+        Args.bool(o, "skipDeltas"),
+        Args.bool(o, "finalOnly"),
+        Args.lng(o, "maxBytes"));
+  }
+
+  private static Long waitMs(ObjectNode o) {
+    return o == null ? null : Args.lng(o, "waitMs");
+  }
+
+  private static boolean anyPresent(ObjectNode a, String... fields) {
+    for (String f : fields) {
+      if (a.has(f) && !a.get(f).isMissingNode()) {
+        if (!a.get(f).isNull()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static CompletableFuture<ToolOutcome> done(ToolOutcome o) {
+    return CompletableFuture.completedFuture(o);
+  }
+}

@@ -1,0 +1,61 @@
+package io.github.codexmcp.tools;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.session.SessionManager;
+import io.github.codexmcp.session.SessionPolling;
+import io.github.codexmcp.session.SessionRequests;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code codex_reply}: continues an idle or failed session with a new turn. */
+public final class CodexReplyTool implements ToolHandler {
+  private final SessionManager sessions;
+  private final SessionPolling polling;
+
+  public CodexReplyTool(SessionManager sessions, SessionPolling polling) {
+    this.sessions = sessions;
+    this.polling = polling;
+  }
+
+  @Override
+  public String name() {
+    return "codex_reply";
+  }
+
+  @Override
+  public CompletableFuture<ToolOutcome> call(ObjectNode args, RequestContext context) {
+    try {
+      SessionRequests.Reply req =
+          new SessionRequests.Reply(
+              Args.str(args, "sessionId"),
+              Args.str(args, "prompt"),
+              Args.str(args, "model"),
+              Args.str(args, "approvalPolicy"),
+              Args.str(args, "effort"),
+              Args.str(args, "summary"),
+              Args.str(args, "personality"),
+              Args.str(args, "sandbox"),
+              Args.str(args, "cwd"),
+              Args.obj(args, "outputSchema"));
+      Long wait = Args.lng(args, "waitForResult");
+      return sessions
+          .reply(req)
+          .thenCompose(
+              resp -> {
+                if (wait == null || wait <= 0) {
+                  return CompletableFuture.completedFuture(ToolOutcome.success(resp));
+                }
+                List<String> warnings = new ArrayList<>();
+                resp.path("compatWarnings").forEach(w -> warnings.add(w.asText()));
+                return polling
+                    .foreground(
+                        req.sessionId(), resp.path("threadId").asText(null), wait, warnings, context.cancelled(), WaitProgress.of(context))
+                    .thenApply(ToolOutcome::success);
+              })
+          .exceptionally(ToolOutcome::thrown);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(ToolOutcome.thrown(e));
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.github.codexmcp.tools;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.session.SessionManager;
+import io.github.codexmcp.session.SessionRequests;
+import io.github.codexmcp.util.Json;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code codex_session}: list, get, cancel, interrupt, fork, clean, clean_background_terminals. */
+public final class CodexSessionTool implements ToolHandler {
+  private static final Set<String> NEEDS_ID = Set.of("get", "cancel", "interrupt", "fork", "clean_background_terminals");
+  private final SessionManager sessions;
+
+  public CodexSessionTool(SessionManager sessions) {
+    this.sessions = sessions;
+  }
+
+  @Override
+  public String name() {
+    return "codex_session";
+  }
+
+  @Override
+  public CompletableFuture<ToolOutcome> call(ObjectNode args, RequestContext context) {
+    String action = Args.str(args, "action");
+    String id = Args.str(args, "sessionId");
+    if (NEEDS_ID.contains(action) && (id == null || id.isEmpty())) {
+      return done(ToolOutcome.returned("Error [INVALID_ARGUMENT]: sessionId required for '" + action + "'"));
+    }
+    try {
+      switch (action) {
+        case "list":
+          {
+            ObjectNode o = Json.object();
+            ArrayNode arr = o.putArray("sessions");
+            sessions.list().forEach(arr::add);
+            return done(ToolOutcome.success(o));
+          }
+        case "get":
+          return done(ToolOutcome.success(sessions.get(id, Boolean.TRUE.equals(Args.bool(args, "includeSensitive")))));
+        case "cancel":
+          return sessions.cancel(id, null).thenApply(v -> success("Session " + id + " cancelled")).exceptionally(ToolOutcome::thrown);
+        case "interrupt":
+          return sessions.interrupt(id).thenApply(v -> success("Session " + id + " interrupted")).exceptionally(ToolOutcome::thrown);
+        case "fork":
+          return sessions.fork(id).thenApply(ToolOutcome::success).exceptionally(ToolOutcome::thrown);
+        case "clean_background_terminals":
+          return sessions
+              .cleanBackgroundTerminals(id)
+              .thenApply(v -> success("Background terminals cleaned for session " + id))
+              .exceptionally(ToolOutcome::thrown);
+        case "clean":
+          {
+            Boolean dry = Args.bool(args, "dryRun");
+            Boolean disk = Args.bool(args, "includeDisk");
+            List<String> statuses = Args.strings(args, "statuses");
+            SessionRequests.Clean req =
+                new SessionRequests.Clean(statuses, Args.lng(args, "olderThanMs"), Boolean.TRUE.equals(dry), disk == null || disk);
+            return done(ToolOutcome.success(sessions.clean(req)));
+          }
+        default:
+          return done(ToolOutcome.returned("Error [INVALID_ARGUMENT]: Unknown action '" + action + "'"));
+      }
+    } catch (RuntimeException e) {
+      return done(ToolOutcome.thrown(e));
+    }
+  }
+
+  private static ToolOutcome success(String message) {
+    return ToolOutcome.success(Json.object().put("success", true).put("message", message));
+  }
+
+  private static CompletableFuture<ToolOutcome> done(ToolOutcome o) {
+    return CompletableFuture.completedFuture(o);
+  }
+}

@@ -1,0 +1,173 @@
+package io.github.codexmcp.tools;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.BackendMode;
+import io.github.codexmcp.codex.BackendModeDetector;
+import io.github.codexmcp.codex.CodexBinaryResolver;
+import io.github.codexmcp.codex.CodexInvocation;
+import io.github.codexmcp.codex.ResolvedExecutable;
+import io.github.codexmcp.config.ServerConfig;
+import io.github.codexmcp.process.CommandRunner;
+import io.github.codexmcp.util.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/** {@code codex_setup}: local readiness report. Never fails; problems land in the report. */
+public final class CodexSetupTool implements ToolHandler {
+  private static final Pattern UNAUTH =
+      Pattern.compile("not (logged|authenticated)|login required|run\\s+codex\\s+login", Pattern.CASE_INSENSITIVE);
+  private final ServerConfig config;
+  private final CommandRunner runner;
+  private final Executor work;
+  private final Supplier<String> persistenceWarning;
+
+  /**
+   * @param persistenceWarning text to add to the warnings when disk persistence is off, or null
+   */
+  public CodexSetupTool(ServerConfig config, CommandRunner runner, Executor work, Supplier<String> persistenceWarning) {
+    this.config = config;
+    this.runner = runner;
+    this.work = work;
+    this.persistenceWarning = persistenceWarning;
+  }
+
+  @Override
+  public String name() {
+    return "codex_setup";
+  }
+
+  @Override
+  public CompletableFuture<ToolOutcome> call(ObjectNode args, RequestContext context) {
+    return CompletableFuture.supplyAsync(() -> ToolOutcome.success(report(Json.text(args, "cwd"))), work);
+  }
+
+  /** Builds the readiness report for {@code cwdArg} (blank → server cwd; used as given). */
+  public ObjectNode report(String cwdArg) {
+    String cwd = cwdArg == null || cwdArg.trim().isEmpty() ? config.serverCwd().toString() : cwdArg;
+    Map<String, String> env = config.env();
+    CodexBinaryResolver resolver = new CodexBinaryResolver(env, config.serverCwd(), config.platform());
+    List<String> warnings = new ArrayList<>();
+    List<String> nextSteps = new ArrayList<>();
+    ObjectNode executable = Json.object();
+    ObjectNode auth = Json.object();
+    ResolvedExecutable exe = null;
+    try {
+      exe = resolver.resolve();
+    } catch (CodexBinaryResolver.ResolutionException e) {
+      executable.put("ok", false).put("source", "error").put("detail", e.getMessage());
+      auth.put("ok", false).put("state", "unknown").put("detail", "Auth status not checked because executable resolution failed.");
+    }
+    if (exe != null && exe.source().equals("default")) {
+      executable.put("ok", false).put("source", "default").put("command", "codex").put("isPath", false);
+      executable.put(
+          "detail",
+          "No codex executable was auto-detected; the server would fall back to `codex` and let process spawn fail later.");
+      auth.put("ok", false).put("state", "unknown").put("detail", "Auth status not checked because no codex executable was detected.");
+      exe = null;
+    } else if (exe != null) {
+      executable.put("ok", true).put("source", exe.source()).put("command", exe.command()).put("isPath", exe.isPath());
+      executable.put("detail", "Codex resolves via " + exe.source() + ".");
+    }
+    boolean internal = false;
+    String clientMode = null;
+    if (exe != null) {
+      CodexInvocation invocation = new CodexInvocation(config.platform(), env, resolver);
+      internal = isInternal(exe.command());
+      probeAuth(exe, invocation, internal, auth);
+      BackendMode mode = new BackendModeDetector(runner).detect(env, invocation.build(exe, List.of()).argv());
+      clientMode = mode.wireName();
+    }
+    if (!executable.get("ok").asBoolean()) {
+      warnings.add(executable.get("detail").asText());
+      nextSteps.add("Install Codex or fix CODEX_MCP_COMMAND / CODEX_MCP_PATH so the executable can be resolved.");
+    }
+    String state = auth.get("state").asText();
+    if (state.equals("unauthenticated")) {
+      warnings.add(auth.get("detail").asText());
+      nextSteps.add("Run `codex login` and rerun `codex_setup`.");
+    } else if (state.equals("unknown") && !internal) {
+      warnings.add(auth.get("detail").asText());
+      nextSteps.add(
+          "Verify Codex authentication explicitly (for example with `codex login status`) before relying on this environment.");
+    }
+    boolean userConfig = Files.exists(config.home().resolve(".codex").resolve("config.toml"));
+    boolean projectConfig = Files.exists(Path.of(cwd).resolve(".codex").resolve("config.toml"));
+    if (!userConfig && !projectConfig) {
+      warnings.add("No Codex config.toml was found in ~/.codex or this project.");
+    }
+    if ("exec".equals(clientMode)) {
+      warnings.add(
+          "Codex app-server support was not detected; codex-mcp would run in exec fallback mode with fewer capabilities.");
+    }
+    String persistence = persistenceWarning.get();
+    if (persistence != null) {
+      warnings.add(persistence);
+    }
+    ObjectNode out = Json.object();
+    out.put("ready", executable.get("ok").asBoolean() && auth.get("ok").asBoolean());
+    out.put("cwd", cwd);
+    out.set("executable", executable);
+    out.set("auth", auth);
+    ObjectNode runtime = out.putObject("runtime");
+    runtime.put("sameMachineRequired", true);
+    if (clientMode != null) {
+      runtime.put("clientMode", clientMode);
+    }
+    runtime.put("stateDir", config.stateDir().toString());
+    ObjectNode ctx = out.putObject("projectContext");
+    ctx.put("hasUserConfig", userConfig);
+    ctx.put("hasProjectConfig", projectConfig);
+    ArrayNode w = out.putArray("warnings");
+    warnings.forEach(w::add);
+    ArrayNode n = out.putArray("nextSteps");
+    nextSteps.forEach(n::add);
+    return out;
+  }
+
+  private void probeAuth(ResolvedExecutable exe, CodexInvocation invocation, boolean internal, ObjectNode auth) {
+    if (internal) {
+      auth.put("ok", true).put("state", "unknown");
+      auth.put(
+          "detail",
+          "Using a codex-internal executable; auth/login readiness is not probed and does not block setup readiness.");
+      return;
+    }
+    CommandRunner.Result r =
+        runner.run(invocation.build(exe, List.of("login", "status")).argv(), Map.of(), Duration.ofSeconds(5));
+    if (r.spawnError() != null || r.timedOut()) {
+      String why = r.timedOut() ? "timed out after 5000ms" : r.spawnError();
+      auth.put("ok", false).put("state", "unknown").put("detail", "Failed to probe auth status: " + why);
+      return;
+    }
+    String combined = r.combined();
+    String state;
+    if (r.exitCode() == 0) {
+      state = "authenticated";
+    } else if (UNAUTH.matcher(combined).find()) {
+      state = "unauthenticated";
+    } else {
+      state = "unknown";
+    }
+    String detail = !combined.isEmpty() ? combined : state.equals("authenticated") ? "Authenticated." : "Auth status unknown.";
+    auth.put("ok", !state.equals("unauthenticated")).put("state", state).put("detail", detail);
+  }
+
+  static boolean isInternal(String command) {
+    String base = Path.of(command).getFileName().toString().toLowerCase(Locale.ROOT);
+    int dot = base.lastIndexOf('.');
+    if (dot > 0) {
+      base = base.substring(0, dot);
+    }
+    return base.equals("codex-internal");
+  }
+}

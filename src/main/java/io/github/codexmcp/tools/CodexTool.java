@@ -1,0 +1,79 @@
+package io.github.codexmcp.tools;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.session.SessionManager;
+import io.github.codexmcp.session.SessionPaths;
+import io.github.codexmcp.session.SessionPolling;
+import io.github.codexmcp.session.SessionRequests;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code codex}: starts a session in the background (or waits for it with waitForResult). */
+public final class CodexTool implements ToolHandler {
+  private final SessionManager sessions;
+  private final SessionPolling polling;
+  private final Path serverCwd;
+
+  public CodexTool(SessionManager sessions, SessionPolling polling, Path serverCwd) {
+    this.sessions = sessions;
+    this.polling = polling;
+    this.serverCwd = serverCwd;
+  }
+
+  @Override
+  public String name() {
+    return "codex";
+  }
+
+  @Override
+  public CompletableFuture<ToolOutcome> call(ObjectNode args, RequestContext context) {
+    try {
+      Path cwd = SessionPaths.resolveCwd(Args.str(args, "cwd"), serverCwd);
+      ObjectNode adv = Args.obj(args, "advanced");
+      String effort = Args.str(args, "effort");
+      SessionRequests.Create req =
+          new SessionRequests.Create(
+              Args.str(args, "prompt"),
+              cwd,
+              Args.str(args, "profile"),
+              Args.str(args, "model"),
+              Args.str(args, "approvalPolicy"),
+              Args.str(args, "sandbox"),
+              effort == null ? "low" : effort,
+              Args.obj(adv, "config"),
+              Args.str(adv, "baseInstructions"),
+              Args.str(adv, "developerInstructions"),
+              Args.str(adv, "personality"),
+              Args.str(adv, "summary"),
+              Args.bool(adv, "ephemeral"),
+              Args.obj(adv, "outputSchema"),
+              Args.strings(adv, "images"),
+              Args.lng(adv, "approvalTimeoutMs"));
+      Long wait = Args.lng(adv, "waitForResult");
+      return sessions
+          .create(req)
+          .thenCompose(
+              resp -> {
+                if (wait == null || wait <= 0) {
+                  return CompletableFuture.completedFuture(ToolOutcome.success(resp));
+                }
+                List<String> warnings = new ArrayList<>();
+                resp.path("compatWarnings").forEach(w -> warnings.add(w.asText()));
+                return polling
+                    .foreground(
+                        resp.get("sessionId").asText(),
+                        resp.path("threadId").asText(null),
+                        wait,
+                        warnings,
+                        context.cancelled(),
+                        WaitProgress.of(context))
+                    .thenApply(ToolOutcome::success);
+              })
+          .exceptionally(ToolOutcome::thrown);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(ToolOutcome.thrown(e));
+    }
+  }
+}

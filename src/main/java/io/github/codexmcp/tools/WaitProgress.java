@@ -1,0 +1,29 @@
+package io.github.codexmcp.tools;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.session.SessionPolling;
+
+/**
+ * Turns the observations of a wait into MCP progress notifications: one per wait round (at most
+ * 5 s apart) and one whenever the phase changes, each with an increasing progress value.
+ */
+final class WaitProgress implements SessionPolling.WaitObserver {
+  private final RequestContext context;
+  private int count;
+
+  WaitProgress(RequestContext context) {
+    this.context = context;
+  }
+
+  static SessionPolling.WaitObserver of(RequestContext context) {
+    return context.wantsProgress() ? new WaitProgress(context) : SessionPolling.WaitObserver.NONE;
+  }
+
+  @Override
+  public synchronized void accept(ObjectNode progress) {
+    count++;
+    String phase = progress.path("phase").asText("running");
+    String last = progress.path("lastMethod").asText("");
+    context.progress(count, null, "codex session " + phase + (last.isEmpty() ? "" : " (" + last + ")"));
+  }
+}
