@@ -35,7 +35,7 @@ public record SessionEvent(long id, EventType type, JsonNode data, String timest
   /** Client view {@code {id, type, data, timestamp}} with {@code data} shaped per {@code mode}. */
   public ObjectNode toJson(ResponseMode mode) {
     ObjectNode out = Json.object();
-    out.put("id", id);
+    Nodes.putInteger(out, "id", id);
     out.put("type", type.wireName());
     out.set("data", EventShaper.shape(data, mode));
     out.put("timestamp", timestamp);
