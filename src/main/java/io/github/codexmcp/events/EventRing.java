@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * here blocks or does I/O.
  *
  * <p>Ids start at 0, grow by one per appended event and are never reused; buffered events are
- * always in increasing id order, so cursor look-ups are binary searches. Stored {@code data}
- * nodes are never modified in place.
+ * always in increasing id order, so cursor look-ups are binary searches. Stored {@code data} nodes
+ * are never modified in place.
  */
 public final class EventRing implements Iterable<SessionEvent> {
   /** Soft limit: beyond it unpinned events (then pinned approval results) are evicted. */
@@ -85,14 +85,14 @@ public final class EventRing implements Iterable<SessionEvent> {
   /**
    * Sets (or clears, with null) the push listener, typically the session's disk event log.
    *
-   * <p>It is called synchronously, exactly once per push that produced or extended an event, on
-   * the pushing thread while the caller still holds the session lock, so it must not block
-   * (enqueue the disk write instead). It receives the event <em>as pushed</em>: {@code id} is the
-   * id of the buffered event now holding the data (new, or the one a delta was coalesced into),
-   * {@code data} is the pushed data after noise filtering (for a coalesced delta only the new
-   * fragment, not the merged text), {@code timestamp} is the push time, shared with the buffer.
-   * It is also called when the new event is evicted immediately. It is not called for pushes that
-   * the noise filter dropped, nor by {@link #restore}. Exceptions are logged and swallowed.
+   * <p>It is called synchronously, exactly once per push that produced or extended an event, on the
+   * pushing thread while the caller still holds the session lock, so it must not block (enqueue the
+   * disk write instead). It receives the event <em>as pushed</em>: {@code id} is the id of the
+   * buffered event now holding the data (new, or the one a delta was coalesced into), {@code data}
+   * is the pushed data after noise filtering (for a coalesced delta only the new fragment, not the
+   * merged text), {@code timestamp} is the push time, shared with the buffer. It is also called
+   * when the new event is evicted immediately. It is not called for pushes that the noise filter
+   * dropped, nor by {@link #restore}. Exceptions are logged and swallowed.
    */
   public void setListener(Consumer<SessionEvent> listener) {
     this.listener = listener;
@@ -105,8 +105,8 @@ public final class EventRing implements Iterable<SessionEvent> {
 
   /**
    * Pushes an event (spec 30 §4): noise-filters command output deltas, coalesces delta fragments
-   * into the last event when allowed, else appends a new event with the next id and runs
-   * eviction. The caller must not modify {@code data} afterwards.
+   * into the last event when allowed, else appends a new event with the next id and runs eviction.
+   * The caller must not modify {@code data} afterwards.
    *
    * @return the buffered event now holding the data (a new event, or the one the delta was merged
    *     into, with its refreshed data and timestamp), or null when the noise filter left nothing

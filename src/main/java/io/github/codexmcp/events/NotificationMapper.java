@@ -46,7 +46,8 @@ public final class NotificationMapper {
   private static final Set<String> ITEM_LIFECYCLE =
       Set.of("item/started", "item/completed", "rawResponseItem/completed");
 
-  private static final Set<String> CANCEL_DROPPED = Set.of("turn/started", "turn/completed", "error");
+  private static final Set<String> CANCEL_DROPPED =
+      Set.of("turn/started", "turn/completed", "error");
 
   /** The event a notification produces: push {@code data} with this type and pin flag. */
   public record MappedEvent(EventType type, ObjectNode data, boolean pinned) {
@@ -96,7 +97,8 @@ public final class NotificationMapper {
           return progress(data);
         }
       case "turn/completed":
-        return Optional.of(new MappedEvent(EventType.RESULT, turnCompleted(method, p, activeTurnId), true));
+        return Optional.of(
+            new MappedEvent(EventType.RESULT, turnCompleted(method, p, activeTurnId), true));
       case "error":
         return Optional.of(error(method, p));
       case "item/agentMessage/delta":

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Session state a poll reads, captured by the session under its lock. The poller never modifies
- * the given nodes; the response may reference them.
+ * Session state a poll reads, captured by the session under its lock. The poller never modifies the
+ * given nodes; the response may reference them.
  *
  * @param sessionId session id
  * @param status status wire name
@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param progress from {@link ProgressTracker#snapshot}, null to omit
  * @param lastEventCursor the session's consumed cursor
  * @param actions unresolved pending requests in insertion order, full form (spec 30 §9)
- * @param result {@code lastResult} when the status is {@code idle}/{@code error}/{@code
- *     cancelled}, else null
+ * @param result {@code lastResult} when the status is {@code idle}/{@code error}/{@code cancelled},
+ *     else null
  * @param ring the session's event buffer
  */
 public record PollContext(

@@ -6,12 +6,13 @@ import java.util.Objects;
  * What the client asked for in one poll.
  *
  * @param cursor explicit cursor, or null for the session cursor
- * @param maxEvents maximum number of events to return (negative counts as 0); the tool applies
- *     its own defaults (poll: 1, respond_*: 0), the manager 200
+ * @param maxEvents maximum number of events to return (negative counts as 0); the tool applies its
+ *     own defaults (poll: 1, respond_*: 0), the manager 200
  * @param responseMode event data shaping
  * @param options poll options
  */
-public record PollRequest(Long cursor, int maxEvents, ResponseMode responseMode, PollOptions options) {
+public record PollRequest(
+    Long cursor, int maxEvents, ResponseMode responseMode, PollOptions options) {
 
   /** Manager-level default {@code maxEvents}. */
   public static final int DEFAULT_MAX_EVENTS = 200;

@@ -16,8 +16,8 @@ import java.util.List;
  *
  * <p>Sizes are UTF-8 byte lengths of the compact JSON. Events are measured one by one and only as
  * far as needed: the size of the whole response is the size of the envelope with an empty {@code
- * events} array plus the event sizes plus one comma between events, so no event is serialized
- * more than once.
+ * events} array plus the event sizes plus one comma between events, so no event is serialized more
+ * than once.
  */
 final class PollResponseDraft {
   static final String TRUNCATION_WARNING = "Response truncated to respect pollOptions.maxBytes=%d.";
@@ -175,7 +175,9 @@ final class PollResponseDraft {
     truncatedFields = List.copyOf(recorded);
   }
 
-  /** Appends a compat warning, then takes it back if the response exceeds {@code limit} (-1 = none). */
+  /**
+   * Appends a compat warning, then takes it back if the response exceeds {@code limit} (-1 = none).
+   */
   void addWarningIfFits(String warning, long limit) {
     List<String> previous = compatWarnings;
     List<String> next = previous == null ? new ArrayList<>() : new ArrayList<>(previous);

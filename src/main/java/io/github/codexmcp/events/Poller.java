@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Event polling with cursors, selection, consumption and {@code maxBytes} truncation (spec 30
- * §5.3, §5.4, §11).
+ * Event polling with cursors, selection, consumption and {@code maxBytes} truncation (spec 30 §5.3,
+ * §5.4, §11).
  *
  * <p>Pure: it reads the {@link PollContext} (including the ring, so the caller must hold the
  * session lock for the duration of the call) and returns the response plus the session cursor to
@@ -52,8 +52,7 @@ public final class Poller {
     PollResponseDraft draft = compute(request, context, effective);
     if (given != null && given < sessionCursor) {
       draft.addWarningIfFits(
-          String.format(STALE_CURSOR_WARNING, given, sessionCursor),
-          request.options().byteLimit());
+          String.format(STALE_CURSOR_WARNING, given, sessionCursor), request.options().byteLimit());
     }
     return finish(draft, request, context);
   }

@@ -12,8 +12,8 @@ import java.util.Set;
 /**
  * Per-session progress state and the orchestration hints derived from it (spec 30 §8).
  *
- * <p>Not thread-safe: the session calls it under its own lock. Statuses are the session status
- * wire names ({@code running}, {@code waiting_approval}, {@code idle}, {@code error}, {@code
+ * <p>Not thread-safe: the session calls it under its own lock. Statuses are the session status wire
+ * names ({@code running}, {@code waiting_approval}, {@code idle}, {@code error}, {@code
  * cancelled}).
  */
 public final class ProgressTracker {
@@ -67,10 +67,9 @@ public final class ProgressTracker {
   }
 
   /**
-   * Records one notification or server request: {@code lastEventAt} becomes now, {@code
-   * lastMethod} becomes {@code method} (except for {@code thread/tokenUsage/updated}), and token
-   * counters found in {@code params} overwrite the stored ones. Call it also for methods that
-   * produce no event.
+   * Records one notification or server request: {@code lastEventAt} becomes now, {@code lastMethod}
+   * becomes {@code method} (except for {@code thread/tokenUsage/updated}), and token counters found
+   * in {@code params} overwrite the stored ones. Call it also for methods that produce no event.
    */
   public void observe(String method, JsonNode params) {
     lastEventAt = Timestamps.now(clock);
@@ -211,7 +210,9 @@ public final class ProgressTracker {
     }
     int current = out.path("pendingActionCount").asInt(0);
     if (WAITING_APPROVAL.equals(status)) {
-      out.put("pendingActionCount", Math.max(current, pendingActionCount == null ? 0 : pendingActionCount));
+      out.put(
+          "pendingActionCount",
+          Math.max(current, pendingActionCount == null ? 0 : pendingActionCount));
     } else if (isTerminal(status)) {
       out.put("pendingActionCount", 0);
     } else {

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param timestamp ISO-8601 UTC time of the push (refreshed when a delta is coalesced into it)
  * @param pinned whether eviction protects this event
  */
-public record SessionEvent(long id, EventType type, JsonNode data, String timestamp, boolean pinned) {
+public record SessionEvent(
+    long id, EventType type, JsonNode data, String timestamp, boolean pinned) {
 
   /** Null data becomes JSON {@code null}. */
   public SessionEvent {

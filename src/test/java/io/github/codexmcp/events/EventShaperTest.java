@@ -116,8 +116,7 @@ class EventShaperTest {
         json("{'requestId':'req_1','kind':'command','itemId':'it'}"),
         EventShaper.shape(data, ResponseMode.MINIMAL));
     JsonNode compact = EventShaper.shape(data, ResponseMode.DELTA_COMPACT);
-    assertEquals(
-        List.of("itemId", "requestId", "kind", "reason", "command", "cwd"), keys(compact));
+    assertEquals(List.of("itemId", "requestId", "kind", "reason", "command", "cwd"), keys(compact));
   }
 
   @Test
@@ -144,8 +143,7 @@ class EventShaperTest {
 
   @Test
   void eventJsonHasIdTypeDataTimestampAndNeverPinned() {
-    SessionEvent e =
-        new SessionEvent(7, EventType.APPROVAL_REQUEST, json("{'a':1}"), "ts", true);
+    SessionEvent e = new SessionEvent(7, EventType.APPROVAL_REQUEST, json("{'a':1}"), "ts", true);
     ObjectNode out = e.toJson();
     assertEquals(List.of("id", "type", "data", "timestamp"), keys(out));
     assertEquals(7, out.get("id").asLong());
@@ -162,9 +160,11 @@ class EventShaperTest {
 
   @Test
   void timestampsHaveMillisecondsAndZ() {
-    assertEquals("2026-02-15T10:00:00.000Z", Timestamps.format(Instant.parse("2026-02-15T10:00:00Z")));
     assertEquals(
-        "2026-02-15T10:00:00.123Z", Timestamps.format(Instant.parse("2026-02-15T10:00:00.123456Z")));
+        "2026-02-15T10:00:00.000Z", Timestamps.format(Instant.parse("2026-02-15T10:00:00Z")));
+    assertEquals(
+        "2026-02-15T10:00:00.123Z",
+        Timestamps.format(Instant.parse("2026-02-15T10:00:00.123456Z")));
   }
 
   @Test

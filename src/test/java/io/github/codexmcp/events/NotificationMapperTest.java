@@ -39,17 +39,14 @@ class NotificationMapperTest {
                 + "'item':{'type':'agentMessage','id':'m','text':'Done.'}}"),
         agent.data());
     MappedEvent command =
-        map(
-            "item/completed",
-            "{'item':{'type':'commandExecution','id':'c','status':'completed'}}");
+        map("item/completed", "{'item':{'type':'commandExecution','id':'c','status':'completed'}}");
     assertEquals(EventType.PROGRESS, command.type());
     assertEquals("completed", command.data().get("status").asText());
   }
 
   @Test
   void userMessageItemStartedIsOutput() {
-    assertEquals(
-        EventType.OUTPUT, map("item/started", "{'item':{'type':'userMessage'}}").type());
+    assertEquals(EventType.OUTPUT, map("item/started", "{'item':{'type':'userMessage'}}").type());
     assertEquals(
         EventType.PROGRESS,
         map("rawResponseItem/completed", "{'item':{'type':'reasoning'}}").type());
@@ -70,7 +67,8 @@ class NotificationMapperTest {
             "item/agentMessage/delta",
             "{'threadId':'th','turnId':'t','itemId':'m1','delta':'Hel'}");
     assertEquals(EventType.OUTPUT, e.type());
-    assertEquals(json("{'method':'item/agentMessage/delta','delta':'Hel','itemId':'m1'}"), e.data());
+    assertEquals(
+        json("{'method':'item/agentMessage/delta','delta':'Hel','itemId':'m1'}"), e.data());
     assertEquals(List.of("method", "delta", "itemId"), keys(e.data()));
     assertEquals(
         json("{'method':'item/agentMessage/delta'}"),
@@ -137,7 +135,8 @@ class NotificationMapperTest {
 
   @Test
   void turnCompletedIsPinnedResultWithTurnIdAndStatus() {
-    MappedEvent e = map("turn/completed", "{'threadId':'th','turn':{'id':'turn_v2','status':'completed'}}");
+    MappedEvent e =
+        map("turn/completed", "{'threadId':'th','turn':{'id':'turn_v2','status':'completed'}}");
     assertEquals(EventType.RESULT, e.type());
     assertTrue(e.pinned());
     assertEquals("turn/completed", e.data().get("method").asText());
@@ -192,7 +191,9 @@ class NotificationMapperTest {
     assertEquals("th_1", a.data().get("threadId").asText());
     assertEquals("idle", a.data().get("status").asText());
     MappedEvent b =
-        map("thread/started", "{'threadId':'th_top','thread':{'id':'th_1','status':{'type':'active'}}}");
+        map(
+            "thread/started",
+            "{'threadId':'th_top','thread':{'id':'th_1','status':{'type':'active'}}}");
     assertEquals("th_top", b.data().get("threadId").asText());
     assertEquals("active", b.data().get("status").asText());
     MappedEvent c = map("thread/started", "{'thread':{'id':5,'status':3}}");

@@ -86,7 +86,8 @@ class PollerTest {
       Boolean skipDeltas,
       Boolean finalOnly,
       Long maxBytes) {
-    return new PollOptions(includeEvents, includeActions, includeResult, skipDeltas, finalOnly, maxBytes);
+    return new PollOptions(
+        includeEvents, includeActions, includeResult, skipDeltas, finalOnly, maxBytes);
   }
 
   private static PollOptions maxBytes(long n) {
@@ -273,7 +274,8 @@ class PollerTest {
     Fixture f = new Fixture();
     f.status = "waiting_approval";
     f.actions.add(commandAction("req_1", "ls"));
-    assertFalse(f.poll(null, 1, opts(null, false, null, null, null, null)).response().has("actions"));
+    assertFalse(
+        f.poll(null, 1, opts(null, false, null, null, null, null)).response().has("actions"));
     PollOutcome o = f.poll(null, 1);
     assertEquals(1, o.response().get("actions").size());
     assertTrue(o.visibleData());
@@ -308,7 +310,8 @@ class PollerTest {
     Fixture f = new Fixture();
     f.pushDelta("a");
     f.ring.push(EventType.PROGRESS, TestEvents.commandDelta("c1", "out"));
-    f.ring.push(EventType.OUTPUT, json("{'method':'item/completed','item':{'type':'agentMessage'}}"));
+    f.ring.push(
+        EventType.OUTPUT, json("{'method':'item/completed','item':{'type':'agentMessage'}}"));
     f.pushDelta("after");
     PollOutcome o = f.poll(null, 1, opts(null, null, null, true, null, null));
     assertEquals(List.of(2L), ids(o));
@@ -323,7 +326,8 @@ class PollerTest {
     f.ring.push(EventType.PROGRESS, TestEvents.delta("item/plan/delta", "p", "t", "x"));
     f.ring.push(EventType.PROGRESS, TestEvents.delta("item/reasoning/textDelta", null, "t", "y"));
     f.ring.push(EventType.PROGRESS, TestEvents.delta("item/fileChange/outputDelta", "f", "t", "z"));
-    f.ring.push(EventType.PROGRESS, TestEvents.delta("item/reasoning/summaryTextDelta", "s", "t", "w"));
+    f.ring.push(
+        EventType.PROGRESS, TestEvents.delta("item/reasoning/summaryTextDelta", "s", "t", "w"));
     PollOutcome o = f.poll(null, 5, opts(null, null, null, true, null, null));
     assertEquals(List.of(), ids(o));
     assertEquals(f.ring.nextId(), o.nextCursor());
@@ -393,7 +397,9 @@ class PollerTest {
 
   private static void resolve(Fixture f) {
     f.ring.push(
-        EventType.APPROVAL_RESULT, json("{'requestId':'req_1','kind':'command','decision':'accept'}"), true);
+        EventType.APPROVAL_RESULT,
+        json("{'requestId':'req_1','kind':'command','decision':'accept'}"),
+        true);
     f.actions.clear();
     f.status = "running";
   }
@@ -423,7 +429,8 @@ class PollerTest {
     assertEquals(
         List.of("Provided cursor 0 is stale; used session cursor " + before + "."),
         strings(ack.response().get("compatWarnings")));
-    assertEquals("approval_result", f.poll(null, 10).response().get("events").get(0).get("type").asText());
+    assertEquals(
+        "approval_result", f.poll(null, 10).response().get("events").get(0).get("type").asText());
   }
 
   @Test
@@ -715,8 +722,7 @@ class PollerTest {
     List<Long> seen = new ArrayList<>();
     Long cursor = 0L;
     while (true) {
-      PollOutcome o =
-          f.poll(new PollRequest(cursor, 200, ResponseMode.MINIMAL, maxBytes(2000)));
+      PollOutcome o = f.poll(new PollRequest(cursor, 200, ResponseMode.MINIMAL, maxBytes(2000)));
       assertTrue(bytes(o.response()) <= 2000);
       seen.addAll(ids(o));
       cursor = o.nextCursor();
@@ -745,8 +751,14 @@ class PollerTest {
     PollContext ctx = f.context();
     ctx =
         new PollContext(
-            ctx.sessionId(), ctx.status(), 5L, ctx.progress(), ctx.lastEventCursor(), ctx.actions(),
-            ctx.result(), ctx.ring());
+            ctx.sessionId(),
+            ctx.status(),
+            5L,
+            ctx.progress(),
+            ctx.lastEventCursor(),
+            ctx.actions(),
+            ctx.result(),
+            ctx.ring());
     PollOutcome o =
         Poller.pollMonotonic(new PollRequest(1L, 3, ResponseMode.FULL, maxBytes(2000)), ctx);
     ObjectNode r = o.response();
@@ -781,7 +793,9 @@ class PollerTest {
   @Test
   void minimalModeShapesOnlySelectedEvents() {
     Fixture f = new Fixture();
-    f.ring.push(EventType.PROGRESS, json("{'method':'turn/diff/updated','diff':'" + "d".repeat(500) + "'}"));
+    f.ring.push(
+        EventType.PROGRESS,
+        json("{'method':'turn/diff/updated','diff':'" + "d".repeat(500) + "'}"));
     PollOutcome o = f.poll(new PollRequest(null, 5, ResponseMode.MINIMAL, null));
     assertEquals(
         json("{'method':'turn/diff/updated'}"), o.response().get("events").get(0).get("data"));
@@ -824,7 +838,9 @@ class PollerTest {
   void pollingALargeBufferIsCheap() {
     Fixture f = new Fixture(5000, 10_000);
     for (int i = 0; i < 5000; i++) {
-      f.ring.push(EventType.OUTPUT, json("{'method':'item/agentMessage/delta','delta':'" + "p".repeat(400) + "'}"));
+      f.ring.push(
+          EventType.OUTPUT,
+          json("{'method':'item/agentMessage/delta','delta':'" + "p".repeat(400) + "'}"));
     }
     f.cursor = 4990;
     long start = System.nanoTime();

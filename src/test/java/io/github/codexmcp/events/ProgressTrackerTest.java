@@ -26,16 +26,19 @@ class ProgressTrackerTest {
   @Test
   void freshSessionIsStartingWithCreationTime() {
     ObjectNode p = tracker.snapshot("running", null, 0);
-    assertEquals(json("{'phase':'starting','lastEventAt':'" + CREATED + "','pendingActionCount':0}"), p);
+    assertEquals(
+        json("{'phase':'starting','lastEventAt':'" + CREATED + "','pendingActionCount':0}"), p);
   }
 
   @Test
   void snapshotFieldOrder() {
-    tracker.observe("thread/tokenUsage/updated", json("{'tokenUsage':{'total':{'totalTokens':9}}}"));
+    tracker.observe(
+        "thread/tokenUsage/updated", json("{'tokenUsage':{'total':{'totalTokens':9}}}"));
     tracker.observe("item/started", json("{}"));
     ObjectNode p = tracker.snapshot("running", "turn_1", 2);
     assertEquals(
-        List.of("phase", "lastEventAt", "activeTurnId", "pendingActionCount", "lastMethod", "tokens"),
+        List.of(
+            "phase", "lastEventAt", "activeTurnId", "pendingActionCount", "lastMethod", "tokens"),
         keys(p));
     assertEquals("turn_1", p.get("activeTurnId").asText());
     assertEquals(2, p.get("pendingActionCount").asInt());
@@ -47,7 +50,8 @@ class ProgressTrackerTest {
     tracker.observe("sessionConfigured", json("{}"));
     assertEquals("2026-02-15T10:00:01.500Z", tracker.lastEventAt());
     assertEquals("sessionConfigured", tracker.lastMethod());
-    assertEquals("sessionConfigured", tracker.snapshot("running", "t", 0).get("lastMethod").asText());
+    assertEquals(
+        "sessionConfigured", tracker.snapshot("running", "t", 0).get("lastMethod").asText());
   }
 
   @Test
@@ -101,9 +105,11 @@ class ProgressTrackerTest {
 
   @Test
   void tokenSourcesInPriorityOrder() {
-    tracker.observe("x", json("{'tokenUsage':{'last':{'inputTokens':5}},'usage':{'input_tokens':6}}"));
+    tracker.observe(
+        "x", json("{'tokenUsage':{'last':{'inputTokens':5}},'usage':{'input_tokens':6}}"));
     assertEquals(json("{'input':5}"), tracker.tokens());
-    tracker.observe("x", json("{'info':{'total_token_usage':{'input_tokens':7,'output_tokens':8}}}"));
+    tracker.observe(
+        "x", json("{'info':{'total_token_usage':{'input_tokens':7,'output_tokens':8}}}"));
     assertEquals(json("{'input':7,'output':8}"), tracker.tokens());
     tracker.observe("x", json("{'info':{'last_token_usage':{'total_tokens':30}}}"));
     assertEquals(json("{'input':7,'output':8,'total':30}"), tracker.tokens());
@@ -145,13 +151,16 @@ class ProgressTrackerTest {
         json("{'phase':'running','lastEventAt':'a','activeTurnId':'t','pendingActionCount':2}");
     ObjectNode idle = ProgressTracker.coerce("idle", progress, "done-at", null);
     assertEquals(
-        json("{'phase':'finished','lastEventAt':'done-at','activeTurnId':'t','pendingActionCount':0}"),
+        json(
+            "{'phase':'finished','lastEventAt':'done-at','activeTurnId':'t','pendingActionCount':0}"),
         idle);
     assertEquals("running", progress.get("phase").asText(), "input untouched");
     assertEquals("error", ProgressTracker.coerce("error", progress, null, 5).get("phase").asText());
-    assertEquals("a", ProgressTracker.coerce("error", progress, null, 5).get("lastEventAt").asText());
     assertEquals(
-        "cancelled", ProgressTracker.coerce("cancelled", progress, null, null).get("phase").asText());
+        "a", ProgressTracker.coerce("error", progress, null, 5).get("lastEventAt").asText());
+    assertEquals(
+        "cancelled",
+        ProgressTracker.coerce("cancelled", progress, null, null).get("phase").asText());
     ObjectNode waiting = ProgressTracker.coerce("waiting_approval", progress, null, 4);
     assertEquals("waiting_approval", waiting.get("phase").asText());
     assertEquals(4, waiting.get("pendingActionCount").asInt());
@@ -178,7 +187,8 @@ class ProgressTrackerTest {
   void recommendedNextActions() {
     assertEquals(
         "respond_user_input",
-        ProgressTracker.recommendedNextAction("waiting_approval", List.of("command", "user_input")));
+        ProgressTracker.recommendedNextAction(
+            "waiting_approval", List.of("command", "user_input")));
     assertEquals(
         "respond_permission",
         ProgressTracker.recommendedNextAction("waiting_approval", List.of("fileChange")));
