@@ -1,0 +1,97 @@
+package io.github.codexmcp.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.util.Json;
+import java.util.List;
+
+/** Serializes event {@code data} per {@link ResponseMode} (spec 30 §10). */
+public final class EventShaper {
+  /** Keys kept by {@link ResponseMode#MINIMAL}, after {@code method}, in output order. */
+  public static final List<String> MINIMAL_KEYS =
+      List.of(
+          "delta",
+          "message",
+          "error",
+          "status",
+          "phase",
+          "itemId",
+          "turnId",
+          "requestId",
+          "kind",
+          "decision",
+          "timeout",
+          "willRetry",
+          "retryCount",
+          "maxRetries");
+
+  /** Keys kept by {@link ResponseMode#DELTA_COMPACT}, after {@code method}, in output order. */
+  public static final List<String> DELTA_COMPACT_KEYS =
+      List.of(
+          "delta",
+          "message",
+          "error",
+          "status",
+          "phase",
+          "itemId",
+          "turnId",
+          "requestId",
+          "kind",
+          "decision",
+          "timeout",
+          "willRetry",
+          "retryCount",
+          "maxRetries",
+          "reason",
+          "command",
+          "cwd",
+          "sourceMethod");
+
+  static final String MINIMAL_SUMMARY = "omitted for minimal response mode";
+
+  private EventShaper() {}
+
+  /**
+   * Shapes one event's data. {@link ResponseMode#FULL} and non-object data are returned as is (the
+   * same node); the other modes build a new object and never modify {@code data}.
+   */
+  public static JsonNode shape(JsonNode data, ResponseMode mode) {
+    if (mode == ResponseMode.FULL || data == null || !data.isObject()) {
+      return data;
+    }
+    List<String> keys = mode == ResponseMode.MINIMAL ? MINIMAL_KEYS : DELTA_COMPACT_KEYS;
+    ObjectNode out = Json.object();
+    JsonNode method = data.get("method");
+    if (method != null && method.isTextual()) {
+      out.set("method", method);
+    }
+    for (String key : keys) {
+      JsonNode v = data.get(key);
+      if (v != null) {
+        out.set(key, v);
+      }
+    }
+    JsonNode delta = out.get("delta");
+    if (delta != null && delta.isTextual() && delta.asText().length() > mode.deltaLimit()) {
+      out.put("delta", cut(delta.asText(), mode.deltaLimit()));
+      out.put("deltaTruncated", true);
+    }
+    if (out.isEmpty()) {
+      if (mode == ResponseMode.MINIMAL) {
+        out.put("summary", MINIMAL_SUMMARY);
+      } else {
+        out.setAll((ObjectNode) data);
+      }
+    }
+    return out;
+  }
+
+  /** First {@code limit} UTF-16 units, one fewer if the cut would split a surrogate pair. */
+  static String cut(String s, int limit) {
+    int end = limit;
+    if (end > 0 && Character.isHighSurrogate(s.charAt(end - 1))) {
+      end--;
+    }
+    return s.substring(0, end);
+  }
+}

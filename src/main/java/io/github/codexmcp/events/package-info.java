@@ -1,0 +1,13 @@
+/**
+ * Per-session event buffer, notification mapping, response shaping, polling and progress.
+ *
+ * <p>Everything here is pure logic: no threads, no I/O, no locks. A session owns one {@link
+ * io.github.codexmcp.events.EventRing} and one {@link io.github.codexmcp.events.ProgressTracker}
+ * and calls into them, and into {@link io.github.codexmcp.events.Poller}, while holding its own
+ * lock.
+ *
+ * <p>Event {@code data} nodes are treated as immutable once pushed: the ring never changes a stored
+ * node in place (coalescing replaces it with a new copy), so poll responses may reference stored
+ * nodes and be serialized after the session lock is released.
+ */
+package io.github.codexmcp.events;
