@@ -6,7 +6,9 @@ import io.github.codexmcp.util.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -33,7 +35,17 @@ final class EventLogTail {
   private EventLogTail() {}
 
   static Tail read(Path file, int keep) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    FileChannel opened;
+    boolean writable = true;
+    try {
+      opened = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (AccessDeniedException | ReadOnlyFileSystemException e) {
+      opened = FileChannel.open(file, StandardOpenOption.READ); // read what we can, repair nothing
+      writable = false;
+    } catch (NoSuchFileException e) {
+      return new Tail(List.of(), -1, 0);
+    }
+    try (FileChannel ch = opened) {
       long size = ch.size();
       if (size == 0) {
         return new Tail(List.of(), -1, 0);
@@ -58,9 +70,13 @@ final class EventLogTail {
       }
       if (lineStart < buf.length) { // unterminated last line: keep it if whole, else cut it off
         if (addLine(buf, lineStart, buf.length, events)) {
-          ch.write(ByteBuffer.wrap(new byte[] {'\n'}), size);
+          if (writable) {
+            ch.write(ByteBuffer.wrap(new byte[] {'\n'}), size);
+          }
         } else {
-          ch.truncate(start + lineStart);
+          if (writable) {
+            ch.truncate(start + lineStart);
+          }
           skipped++;
         }
       }
@@ -69,8 +85,6 @@ final class EventLogTail {
           events.size() > keep ? events.subList(events.size() - keep, events.size()) : events;
       long lastSeq = kept.isEmpty() ? -1 : kept.get(kept.size() - 1).get("seq").asLong();
       return new Tail(List.copyOf(kept), lastSeq, skipped);
-    } catch (NoSuchFileException e) {
-      return new Tail(List.of(), -1, 0);
     }
   }
 

@@ -56,7 +56,12 @@ public final class OrphanReaper {
         CompletableFuture<Outcome> f = new CompletableFuture<>();
         all.add(f);
         Candidate c = new Candidate(s.sessionId(), s.pid(), f);
-        timer.schedule(Duration.ZERO, () -> c.guard(c::start));
+        try {
+          timer.schedule(Duration.ZERO, () -> c.guard(c::start));
+        } catch (RuntimeException e) { // timer already shut down: leave the process alone
+          LOG.warn("[orphan-reaper] Cannot schedule check of PID {}: {}", s.pid().pid(), e.toString());
+          f.complete(Outcome.SKIPPED);
+        }
       }
     }
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))

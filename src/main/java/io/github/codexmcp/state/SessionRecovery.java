@@ -73,8 +73,7 @@ final class SessionRecovery {
         return null;
       }
       cleanTempFiles(dir);
-      EventLogTail.Tail tail =
-          EventLogTail.read(dir.resolve("events.jsonl"), RecoveredSession.MAX_EVENTS);
+      EventLogTail.Tail tail = readEvents(dir, name);
       if (tail.skippedLines() > 0) {
         LOG.warn("[recovery] Session {}: skipped {} unreadable event line(s)", name, tail.skippedLines());
       }
@@ -90,9 +89,18 @@ final class SessionRecovery {
           result instanceof ObjectNode o ? o : null,
           pid,
           dir);
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       LOG.warn("[recovery] Skipping {}: {}", name, e.toString());
       return null;
+    }
+  }
+
+  private static EventLogTail.Tail readEvents(Path dir, String name) {
+    try {
+      return EventLogTail.read(dir.resolve("events.jsonl"), RecoveredSession.MAX_EVENTS);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("[recovery] Session {}: events.jsonl unreadable: {}", name, e.toString());
+      return new EventLogTail.Tail(List.of(), -1, 0);
     }
   }
 
@@ -109,11 +117,13 @@ final class SessionRecovery {
     }
   }
 
-  private static void cleanTempFiles(Path dir) throws IOException {
+  private static void cleanTempFiles(Path dir) {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, StateFiles.TMP_PREFIX + "*")) {
       for (Path p : ds) {
         Files.deleteIfExists(p); // crash residue of an interrupted atomic write
       }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("[recovery] Cannot remove temp files in {}: {}", dir, e.toString());
     }
   }
 
