@@ -1,29 +1,17 @@
 package io.github.codexmcp.state;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.Threads;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JsonFileStateStore implements StateStore {
   private static final Logger LOG = LoggerFactory.getLogger(JsonFileStateStore.class);
-  static final long BATCH_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final Set<String> CRITICAL_TYPES =
       Set.of("approval_request", "approval_result", "result", "error");
-  private static final ObjectWriter PRETTY = Json.MAPPER.writer(prettyPrinter());
 
   private final Path stateDir;
   private final Path sessionsDir;
@@ -56,11 +42,8 @@ public final class JsonFileStateStore implements StateStore {
   private final ConcurrentHashMap<String, PendingSession> sessions = new ConcurrentHashMap<>();
   private final Set<String> deleted = ConcurrentHashMap.newKeySet();
   private final ReentrantLock ioLock = new ReentrantLock();
-  private final ReentrantLock signalLock = new ReentrantLock();
-  private final Condition wake = signalLock.newCondition();
-  private final Set<String> dirty = new LinkedHashSet<>(); // guarded by signalLock
-  private long firstDirtyNanos; // guarded by signalLock
-  private boolean urgent; // guarded by signalLock
+  private final DirtySessions dirty = new DirtySessions();
+  private final BatchWriter batches;
   private volatile boolean closed;
   private final Thread writer;
 
@@ -70,6 +53,7 @@ public final class JsonFileStateStore implements StateStore {
     this.clock = clock;
     this.sessionsDir = stateDir.resolve("sessions");
     this.files = files;
+    this.batches = new BatchWriter(files, failures);
     this.lock = lock;
     this.processes = processes;
     this.writer = Threads.startDaemon("codex-mcp-state", this::runWriter);
@@ -95,7 +79,7 @@ public final class JsonFileStateStore implements StateStore {
       files.createDirectories(sessions);
       files.restrict(sessions, true);
     } catch (IOException | RuntimeException e) {
-      return disabled(root, "Cannot create state directory " + root + ": " + describe(e));
+      return disabled(root, "Cannot create state directory " + root + ": " + BatchWriter.describe(e));
     }
     StateDirLock lock;
     try {
@@ -104,7 +88,7 @@ public final class JsonFileStateStore implements StateStore {
       LOG.warn("[codex-mcp] WARNING: Failed to acquire STATE_DIR lock: {}", e.getMessage());
       return new NoopStateStore(root, e.getMessage());
     } catch (IOException | RuntimeException e) {
-      String reason = "Failed to acquire STATE_DIR lock in " + root + ": " + describe(e);
+      String reason = "Failed to acquire STATE_DIR lock in " + root + ": " + BatchWriter.describe(e);
       LOG.warn("[codex-mcp] WARNING: {}", reason);
       return new NoopStateStore(root, reason);
     }
@@ -114,7 +98,7 @@ public final class JsonFileStateStore implements StateStore {
       Files.delete(probe);
     } catch (IOException | RuntimeException e) {
       lock.release();
-      return disabled(root, "State directory " + root + " is not writable: " + describe(e));
+      return disabled(root, "State directory " + root + " is not writable: " + BatchWriter.describe(e));
     }
     LOG.info("[codex-mcp] STATE_DIR lock acquired");
     return new JsonFileStateStore(root, files, lock, processes, clock);
@@ -131,11 +115,6 @@ public final class JsonFileStateStore implements StateStore {
       cur = cur.getParent();
     }
     return cur == null ? p.getRoot() : cur;
-  }
-
-  static String describe(Throwable e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 
   @Override
@@ -167,7 +146,7 @@ public final class JsonFileStateStore implements StateStore {
         doc.set(e.getKey(), e.getValue());
       }
     });
-    if (s.putMeta(pretty(doc))) {
+    if (s.putMeta(BatchWriter.pretty(doc))) {
       markDirty(sessionId, false);
     }
   }
@@ -187,7 +166,7 @@ public final class JsonFileStateStore implements StateStore {
             model,
             start == null ? null : start.toString(),
             info == null ? null : info.command());
-    if (s.putPid(pretty(rec.toJson()))) {
+    if (s.putPid(BatchWriter.pretty(rec.toJson()))) {
       markDirty(sessionId, false);
     }
   }
@@ -211,7 +190,7 @@ public final class JsonFileStateStore implements StateStore {
   @Override
   public void saveResult(String sessionId, ObjectNode result) {
     PendingSession s = slot(sessionId, "result");
-    if (s != null && s.putResult(pretty(result))) {
+    if (s != null && s.putResult(BatchWriter.pretty(result))) {
       markDirty(sessionId, false);
     }
   }
@@ -242,47 +221,20 @@ public final class JsonFileStateStore implements StateStore {
   }
 
   private void markDirty(String sessionId, boolean critical) {
-    signalLock.lock();
-    try {
-      boolean wasIdle = dirty.isEmpty();
-      dirty.add(sessionId);
-      if (wasIdle) {
-        firstDirtyNanos = System.nanoTime();
-      }
-      if (wasIdle || (critical && !urgent)) {
-        urgent |= critical;
-        wake.signal();
-      }
-    } finally {
-      signalLock.unlock();
-    }
+    dirty.mark(sessionId, critical);
   }
 
   private void runWriter() {
-    while (true) {
-      signalLock.lock();
-      try {
-        while (dirty.isEmpty() && !closed) {
-          wake.await();
+    try {
+      while (dirty.awaitBatch()) {
+        try {
+          flushPending();
+        } catch (RuntimeException e) {
+          LOG.warn("[state] writer pass failed: {}", e.toString());
         }
-        if (closed) {
-          return; // close() performs the final flush
-        }
-        long deadline = firstDirtyNanos + BATCH_WINDOW_NANOS;
-        long left;
-        while (!urgent && !closed && (left = deadline - System.nanoTime()) > 0) {
-          wake.awaitNanos(left);
-        }
-      } catch (InterruptedException e) {
-        return;
-      } finally {
-        signalLock.unlock();
       }
-      try {
-        flushPending();
-      } catch (RuntimeException e) {
-        LOG.warn("[state] writer pass failed: {}", e.toString());
-      }
+    } catch (InterruptedException e) {
+      // exit; close() performs the final flush
     }
   }
 
@@ -294,65 +246,14 @@ public final class JsonFileStateStore implements StateStore {
   private void flushPending() {
     ioLock.lock();
     try {
-      List<String> ids;
-      signalLock.lock();
-      try {
-        ids = new ArrayList<>(dirty);
-        dirty.clear();
-        urgent = false;
-      } finally {
-        signalLock.unlock();
-      }
-      for (String id : ids) {
+      for (String id : dirty.take()) {
         PendingSession s = sessions.get(id);
         if (s != null) {
-          write(s, s.drain());
+          batches.write(s, s.drain());
         }
       }
     } finally {
       ioLock.unlock();
-    }
-  }
-
-  private void write(PendingSession s, PendingSession.Batch b) {
-    try {
-      files.createDirectories(s.dir);
-    } catch (IOException | RuntimeException e) {
-      failures.once(s.id + ":dir", "[state] Failed to create " + s.dir + ": " + describe(e));
-      return;
-    }
-    writeDoc(s, "meta.json", b.meta());
-    writeDoc(s, "result.json", b.result());
-    if (b.deletePid()) {
-      try {
-        Files.deleteIfExists(s.dir.resolve("pid.json"));
-      } catch (IOException | RuntimeException e) {
-        failures.once(s.id + ":pid-delete", "[state] Failed to delete pid.json of " + s.id + ": " + describe(e));
-      }
-    } else {
-      writeDoc(s, "pid.json", b.pid());
-    }
-    if (b.dropped() > 0) {
-      failures.once(s.id + ":dropped", "[event-log] Dropped " + b.dropped() + " event(s) of " + s.id + ": writer backlog");
-    }
-    if (b.events() != null) {
-      Path log = s.dir.resolve("events.jsonl");
-      try {
-        files.append(log, ByteBuffer.wrap(b.events().getBytes(StandardCharsets.UTF_8)));
-      } catch (IOException | RuntimeException e) {
-        failures.once(s.id + ":events", "[event-log] Failed to flush to " + log + ": " + describe(e));
-      }
-    }
-  }
-
-  private void writeDoc(PendingSession s, String name, String text) {
-    if (text == null) {
-      return;
-    }
-    try {
-      files.writeAtomically(s.dir.resolve(name), text.getBytes(StandardCharsets.UTF_8));
-    } catch (IOException | RuntimeException e) {
-      failures.once(s.id + ":" + name, "[state] Failed to write " + s.dir.resolve(name) + ": " + describe(e));
     }
   }
 
@@ -366,15 +267,10 @@ public final class JsonFileStateStore implements StateStore {
     try {
       deleted.add(sessionId);
       boolean hadQueuedState = sessions.remove(sessionId) != null;
-      signalLock.lock();
-      try {
-        dirty.remove(sessionId);
-      } finally {
-        signalLock.unlock();
-      }
+      dirty.remove(sessionId);
       return StateFiles.deleteRecursively(dir) || hadQueuedState;
     } catch (IOException | RuntimeException e) {
-      LOG.warn("[state] Failed to remove {}: {}", dir, describe(e));
+      LOG.warn("[state] Failed to remove {}: {}", dir, BatchWriter.describe(e));
       return false;
     } finally {
       ioLock.unlock();
@@ -430,16 +326,10 @@ public final class JsonFileStateStore implements StateStore {
 
   @Override
   public void close() {
-    signalLock.lock();
-    try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      wake.signalAll();
-    } finally {
-      signalLock.unlock();
+    if (!dirty.close()) {
+      return;
     }
+    closed = true;
     try {
       writer.join(2_000);
     } catch (InterruptedException e) {
@@ -457,24 +347,5 @@ public final class JsonFileStateStore implements StateStore {
   /** The writer thread (tests measure its CPU time). */
   Thread writerThread() {
     return writer;
-  }
-
-  private static String pretty(ObjectNode node) {
-    try {
-      return PRETTY.writeValueAsString(node) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Pretty printer like {@code JSON.stringify(v, null, 2)}: two-space indent, "key": value. */
-  private static DefaultPrettyPrinter prettyPrinter() {
-    DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-    Separators seps =
-        Separators.createDefaultInstance()
-            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-            .withObjectEmptySeparator("")
-            .withArrayEmptySeparator("");
-    return new DefaultPrettyPrinter(seps).withObjectIndenter(indenter).withArrayIndenter(indenter);
   }
 }
