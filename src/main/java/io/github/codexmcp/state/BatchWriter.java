@@ -1,0 +1,100 @@
+package io.github.codexmcp.state;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.util.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes one drained {@link PendingSession.Batch} into the session directory: documents
+ * atomically, pid removal, event lines appended. Failures are logged once per session and file
+ * and otherwise ignored. Called only by the holder of the store's I/O lock.
+ */
+final class BatchWriter {
+  private static final ObjectWriter PRETTY = Json.MAPPER.writer(prettyPrinter());
+
+  private final StateFiles files;
+  private final FailureLog failures;
+
+  BatchWriter(StateFiles files, FailureLog failures) {
+    this.files = files;
+    this.failures = failures;
+  }
+
+  void write(PendingSession s, PendingSession.Batch b) {
+    try {
+      files.createDirectories(s.dir);
+    } catch (IOException | RuntimeException e) {
+      failures.once(s.id + ":dir", "[state] Failed to create " + s.dir + ": " + describe(e));
+      return;
+    }
+    writeDoc(s, "meta.json", b.meta());
+    writeDoc(s, "result.json", b.result());
+    if (b.deletePid()) {
+      try {
+        Files.deleteIfExists(s.dir.resolve("pid.json"));
+      } catch (IOException | RuntimeException e) {
+        failures.once(s.id + ":pid-delete", "[state] Failed to delete pid.json of " + s.id + ": " + describe(e));
+      }
+    } else {
+      writeDoc(s, "pid.json", b.pid());
+    }
+    if (b.dropped() > 0) {
+      failures.once(s.id + ":dropped",
+          "[event-log] Dropped " + b.dropped() + " event(s) of " + s.id + ": writer backlog");
+    }
+    if (b.events() != null) {
+      Path log = s.dir.resolve("events.jsonl");
+      try {
+        files.append(log, ByteBuffer.wrap(b.events().getBytes(StandardCharsets.UTF_8)));
+      } catch (IOException | RuntimeException e) {
+        failures.once(s.id + ":events", "[event-log] Failed to flush to " + log + ": " + describe(e));
+      }
+    }
+  }
+
+  private void writeDoc(PendingSession s, String name, String text) {
+    if (text == null) {
+      return;
+    }
+    Path target = s.dir.resolve(name);
+    try {
+      files.writeAtomically(target, text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException | RuntimeException e) {
+      failures.once(s.id + ":" + name, "[state] Failed to write " + target + ": " + describe(e));
+    }
+  }
+
+  static String describe(Throwable e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+
+  /** Document text like {@code JSON.stringify(v, null, 2)} plus a trailing newline. */
+  static String pretty(ObjectNode node) {
+    try {
+      return PRETTY.writeValueAsString(node) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static DefaultPrettyPrinter prettyPrinter() {
+    DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+    Separators seps =
+        Separators.createDefaultInstance()
+            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+            .withObjectEmptySeparator("")
+            .withArrayEmptySeparator("");
+    return new DefaultPrettyPrinter(seps).withObjectIndenter(indenter).withArrayIndenter(indenter);
+  }
+}

@@ -1,0 +1,351 @@
+package io.github.codexmcp.state;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.util.Clock;
+import io.github.codexmcp.util.Json;
+import io.github.codexmcp.util.Threads;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link StateStore} writing JSON files under {@code <stateDir>/sessions/<id>/} (spec 40 §2):
+ * atomic temp-file-then-move documents, an append-only {@code events.jsonl}, owner-only
+ * permissions where the file system supports POSIX permissions, and a single-writer lock file.
+ *
+ * <p>Obtain one with {@link #open}. Producers fill per-session {@link PendingSession} slots; the
+ * daemon thread {@code codex-mcp-state} drains all dirty slots at most 100 ms after the first
+ * change (at once for critical events). All disk writes, whether by that thread, {@link #flush},
+ * {@link #deleteSession}, {@link #recover} or {@link #prune}, happen under one I/O lock that also
+ * covers the drain, so files are written in the order their changes were queued.
+ */
+public final class JsonFileStateStore implements StateStore {
+  private static final Logger LOG = LoggerFactory.getLogger(JsonFileStateStore.class);
+  private static final Set<String> CRITICAL_TYPES =
+      Set.of("approval_request", "approval_result", "result", "error");
+
+  private final Path stateDir;
+  private final Path sessionsDir;
+  private final StateFiles files;
+  private final StateDirLock lock;
+  private final ProcessTable processes;
+  private final Clock clock;
+  private final FailureLog failures = new FailureLog(LOG);
+  private final ConcurrentHashMap<String, PendingSession> sessions = new ConcurrentHashMap<>();
+  private final Set<String> deleted = ConcurrentHashMap.newKeySet();
+  private final ReentrantLock ioLock = new ReentrantLock();
+  private final DirtySessions dirty = new DirtySessions();
+  private final BatchWriter batches;
+  private volatile boolean closed;
+  private final Thread writer;
+
+  private JsonFileStateStore(
+      Path stateDir, StateFiles files, StateDirLock lock, ProcessTable processes, Clock clock) {
+    this.stateDir = stateDir;
+    this.clock = clock;
+    this.sessionsDir = stateDir.resolve("sessions");
+    this.files = files;
+    this.batches = new BatchWriter(files, failures);
+    this.lock = lock;
+    this.processes = processes;
+    this.writer = Threads.startDaemon("codex-mcp-state", this::runWriter);
+  }
+
+  /** {@link #open(Path, Clock, ProcessTable)} with the real process table. */
+  public static StateStore open(Path dir, Clock clock) {
+    return open(dir, clock, ProcessTable.system());
+  }
+
+  /**
+   * Creates {@code <dir>/sessions} (0700), takes the lock and checks that the directory is
+   * writable. Never throws: on any failure logs a warning and returns a {@link NoopStateStore}
+   * whose {@link StateStore#disabledReason()} explains why. Blocks on disk; call at startup.
+   */
+  public static StateStore open(Path dir, Clock clock, ProcessTable processes) {
+    Path root = dir.toAbsolutePath().normalize();
+    StateFiles files;
+    try {
+      new StateFiles(StateFiles.supportsPosix(nearestExisting(root))).createDirectories(root);
+      files = new StateFiles(StateFiles.supportsPosix(root));
+      Path sessions = root.resolve("sessions");
+      files.createDirectories(sessions);
+      files.restrict(sessions, true);
+    } catch (IOException | RuntimeException e) {
+      return disabled(root, "Cannot create state directory " + root + ": " + BatchWriter.describe(e));
+    }
+    StateDirLock lock;
+    try {
+      lock = StateDirLock.acquire(root, files, processes, clock);
+    } catch (StateDirLock.LockException e) {
+      LOG.warn("[codex-mcp] WARNING: Failed to acquire STATE_DIR lock: {}", e.getMessage());
+      return new NoopStateStore(root, e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      String reason = "Failed to acquire STATE_DIR lock in " + root + ": " + BatchWriter.describe(e);
+      LOG.warn("[codex-mcp] WARNING: {}", reason);
+      return new NoopStateStore(root, reason);
+    }
+    try {
+      Path probe = root.resolve("sessions").resolve(StateFiles.TMP_PREFIX + StateFiles.randomHex());
+      files.createExclusive(probe, new byte[0]);
+      Files.delete(probe);
+    } catch (IOException | RuntimeException e) {
+      lock.release();
+      return disabled(root, "State directory " + root + " is not writable: " + BatchWriter.describe(e));
+    }
+    LOG.info("[codex-mcp] STATE_DIR lock acquired");
+    return new JsonFileStateStore(root, files, lock, processes, clock);
+  }
+
+  private static StateStore disabled(Path root, String reason) {
+    LOG.warn("[codex-mcp] WARNING: persistence disabled, running memory-only: {}", reason);
+    return new NoopStateStore(root, reason);
+  }
+
+  private static Path nearestExisting(Path p) {
+    Path cur = p;
+    while (cur != null && !Files.exists(cur, LinkOption.NOFOLLOW_LINKS)) {
+      cur = cur.getParent();
+    }
+    return cur == null ? p.getRoot() : cur;
+  }
+
+  @Override
+  public boolean enabled() {
+    return true;
+  }
+
+  @Override
+  public String disabledReason() {
+    return null;
+  }
+
+  @Override
+  public Path stateDir() {
+    return stateDir;
+  }
+
+  @Override
+  public void saveMeta(String sessionId, ObjectNode meta) {
+    PendingSession s = slot(sessionId, "meta");
+    if (s == null) {
+      return;
+    }
+    ObjectNode doc = Json.object();
+    doc.put("schemaVersion", PersistedMeta.SCHEMA_VERSION);
+    doc.put("sessionId", sessionId);
+    meta.properties().forEach(e -> {
+      if (!doc.has(e.getKey())) {
+        doc.set(e.getKey(), e.getValue());
+      }
+    });
+    if (s.putMeta(BatchWriter.pretty(doc))) {
+      markDirty(sessionId, false);
+    }
+  }
+
+  @Override
+  public void savePid(String sessionId, long pid, Instant spawnedAt, String model) {
+    PendingSession s = slot(sessionId, "pid");
+    if (s == null) {
+      return;
+    }
+    ProcessTable.ProcessInfo info = lookupQuietly(pid);
+    Instant start = info == null ? null : info.startInstant();
+    PidRecord rec =
+        new PidRecord(
+            pid,
+            (spawnedAt == null ? clock.instant() : spawnedAt).toString(),
+            model,
+            start == null ? null : start.toString(),
+            info == null ? null : info.command());
+    if (s.putPid(BatchWriter.pretty(rec.toJson()))) {
+      markDirty(sessionId, false);
+    }
+  }
+
+  private ProcessTable.ProcessInfo lookupQuietly(long pid) {
+    try {
+      return processes.lookup(pid).orElse(null);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public void clearPid(String sessionId) {
+    PendingSession s = slot(sessionId, "pid");
+    if (s != null && s.putPid(null)) {
+      markDirty(sessionId, false);
+    }
+  }
+
+  @Override
+  public void saveResult(String sessionId, ObjectNode result) {
+    PendingSession s = slot(sessionId, "result");
+    if (s != null && s.putResult(BatchWriter.pretty(result))) {
+      markDirty(sessionId, false);
+    }
+  }
+
+  @Override
+  public void appendEvent(String sessionId, ObjectNode eventJson) {
+    PendingSession s = slot(sessionId, "events");
+    if (s == null) {
+      return;
+    }
+    boolean critical = CRITICAL_TYPES.contains(Json.text(eventJson, "type"));
+    if (s.appendEvent(eventJson) || critical) {
+      markDirty(sessionId, critical);
+    }
+  }
+
+  /** The pending slot of a valid, live session id, or null (logged once) when writes are void. */
+  private PendingSession slot(String sessionId, String op) {
+    if (closed || deleted.contains(String.valueOf(sessionId))) {
+      return null;
+    }
+    Path dir = SessionIds.resolve(sessionsDir, sessionId);
+    if (dir == null) {
+      failures.once("invalid-id", "[state] Ignoring " + op + " write for invalid session id");
+      return null;
+    }
+    return sessions.computeIfAbsent(sessionId, id -> new PendingSession(id, dir));
+  }
+
+  private void markDirty(String sessionId, boolean critical) {
+    dirty.mark(sessionId, critical);
+  }
+
+  private void runWriter() {
+    try {
+      while (dirty.awaitBatch()) {
+        try {
+          flushPending();
+        } catch (RuntimeException e) {
+          LOG.warn("[state] writer pass failed: {}", e.toString());
+        }
+      }
+    } catch (InterruptedException e) {
+      // exit; close() performs the final flush
+    }
+  }
+
+  @Override
+  public void flush() {
+    flushPending();
+  }
+
+  private void flushPending() {
+    ioLock.lock();
+    try {
+      for (String id : dirty.take()) {
+        PendingSession s = sessions.get(id);
+        if (s != null) {
+          batches.write(s, s.drain());
+        }
+      }
+    } finally {
+      ioLock.unlock();
+    }
+  }
+
+  @Override
+  public boolean deleteSession(String sessionId) {
+    Path dir = SessionIds.resolve(sessionsDir, sessionId);
+    if (dir == null || closed) {
+      return false;
+    }
+    ioLock.lock();
+    try {
+      deleted.add(sessionId);
+      boolean hadQueuedState = sessions.remove(sessionId) != null;
+      dirty.remove(sessionId);
+      return StateFiles.deleteRecursively(dir) || hadQueuedState;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("[state] Failed to remove {}: {}", dir, BatchWriter.describe(e));
+      return false;
+    } finally {
+      ioLock.unlock();
+    }
+  }
+
+  @Override
+  public List<RecoveredSession> recover() {
+    if (closed) {
+      return List.of();
+    }
+    List<RecoveredSession> found;
+    ioLock.lock();
+    try {
+      found = new SessionRecovery(files).scan(sessionsDir);
+    } finally {
+      ioLock.unlock();
+    }
+    for (RecoveredSession r : found) {
+      PendingSession s = slot(r.sessionId(), "recover");
+      if (s == null) {
+        continue;
+      }
+      s.continueAt(r.lastSeq() + 1);
+      if (r.statusChanged()) {
+        saveMeta(r.meta());
+      }
+    }
+    if (!found.isEmpty()) {
+      LOG.info("[codex-mcp] Recovered {} session(s) from disk", found.size());
+    }
+    return found;
+  }
+
+  @Override
+  public int prune(RetentionPolicy policy) {
+    if (closed) {
+      return 0;
+    }
+    List<String> removed;
+    ioLock.lock();
+    try {
+      removed = Retention.prune(sessionsDir, policy, clock.millis());
+      removed.forEach(sessions::remove);
+    } finally {
+      ioLock.unlock();
+    }
+    if (!removed.isEmpty()) {
+      LOG.info("[codex-mcp] Pruned {} old session(s)", removed.size());
+    }
+    return removed.size();
+  }
+
+  @Override
+  public void close() {
+    if (!dirty.close()) {
+      return;
+    }
+    closed = true;
+    try {
+      writer.join(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    flushPending();
+    lock.release();
+  }
+
+  /** The lock file path (tests). */
+  Path lockPath() {
+    return lock.path();
+  }
+
+  /** The writer thread (tests measure its CPU time). */
+  Thread writerThread() {
+    return writer;
+  }
+}

@@ -1,0 +1,102 @@
+package io.github.codexmcp.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.util.Json;
+import java.nio.file.Path;
+
+/**
+ * What is queued for one session: the latest meta/result/pid document and the buffered event
+ * lines. Guarded by its own monitor; every critical section is a few field assignments or one
+ * small serialization, so producers never wait on disk.
+ */
+final class PendingSession {
+  /** Buffered event text beyond which new lines are dropped (only reached if the disk stalls). */
+  static final int MAX_BUFFERED_CHARS = 16 * 1024 * 1024;
+
+  /** One drained batch, written by the I/O holder. */
+  record Batch(String meta, String result, String pid, boolean deletePid, String events, int dropped) {}
+
+  final String id;
+  final Path dir;
+  private long nextSeq;
+  private StringBuilder events = new StringBuilder();
+  private String meta;
+  private String lastMeta;
+  private String result;
+  private String pid;
+  private boolean deletePid;
+  private boolean dirty;
+  private int dropped;
+
+  PendingSession(String id, Path dir) {
+    this.id = id;
+    this.dir = dir;
+  }
+
+  synchronized void continueAt(long seq) {
+    nextSeq = Math.max(nextSeq, seq);
+  }
+
+  /** Returns whether the session just became dirty (so the caller must register it). */
+  synchronized boolean putMeta(String text) {
+    if (text.equals(lastMeta)) {
+      return false;
+    }
+    lastMeta = text;
+    meta = text;
+    return markDirty();
+  }
+
+  synchronized boolean putResult(String text) {
+    result = text;
+    return markDirty();
+  }
+
+  synchronized boolean putPid(String text) {
+    pid = text;
+    deletePid = text == null;
+    return markDirty();
+  }
+
+  /** Adds one log line with {@code seq} first; returns whether the session just became dirty. */
+  synchronized boolean appendEvent(ObjectNode event) {
+    JsonNode s = event.get("seq");
+    long seq = s != null && s.isIntegralNumber() ? s.asLong() : nextSeq;
+    nextSeq = seq + 1;
+    if (events.length() > MAX_BUFFERED_CHARS) {
+      dropped++;
+      return markDirty();
+    }
+    ObjectNode line = Json.object();
+    line.put("seq", seq);
+    event.properties().forEach(e -> {
+      if (!e.getKey().equals("seq")) {
+        line.set(e.getKey(), e.getValue());
+      }
+    });
+    events.append(Json.write(line)).append('\n');
+    return markDirty();
+  }
+
+  synchronized Batch drain() {
+    dirty = false;
+    String ev = events.length() == 0 ? null : events.toString();
+    if (ev != null) {
+      events = new StringBuilder(Math.min(ev.length(), 64 * 1024));
+    }
+    Batch b = new Batch(meta, result, pid, deletePid, ev, dropped);
+    meta = null;
+    result = null;
+    pid = null;
+    deletePid = false;
+    dropped = 0;
+    return b;
+  }
+
+  private boolean markDirty() {
+    boolean became = !dirty;
+    dirty = true;
+    return became;
+  }
+}

@@ -1,0 +1,119 @@
+package io.github.codexmcp.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.util.Json;
+
+/**
+ * The content of {@code meta.json} (spec 40 §4.1). Null components are omitted on disk.
+ *
+ * <p>What the session layer must provide on every {@link StateStore#saveMeta(PersistedMeta)}:
+ *
+ * <ul>
+ *   <li>{@code sessionId} (required, must pass {@link SessionIds#isValid}), {@code status}
+ *       (required: {@code running|waiting_approval|idle|error|cancelled}), {@code createdAt} and
+ *       {@code lastActiveAt} (required; ISO-8601 UTC strings with milliseconds, as in the session
+ *       record);
+ *   <li>{@code cancelledAt}, {@code cancelledReason} when set;
+ *   <li>{@code threadId} once known; {@code model}, {@code cwd}, {@code approvalPolicy},
+ *       {@code sandbox}, {@code profile} with their current values (after reply overrides).
+ * </ul>
+ *
+ * <p>Not persisted: {@code config}, {@code approvalTimeoutMs}, pending requests, cursors, progress.
+ * Immutable and thread-safe.
+ */
+public record PersistedMeta(
+    String sessionId,
+    String status,
+    String createdAt,
+    String lastActiveAt,
+    String cancelledAt,
+    String cancelledReason,
+    String threadId,
+    String model,
+    String cwd,
+    String approvalPolicy,
+    String sandbox,
+    String profile) {
+
+  /** The only {@code schemaVersion} this code writes and accepts. */
+  public static final int SCHEMA_VERSION = 1;
+
+  /** Validates the required components. */
+  public PersistedMeta {
+    if (!SessionIds.isValid(sessionId)) {
+      throw new IllegalArgumentException("invalid session id");
+    }
+    if (status == null) {
+      throw new IllegalArgumentException("status is required");
+    }
+  }
+
+  /** Copy with another status and cancelled reason (null reason keeps the current one). */
+  public PersistedMeta withStatus(String newStatus, String reason) {
+    return new PersistedMeta(
+        sessionId,
+        newStatus,
+        createdAt,
+        lastActiveAt,
+        cancelledAt,
+        reason != null ? reason : cancelledReason,
+        threadId,
+        model,
+        cwd,
+        approvalPolicy,
+        sandbox,
+        profile);
+  }
+
+  /** The {@code meta.json} document, {@code schemaVersion} first. */
+  public ObjectNode toJson() {
+    ObjectNode n = Json.object();
+    n.put("schemaVersion", SCHEMA_VERSION);
+    n.put("sessionId", sessionId);
+    n.put("status", status);
+    putIfPresent(n, "createdAt", createdAt);
+    putIfPresent(n, "lastActiveAt", lastActiveAt);
+    putIfPresent(n, "cancelledAt", cancelledAt);
+    putIfPresent(n, "cancelledReason", cancelledReason);
+    putIfPresent(n, "threadId", threadId);
+    putIfPresent(n, "model", model);
+    putIfPresent(n, "cwd", cwd);
+    putIfPresent(n, "approvalPolicy", approvalPolicy);
+    putIfPresent(n, "sandbox", sandbox);
+    putIfPresent(n, "profile", profile);
+    return n;
+  }
+
+  /**
+   * Lenient read: string fields of another type are treated as absent; a missing status becomes
+   * {@code "unknown"} (which recovery maps to {@code error}). Returns null when the session id is
+   * missing or invalid.
+   */
+  public static PersistedMeta fromJson(JsonNode n) {
+    String id = Json.text(n, "sessionId");
+    if (!SessionIds.isValid(id)) {
+      return null;
+    }
+    String status = Json.text(n, "status");
+    return new PersistedMeta(
+        id,
+        status == null ? "unknown" : status,
+        Json.text(n, "createdAt"),
+        Json.text(n, "lastActiveAt"),
+        Json.text(n, "cancelledAt"),
+        Json.text(n, "cancelledReason"),
+        Json.text(n, "threadId"),
+        Json.text(n, "model"),
+        Json.text(n, "cwd"),
+        Json.text(n, "approvalPolicy"),
+        Json.text(n, "sandbox"),
+        Json.text(n, "profile"));
+  }
+
+  private static void putIfPresent(ObjectNode n, String field, String value) {
+    if (value != null) {
+      n.put(field, value);
+    }
+  }
+}

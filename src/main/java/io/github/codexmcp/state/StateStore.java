@@ -1,0 +1,100 @@
+package io.github.codexmcp.state;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Disk mirror of session state (spec 40): the seam the session manager writes through.
+ *
+ * <p><b>Threading.</b> Every method is thread-safe. The {@code save*}, {@link #clearPid} and
+ * {@link #appendEvent} methods never touch the disk: they serialize the document on the calling
+ * thread (so the caller may reuse or mutate its node afterwards), queue it and return in
+ * microseconds. A single daemon writer thread ({@code codex-mcp-state}) writes the latest queued
+ * document per (session, file) within about 100 ms; critical events ({@code approval_request},
+ * {@code approval_result}, {@code result}, {@code error}) wake it at once. {@link #deleteSession},
+ * {@link #flush}, {@link #recover}, {@link #prune} and {@link #close} block on disk I/O: call them
+ * from startup, shutdown or the work pool, never from a stdio reader thread.
+ *
+ * <p><b>Errors.</b> Persistence is best-effort: no method throws for I/O problems or for a session
+ * id that fails {@link SessionIds#isValid} (such calls are logged to stderr once and ignored).
+ * Calls after {@link #close} are ignored.
+ */
+public interface StateStore extends AutoCloseable {
+
+  /** Whether state is mirrored to disk; false for the memory-only store. */
+  boolean enabled();
+
+  /** Why persistence is off (shown by {@code codex_setup} and on stderr); null when enabled. */
+  String disabledReason();
+
+  /** The configured state directory (also when disabled). */
+  Path stateDir();
+
+  /**
+   * Queues {@code meta.json}. {@code schemaVersion: 1} and {@code sessionId} are stamped by the
+   * store; an identical document to the last one queued for the session is dropped. See {@link
+   * PersistedMeta} for the fields the session layer provides.
+   */
+  void saveMeta(String sessionId, ObjectNode meta);
+
+  /** Typed form of {@link #saveMeta(String, ObjectNode)}. */
+  default void saveMeta(PersistedMeta meta) {
+    saveMeta(meta.sessionId(), meta.toJson());
+  }
+
+  /**
+   * Queues {@code pid.json} for the session's current child. The store captures the OS start
+   * time and executable of {@code pid} right away (a {@code /proc} read, no disk write) for the
+   * orphan reaper's identity check.
+   *
+   * @param spawnedAt when the child was spawned (our clock)
+   * @param model the session model, or null
+   */
+  void savePid(String sessionId, long pid, Instant spawnedAt, String model);
+
+  /** Queues removal of {@code pid.json} (call after the child has exited). */
+  void clearPid(String sessionId);
+
+  /** Queues {@code result.json} = the session's {@code lastResult}. */
+  void saveResult(String sessionId, ObjectNode result);
+
+  /**
+   * Queues one line of {@code events.jsonl}. {@code eventJson} holds {@code type}, {@code data}
+   * and {@code timestamp}; the store puts {@code seq} first, taking it from {@code eventJson} when
+   * it has an integral {@code seq}, else assigning the session's next number (0, 1, …; after
+   * recovery {@code lastSeq + 1}).
+   */
+  void appendEvent(String sessionId, ObjectNode eventJson);
+
+  /**
+   * Drops everything queued for the session and removes its directory. Later writes for this id
+   * are ignored. Blocks on disk.
+   *
+   * @return whether the session had state in this store (a directory, or writes still queued)
+   *     that is now gone; false for unknown or invalid ids and on failure
+   */
+  boolean deleteSession(String sessionId);
+
+  /** Writes everything queued, on the calling thread, and returns when done. */
+  void flush();
+
+  /**
+   * Startup scan (spec 40 §6): returns the sessions found on disk with the restart rule applied
+   * (see {@link RecoveredSession}), queues the rewritten {@code meta.json} of sessions that were
+   * active, and continues each event log at {@code lastSeq + 1}. Call once, after {@link #prune}.
+   */
+  List<RecoveredSession> recover();
+
+  /**
+   * Startup retention (spec 40 §9); call before {@link #recover}, never while sessions are live.
+   *
+   * @return number of session directories removed
+   */
+  int prune(RetentionPolicy policy);
+
+  /** Flushes, stops the writer and releases the directory lock. Idempotent. */
+  @Override
+  void close();
+}

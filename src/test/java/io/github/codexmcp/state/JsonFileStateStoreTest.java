@@ -1,0 +1,367 @@
+package io.github.codexmcp.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.util.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class JsonFileStateStoreTest {
+  static final String ID = "sess_1a2b3c4d-5e6";
+  static final Instant T0 = Instant.parse("2026-02-15T10:00:00.000Z");
+
+  @TempDir Path tmp;
+  final ManualClock clock = new ManualClock(T0);
+  final List<StateStore> opened = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() {
+    opened.forEach(StateStore::close);
+  }
+
+  JsonFileStateStore open(Path dir) {
+    StateStore s = JsonFileStateStore.open(dir, clock);
+    opened.add(s);
+    return assertInstanceOf(JsonFileStateStore.class, s, () -> "disabled: " + s.disabledReason());
+  }
+
+  static PersistedMeta meta(String id, String status) {
+    return new PersistedMeta(id, status, "2026-02-15T10:00:00.000Z", "2026-02-15T10:05:00.000Z",
+        null, null, "thr_1", "gpt-5", "/work/repo", "on-request", "workspace-write", null);
+  }
+
+  static ObjectNode event(String type, String text) {
+    ObjectNode e = Json.object();
+    e.put("type", type);
+    e.putObject("data").put("text", text);
+    e.put("timestamp", "2026-02-15T10:00:01.000Z");
+    return e;
+  }
+
+  static JsonNode readJson(Path p) throws IOException {
+    return Json.MAPPER.readTree(Files.readString(p));
+  }
+
+  @Test
+  void writesDocumentsAtomicallyAndReadsThemBack() throws IOException {
+    Path dir = tmp.resolve("state");
+    JsonFileStateStore store = open(dir);
+    ObjectNode result = Json.object().put("status", "completed").put("text", "done");
+    store.saveMeta(meta(ID, "running"));
+    store.saveMeta(meta(ID, "idle"));
+    store.saveResult(ID, result);
+    store.savePid(ID, 4242, T0, "gpt-5");
+    store.flush();
+
+    Path sd = dir.resolve("sessions").resolve(ID);
+    String metaText = Files.readString(sd.resolve("meta.json"));
+    assertTrue(metaText.startsWith("{\n  \"schemaVersion\": 1,\n  \"sessionId\": \"" + ID + "\""), metaText);
+    assertTrue(metaText.endsWith("}\n"));
+    assertEquals(meta(ID, "idle"), PersistedMeta.fromJson(readJson(sd.resolve("meta.json"))));
+    assertEquals(result, readJson(sd.resolve("result.json")));
+    PidRecord pid = PidRecord.fromJson(readJson(sd.resolve("pid.json")));
+    assertEquals(4242, pid.pid());
+    assertEquals(T0, pid.spawnedInstant());
+    assertEquals("gpt-5", pid.model());
+    try (var files = Files.list(sd)) {
+      assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")));
+    }
+
+    store.close();
+    JsonFileStateStore again = open(dir);
+    List<RecoveredSession> rec = again.recover();
+    assertEquals(1, rec.size());
+    assertEquals(meta(ID, "idle"), rec.get(0).meta());
+    assertEquals(result, rec.get(0).result());
+    assertEquals(4242, rec.get(0).pid().pid());
+    assertFalse(rec.get(0).statusChanged());
+  }
+
+  @Test
+  void filesAreOwnerOnly() throws IOException {
+    Path dir = tmp.resolve("a").resolve("state");
+    JsonFileStateStore store = open(dir);
+    assumeTrue(StateFiles.supportsPosix(dir));
+    store.saveMeta(meta(ID, "running"));
+    store.appendEvent(ID, event("progress", "x"));
+    store.saveResult(ID, Json.object());
+    store.savePid(ID, 7, T0, null);
+    store.flush();
+    Path sd = dir.resolve("sessions").resolve(ID);
+    for (Path d : List.of(tmp.resolve("a"), dir, dir.resolve("sessions"), sd)) {
+      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)), d.toString());
+    }
+    for (String f : List.of("meta.json", "events.jsonl", "result.json", "pid.json")) {
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sd.resolve(f))), f);
+    }
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store.lockPath())));
+  }
+
+  @Test
+  void eventLinesCarrySequenceNumbers() throws IOException {
+    JsonFileStateStore store = open(tmp);
+    store.appendEvent(ID, event("progress", "a"));
+    store.appendEvent(ID, event("progress", "b"));
+    ObjectNode explicit = event("result", "c");
+    explicit.put("seq", 10);
+    store.appendEvent(ID, explicit);
+    store.appendEvent(ID, event("progress", "d"));
+    store.flush();
+    List<String> lines = Files.readAllLines(tmp.resolve("sessions").resolve(ID).resolve("events.jsonl"));
+    assertEquals(
+        "{\"seq\":0,\"type\":\"progress\",\"data\":{\"text\":\"a\"},\"timestamp\":\"2026-02-15T10:00:01.000Z\"}",
+        lines.get(0));
+    List<Long> seqs = new ArrayList<>();
+    for (String l : lines) {
+      seqs.add(Json.parse(l).get("seq").asLong());
+    }
+    assertEquals(List.of(0L, 1L, 10L, 11L), seqs);
+  }
+
+  @Test
+  void criticalEventReachesDiskWithoutExplicitFlush() throws Exception {
+    JsonFileStateStore store = open(tmp);
+    store.appendEvent(ID, event("approval_request", "rm -rf?"));
+    Path log = tmp.resolve("sessions").resolve(ID).resolve("events.jsonl");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!(Files.exists(log) && Files.size(log) > 0) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      Thread.yield();
+    }
+    assertTrue(Files.size(log) > 0, "writer thread flushed the critical event");
+    assertEquals("codex-mcp-state", store.writerThread().getName());
+    assertTrue(store.writerThread().isDaemon());
+  }
+
+  @Test
+  void identicalMetaIsWrittenOnce() throws IOException {
+    JsonFileStateStore store = open(tmp);
+    store.saveMeta(meta(ID, "running"));
+    store.flush();
+    Path m = tmp.resolve("sessions").resolve(ID).resolve("meta.json");
+    Files.delete(m);
+    store.saveMeta(meta(ID, "running")); // same document: dropped
+    store.flush();
+    assertFalse(Files.exists(m));
+    store.saveMeta(meta(ID, "idle"));
+    store.flush();
+    assertTrue(Files.exists(m));
+  }
+
+  @Test
+  void clearPidRemovesPidFile() throws IOException {
+    JsonFileStateStore store = open(tmp);
+    store.savePid(ID, 99, T0, null);
+    store.flush();
+    Path pid = tmp.resolve("sessions").resolve(ID).resolve("pid.json");
+    assertTrue(Files.exists(pid));
+    store.clearPid(ID);
+    store.flush();
+    assertFalse(Files.exists(pid));
+  }
+
+  @Test
+  void deleteSessionRemovesDirectoryAndIgnoresLaterWrites() throws IOException {
+    JsonFileStateStore store = open(tmp);
+    store.saveMeta(meta(ID, "cancelled"));
+    store.appendEvent(ID, event("progress", "x"));
+    store.flush();
+    Path sd = tmp.resolve("sessions").resolve(ID);
+    assertTrue(Files.isDirectory(sd));
+    assertTrue(store.deleteSession(ID));
+    assertFalse(Files.exists(sd));
+    store.appendEvent(ID, event("progress", "late"));
+    store.saveMeta(meta(ID, "cancelled"));
+    store.flush();
+    assertFalse(Files.exists(sd), "no resurrection by late writes");
+    assertFalse(store.deleteSession(ID));
+    assertFalse(store.deleteSession("sess_unknown"));
+  }
+
+  @Test
+  void deleteSessionCountsQueuedButUnwrittenState() {
+    JsonFileStateStore store = open(tmp);
+    store.saveMeta(meta(ID, "idle"));
+    assertTrue(store.deleteSession(ID));
+    store.flush();
+    assertFalse(Files.exists(tmp.resolve("sessions").resolve(ID)));
+  }
+
+  @Test
+  void rejectsTraversalAndMalformedIds() throws IOException {
+    Path dir = tmp.resolve("state");
+    JsonFileStateStore store = open(dir);
+    Path sibling = dir.resolve("victim");
+    Files.createDirectories(sibling);
+    Files.writeString(sibling.resolve("keep.txt"), "x");
+    List<String> bad = new ArrayList<>(List.of("../victim", "..", "/etc", "sess_../x", "sess_a/b",
+        "sess_a\\b", "sess_", "", "sess_" + "a".repeat(65), "C:\\x", "sess_a b", "sess_a\u0000"));
+    bad.add(null);
+    for (String id : bad) {
+      store.saveMeta(id, meta(ID, "idle").toJson());
+      store.appendEvent(id, event("progress", "x"));
+      store.saveResult(id, Json.object());
+      store.savePid(id, 1, T0, null);
+      store.clearPid(id);
+      assertFalse(store.deleteSession(id), String.valueOf(id));
+    }
+    store.flush();
+    assertTrue(Files.exists(sibling.resolve("keep.txt")));
+    try (var s = Files.list(dir.resolve("sessions"))) {
+      assertEquals(0, s.count());
+    }
+    assertFalse(Files.exists(tmp.resolve("victim")));
+  }
+
+  @Test
+  void secondStoreOnSameDirectoryRunsMemoryOnly() {
+    JsonFileStateStore first = open(tmp);
+    StateStore second = JsonFileStateStore.open(tmp, clock);
+    assertFalse(second.enabled());
+    assertTrue(second.disabledReason().contains("already in use"), second.disabledReason());
+    assertInstanceOf(NoopStateStore.class, second);
+    first.close();
+    assertFalse(Files.exists(tmp.resolve(".lock")), "lock released on close");
+    open(tmp); // free again
+  }
+
+  @Test
+  void unwritableDirectoryRunsMemoryOnlyWithReason() throws IOException {
+    Path file = tmp.resolve("not-a-dir");
+    Files.writeString(file, "x");
+    Path sessionsIsFile = Files.createDirectories(tmp.resolve("s2"));
+    Files.writeString(sessionsIsFile.resolve("sessions"), "x");
+    for (Path dir : List.of(file, file.resolve("state"), sessionsIsFile)) {
+      StateStore s = JsonFileStateStore.open(dir, clock);
+      assertFalse(s.enabled());
+      assertTrue(s.disabledReason().startsWith("Cannot create state directory"), s.disabledReason());
+      assertEquals(dir.toAbsolutePath().normalize(), s.stateDir());
+      s.saveMeta(meta(ID, "running")); // all no-ops, never throw
+      s.appendEvent(ID, event("progress", "x"));
+      s.flush();
+      assertEquals(List.of(), s.recover());
+      assertEquals(0, s.prune(RetentionPolicy.DEFAULT));
+      assertFalse(s.deleteSession(ID));
+      s.close();
+    }
+  }
+
+  @Test
+  void lockHeldByLiveOtherProcessDisablesPersistence() throws IOException {
+    FakeProcessTable table = new FakeProcessTable();
+    table.add(777, 0, T0, "/usr/bin/node", false);
+    Files.writeString(tmp.resolve(".lock"),
+        "{\"pid\":777,\"startedAt\":\"2026-02-15T10:00:00Z\",\"processStartedAt\":\"2026-02-15T10:00:00Z\"}\n");
+    StateStore s = JsonFileStateStore.open(tmp, clock, table);
+    opened.add(s);
+    assertFalse(s.enabled());
+    assertEquals("STATE_DIR is locked by another process (pid=777, started=2026-02-15T10:00:00Z). "
+        + "If this is stale, delete " + tmp.toRealPath().resolve(".lock"), s.disabledReason());
+  }
+
+  @Test
+  void staleLocksAreReclaimed() throws IOException {
+    FakeProcessTable table = new FakeProcessTable();
+    // dead owner
+    Files.writeString(tmp.resolve(".lock"), "{\"pid\":4242,\"startedAt\":\"x\"}\n");
+    StateStore s = JsonFileStateStore.open(tmp, clock, table);
+    assertTrue(s.enabled(), String.valueOf(s.disabledReason()));
+    s.close();
+    // live pid, but a different process than the one that wrote the lock (pid reuse)
+    table.add(777, 0, T0.plusSeconds(3600), "/bin/other", false);
+    Files.writeString(tmp.resolve(".lock"),
+        "{\"pid\":777,\"startedAt\":\"x\",\"processStartedAt\":\"2026-02-15T10:00:00Z\"}\n");
+    s = JsonFileStateStore.open(tmp, clock, table);
+    assertTrue(s.enabled(), String.valueOf(s.disabledReason()));
+    JsonNode lock = readJson(tmp.resolve(".lock"));
+    assertEquals(1, lock.get("pid").asLong());
+    assertEquals(T0.toString(), lock.get("startedAt").asText());
+    s.close();
+  }
+
+  @Test
+  void unreadableLockIsNotDeleted() throws IOException {
+    Files.writeString(tmp.resolve(".lock"), "{\"pi");
+    StateStore s = JsonFileStateStore.open(tmp, clock, new FakeProcessTable());
+    opened.add(s);
+    assertFalse(s.enabled());
+    assertTrue(s.disabledReason().contains("race with another process"), s.disabledReason());
+    assertEquals("{\"pi", Files.readString(tmp.resolve(".lock")));
+  }
+
+  @Test
+  void appendsAreCheap() throws IOException {
+    JsonFileStateStore store = open(tmp);
+    var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    ObjectNode ev = event("progress", "x".repeat(80));
+    Path log = tmp.resolve("sessions").resolve(ID).resolve("events.jsonl");
+    for (String round : List.of("cold", "warm")) {
+      long before = Files.exists(log) ? Files.size(log) : 0;
+      long writerCpu0 = mx.getThreadCpuTime(store.writerThread().getId());
+      long cpu0 = mx.getCurrentThreadCpuTime();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < 5000; i++) {
+        store.appendEvent(ID, ev);
+      }
+      long appendNanos = System.nanoTime() - t0;
+      long appendCpu = mx.getCurrentThreadCpuTime() - cpu0;
+      store.flush();
+      long totalNanos = System.nanoTime() - t0;
+      long totalCpu = mx.getCurrentThreadCpuTime() - cpu0;
+      long writerCpu = mx.getThreadCpuTime(store.writerThread().getId()) - writerCpu0;
+      long bytes = Files.size(log) - before;
+      System.err.printf(
+          "[perf] %s: 5000 appendEvent took %.1f ms wall / %.1f ms CPU on the caller (%.2f us each); "
+              + "with final flush %.1f ms wall / %.1f ms CPU; writer thread %.1f ms CPU; "
+              + "%d bytes written (%d per line)%n",
+          round, appendNanos / 1e6, appendCpu / 1e6, appendCpu / 5000e3, totalNanos / 1e6,
+          totalCpu / 1e6, writerCpu / 1e6, bytes, bytes / 5000);
+    }
+    assertEquals(10000, Files.readAllLines(log).size());
+  }
+
+  @Test
+  void writesAreIgnoredAfterClose() {
+    JsonFileStateStore store = open(tmp);
+    store.close();
+    store.saveMeta(meta(ID, "idle"));
+    store.appendEvent(ID, event("error", "x"));
+    store.flush();
+    store.close();
+    assertFalse(Files.exists(tmp.resolve("sessions").resolve(ID)));
+  }
+
+  @Test
+  void metaForAnotherIdIsStampedWithTheGivenId() throws IOException {
+    JsonFileStateStore store = open(tmp);
+    ObjectNode m = meta("sess_other", "idle").toJson();
+    store.saveMeta(ID, m);
+    store.flush();
+    JsonNode n = readJson(tmp.resolve("sessions").resolve(ID).resolve("meta.json"));
+    assertEquals(ID, n.get("sessionId").asText());
+    assertEquals(1, n.get("schemaVersion").asInt());
+    assertNotNull(n.get("cwd"));
+    assertNull(n.get("cancelledAt"));
+    assertEquals(StandardCharsets.UTF_8.name(), "UTF-8");
+  }
+}
