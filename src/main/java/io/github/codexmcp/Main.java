@@ -97,10 +97,10 @@ public final class Main {
     mode.thenAccept(m -> System.err.println("[codex-mcp] client mode: " + m.wireName() + " (binary: " + exe.command() + ")"));
 
     Backends backends = new Backends(config, exe, invocation, mode, timer);
-    Persistence persistence = Persistence.open(config, timer);
+    Persistence persistence = Persistence.open(config, SystemClock.INSTANCE);
     SessionManager sessions =
         new SessionManager(backends, SystemClock.INSTANCE, timer, work, persistence.hook(), !config.noiseFilterDisabled());
-    persistence.recoverInto(sessions);
+    persistence.recoverInto(sessions, timer);
     SessionPolling polling = new SessionPolling(sessions);
     CancellationRegistry cancellations = new CancellationRegistry();
     ShutdownCoordinator shutdown = new ShutdownCoordinator(sessions, cancellations, timer, System::exit);

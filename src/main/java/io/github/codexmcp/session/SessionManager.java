@@ -12,6 +12,9 @@ import io.github.codexmcp.events.EventRing;
 import io.github.codexmcp.events.EventType;
 import io.github.codexmcp.events.NotificationMapper;
 import io.github.codexmcp.events.ProgressTracker;
+import io.github.codexmcp.events.SessionEvent;
+import io.github.codexmcp.state.PersistedMeta;
+import io.github.codexmcp.state.RecoveredSession;
 import io.github.codexmcp.events.Timestamps;
 import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.CodexMcpException;
@@ -93,7 +96,10 @@ public final class SessionManager implements AutoCloseable {
   }
 
   Session newSession(String id, long approvalTimeoutMs, String profile, ObjectNode config) {
-    String created = now();
+    return newSession(id, approvalTimeoutMs, profile, config, now());
+  }
+
+  Session newSession(String id, long approvalTimeoutMs, String profile, ObjectNode config, String created) {
     EventRing ring =
         new EventRing(clock, EventRing.DEFAULT_SOFT_LIMIT, EventRing.DEFAULT_HARD_LIMIT, noiseFilter);
     Session s =
@@ -773,6 +779,56 @@ public final class SessionManager implements AutoCloseable {
     }
     synchronized (s) {
       return s.status.wireName();
+    }
+  }
+
+  /**
+   * Adds a session found on disk at startup. It has no backend: it can be listed, inspected and
+   * polled, and answers {@code No client} to operations that need codex.
+   */
+  public void ingestRecovered(RecoveredSession r) {
+    PersistedMeta m = r.meta();
+    Session s =
+        newSession(r.sessionId(), DEFAULT_APPROVAL_TIMEOUT_MS, m.profile(), null, m.createdAt() != null ? m.createdAt() : now());
+    synchronized (s) {
+      s.recovered = true;
+      s.status = parseStatus(m.status());
+      s.threadId = m.threadId();
+      s.model = m.model();
+      s.approvalPolicy = m.approvalPolicy();
+      s.sandbox = m.sandbox();
+      s.cwd = m.cwd() == null ? null : Path.of(m.cwd());
+      s.cancelledAt = m.cancelledAt();
+      s.cancelledReason = m.cancelledReason();
+      // Recovered sessions count as active from the restart, so they stay queryable for their TTL.
+      touch(s);
+      s.lastResult = r.result();
+      if (s.lastResult != null) {
+        String text = Json.text(s.lastResult, "text");
+        s.lastAgentMessageText = text != null ? text : Json.text(s.lastResult, "output");
+      }
+      List<SessionEvent> events = new ArrayList<>();
+      for (ObjectNode e : r.events()) {
+        EventType type = EventType.fromWireName(Json.text(e, "type"));
+        if (type != null) {
+          events.add(new SessionEvent(e.path("seq").asLong(), type, e.get("data"), Json.text(e, "timestamp"), false));
+        }
+      }
+      s.events.setListener(null);
+      s.events.restore(events, r.lastSeq() + 1);
+      s.events.setListener(e -> store.appendEvent(s.id, e.toJson()));
+      if (s.lastResult != null) {
+        s.progress.mergeTokens(s.lastResult.path("turn").path("usage"));
+      }
+    }
+    sessions.put(s.id, s);
+  }
+
+  static SessionStatus parseStatus(String status) {
+    try {
+      return SessionStatus.fromWire(status);
+    } catch (RuntimeException e) {
+      return SessionStatus.ERROR;
     }
   }
 
