@@ -6,6 +6,8 @@ import io.github.codexmcp.codex.CodexBackend;
 import io.github.codexmcp.codex.CodexInvocation;
 import io.github.codexmcp.codex.LaunchOptions;
 import io.github.codexmcp.codex.ResolvedExecutable;
+import io.github.codexmcp.codex.appserver.AppServerBackendFactory;
+import io.github.codexmcp.process.SystemProcessLauncher;
 import io.github.codexmcp.config.ServerConfig;
 import io.github.codexmcp.util.Timer;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +19,7 @@ final class Backends implements BackendFactory {
   private final CodexInvocation invocation;
   private final CompletableFuture<BackendMode> mode;
   private final Timer timer;
+  private volatile BackendFactory delegate;
 
   Backends(ServerConfig config, ResolvedExecutable exe, CodexInvocation invocation, CompletableFuture<BackendMode> mode, Timer timer) {
     this.config = config;
@@ -33,6 +36,23 @@ final class Backends implements BackendFactory {
 
   @Override
   public CodexBackend create(String sessionId, LaunchOptions options) {
-    throw new UnsupportedOperationException("backend wiring pending");
+    return delegate().create(sessionId, options);
+  }
+
+  private BackendFactory delegate() {
+    BackendFactory d = delegate;
+    if (d == null) {
+      synchronized (this) {
+        if (delegate == null) {
+          SystemProcessLauncher launcher = new SystemProcessLauncher(timer);
+          delegate =
+              mode() == BackendMode.EXEC
+                  ? ExecWiring.factory(config, exe, launcher, timer)
+                  : new AppServerBackendFactory(exe, launcher, timer, config.env(), true);
+        }
+        d = delegate;
+      }
+    }
+    return d;
   }
 }
