@@ -35,6 +35,9 @@ public final class EventRing implements Iterable<SessionEvent> {
   /** Hard limit: beyond it even pinned events are evicted. */
   public static final int DEFAULT_HARD_LIMIT = 2000;
 
+  /** Bound on unconsumed events kept when {@link #retainUnconsumed} is on. */
+  public static final int DEFAULT_BACKLOG_LIMIT = 20_000;
+
   /** Coalescing stops once the merged delta would exceed this many UTF-16 characters. */
   public static final int MAX_COALESCED_DELTA_CHARS = 16_384;
 
@@ -60,6 +63,8 @@ public final class EventRing implements Iterable<SessionEvent> {
   private final ArrayList<SessionEvent> events = new ArrayList<>();
   private long nextId;
   private Consumer<SessionEvent> listener;
+  private long consumedCursor = -1;
+  private int backlogLimit = Integer.MAX_VALUE;
 
   /** A ring with the default limits and the noise filter enabled. */
   public EventRing(Clock clock) {
@@ -303,26 +308,64 @@ public final class EventRing implements Iterable<SessionEvent> {
     return copy;
   }
 
+  /**
+   * Keeps events the client has not consumed yet: the soft and hard limits then only evict events
+   * below the consumed cursor ({@link #markConsumed}), and unconsumed events are evicted only when
+   * the buffer exceeds {@code backlogLimit}. A slow poller therefore loses nothing short of that
+   * bound. Off by default (the plain limits of spec 30 §5.1 apply).
+   */
+  public void retainUnconsumed(int backlogLimit) {
+    if (backlogLimit < hardLimit) {
+      throw new IllegalArgumentException("backlog limit below the hard limit");
+    }
+    this.backlogLimit = backlogLimit;
+    if (consumedCursor < 0) {
+      consumedCursor = 0;
+    }
+  }
+
+  /** Records that the client consumed every event below {@code cursor}; may evict. */
+  public void markConsumed(long cursor) {
+    if (consumedCursor >= 0 && cursor > consumedCursor) {
+      consumedCursor = cursor;
+      evict();
+    }
+  }
+
   private void evict() {
-    if (events.size() > softLimit) {
-      int overflow = events.size() - softLimit;
-      overflow -= removeOldest(e -> !e.pinned(), overflow);
+    if (consumedCursor < 0) {
+      evictWithin(e -> true, softLimit, hardLimit);
+      return;
+    }
+    long consumed = consumedCursor;
+    if (!events.isEmpty() && events.get(0).id() < consumed) {
+      evictWithin(e -> e.id() < consumed, softLimit, hardLimit);
+    }
+    if (events.size() > backlogLimit) {
+      evictWithin(e -> true, backlogLimit, backlogLimit);
+    }
+  }
+
+  private void evictWithin(Predicate<SessionEvent> scope, int soft, int hard) {
+    if (events.size() > soft) {
+      int overflow = events.size() - soft;
+      overflow -= removeOldest(e -> scope.test(e) && !e.pinned(), overflow);
       if (overflow > 0) {
-        removeOldest(e -> e.pinned() && e.type() == EventType.APPROVAL_RESULT, overflow);
+        removeOldest(e -> scope.test(e) && e.pinned() && e.type() == EventType.APPROVAL_RESULT, overflow);
       }
     }
-    if (events.size() > hardLimit) {
-      int overflow = events.size() - hardLimit;
-      overflow -= removeOldest(e -> e.type() == EventType.APPROVAL_RESULT, overflow);
+    if (events.size() > hard) {
+      int overflow = events.size() - hard;
+      overflow -= removeOldest(e -> scope.test(e) && e.type() == EventType.APPROVAL_RESULT, overflow);
       if (overflow > 0) {
-        overflow -= removeOldest(e -> !e.pinned(), overflow);
+        overflow -= removeOldest(e -> scope.test(e) && !e.pinned(), overflow);
       }
       if (overflow > 0) {
-        overflow -= removeOldest(e -> e.pinned() && !e.type().isCritical(), overflow);
+        overflow -= removeOldest(e -> scope.test(e) && e.pinned() && !e.type().isCritical(), overflow);
       }
-      if (overflow > 0) {
+      if (overflow > 0 && events.stream().anyMatch(scope)) {
         LOG.warn(HARD_LIMIT_MESSAGE);
-        removeOldest(e -> true, overflow);
+        removeOldest(scope, overflow);
       }
     }
   }

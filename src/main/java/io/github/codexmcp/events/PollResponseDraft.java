@@ -115,6 +115,8 @@ final class PollResponseDraft {
       return; // everything fits
     }
     LinkedHashSet<String> recorded = new LinkedHashSet<>();
+    List<SessionEvent> selectedEvents = events;
+    List<ObjectNode> selectedJson = eventJson;
     if (!events.isEmpty()) {
       record(recorded, "events");
       envelope = envelopeSize();
@@ -165,9 +167,41 @@ final class PollResponseDraft {
         actions = null;
       }
     }
+    refill(selectedEvents, selectedJson, sizes, limit, nextId);
     if (truncatedFields != null) {
       addWarningIfFits(String.format(TRUNCATION_WARNING, limit), limit);
     }
+  }
+
+  /**
+   * Gives back to the events the room freed by dropping result, progress or actions. Without this
+   * a large {@code result} (always present on a finished session) would push every event out of
+   * every poll, and a client using {@code maxBytes} could never read the session's events.
+   */
+  private void refill(List<SessionEvent> selected, List<ObjectNode> selectedJson, long[] sizes, long limit, long nextId) {
+    int kept = events.size();
+    if (kept >= selected.size()) {
+      return;
+    }
+    long total = size();
+    long added = 0;
+    while (kept < selected.size()) {
+      long one = sizes[kept] != 0 ? sizes[kept] : sizeOf(selectedJson.get(kept));
+      long add = one + (kept > 0 ? 1 : 0);
+      if (total + add > limit) {
+        break;
+      }
+      total += add;
+      added += add;
+      kept++;
+    }
+    if (added == 0) {
+      return;
+    }
+    eventsBytes += added;
+    events = selected.subList(0, kept);
+    eventJson = selectedJson.subList(0, kept);
+    nextCursor = Math.max(0, Math.min(events.get(kept - 1).id() + 1, nextId));
   }
 
   private void record(LinkedHashSet<String> recorded, String field) {

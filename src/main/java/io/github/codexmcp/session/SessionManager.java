@@ -104,6 +104,7 @@ public final class SessionManager implements AutoCloseable {
         new EventRing(clock, EventRing.DEFAULT_SOFT_LIMIT, EventRing.DEFAULT_HARD_LIMIT, noiseFilter);
     Session s =
         new Session(id, created, clock.millis(), approvalTimeoutMs, profile, config, ring, new ProgressTracker(clock, created));
+    ring.retainUnconsumed(EventRing.DEFAULT_BACKLOG_LIMIT);
     ring.setListener(e -> store.appendEvent(id, e.toJson()));
     return s;
   }

@@ -62,6 +62,7 @@ public final class SessionPolling {
   private PollOutcome pollLocked(Session s, PollRequest req, boolean monotonic) {
     PollOutcome o = monotonic ? Poller.pollMonotonic(req, context(s)) : Poller.poll(req, context(s));
     s.lastEventCursor = o.sessionCursor();
+    s.events.markConsumed(s.lastEventCursor);
     ProgressTracker.enrichCheckResponse(
         o.response(), s.status.wireName(), s.status == SessionStatus.WAITING_APPROVAL ? s.pendingActionTypes() : List.of());
     return o;

@@ -33,12 +33,13 @@ final class McpSession implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   final McpSyncClient client;
   final Path stateDir;
-  final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
+  final List<McpSchema.ProgressNotification> progress;
   final StringBuffer stderr = new StringBuffer();
 
-  private McpSession(McpSyncClient client, Path stateDir) {
+  private McpSession(McpSyncClient client, Path stateDir, List<McpSchema.ProgressNotification> progress) {
     this.client = client;
     this.stateDir = stateDir;
+    this.progress = progress;
   }
 
   static McpSession start(CodexTestHome home) {
@@ -57,10 +58,9 @@ final class McpSession implements AutoCloseable {
     List<McpSchema.ProgressNotification> sink = new CopyOnWriteArrayList<>();
     McpSyncClient client =
         McpClient.sync(transport).requestTimeout(Duration.ofSeconds(120)).progressConsumer(sink::add).build();
-    client.initialize();
-    McpSession s = new McpSession(client, state);
+    McpSession s = new McpSession(client, state, sink);
     transport.setStdErrorHandler(line -> s.stderr.append(line).append('\n'));
-    s.progress.addAll(sink);
+    client.initialize();
     return s;
   }
 
