@@ -23,7 +23,7 @@ public record ServerConfig(
   public static ServerConfig fromEnvironment() {
     Map<String, String> env = System.getenv();
     Path cwd = Path.of("").toAbsolutePath();
-    Path home = Path.of(System.getProperty("user.home"));
+    Path home = homeDirectory(env);
     return new ServerConfig(
         env,
         cwd,
@@ -32,6 +32,26 @@ public record ServerConfig(
         stateDir(env, home),
         "1".equals(env.get("CODEX_MCP_DISABLE_NOISE_FILTER")),
         true);
+  }
+
+  /**
+   * The user's home: {@code HOME} (or {@code USERPROFILE}) as the MCP client passed it, like
+   * Codex itself resolves it, else the JVM's {@code user.home}.
+   */
+  public static Path homeDirectory(Map<String, String> env) {
+    for (String key : new String[] {"HOME", "USERPROFILE"}) {
+      String v = env.get(key);
+      if (v != null && !v.isBlank()) {
+        return Path.of(v.trim());
+      }
+    }
+    return Path.of(System.getProperty("user.home"));
+  }
+
+  /** Codex's configuration directory: {@code CODEX_HOME}, else {@code <home>/.codex}. */
+  public Path codexHome() {
+    String v = env.get("CODEX_HOME");
+    return v != null && !v.isBlank() ? Path.of(v.trim()) : home.resolve(".codex");
   }
 
   /** {@code CODEX_MCP_STATE_DIR} trimmed, or {@code ~/.codex-mcp/state}. */

@@ -100,7 +100,7 @@ public final class CodexSetupTool implements ToolHandler {
       nextSteps.add(
           "Verify Codex authentication explicitly (for example with `codex login status`) before relying on this environment.");
     }
-    boolean userConfig = Files.exists(config.home().resolve(".codex").resolve("config.toml"));
+    boolean userConfig = Files.exists(config.codexHome().resolve("config.toml"));
     boolean projectConfig = Files.exists(Path.of(cwd).resolve(".codex").resolve("config.toml"));
     if (!userConfig && !projectConfig) {
       warnings.add("No Codex config.toml was found in ~/.codex or this project.");
