@@ -387,6 +387,17 @@ public final class ExecBackend implements CodexBackend {
     return destroyed;
   }
 
+  /**
+   * Completes when the process of the latest turn has ended and its end was handled (already
+   * complete when there is none, or it could not be spawned). For tests and diagnostics.
+   */
+  CompletableFuture<Void> latestTurnEnded() {
+    synchronized (lock) {
+      Run run = current;
+      return run == null ? CompletableFuture.completedFuture(null) : run.ended.copy();
+    }
+  }
+
   /** The CLI's thread id once a turn reported it, else null. */
   public String realThreadId() {
     synchronized (lock) {
@@ -408,6 +419,8 @@ public final class ExecBackend implements CodexBackend {
     boolean interrupted;
     boolean finished;
     final CompletableFuture<Void> stdoutDone = new CompletableFuture<>();
+    /** Completes when the turn's process has ended and its end was handled. */
+    final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     Run(String turnId, ExecEventTranslator translator, Path schemaDir) {
       this.turnId = turnId;
@@ -464,6 +477,7 @@ public final class ExecBackend implements CodexBackend {
       synchronized (lock) {
         if (destroyed) {
           run.finished = true;
+          run.ended.complete(null);
           deleteQuietly(run.schemaDir);
           return CompletableFuture.failedFuture(clientDestroyed());
         }
@@ -474,6 +488,7 @@ public final class ExecBackend implements CodexBackend {
       synchronized (lock) {
         run.finished = true;
       }
+      run.ended.complete(null);
       deleteQuietly(run.schemaDir);
       return CompletableFuture.failedFuture(e);
     }
@@ -482,6 +497,7 @@ public final class ExecBackend implements CodexBackend {
       run.child = child;
       if (destroyed || current != run) {
         run.finished = true;
+        run.ended.complete(null);
         child.terminate(KILL_GRACE);
         deleteQuietly(run.schemaDir);
         return CompletableFuture.failedFuture(
@@ -582,6 +598,14 @@ public final class ExecBackend implements CodexBackend {
   }
 
   private void finishRun(Run run, StderrTail tail, int rawCode) {
+    try {
+      endRun(run, tail, rawCode);
+    } finally {
+      run.ended.complete(null);
+    }
+  }
+
+  private void endRun(Run run, StderrTail tail, int rawCode) {
     synchronized (lock) {
       live.remove(run);
       if (run.finished) {
