@@ -1,6 +1,6 @@
 package io.github.codexmcp.codex.exec;
 
-import static io.github.codexmcp.codex.exec.ExecFakeLauncher.emit;
+import static io.github.codexmcp.testing.exec.ExecFakeLauncher.emit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -19,6 +19,7 @@ import io.github.codexmcp.testing.appserver.FakeChildProcess;
 import io.github.codexmcp.testing.appserver.ManualTimer;
 import io.github.codexmcp.testing.appserver.RecordingListener;
 import io.github.codexmcp.testing.appserver.RecordingListener.Event;
+import io.github.codexmcp.testing.exec.ExecFakeLauncher;
 import io.github.codexmcp.util.CodexMcpException;
 import io.github.codexmcp.util.ErrorCode;
 import io.github.codexmcp.util.Json;

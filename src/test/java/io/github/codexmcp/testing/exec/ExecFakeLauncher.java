@@ -1,4 +1,4 @@
-package io.github.codexmcp.codex.exec;
+package io.github.codexmcp.testing.exec;
 
 import io.github.codexmcp.process.ChildProcess;
 import io.github.codexmcp.process.ProcessLauncher;
@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * output-schema file it names, which the backend deletes when the turn ends) and returns a fresh
  * {@link FakeChildProcess} whose stdout the test scripts with {@link #emit}.
  */
-final class ExecFakeLauncher implements ProcessLauncher {
+public final class ExecFakeLauncher implements ProcessLauncher {
   private final List<ProcessSpec> specs = new CopyOnWriteArrayList<>();
   private final List<FakeChildProcess> children = new CopyOnWriteArrayList<>();
   private final List<String> schemas = new CopyOnWriteArrayList<>();
@@ -40,50 +40,50 @@ final class ExecFakeLauncher implements ProcessLauncher {
     return child;
   }
 
-  ExecFakeLauncher failWith(IOException e) {
+  public ExecFakeLauncher failWith(IOException e) {
     failure = e;
     return this;
   }
 
   /** Children started from now on keep running when terminated. */
-  ExecFakeLauncher ignoreTerminate() {
+  public ExecFakeLauncher ignoreTerminate() {
     ignoreTerminate = true;
     return this;
   }
 
-  List<ProcessSpec> specs() {
+  public List<ProcessSpec> specs() {
     return List.copyOf(specs);
   }
 
-  ProcessSpec spec() {
+  public ProcessSpec spec() {
     return specs.get(specs.size() - 1);
   }
 
   /** The argv after the executable, of the latest start. */
-  List<String> args() {
+  public List<String> args() {
     List<String> c = spec().command();
     return c.subList(1, c.size());
   }
 
   /** The output-schema file content of the latest start (null without the flag). */
-  String schema() {
+  public String schema() {
     return schemas.get(schemas.size() - 1);
   }
 
-  int count() {
+  public int count() {
     return children.size();
   }
 
-  FakeChildProcess child() {
+  public FakeChildProcess child() {
     return children.get(children.size() - 1);
   }
 
-  FakeChildProcess child(int index) {
+  public FakeChildProcess child(int index) {
     return children.get(index);
   }
 
   /** Writes JSONL lines (one per argument) to the child's stdout. */
-  static void emit(FakeChildProcess child, String... lines) {
+  public static void emit(FakeChildProcess child, String... lines) {
     try {
       for (String line : lines) {
         child.peerOutput().write((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -93,7 +93,7 @@ final class ExecFakeLauncher implements ProcessLauncher {
     }
   }
 
-  static void stderr(FakeChildProcess child, String text) {
+  public static void stderr(FakeChildProcess child, String text) {
     try {
       child.peerError().write(text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
