@@ -126,14 +126,15 @@ public final class ExecBackend implements CodexBackend {
   private final List<Run> live = new ArrayList<>();
   private List<String> profileOverrides;
   private String threadId;
-  private String realThreadId;
+  private volatile String realThreadId;
   private String model;
   private String approvalPolicy;
   private String sandbox;
   private Path cwd;
   private ObjectNode config;
   private int turnCount;
-  private Run current;
+  /** Written under the lock; volatile so {@link #childPid()} can read it without the lock. */
+  private volatile Run current;
   private CompletableFuture<Void> destroyFuture;
 
   private volatile BackendListener listener;
@@ -332,13 +333,12 @@ public final class ExecBackend implements CodexBackend {
     return true;
   }
 
+  /** Lock-free, so it may be called while holding a session lock. */
   @Override
   public Long childPid() {
-    synchronized (lock) {
-      Run run = current;
-      ChildProcess c = run == null ? null : run.child;
-      return c != null && !run.finished && c.isAlive() ? c.pid() : null;
-    }
+    Run run = current;
+    ChildProcess c = run == null ? null : run.child;
+    return c != null && !run.finished && c.isAlive() ? c.pid() : null;
   }
 
   @Override
@@ -400,24 +400,25 @@ public final class ExecBackend implements CodexBackend {
 
   /** The CLI's thread id once a turn reported it, else null. */
   public String realThreadId() {
-    synchronized (lock) {
-      return realThreadId;
-    }
+    return realThreadId;
   }
 
   // ---------------------------------------------------------------- turn plumbing
 
   static final String OUTPUT_SCHEMA_FILE = "output-schema.json";
 
-  /** One turn's child and its translation state. Fields guarded by the backend's lock. */
+  /**
+   * One turn's child and its translation state. Fields are written under the backend's lock;
+   * {@code child} and {@code finished} are also read without it ({@link #childPid()}).
+   */
   private static final class Run {
     final String turnId;
     final ExecEventTranslator translator;
     final Path schemaDir;
-    ChildProcess child;
+    volatile ChildProcess child;
     StderrTail stderr;
     boolean interrupted;
-    boolean finished;
+    volatile boolean finished;
     final CompletableFuture<Void> stdoutDone = new CompletableFuture<>();
     /** Completes when the turn's process has ended and its end was handled. */
     final CompletableFuture<Void> ended = new CompletableFuture<>();
