@@ -8,15 +8,10 @@ import io.github.codexmcp.codex.ResolvedExecutable;
 import io.github.codexmcp.process.ProcessLauncher;
 import io.github.codexmcp.process.ProcessSpec;
 import io.github.codexmcp.util.Timer;
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,23 +57,12 @@ public final class AppServerBackendFactory implements BackendFactory {
     this.launcher = launcher;
     this.timer = timer;
     this.environment = Map.copyOf(environment);
-    Map<String, String> env = new LinkedHashMap<>();
-    Optional<Path> nativeBinary =
-        preferNative ? findLauncher(executable).flatMap(NativeCodexLocator::locate) : Optional.empty();
-    if (nativeBinary.isPresent()) {
-      this.commandPrefix = List.of(nativeBinary.get().toString());
-      findLauncher(executable)
-          .flatMap(NativeCodexLocator::packageRoot)
-          .ifPresent(
-              root -> {
-                env.put("CODEX_MANAGED_PACKAGE_ROOT", root.toString());
-                env.put("CODEX_MANAGED_BY_NPM", "1");
-              });
-      LOG.info("[app-server] spawning the native codex binary: {}", nativeBinary.get());
-    } else {
-      this.commandPrefix = List.of(executable.command());
-    }
-    this.extraEnv = Map.copyOf(env);
+    NativeLaunch target = NativeLaunch.resolve(executable, environment, preferNative);
+    this.commandPrefix = target.commandPrefix();
+    this.extraEnv = target.env();
+    target
+        .nativeBinary()
+        .ifPresent(bin -> LOG.info("[app-server] spawning the native codex binary: {}", bin));
   }
 
   @Override
@@ -106,30 +90,5 @@ public final class AppServerBackendFactory implements BackendFactory {
   public ProcessSpec processSpec(LaunchOptions options) {
     Path cwd = options == null ? null : options.cwd();
     return new ProcessSpec(command(options), cwd, extraEnv, false);
-  }
-
-  private Optional<Path> findLauncher(ResolvedExecutable executable) {
-    String command = executable.command();
-    try {
-      if (executable.isPath() || command.contains(File.separator) || command.contains("/")) {
-        return Optional.of(Path.of(command));
-      }
-      String path = environment.get("PATH");
-      if (path == null) {
-        return Optional.empty();
-      }
-      for (String dir : path.split(File.pathSeparator)) {
-        if (dir.isEmpty()) {
-          continue;
-        }
-        Path candidate = Path.of(dir.replace("\"", ""), command);
-        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-          return Optional.of(candidate);
-        }
-      }
-    } catch (InvalidPathException e) {
-      return Optional.empty();
-    }
-    return Optional.empty();
   }
 }
