@@ -21,4 +21,10 @@ public interface BackendListener {
 
   /** The child could not be spawned or failed fatally. Fires at most once. */
   void onError(Throwable error);
+
+  /**
+   * A new child process was started after {@link CodexBackend#start()} (exec mode: one per turn),
+   * so the caller can record its pid for orphan reaping.
+   */
+  default void onChildStarted(long pid) {}
 }

@@ -856,6 +856,11 @@ public final class SessionManager implements AutoCloseable {
     }
 
     @Override
+    public void onChildStarted(long pid) {
+      store.savePid(s.id, pid);
+    }
+
+    @Override
     public void onExit(Integer code, String signal) {
       handleBackendDeath(s, backend, "app-server exited unexpectedly (code: " + code + ")");
     }

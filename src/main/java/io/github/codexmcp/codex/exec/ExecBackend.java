@@ -510,6 +510,10 @@ public final class ExecBackend implements CodexBackend {
       interrupt = run.interrupted;
     }
     attach(run, child);
+    BackendListener l = listener;
+    if (l != null) {
+      l.onChildStarted(child.pid());
+    }
     if (interrupt) {
       child.terminate(KILL_GRACE);
     }

@@ -144,6 +144,33 @@ class ExecBackendTest {
   // ---------------------------------------------------------------- AC1, AC20, AC21
 
   @Test
+  void eachTurnChildIsReportedForPidRecords() throws Exception {
+    ExecBackend b = threaded();
+    java.util.List<Long> pids = new java.util.concurrent.CopyOnWriteArrayList<>();
+    b.setListener(
+        new io.github.codexmcp.codex.BackendListener() {
+          @Override
+          public void onNotification(String method, JsonNode params) {}
+
+          @Override
+          public void onServerRequest(JsonNode id, String method, JsonNode params) {}
+
+          @Override
+          public void onExit(Integer code, String signal) {}
+
+          @Override
+          public void onError(Throwable error) {}
+
+          @Override
+          public void onChildStarted(long pid) {
+            pids.add(pid);
+          }
+        });
+    await(b.turnStart(turn("go")));
+    assertEquals(java.util.List.of(launcher.child().pid()), pids);
+  }
+
+  @Test
   void firstTurnCommandLine() throws Exception {
     Files.writeString(codexHome.resolve("fast.config.toml"), "model_verbosity = \"low\"\n");
     ObjectNode launchConfig = Json.object().put("a", 1).put("b", "spawn");
