@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * not running (stdin not writable)}; {@code RPC error <code>: <message>}; {@code Request <method>
  * timed out after <ms>ms}; {@code app-server exited (code: <c>, signal: <s|null>)}; {@code Error
  * [PROTOCOL_PARSE_ERROR]: app-server protocol error: failed to parse JSON line: <first 200
- * chars>} (the child is then terminated); {@code Failed to write to app-server: <reason>}.
+ * chars>} (the child is then terminated); {@code Failed to write to app-server: <reason>} (every
+ * pending call fails with it and the child is terminated: a broken stdin does not heal). Writes
+ * are synchronous on the caller's thread under one lock; there is no write queue.
  *
  * <p><b>Listener threading.</b> Listener calls are serialized (never concurrent) and in arrival
  * order. Notifications and server requests arrive on the reader thread {@code
@@ -336,6 +338,16 @@ public final class AppServerBackend implements CodexBackend {
     @Override
     public void onParseError(String line, Exception cause) {
       protocolError(line);
+    }
+
+    @Override
+    public void onWriteFailure(JsonRpcException failure) {
+      // A child whose stdin is broken cannot be driven any more; make sure it goes away.
+      LOG.warn("[app-server] session {}: {}; stopping the child", sessionId, failure.getMessage());
+      ChildProcess c = child;
+      if (c != null && !destroyed) {
+        c.terminate(KILL_GRACE);
+      }
     }
 
     @Override
