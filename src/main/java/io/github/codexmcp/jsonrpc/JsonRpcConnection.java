@@ -66,6 +66,12 @@ public final class JsonRpcConnection {
     default void onParseError(String line, Exception cause) {}
 
     /**
+     * The first write failure (a broken pipe does not heal: every later write fails too). Runs on
+     * the thread that tried to write, after pending calls were failed.
+     */
+    default void onWriteFailure(JsonRpcException failure) {}
+
+    /**
      * End of the input stream ({@code error} null) or a read failure. Return true when the owner
      * takes care of closing the connection (for example after learning why the peer went away);
      * return false to let the connection close itself right away.
@@ -267,6 +273,11 @@ public final class JsonRpcConnection {
                 "Failed to write to " + name + ": " + describe(e), e);
         writeFailure = failure;
         failAllPending(failure);
+        try {
+          handler.onWriteFailure(failure);
+        } catch (RuntimeException handlerFailure) {
+          LOG.warn("[{}] write-failure handler failed", name, handlerFailure);
+        }
         throw failure;
       }
     }

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * not running (stdin not writable)}; {@code RPC error <code>: <message>}; {@code Request <method>
  * timed out after <ms>ms}; {@code app-server exited (code: <c>, signal: <s|null>)}; {@code Error
  * [PROTOCOL_PARSE_ERROR]: app-server protocol error: failed to parse JSON line: <first 200
- * chars>} (the child is then terminated); {@code Failed to write to app-server: <reason>}.
+ * chars>} (the child is then terminated); {@code Failed to write to app-server: <reason>} (every
+ * pending call fails with it and the child is terminated: a broken stdin does not heal). Writes
+ * are synchronous on the caller's thread under one lock; there is no write queue.
  *
  * <p><b>Listener threading.</b> Listener calls are serialized (never concurrent) and in arrival
  * order. Notifications and server requests arrive on the reader thread {@code
@@ -78,21 +80,16 @@ public final class AppServerBackend implements CodexBackend {
   private static final Logger LOG = LoggerFactory.getLogger(AppServerBackend.class);
   private static final int STDERR_TAIL_LINES = 50;
   private static final int PARSE_ERROR_SNIPPET = 200;
-  private static final String[] SIGNALS = {
-    null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
-    "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"
-  };
 
   private final String sessionId;
   private final Supplier<ProcessSpec> spec;
   private final ProcessLauncher launcher;
   private final Timer timer;
-  private final Object dispatchLock = new Object();
+  private final ListenerDispatcher dispatcher;
   private final AtomicBoolean exitReported = new AtomicBoolean();
   private final AtomicBoolean errorReported = new AtomicBoolean();
   private final CompletableFuture<Void> endOfStdout = new CompletableFuture<>();
 
-  private volatile BackendListener listener;
   private volatile boolean destroyed;
   private volatile ChildProcess child;
   private volatile JsonRpcConnection connection;
@@ -112,11 +109,12 @@ public final class AppServerBackend implements CodexBackend {
     this.spec = spec;
     this.launcher = launcher;
     this.timer = timer;
+    this.dispatcher = new ListenerDispatcher(sessionId);
   }
 
   @Override
   public void setListener(BackendListener listener) {
-    this.listener = listener;
+    dispatcher.set(listener);
   }
 
   @Override
@@ -255,7 +253,7 @@ public final class AppServerBackend implements CodexBackend {
       c = child;
       started = startFuture;
     }
-    listener = null;
+    dispatcher.silence();
     JsonRpcException reason = clientDestroyed();
     JsonRpcConnection conn = connection;
     if (conn != null) {
@@ -327,7 +325,7 @@ public final class AppServerBackend implements CodexBackend {
       if (destroyed) {
         return;
       }
-      if (listener == null) {
+      if (!dispatcher.isListening()) {
         answerError(id, -32601, "Method not handled: " + method);
         return;
       }
@@ -340,6 +338,16 @@ public final class AppServerBackend implements CodexBackend {
     @Override
     public void onParseError(String line, Exception cause) {
       protocolError(line);
+    }
+
+    @Override
+    public void onWriteFailure(JsonRpcException failure) {
+      // A child whose stdin is broken cannot be driven any more; make sure it goes away.
+      LOG.warn("[app-server] session {}: {}; stopping the child", sessionId, failure.getMessage());
+      ChildProcess c = child;
+      if (c != null && !destroyed) {
+        c.terminate(KILL_GRACE);
+      }
     }
 
     @Override
@@ -382,32 +390,17 @@ public final class AppServerBackend implements CodexBackend {
   }
 
   private void finishExit(int rawCode) {
-    Integer code = rawCode;
-    String signal = null;
-    if (rawCode > 128 && rawCode - 128 < SIGNALS.length && !isWindows()) {
-      signal = SIGNALS[rawCode - 128];
-      code = null;
-    }
-    JsonRpcException.Closed reason =
-        new JsonRpcException.Closed(
-            "app-server exited (code: " + code + ", signal: " + signal + ")");
+    ExitStatus status = ExitStatus.decode(rawCode, !isWindows());
     JsonRpcConnection conn = connection;
     if (conn != null) {
-      conn.close(reason);
+      conn.close(new JsonRpcException.Closed(status.message()));
     }
     closeStdinQuietly();
     if (destroyed || !exitReported.compareAndSet(false, true)) {
       return;
     }
-    LOG.warn(
-        "[app-server] session {} child exited (code: {}, signal: {}); stderr tail: {}",
-        sessionId,
-        code,
-        signal,
-        stderrTail());
-    Integer c = code;
-    String s = signal;
-    deliver(l -> l.onExit(c, s));
+    LOG.warn("[app-server] session {}: {}; stderr tail: {}", sessionId, status.message(), stderrTail());
+    deliver(l -> l.onExit(status.code(), status.signal()));
   }
 
   private void stdoutClosedWithoutExit() {
@@ -430,21 +423,9 @@ public final class AppServerBackend implements CodexBackend {
     deliver(l -> l.onError(error));
   }
 
-  /** Calls the listener under the dispatch lock; false when it threw. */
+  /** Calls the listener unless destroyed; false when it threw. */
   private boolean deliver(Consumer<BackendListener> call) {
-    synchronized (dispatchLock) {
-      BackendListener l = listener;
-      if (destroyed || l == null) {
-        return true;
-      }
-      try {
-        call.accept(l);
-        return true;
-      } catch (RuntimeException e) {
-        LOG.warn("[app-server] listener failed for session {}", sessionId, e);
-        return false;
-      }
-    }
+    return destroyed || dispatcher.deliver(call);
   }
 
   private void answerError(JsonNode id, int code, String message) {

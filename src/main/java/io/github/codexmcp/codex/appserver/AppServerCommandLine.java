@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.codex.LaunchOptions;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -53,8 +52,7 @@ public final class AppServerCommandLine {
     if (config == null) {
       return args;
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : config.properties()) {
       args.add("-c");
       args.add(e.getKey() + "=" + ConfigValueFormat.format(e.getValue()));
     }
