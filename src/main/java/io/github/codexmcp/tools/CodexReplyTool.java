@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.session.SessionManager;
 import io.github.codexmcp.session.SessionPolling;
 import io.github.codexmcp.session.SessionRequests;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code codex_reply}: continues an idle or failed session with a new turn. */
@@ -41,18 +39,7 @@ public final class CodexReplyTool implements ToolHandler {
       Long wait = Args.lng(args, "waitForResult");
       return sessions
           .reply(req)
-          .thenCompose(
-              resp -> {
-                if (wait == null || wait <= 0) {
-                  return CompletableFuture.completedFuture(ToolOutcome.success(resp));
-                }
-                List<String> warnings = new ArrayList<>();
-                resp.path("compatWarnings").forEach(w -> warnings.add(w.asText()));
-                return polling
-                    .foreground(
-                        req.sessionId(), resp.path("threadId").asText(null), wait, warnings, context.cancelled(), WaitProgress.of(context))
-                    .thenApply(ToolOutcome::success);
-              })
+          .thenCompose(resp -> ForegroundWait.after(resp, wait, polling, context))
           .exceptionally(ToolOutcome::thrown);
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(ToolOutcome.thrown(e));

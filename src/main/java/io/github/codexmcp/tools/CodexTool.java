@@ -6,7 +6,6 @@ import io.github.codexmcp.session.SessionPaths;
 import io.github.codexmcp.session.SessionPolling;
 import io.github.codexmcp.session.SessionRequests;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -54,23 +53,7 @@ public final class CodexTool implements ToolHandler {
       Long wait = Args.lng(adv, "waitForResult");
       return sessions
           .create(req)
-          .thenCompose(
-              resp -> {
-                if (wait == null || wait <= 0) {
-                  return CompletableFuture.completedFuture(ToolOutcome.success(resp));
-                }
-                List<String> warnings = new ArrayList<>();
-                resp.path("compatWarnings").forEach(w -> warnings.add(w.asText()));
-                return polling
-                    .foreground(
-                        resp.get("sessionId").asText(),
-                        resp.path("threadId").asText(null),
-                        wait,
-                        warnings,
-                        context.cancelled(),
-                        WaitProgress.of(context))
-                    .thenApply(ToolOutcome::success);
-              })
+          .thenCompose(resp -> ForegroundWait.after(resp, wait, polling, context))
           .exceptionally(ToolOutcome::thrown);
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(ToolOutcome.thrown(e));
