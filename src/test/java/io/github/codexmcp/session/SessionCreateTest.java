@@ -6,6 +6,7 @@ import static io.github.codexmcp.testing.FakeCodexBackend.START;
 import static io.github.codexmcp.testing.FakeCodexBackend.THREAD_START;
 import static io.github.codexmcp.testing.FakeCodexBackend.TURN_START;
 import static io.github.codexmcp.testing.Futures.failure;
+import static io.github.codexmcp.testing.JsonAssert.assertJson;
 import static io.github.codexmcp.testing.Futures.failureMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -152,7 +153,7 @@ class SessionCreateTest {
     c.images = List.of("./pic.png");
     String id = c.id();
     JsonNode input = f.backend(id).lastParams(TURN_START).get("input");
-    assertEquals(
+    assertJson(
         json("[{'type':'text','text':'look'},{'type':'localImage','path':'" + cwd.resolve("pic.png") + "'}]"),
         input);
   }
@@ -160,7 +161,7 @@ class SessionCreateTest {
   @Test
   void l15TurnStartParamsAreExactlyThreadInputEffortSummaryOutputSchema() {
     String id = f.newSession();
-    assertEquals(
+    assertJson(
         json("{'threadId':'thread_mock','input':[{'type':'text','text':'hello'}],'effort':'low'}"),
         f.backend(id).lastParams(TURN_START));
 
@@ -170,7 +171,7 @@ class SessionCreateTest {
     c.model = "o4";
     c.personality = "friendly";
     String id2 = c.id();
-    assertEquals(
+    assertJson(
         json("{'threadId':'thread_mock','input':[{'type':'text','text':'hello'}],'effort':'low',"
             + "'summary':'concise','outputSchema':{'type':'object'}}"),
         f.backend(id2).lastParams(TURN_START));
@@ -179,7 +180,7 @@ class SessionCreateTest {
   @Test
   void l16ThreadStartParamsContainOnlyProvidedFields() {
     String id = f.newSession();
-    assertEquals(
+    assertJson(
         json("{'cwd':'" + cwd + "','approvalPolicy':'on-request','sandbox':'workspace-write'}"),
         f.backend(id).lastParams(THREAD_START));
 
@@ -194,7 +195,7 @@ class SessionCreateTest {
     c.approvalPolicy = "never";
     c.profile = "work";
     String id2 = c.id();
-    assertEquals(
+    assertJson(
         json("{'cwd':'" + cwd + "','model':'o4','approvalPolicy':'never','sandbox':'read-only',"
             + "'personality':'pragmatic','ephemeral':true,'baseInstructions':'base',"
             + "'developerInstructions':'dev','config':{'retries':3}}"),
@@ -303,7 +304,7 @@ class SessionCreateTest {
     assertEquals(2, turns.size());
     assertEquals("minimal", turns.get(0).params().get("effort").asText());
     assertEquals("low", turns.get(1).params().get("effort").asText());
-    assertEquals(
+    assertJson(
         json("['effort=minimal is incompatible with the Codex web_search tool in this CLI build; automatically retried with effort=low.']"),
         r.get("compatWarnings"));
     assertEquals("running", r.get("status").asText());
@@ -353,7 +354,7 @@ class SessionCreateTest {
     assertEquals(120_000, r.get("pollInterval").asLong());
     assertEquals("working", r.get("interactionState").asText());
     assertEquals("poll", r.get("recommendedNextAction").asText());
-    assertEquals(json("{'requested':'background','effective':'background'}"), r.get("execution"));
+    assertJson(json("{'requested':'background','effective':'background'}"), r.get("execution"));
     assertEquals("running", r.at("/progress/phase").asText(), "turn id known from turn/start");
     assertEquals("turn_mock", r.at("/progress/activeTurnId").asText());
     assertFalse(r.has("compatWarnings"));
