@@ -8,6 +8,8 @@ import io.github.codexmcp.events.PollOptions;
 import io.github.codexmcp.events.PollRequest;
 import io.github.codexmcp.events.ResponseMode;
 import io.github.codexmcp.events.SessionEvent;
+import io.github.codexmcp.state.PersistedMeta;
+import io.github.codexmcp.state.RecoveredSession;
 import io.github.codexmcp.testing.FakeBackendFactory;
 import io.github.codexmcp.testing.FakeCodexBackend;
 import io.github.codexmcp.testing.ManualClock;
@@ -114,6 +116,17 @@ public final class SessionFixture {
 
   public SessionRequests.Reply reply(String id) {
     return new SessionRequests.Reply(id, "next", null, null, null, null, null, null, null, null);
+  }
+
+  /** Adds a client-less session as startup recovery would (status after the restart rule). */
+  public String recovered(String id, String status, String threadId, ObjectNode result, List<ObjectNode> events) {
+    PersistedMeta meta =
+        new PersistedMeta(id, status, "2026-02-15T09:00:00.000Z", "2026-02-15T09:30:00.000Z", null, null, threadId,
+            "o4", cwd.toString(), "on-request", "workspace-write", null);
+    long lastSeq = events.isEmpty() ? -1 : events.get(events.size() - 1).get("seq").asLong();
+    manager.ingestRecovered(
+        new RecoveredSession(id, meta, status, events, lastSeq, result, null, cwd));
+    return id;
   }
 
   // ------------------------------------------------------------------ access
