@@ -375,4 +375,18 @@ class SessionCreateTest {
     c.approvalTimeoutMs = 5L;
     assertEquals(5L, f.session(c.id()).approvalTimeoutMs);
   }
+
+  @Test
+  void j1ListIsInCreationOrderEvenWithinOneMillisecond() {
+    // Random ids do not sort in creation order; three sessions created in the same millisecond.
+    java.util.Iterator<String> ids = List.of("cccccccc-0000", "aaaaaaaa-0000", "bbbbbbbb-0000").iterator();
+    SessionManager m = new SessionManager(f.factory, f.clock, f.timer, SessionFixture.DIRECT, f.persistence, true, ids::next);
+    List<String> created = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      created.add(m.create(f.create().build()).join().get("sessionId").asText());
+    }
+    List<String> listed = new java.util.ArrayList<>();
+    m.list().forEach(o -> listed.add(o.get("sessionId").asText()));
+    assertEquals(created, listed);
+  }
 }
