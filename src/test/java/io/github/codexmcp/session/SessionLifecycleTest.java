@@ -457,4 +457,39 @@ class SessionLifecycleTest {
     assertNull(f.activeTurnId(id));
     thrown(ErrorCode.INTERNAL, () -> f.manager.interrupt(id));
   }
+
+  @Test
+  void interruptWithAPendingApprovalEndsCleanly() {
+    String id = f.newSession();
+    f.commandApproval(id, 0);
+    f.manager.interrupt(id).join();
+    // codex ends the turn first, then reports the abandoned request as resolved (spec 90 §3).
+    f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock','status':'interrupted'}}");
+    f.notify(id, "serverRequest/resolved", "{'threadId':'thread_mock','requestId':0}");
+    assertEquals("idle", f.status(id));
+    assertTrue(f.pendingRequestIds(id).isEmpty());
+    assertEquals("interrupted", f.lastResult(id).get("status").asText());
+    f.timer.advance(java.time.Duration.ofMinutes(2));
+    assertTrue(f.backend(id).answers().isEmpty(), "no late decline for a request codex already dropped");
+  }
+
+  @Test
+  void closeStopsEverythingButKeepsStatuses() {
+    String running = f.newSession();
+    f.commandApproval(running, 1);
+    String idle = f.idleSession();
+    CompletableFuture<ObjectNode> wait =
+        f.polling.longPoll(idle, io.github.codexmcp.events.PollRequest.of(f.nextEventId(idle), 1), 60_000,
+            new CompletableFuture<>(), SessionPolling.WaitObserver.NONE);
+    f.manager.startJanitor();
+    f.manager.closeAsync().join();
+    assertTrue(f.manager.isClosed());
+    assertEquals("waiting_approval", f.status(running));
+    assertEquals("idle", f.status(idle));
+    assertEquals(1, f.backend(running).count(DESTROY));
+    assertEquals(1, f.backend(idle).count(DESTROY));
+    assertJson("{'decision':'cancel'}", f.backend(running).answerFor(1).result());
+    assertTrue(wait.isDone());
+    assertEquals(0, f.timer.pending(), "janitor and approval timers stopped");
+  }
 }
