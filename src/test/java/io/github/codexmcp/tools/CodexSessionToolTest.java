@@ -303,6 +303,13 @@ class CodexSessionToolTest {
   }
 
   @Test
+  void missingActionIsAReturnedErrorNotAnException() {
+    // Only reachable when schema validation is bypassed; a handler must never throw.
+    assertEquals("Error [INVALID_ARGUMENT]: Unknown action 'null'", call("{}").returnedError());
+    assertEquals("Error [INVALID_ARGUMENT]: Unknown action 'null'", call("{'sessionId':'s'}").returnedError());
+  }
+
+  @Test
   void unknownActionIsAReturnedError() {
     assertEquals("Error [INVALID_ARGUMENT]: Unknown action 'explode'", call("{'action':'explode'}").returnedError());
     assertFalse(ToolHarness.inputIssues(t.session, "{'action':'explode'}").isEmpty());
