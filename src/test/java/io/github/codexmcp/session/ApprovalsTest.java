@@ -635,7 +635,7 @@ class ApprovalsTest {
   }
 
   @Test
-  void respondedResultIsNotConsumedByTheAck() {
+  void ackWithoutEventsKeepsTheSessionCursor() {
     f.poll(id, null, 100);
     long cursor = f.lastEventCursor(id);
     String rid = park(1, COMMAND, "{'itemId':'i'}");

@@ -29,7 +29,7 @@ class EdgeCaseQuirksTest {
   }
 
   @Test
-  void q2TurnCompletedWhileWaitingLeavesRequestsAnswerable() {
+  void quirk2TurnCompletedWhileWaitingLeavesRequestsAnswerable() {
     String rid = f.commandApproval(id, 1);
     f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock','status':'completed'}}");
     assertEquals("idle", f.status(id));
@@ -42,7 +42,7 @@ class EdgeCaseQuirksTest {
   }
 
   @Test
-  void q2TimeoutAfterTurnCompletedStillFires() {
+  void quirk2TimeoutAfterTurnCompletedStillFires() {
     f.commandApproval(id, 1);
     f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock'}}");
     f.timer.advance(Duration.ofMinutes(1));
@@ -51,7 +51,7 @@ class EdgeCaseQuirksTest {
   }
 
   @Test
-  void q3ErrorWhileWaitingKeepsRequestsAndTimeoutsDoNotChangeStatus() {
+  void quirk3ErrorWhileWaitingKeepsRequestsAndTimeoutsDoNotChangeStatus() {
     f.commandApproval(id, 1);
     f.notify(id, "error", "{'message':'fatal','willRetry':false}");
     assertEquals("error", f.status(id));
@@ -63,7 +63,7 @@ class EdgeCaseQuirksTest {
   }
 
   @Test
-  void q4ApprovalOnAnIdleSessionIsAccepted() {
+  void quirk4ApprovalOnAnIdleSessionIsAccepted() {
     f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock'}}");
     f.commandApproval(id, 1);
     assertEquals("waiting_approval", f.status(id));
@@ -71,7 +71,7 @@ class EdgeCaseQuirksTest {
   }
 
   @Test
-  void q5FailedTurnEndsIdleWithAFailedResult() {
+  void quirk5FailedTurnEndsIdleWithAFailedResult() {
     f.notify(id, "error", "{'message':'model error','willRetry':false}");
     f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock','status':'failed'}}");
     assertEquals("idle", f.status(id));
@@ -79,7 +79,7 @@ class EdgeCaseQuirksTest {
   }
 
   @Test
-  void q6DeltaCoalescedIntoAConsumedEventIsNotSeenAgain() {
+  void quirk6DeltaCoalescedIntoAConsumedEventIsNotSeenAgain() {
     f.notify(id, "item/commandExecution/outputDelta", "{'itemId':'c','delta':'a'}");
     assertEquals("a", f.poll(id, null, 10).at("/events/0/data/delta").asText());
     f.notify(id, "item/commandExecution/outputDelta", "{'itemId':'c','delta':'b'}");
@@ -89,7 +89,7 @@ class EdgeCaseQuirksTest {
   }
 
   @Test
-  void q11FirstResponseSaysRunningEvenIfTheTurnAlreadyAskedForApproval() {
+  void quirk11FirstResponseSaysRunningEvenIfTheTurnAlreadyAskedForApproval() {
     f.factory.configureNext(b -> b.hold(TURN_START));
     CompletableFuture<ObjectNode> r = f.create().start();
     String sid = f.factory.last().sessionId();
@@ -100,7 +100,7 @@ class EdgeCaseQuirksTest {
   }
 
   @Test
-  void q9IncludeEventsFalseNeverMovesTheCursorButFinalOnlyDoes() {
+  void quirk9IncludeEventsFalseNeverMovesTheCursorButFinalOnlyDoes() {
     f.notify(id, "turn/diff/updated", "{}");
     f.poll(id, null, 10, SessionFixture.options(false, null, null, null, null, null));
     assertEquals(0, f.lastEventCursor(id));
@@ -109,7 +109,7 @@ class EdgeCaseQuirksTest {
   }
 
   @Test
-  void q13CancelTwiceAndUnknownCancel() {
+  void quirk13CancelTwiceIsANoOp() {
     f.manager.cancel(id, null).join();
     f.manager.cancel(id, null).join();
     assertEquals("cancelled", f.status(id));
