@@ -3,7 +3,6 @@ package io.github.codexmcp.session;
 import static io.github.codexmcp.testing.FakeCodexBackend.TURN_START;
 import static io.github.codexmcp.testing.JsonAssert.assertJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
