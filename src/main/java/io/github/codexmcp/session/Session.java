@@ -20,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Session {
   final String id;
+  /** Order in which the manager built the session (tie-break for equal {@code createdAt}). */
+  final long seq;
   final String createdAt;
   final long approvalTimeoutMs;
   final String profile;
@@ -52,6 +54,7 @@ final class Session {
 
   Session(
       String id,
+      long seq,
       String createdAt,
       long createdMillis,
       long approvalTimeoutMs,
@@ -60,6 +63,7 @@ final class Session {
       EventRing events,
       ProgressTracker progress) {
     this.id = id;
+    this.seq = seq;
     this.createdAt = createdAt;
     this.lastActiveAt = createdAt;
     this.lastActiveMillis = createdMillis;

@@ -25,6 +25,7 @@ import io.github.codexmcp.util.Redactor;
 import io.github.codexmcp.util.Timer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +63,8 @@ public final class SessionManager implements AutoCloseable {
   final Supplier<String> uuids;
   final ServerRequests serverRequests;
   final SessionJanitor janitor;
+  /** Registration order, the tie-break of {@link #orderedSessions()} (ids are random). */
+  private final AtomicLong registrations = new AtomicLong();
   private volatile boolean closed;
 
   public SessionManager(
@@ -103,7 +107,16 @@ public final class SessionManager implements AutoCloseable {
     EventRing ring =
         new EventRing(clock, EventRing.DEFAULT_SOFT_LIMIT, EventRing.DEFAULT_HARD_LIMIT, noiseFilter);
     Session s =
-        new Session(id, created, clock.millis(), approvalTimeoutMs, profile, config, ring, new ProgressTracker(clock, created));
+        new Session(
+            id,
+            registrations.incrementAndGet(),
+            created,
+            clock.millis(),
+            approvalTimeoutMs,
+            profile,
+            config,
+            ring,
+            new ProgressTracker(clock, created));
     ring.retainUnconsumed(EventRing.DEFAULT_BACKLOG_LIMIT);
     ring.setListener(e -> store.appendEvent(id, e.toJson()));
     return s;
@@ -704,7 +717,7 @@ public final class SessionManager implements AutoCloseable {
 
   List<Session> orderedSessions() {
     List<Session> list = new ArrayList<>(sessions.values());
-    list.sort((a, b) -> a.createdAt.equals(b.createdAt) ? a.id.compareTo(b.id) : a.createdAt.compareTo(b.createdAt));
+    list.sort(Comparator.comparing((Session x) -> x.createdAt).thenComparingLong(x -> x.seq));
     return list;
   }
 

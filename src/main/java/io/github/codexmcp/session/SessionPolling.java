@@ -106,7 +106,9 @@ public final class SessionPolling {
       }
       observer.accept(s.progress.snapshot(s.status.wireName(), s.activeTurnId, s.unresolvedCount()));
     }
-    return waiter.thenCompose(v -> longPollRound(s, next, deadline, cancelled, observer));
+    // Look the session up again: an evicted session must end the wait (SESSION_NOT_FOUND), not
+    // be polled until the deadline.
+    return waiter.thenCompose(v -> longPollRound(manager.require(s.id), next, deadline, cancelled, observer));
   }
 
   /**

@@ -27,6 +27,10 @@ public final class CodexSessionTool implements ToolHandler {
   public CompletableFuture<ToolOutcome> call(ObjectNode args, RequestContext context) {
     String action = Args.str(args, "action");
     String id = Args.str(args, "sessionId");
+    if (action == null) {
+      // Set.contains(null) and switch (null) throw; a handler must answer, never throw.
+      return done(ToolOutcome.returned("Error [INVALID_ARGUMENT]: Unknown action 'null'"));
+    }
     if (NEEDS_ID.contains(action) && (id == null || id.isEmpty())) {
       return done(ToolOutcome.returned("Error [INVALID_ARGUMENT]: sessionId required for '" + action + "'"));
     }
