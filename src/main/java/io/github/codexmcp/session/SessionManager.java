@@ -193,16 +193,8 @@ public final class SessionManager implements AutoCloseable {
     if (req.config() != null) {
       threadParams.set("config", req.config());
     }
-    return backend
-        .start()
-        .thenCompose(
-            init -> {
-              Long pid = backend.childPid();
-              if (pid != null) {
-                store.savePid(id, pid);
-              }
-              return backend.threadStart(threadParams);
-            })
+    return startBackend(id, backend)
+        .thenCompose(init -> backend.threadStart(threadParams))
         .thenCompose(
             resp -> {
               String threadId = extractThreadId(resp);
@@ -235,6 +227,20 @@ public final class SessionManager implements AutoCloseable {
               }
             })
         .exceptionallyCompose(err -> failCreate(s, backend, err));
+  }
+
+  /** Starts a session's backend and records its child's pid for orphan reaping. */
+  private CompletableFuture<JsonNode> startBackend(String id, CodexBackend backend) {
+    return backend
+        .start()
+        .thenApply(
+            init -> {
+              Long pid = backend.childPid();
+              if (pid != null) {
+                store.savePid(id, pid);
+              }
+              return init;
+            });
   }
 
   private CompletableFuture<ObjectNode> failCreate(Session s, CodexBackend backend, Throwable err) {
@@ -503,16 +509,8 @@ public final class SessionManager implements AutoCloseable {
     backend.setListener(new Listener(s, backend));
     ObjectNode forkParams = Json.object().put("threadId", threadId);
     forkParams.put("excludeTurns", true);
-    return backend
-        .start()
-        .thenCompose(
-            init -> {
-              Long pid = backend.childPid();
-              if (pid != null) {
-                store.savePid(id, pid);
-              }
-              return backend.threadFork(forkParams);
-            })
+    return startBackend(id, backend)
+        .thenCompose(init -> backend.threadFork(forkParams))
         .thenApply(
             resp -> {
               String forked = extractThreadId(resp);
