@@ -88,13 +88,18 @@ final class SessionJanitor {
       }
     }
     for (String[] c : cancels) {
-      manager
-          .cancel(c[0], c[1])
-          .exceptionally(
-              t -> {
-                SessionManager.LOG.warn("[codex-mcp] cleanup could not cancel {}: {}", c[0], t.getMessage());
-                return null;
-              });
+      try {
+        manager
+            .cancel(c[0], c[1])
+            .exceptionally(
+                t -> {
+                  SessionManager.LOG.warn("[codex-mcp] cleanup could not cancel {}: {}", c[0], t.getMessage());
+                  return null;
+                });
+      } catch (RuntimeException e) {
+        // removed since this pass looked at it (clean or eviction); nothing left to cancel
+        SessionManager.LOG.debug("[codex-mcp] cleanup skipped {}: {}", c[0], e.getMessage());
+      }
     }
     for (String id : evictions) {
       manager.evict(id, true, new int[1]);
