@@ -3,6 +3,9 @@ package io.github.codexmcp.process;
 import io.github.codexmcp.util.Timer;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -22,12 +25,15 @@ import java.util.stream.Collectors;
  *
  * <p>Sequence: snapshot descendants, close stdin, polite signal (SIGTERM on POSIX) to the root and
  * every descendant, then after {@code grace} a forcible kill of everything still alive (including
- * descendants that appeared during the grace period while the root was still alive).
+ * descendants that appeared during the grace period while the root was still alive). Completion
+ * waits for the root and every captured descendant; zombies count as exited.
  *
  * <p>Thread-safety: stateless; safe from any thread. Never blocks: the grace period runs on the
  * injected {@link Timer}.
  */
 public final class ProcessTree {
+  static final Duration SETTLE_POLL = Duration.ofMillis(50);
+
   private ProcessTree() {}
 
   /**
@@ -53,18 +59,54 @@ public final class ProcessTree {
               forceKill(root, snapshot);
               done.complete(null);
             }));
-    root.onExit()
-        .thenRun(
-            () -> {
-              if (snapshot.stream().noneMatch(ProcessHandle::isAlive)) {
-                Timer.Cancellable f = force.get();
-                if (f != null) {
-                  f.cancel();
-                }
-                done.complete(null);
-              }
-            });
+    root.onExit().thenRun(() -> settle(snapshot, done, force, timer));
     return done;
+  }
+
+  /**
+   * Completes {@code done} once no captured descendant runs any more, re-checking every {@link
+   * #SETTLE_POLL} (descendants may exit after the root, and killed ones linger as zombies until
+   * their new parent reaps them).
+   */
+  private static void settle(
+      List<ProcessHandle> snapshot,
+      CompletableFuture<Void> done,
+      AtomicReference<Timer.Cancellable> force,
+      Timer timer) {
+    if (done.isDone()) {
+      return;
+    }
+    if (snapshot.stream().noneMatch(ProcessTree::running)) {
+      Timer.Cancellable f = force.get();
+      if (f != null) {
+        f.cancel();
+      }
+      done.complete(null);
+      return;
+    }
+    try {
+      timer.schedule(SETTLE_POLL, () -> settle(snapshot, done, force, timer));
+    } catch (RuntimeException e) {
+      done.complete(null); // timer gone (shutdown): nothing left to wait with
+    }
+  }
+
+  /**
+   * Whether {@code h} still runs. Unlike {@link ProcessHandle#isAlive()} a zombie (Linux state
+   * {@code Z}: exited, not yet reaped by its parent) counts as exited.
+   */
+  static boolean running(ProcessHandle h) {
+    return h.isAlive() && !isZombie(h.pid());
+  }
+
+  private static boolean isZombie(long pid) {
+    try {
+      String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+      int close = s.lastIndexOf(')'); // "pid (comm) S ...", comm may contain ") "
+      return close >= 0 && close + 2 < s.length() && s.charAt(close + 2) == 'Z';
+    } catch (IOException | RuntimeException e) {
+      return false; // no procfs, or already gone: isAlive() decides
+    }
   }
 
   /** Forcibly kills the root, the given earlier snapshot and any current descendant. */

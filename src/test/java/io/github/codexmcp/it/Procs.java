@@ -39,6 +39,13 @@ final class Procs {
         .toList();
   }
 
+  /** Live {@code sleep <seconds>} commands (the executable itself, not the shells around it). */
+  static List<ProcessHandle> sleeps(int seconds) {
+    return withCommandLine("sleep " + seconds).stream()
+        .filter(ph -> ph.info().command().map(c -> c.endsWith("/sleep")).orElse(false))
+        .toList();
+  }
+
   /** Live codex app-server processes among the descendants of {@code root}. */
   static List<ProcessHandle> appServersUnder(ProcessHandle root) {
     return root.descendants()
