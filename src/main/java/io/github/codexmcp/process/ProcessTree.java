@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -33,6 +34,7 @@ import java.util.stream.Collectors;
  */
 public final class ProcessTree {
   static final Duration SETTLE_POLL = Duration.ofMillis(50);
+  private static final Set<Runnable> IN_GRACE = ConcurrentHashMap.newKeySet();
 
   private ProcessTree() {}
 
@@ -52,15 +54,28 @@ public final class ProcessTree {
 
     CompletableFuture<Void> done = new CompletableFuture<>();
     AtomicReference<Timer.Cancellable> force = new AtomicReference<>();
-    force.set(
-        timer.schedule(
-            grace,
-            () -> {
-              forceKill(root, snapshot);
-              done.complete(null);
-            }));
+    Runnable forceNow =
+        () -> {
+          forceKill(root, snapshot);
+          done.complete(null);
+        };
+    IN_GRACE.add(forceNow);
+    done.whenComplete((v, t) -> IN_GRACE.remove(forceNow));
+    force.set(timer.schedule(grace, forceNow));
     root.onExit().thenRun(() -> settle(snapshot, done, force, timer));
     return done;
+  }
+
+  /**
+   * Ends every grace period in progress now: each tree whose {@link #terminate} has not completed
+   * yet is killed forcibly (root, captured descendants and current descendants) and its future
+   * completed. For shutdown, which cannot wait for the full grace period. Returns the number of
+   * such trees.
+   */
+  public static int forceKillAllInGrace() {
+    List<Runnable> pending = new ArrayList<>(IN_GRACE);
+    pending.forEach(Runnable::run);
+    return pending.size();
   }
 
   /**

@@ -1,11 +1,14 @@
 package io.github.codexmcp.server;
 
+import io.github.codexmcp.process.ProcessTree;
 import io.github.codexmcp.session.SessionManager;
 import io.github.codexmcp.util.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -19,7 +22,9 @@ public final class ShutdownCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(ShutdownCoordinator.class);
   static final long DRAIN_CHECK_MS = 750;
   static final long DRAIN_MAX_MS = 10_000;
-  static final long CHILD_STOP_MS = 4_000;
+  /** Polite stop of the children; then they are killed, so that all ends before the forced exit (5 s). */
+  static final long CHILD_STOP_MS = 3_000;
+  static final long FORCE_WAIT_MS = 500;
   private final SessionManager sessions;
   private final CancellationRegistry cancellations;
   private final Timer timer;
@@ -96,8 +101,18 @@ public final class ShutdownCoordinator {
         sessions.runningSessionCount(),
         sessions.totalSessionCount());
     cancellations.cancelAll();
+    CompletableFuture<Void> stopped = sessions.closeAsync();
     try {
-      sessions.closeAsync().get(CHILD_STOP_MS, TimeUnit.MILLISECONDS);
+      stopped.get(CHILD_STOP_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      // A hung child ignores SIGTERM; its own 5 s escalation would come after the forced exit.
+      int trees = ProcessTree.forceKillAllInGrace();
+      LOG.warn("[codex-mcp] {} child process tree(s) still running after {}ms — force killing", trees, CHILD_STOP_MS);
+      try {
+        stopped.get(FORCE_WAIT_MS, TimeUnit.MILLISECONDS);
+      } catch (Exception e2) {
+        LOG.warn("[codex-mcp] not every child stopped in time: {}", e2.toString());
+      }
     } catch (Exception e) {
       LOG.warn("[codex-mcp] not every child stopped in time: {}", e.toString());
     }

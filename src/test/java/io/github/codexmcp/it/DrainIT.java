@@ -119,6 +119,37 @@ class DrainIT {
     assertEquals("drained turn done", poll.at("/result/text").asText(), poll.toString());
   }
 
+  /**
+   * A hung Codex (stopped with SIGSTOP, so SIGTERM stays pending) must still be killed before the
+   * server exits.
+   */
+  @Test
+  void hungCodexIsKilledBeforeTheServerExits() throws Exception {
+    model.enqueue(ScriptedReply.longCommand(1742));
+    callTool("codex", sessionArgs("hang"));
+    assertTrue(Procs.await(() -> Procs.sleeps(1742).size() == 1, Duration.ofSeconds(60)), server.stderr.toString());
+    List<Long> appServers = Procs.appServersUnder(server.process.toHandle()).stream().map(ProcessHandle::pid).toList();
+    assertEquals(1, appServers.size(), appServers.toString());
+    List<Long> all = new ArrayList<>(appServers);
+    Procs.sleeps(1742).forEach(ph -> all.add(ph.pid()));
+    leftovers.addAll(all);
+    Process stop = new ProcessBuilder("kill", "-STOP", String.valueOf(appServers.get(0))).start();
+    assertEquals(0, stop.waitFor());
+    assertTrue(Procs.await(() -> "T".equals(Procs.state(appServers.get(0))), Duration.ofSeconds(5)));
+
+    long eof = System.nanoTime();
+    server.closeStdin();
+    boolean exited = server.process.waitFor(EXIT_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+    long exitMs = (System.nanoTime() - eof) / 1_000_000;
+    assertTrue(exited, "server still running " + EXIT_BOUND + " after stdin EOF; stderr:\n" + server.stderr);
+    System.out.printf("[measure] drain: server exited %d ms after stdin EOF with a hung codex%n", exitMs);
+    assertTrue(server.stderr.toString().contains("still running after 3000ms — force killing"), server.stderr.toString());
+    boolean gone = Procs.await(() -> all.stream().noneMatch(Procs::alive), Duration.ofSeconds(1));
+    assertTrue(
+        gone,
+        "left behind: " + all.stream().filter(Procs::alive).map(Procs::describe).collect(Collectors.joining(", ")) + "\n" + server.stderr);
+  }
+
   private Map<String, Object> sessionArgs(String prompt) {
     return args("prompt", prompt, "approvalPolicy", "never", "sandbox", "workspace-write", "cwd", home.workDir().toString());
   }

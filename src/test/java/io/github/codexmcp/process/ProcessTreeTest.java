@@ -1,5 +1,6 @@
 package io.github.codexmcp.process;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,6 +43,30 @@ class ProcessTreeTest {
       for (ProcessHandle h : tree) {
         assertFalse(ProcessTree.running(h), "still running: " + h.pid());
       }
+    } finally {
+      root.descendants().forEach(ProcessHandle::destroyForcibly);
+      root.destroyForcibly();
+    }
+  }
+
+  /** A tree ignoring SIGTERM is killed at once when shutdown ends the grace periods early. */
+  @Test
+  void forceKillAllInGraceEndsTheGracePeriodOfAHungTree() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/bin/sh")) && Files.isDirectory(Path.of("/proc")));
+    Process root = new ProcessBuilder("/bin/sh", "-c", "trap '' TERM; sleep 300 & wait").start();
+    try (ScheduledTimer timer = new ScheduledTimer()) {
+      awaitDescendants(root, 1);
+      List<ProcessHandle> tree = root.descendants().toList();
+      CompletableFuture<Void> stop = ProcessTree.terminate(root.toHandle(), root.getOutputStream(), Duration.ofSeconds(60), timer);
+      Thread.sleep(500);
+      assertFalse(stop.isDone(), "the tree ignores SIGTERM");
+      assertTrue(ProcessTree.forceKillAllInGrace() >= 1);
+      stop.get(2, TimeUnit.SECONDS);
+      assertTrue(root.waitFor(2, TimeUnit.SECONDS));
+      for (ProcessHandle h : tree) {
+        h.onExit().get(2, TimeUnit.SECONDS);
+      }
+      assertEquals(0, ProcessTree.forceKillAllInGrace(), "completed terminations are forgotten");
     } finally {
       root.descendants().forEach(ProcessHandle::destroyForcibly);
       root.destroyForcibly();
