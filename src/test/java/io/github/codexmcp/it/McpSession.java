@@ -153,6 +153,13 @@ final class McpSession implements AutoCloseable {
         .orElseThrow(() -> new AssertionError("server process with " + tag + " not found"));
   }
 
+  /** Closes the client (the SDK stops the server) and waits until the server process is gone. */
+  void closeAndWait() throws Exception {
+    ProcessHandle server = serverProcess();
+    close();
+    server.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   static void assertNoErrorFlag(JsonNode r) {
     assertTrue(!r.path("isError").asBoolean(false), r.toString());
   }
