@@ -77,6 +77,40 @@ final class Procs {
         / 1e9;
   }
 
+  /**
+   * CPU seconds (user + system) of the threads of {@code pid} whose name is {@code threadName}
+   * (Linux {@code /proc/<pid>/task/<tid>/stat}; names are cut to 15 characters by the kernel).
+   */
+  static double threadCpuSeconds(long pid, String threadName) throws IOException {
+    String comm = threadName.length() > 15 ? threadName.substring(0, 15) : threadName;
+    long ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path t : tasks.toList()) {
+        try {
+          if (!Files.readString(t.resolve("comm")).trim().equals(comm)) {
+            continue;
+          }
+          String s = Files.readString(t.resolve("stat"), StandardCharsets.ISO_8859_1);
+          String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+        } catch (IOException | RuntimeException e) {
+          // thread ended meanwhile
+        }
+      }
+    }
+    return ticks / (double) clockTicks();
+  }
+
+  private static long clockTicks() {
+    try {
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+      return p.waitFor() == 0 ? Long.parseLong(out) : 100;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      return 100;
+    }
+  }
+
   /** Short description for assertion messages. */
   static String describe(long pid) {
     return pid + " " + state(pid) + " " + ProcessHandle.of(pid).flatMap(ph -> ph.info().commandLine()).orElse("?");
