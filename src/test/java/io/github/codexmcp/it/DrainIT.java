@@ -11,6 +11,8 @@ import io.github.codexmcp.testing.CodexCli;
 import io.github.codexmcp.testing.CodexTestHome;
 import io.github.codexmcp.testing.ScriptedModelServer;
 import io.github.codexmcp.testing.ScriptedReply;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,6 +150,32 @@ class DrainIT {
     assertTrue(
         gone,
         "left behind: " + all.stream().filter(Procs::alive).map(Procs::describe).collect(Collectors.joining(", ")) + "\n" + server.stderr);
+  }
+
+  /**
+   * The SDK client closes stdin and sends SIGTERM 100 ms later. When the shutdown that the EOF
+   * started is still stopping children (here a hung app-server), the JVM shutdown hook must wait
+   * for it to finish (flush, lock release) rather than let the JVM halt mid-way.
+   */
+  @Test
+  void sigtermDuringAnEofShutdownStillReleasesTheLock() throws Exception {
+    model.enqueue(ScriptedReply.text("before the signal"));
+    String sid = callTool("codex", sessionArgs("short")).path("sessionId").asText();
+    Path dir = home.root().resolve("state/sessions").resolve(sid);
+    assertTrue(Procs.await(() -> Files.exists(dir.resolve("result.json")), Duration.ofSeconds(60)), server.stderr.toString());
+    Path lock = home.root().resolve("state/.lock");
+    assertTrue(Files.exists(lock));
+    List<Long> appServers = Procs.appServersUnder(server.process.toHandle()).stream().map(ProcessHandle::pid).toList();
+    assertEquals(1, appServers.size(), appServers.toString());
+    leftovers.addAll(appServers);
+    assertEquals(0, new ProcessBuilder("kill", "-STOP", String.valueOf(appServers.get(0))).start().waitFor());
+
+    server.closeStdin();
+    Thread.sleep(100);
+    server.process.destroy(); // SIGTERM while the EOF shutdown waits for the hung app-server
+    assertTrue(server.process.waitFor(10, TimeUnit.SECONDS), server.stderr.toString());
+    assertFalse(Files.exists(lock), "lock left behind:\n" + server.stderr);
+    assertTrue(Procs.await(() -> !Procs.alive(appServers.get(0)), Duration.ofSeconds(1)), Procs.describe(appServers.get(0)));
   }
 
   private Map<String, Object> sessionArgs(String prompt) {

@@ -113,7 +113,7 @@ class PersistenceIT {
     // Once the first server stops (SIGTERM from the client), the lock is free again.
     servers.remove(first);
     first.closeAndWait();
-    assertFalse(Files.exists(state().resolve(".lock")), "lock not released at shutdown");
+    assertFalse(Files.exists(state().resolve(".lock")), "lock not released at shutdown:\n" + first.stderr);
     McpSession third = start(Map.of());
     assertTrue(warnings(third).stream().noneMatch(s -> s.contains(MEMORY_ONLY)));
     JsonNode recovered = third.ok("codex_session", args("action", "get", "sessionId", firstSid));
