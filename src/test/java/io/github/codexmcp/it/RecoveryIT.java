@@ -96,6 +96,7 @@ class RecoveryIT {
     assertTrue(Procs.await(() -> pidRecorded(sessionDir, appServerPid), Duration.ofSeconds(5)), "pid.json does not name the app-server");
     Thread.sleep(300); // let the 100 ms event-log batch reach the disk
 
+    JsonNode recoveredEvents;
     // A second writer on the app-server's stdin pipe keeps it from seeing end of input.
     try (OutputStream held = holdStdin ? new FileOutputStream("/proc/" + appServerPid + "/fd/0") : null) {
       server.destroyForcibly(); // SIGKILL: no shutdown hook runs
@@ -129,6 +130,7 @@ class RecoveryIT {
       assertTrue(events.contains("first turn result 4c1e"), "first turn's events missing: " + events);
       assertTrue(events.contains("commandExecution"), "second turn's command events missing: " + events);
       assertIdsIncrease(poll.path("events"));
+      recoveredEvents = poll.path("events");
 
       boolean reaped =
           Procs.await(
@@ -153,6 +155,42 @@ class RecoveryIT {
     assertTrue(reply.path("error").asText().contains("No client for session"), reply.toString());
     JsonNode again = second.ok("codex_check", args("action", "poll", "sessionId", sid, "maxEvents", 1000));
     assertEquals(0, again.path("events").size(), again.toString());
+    if (!holdStdin) {
+      cancelAndRestartAgain(sid, recoveredEvents);
+    }
+  }
+
+  /**
+   * A recovered session can still be cancelled; the log continues after the recovered events, so
+   * a third server sees every event once, in order, with the cancellation last.
+   */
+  private void cancelAndRestartAgain(String sid, JsonNode recoveredEvents) throws Exception {
+    JsonNode cancel = second.ok("codex_session", args("action", "cancel", "sessionId", sid));
+    assertTrue(cancel.path("success").asBoolean(), cancel.toString());
+    JsonNode afterCancel = second.ok("codex_check", args("action", "poll", "sessionId", sid, "maxEvents", 1000, "responseMode", "full"));
+    long lastRecoveredId = recoveredEvents.get(recoveredEvents.size() - 1).path("id").asLong();
+    assertTrue(afterCancel.at("/events/0/id").asLong() > lastRecoveredId, afterCancel.toString());
+    second.closeAndWait();
+    second = null;
+
+    McpSession third = McpSession.start(home);
+    second = third;
+    JsonNode got = third.ok("codex_session", args("action", "get", "sessionId", sid));
+    assertEquals("cancelled", got.path("status").asText(), got.toString());
+    JsonNode poll = third.ok("codex_check", args("action", "poll", "sessionId", sid, "maxEvents", 1000, "responseMode", "full"));
+    JsonNode events = poll.path("events");
+    assertIdsIncrease(events);
+    assertEquals(recoveredEvents.size() + afterCancel.path("events").size(), events.size(), poll.toString());
+    assertEquals(afterCancel.path("events").toString(), tail(events, afterCancel.path("events").size()).toString());
+    assertEquals("cancelled", poll.at("/result/status").asText(), poll.toString());
+  }
+
+  private static JsonNode tail(JsonNode array, int n) {
+    com.fasterxml.jackson.databind.node.ArrayNode out = McpSession.JSON.createArrayNode();
+    for (int i = array.size() - n; i < array.size(); i++) {
+      out.add(array.get(i));
+    }
+    return out;
   }
 
   private static boolean pidRecorded(Path sessionDir, long pid) {
