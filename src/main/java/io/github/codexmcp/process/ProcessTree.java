@@ -3,6 +3,7 @@ package io.github.codexmcp.process;
 import io.github.codexmcp.util.Timer;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -22,31 +24,30 @@ import java.util.stream.Collectors;
  * captured from {@link ProcessHandle#descendants()} <em>before</em> anything is signalled: once the
  * root dies its children are re-parented and drop out of the tree.
  *
- * <p>Sequence: snapshot descendants, close stdin, snapshot again (closing stdin may make the child
- * spawn or reap), polite signal (SIGTERM on POSIX) to the root and every captured descendant, then
- * after {@code grace} a forcible kill of everything still alive (including descendants that
- * appeared during the grace period while the root was still alive). Once the root has exited,
- * the captured descendants are polled every 50 ms on the timer so that completion does not wait
- * for the whole grace period.
+ * <p>Sequence: snapshot descendants, close stdin, polite signal (SIGTERM on POSIX) to the root and
+ * every descendant, then after {@code grace} a forcible kill of everything still alive (including
+ * descendants that appeared during the grace period while the root was still alive). Completion
+ * waits for the root and every captured descendant; zombies count as exited.
  *
  * <p>Thread-safety: stateless; safe from any thread. Never blocks: the grace period runs on the
  * injected {@link Timer}.
  */
 public final class ProcessTree {
-  private static final Duration DESCENDANT_POLL = Duration.ofMillis(50);
+  static final Duration SETTLE_POLL = Duration.ofMillis(50);
+  private static final Set<Runnable> IN_GRACE = ConcurrentHashMap.newKeySet();
 
   private ProcessTree() {}
 
   /**
    * Terminates {@code root} and its descendants. The returned future completes when the root and
-   * every captured descendant have exited (see {@link #isRunning}), or when the forcible kill has
-   * been sent after {@code grace}, whichever comes first. It never completes exceptionally.
+   * every captured descendant have exited, or when the forcible kill has been sent after {@code
+   * grace}, whichever comes first. It never completes exceptionally.
    *
    * @param stdin the root's stdin to close first (null when there is none)
    */
   public static CompletableFuture<Void> terminate(
       ProcessHandle root, Closeable stdin, Duration grace, Timer timer) {
-    Set<ProcessHandle> tree = new LinkedHashSet<>(descendants(root));
+    Set<ProcessHandle> tree = new java.util.LinkedHashSet<>(descendants(root));
     closeQuietly(stdin);
     // Closing stdin lets the child start shutting down; catch what it spawned meanwhile.
     tree.addAll(descendants(root));
@@ -56,38 +57,36 @@ public final class ProcessTree {
 
     CompletableFuture<Void> done = new CompletableFuture<>();
     AtomicReference<Timer.Cancellable> force = new AtomicReference<>();
-    force.set(
-        timer.schedule(
-            grace,
-            () -> {
-              forceKill(root, snapshot);
-              done.complete(null);
-            }));
-    root.onExit().thenRun(() -> awaitDescendants(snapshot, done, force, timer));
+    Runnable forceNow =
+        () -> {
+          forceKill(root, snapshot);
+          done.complete(null);
+        };
+    IN_GRACE.add(forceNow);
+    done.whenComplete((v, t) -> IN_GRACE.remove(forceNow));
+    force.set(timer.schedule(grace, forceNow));
+    root.onExit().thenRun(() -> settle(snapshot, done, force, timer));
     return done;
   }
 
   /**
-   * Whether {@code h} is still running. A killed process that is not our child stays a zombie
-   * until its new parent reaps it (in containers PID 1 may be slow to do so), and {@link
-   * ProcessHandle#isAlive()} counts zombies as alive; on Linux they are recognised and count as
-   * gone.
+   * Ends every grace period in progress now: each tree whose {@link #terminate} has not completed
+   * yet is killed forcibly (root, captured descendants and current descendants) and its future
+   * completed. For shutdown, which cannot wait for the full grace period. Returns the number of
+   * such trees.
    */
-  public static boolean isRunning(ProcessHandle h) {
-    if (!h.isAlive()) {
-      return false;
-    }
-    Path stat = Path.of("/proc", Long.toString(h.pid()), "stat");
-    try {
-      String s = Files.readString(stat);
-      int close = s.lastIndexOf(')');
-      return !(close > 0 && close + 2 < s.length() && s.charAt(close + 2) == 'Z');
-    } catch (IOException | RuntimeException e) {
-      return h.isAlive();
-    }
+  public static int forceKillAllInGrace() {
+    List<Runnable> pending = new ArrayList<>(IN_GRACE);
+    pending.forEach(Runnable::run);
+    return pending.size();
   }
 
-  private static void awaitDescendants(
+  /**
+   * Completes {@code done} once no captured descendant runs any more, re-checking every {@link
+   * #SETTLE_POLL} (descendants may exit after the root, and killed ones linger as zombies until
+   * their new parent reaps them).
+   */
+  private static void settle(
       List<ProcessHandle> snapshot,
       CompletableFuture<Void> done,
       AtomicReference<Timer.Cancellable> force,
@@ -95,7 +94,7 @@ public final class ProcessTree {
     if (done.isDone()) {
       return;
     }
-    if (snapshot.stream().noneMatch(ProcessTree::isRunning)) {
+    if (snapshot.stream().noneMatch(ProcessTree::running)) {
       Timer.Cancellable f = force.get();
       if (f != null) {
         f.cancel();
@@ -103,7 +102,34 @@ public final class ProcessTree {
       done.complete(null);
       return;
     }
-    timer.schedule(DESCENDANT_POLL, () -> awaitDescendants(snapshot, done, force, timer));
+    try {
+      timer.schedule(SETTLE_POLL, () -> settle(snapshot, done, force, timer));
+    } catch (RuntimeException e) {
+      done.complete(null); // timer gone (shutdown): nothing left to wait with
+    }
+  }
+
+  /**
+   * Whether {@code h} still runs. Unlike {@link ProcessHandle#isAlive()} a zombie (Linux state
+   * {@code Z}: exited, not yet reaped by its parent) counts as exited.
+   */
+  static boolean running(ProcessHandle h) {
+    return h.isAlive() && !isZombie(h.pid());
+  }
+
+  /** Public form of {@link #running}: alive and not a zombie. */
+  public static boolean isRunning(ProcessHandle h) {
+    return running(h);
+  }
+
+  private static boolean isZombie(long pid) {
+    try {
+      String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+      int close = s.lastIndexOf(')'); // "pid (comm) S ...", comm may contain ") "
+      return close >= 0 && close + 2 < s.length() && s.charAt(close + 2) == 'Z';
+    } catch (IOException | RuntimeException e) {
+      return false; // no procfs, or already gone: isAlive() decides
+    }
   }
 
   /** Forcibly kills the root, the given earlier snapshot and any current descendant. */

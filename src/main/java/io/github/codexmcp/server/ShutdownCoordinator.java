@@ -1,11 +1,15 @@
 package io.github.codexmcp.server;
 
+import io.github.codexmcp.process.ProcessTree;
 import io.github.codexmcp.session.SessionManager;
 import io.github.codexmcp.util.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -19,20 +23,33 @@ public final class ShutdownCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(ShutdownCoordinator.class);
   static final long DRAIN_CHECK_MS = 750;
   static final long DRAIN_MAX_MS = 10_000;
-  static final long CHILD_STOP_MS = 4_000;
+  /** Polite stop of the children; then they are killed, so that all ends before the forced exit (5 s). */
+  static final long CHILD_STOP_MS = 3_000;
+  static final long FORCE_WAIT_MS = 500;
+  /** How long the JVM shutdown hook waits for a shutdown already in progress. */
+  static final long HOOK_WAIT_MS = CHILD_STOP_MS + FORCE_WAIT_MS + 1_500;
   private final SessionManager sessions;
   private final CancellationRegistry cancellations;
   private final Timer timer;
   private final IntConsumer exit;
   private final List<Runnable> finalSteps = new ArrayList<>();
+  private final IntConsumer halt;
   private final AtomicBoolean started = new AtomicBoolean();
+  private final CountDownLatch finished = new CountDownLatch(1);
   private volatile long eofAt = -1;
 
   public ShutdownCoordinator(SessionManager sessions, CancellationRegistry cancellations, Timer timer, IntConsumer exit) {
+    this(sessions, cancellations, timer, exit, code -> Runtime.getRuntime().halt(code));
+  }
+
+  /** As above with the forced-exit action injected (tests). */
+  ShutdownCoordinator(
+      SessionManager sessions, CancellationRegistry cancellations, Timer timer, IntConsumer exit, IntConsumer halt) {
     this.sessions = sessions;
     this.cancellations = cancellations;
     this.timer = timer;
     this.exit = exit;
+    this.halt = halt;
   }
 
   /** Adds a step run after the children are stopped (state flush, lock release). */
@@ -79,7 +96,7 @@ public final class ShutdownCoordinator {
               } catch (InterruptedException e) {
                 return;
               }
-              Runtime.getRuntime().halt(code);
+              halt.accept(code);
             },
             "codex-mcp-force-exit");
     force.setDaemon(true);
@@ -96,30 +113,54 @@ public final class ShutdownCoordinator {
         sessions.runningSessionCount(),
         sessions.totalSessionCount());
     cancellations.cancelAll();
+    CompletableFuture<Void> stopped = sessions.closeAsync();
     try {
-      sessions.closeAsync().get(CHILD_STOP_MS, TimeUnit.MILLISECONDS);
+      stopped.get(CHILD_STOP_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      // A hung child ignores SIGTERM; its own 5 s escalation would come after the forced exit.
+      int trees = ProcessTree.forceKillAllInGrace();
+      LOG.warn("[codex-mcp] {} child process tree(s) still running after {}ms — force killing", trees, CHILD_STOP_MS);
+      try {
+        stopped.get(FORCE_WAIT_MS, TimeUnit.MILLISECONDS);
+      } catch (Exception e2) {
+        LOG.warn("[codex-mcp] not every child stopped in time: {}", e2.toString());
+      }
     } catch (Exception e) {
       LOG.warn("[codex-mcp] not every child stopped in time: {}", e.toString());
     }
-    for (Runnable r : finalSteps) {
-      try {
-        r.run();
-      } catch (RuntimeException e) {
-        LOG.warn("[codex-mcp] shutdown step failed: {}", e.toString());
+    try {
+      for (Runnable r : finalSteps) {
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          LOG.warn("[codex-mcp] shutdown step failed: {}", e.toString());
+        }
       }
+    } finally {
+      finished.countDown();
     }
   }
 
   /** Installs the SIGTERM/SIGINT hook. */
   public void installSignalHook() {
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  if (started.compareAndSet(false, true)) {
-                    stopAll("SIGTERM");
-                  }
-                },
-                "codex-mcp-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(this::onJvmShutdown, "codex-mcp-shutdown"));
+  }
+
+  /**
+   * The JVM is exiting (signal, or {@code System.exit}): stops everything, or, when a shutdown is
+   * already under way on another thread (say stdin EOF followed by the client's SIGTERM), waits
+   * for it to finish; the JVM halts once the hooks return, which would cut that shutdown short
+   * before it flushed the event logs and released the lock.
+   */
+  void onJvmShutdown() {
+    if (started.compareAndSet(false, true)) {
+      stopAll("SIGTERM");
+      return;
+    }
+    try {
+      finished.await(HOOK_WAIT_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -86,11 +86,11 @@ public final class JsonFileStateStore implements StateStore {
       lock = StateDirLock.acquire(root, files, processes, clock);
     } catch (StateDirLock.LockException e) {
       LOG.warn("[codex-mcp] WARNING: Failed to acquire STATE_DIR lock: {}", e.getMessage());
-      return new NoopStateStore(root, e.getMessage());
+      return disabled(root, e.getMessage());
     } catch (IOException | RuntimeException e) {
       String reason = "Failed to acquire STATE_DIR lock in " + root + ": " + BatchWriter.describe(e);
       LOG.warn("[codex-mcp] WARNING: {}", reason);
-      return new NoopStateStore(root, reason);
+      return disabled(root, reason);
     }
     try {
       Path probe = root.resolve("sessions").resolve(StateFiles.TMP_PREFIX + StateFiles.randomHex());

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -35,11 +36,14 @@ final class McpSession implements AutoCloseable {
   final Path stateDir;
   final List<McpSchema.ProgressNotification> progress;
   final StringBuffer stderr = new StringBuffer();
+  /** Unique JVM argument of this session's server, to find its process among our descendants. */
+  final String tag;
 
-  private McpSession(McpSyncClient client, Path stateDir, List<McpSchema.ProgressNotification> progress) {
+  private McpSession(McpSyncClient client, Path stateDir, List<McpSchema.ProgressNotification> progress, String tag) {
     this.client = client;
     this.stateDir = stateDir;
     this.progress = progress;
+    this.tag = tag;
   }
 
   static McpSession start(CodexTestHome home) {
@@ -52,13 +56,14 @@ final class McpSession implements AutoCloseable {
     env.put("CODEX_MCP_PATH", CodexCli.get().nativeBinary().toString());
     env.put("CODEX_MCP_STATE_DIR", state.toString());
     env.putAll(extraEnv);
-    List<String> cmd = ServerProcess.command();
+    String tag = "-Dcodexmcp.it.tag=" + UUID.randomUUID();
+    List<String> cmd = ServerProcess.command(tag);
     ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size())).env(env).build();
     StdioClientTransport transport = new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper()));
     List<McpSchema.ProgressNotification> sink = new CopyOnWriteArrayList<>();
     McpSyncClient client =
         McpClient.sync(transport).requestTimeout(Duration.ofSeconds(120)).progressConsumer(sink::add).build();
-    McpSession s = new McpSession(client, state, sink);
+    McpSession s = new McpSession(client, state, sink, tag);
     transport.setStdErrorHandler(line -> s.stderr.append(line).append('\n'));
     client.initialize();
     return s;
@@ -137,6 +142,22 @@ final class McpSession implements AutoCloseable {
       events.forEach(e -> out.add(e.at("/data/method").asText("")));
       return out;
     }
+  }
+
+  /** The server JVM (a child of this test JVM), found by its unique tag. */
+  ProcessHandle serverProcess() {
+    return ProcessHandle.current()
+        .children()
+        .filter(ph -> ph.info().commandLine().map(c -> c.contains(tag)).orElse(false))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("server process with " + tag + " not found"));
+  }
+
+  /** Closes the client (the SDK stops the server) and waits until the server process is gone. */
+  void closeAndWait() throws Exception {
+    ProcessHandle server = serverProcess();
+    close();
+    server.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   static void assertNoErrorFlag(JsonNode r) {

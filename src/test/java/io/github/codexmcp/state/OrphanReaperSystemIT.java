@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real processes: a child recorded in pid.json by one store is reaped after a "restart". */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class OrphanReaperSystemTest {
+class OrphanReaperSystemIT {
   @TempDir Path tmp;
 
   @Test
