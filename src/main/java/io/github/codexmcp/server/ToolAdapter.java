@@ -32,22 +32,57 @@ public final class ToolAdapter {
 
   private final JsonSchemaValidator validator;
   private final Executor work;
+  private final CompletableFuture<?> ready;
   private final CancellationRegistry cancellations;
 
-  public ToolAdapter(JsonSchemaValidator validator, Executor work, CancellationRegistry cancellations) {
+  /** Calls run on {@code work} once {@code ready} has completed (in any way). */
+  public ToolAdapter(JsonSchemaValidator validator, Executor work, CompletableFuture<?> ready, CancellationRegistry cancellations) {
     this.validator = validator;
     this.work = work;
+    this.ready = ready;
     this.cancellations = cancellations;
   }
 
-  /** The SDK tool record built from a definition document. */
+  /**
+   * The SDK tool record built from a definition document: the record Jackson would bind, built
+   * by hand because binding it costs tens of milliseconds of reflection before {@code
+   * initialize} is answered. Icons are not used.
+   */
   public static McpSchema.Tool toSdkTool(ObjectNode definition) {
-    return Json.MAPPER.convertValue(definition, McpSchema.Tool.class);
+    JsonNode a = definition.get("annotations");
+    McpSchema.ToolAnnotations annotations =
+        a == null || a.isNull()
+            ? null
+            : new McpSchema.ToolAnnotations(
+                Json.text(a, "title"),
+                bool(a, "readOnlyHint"),
+                bool(a, "destructiveHint"),
+                bool(a, "idempotentHint"),
+                bool(a, "openWorldHint"),
+                bool(a, "returnDirect"));
+    return new McpSchema.Tool(
+        Json.text(definition, "name"),
+        Json.text(definition, "title"),
+        Json.text(definition, "description"),
+        map(definition.get("inputSchema")),
+        map(definition.get("outputSchema")),
+        annotations,
+        map(definition.get("_meta")),
+        null);
+  }
+
+  private static Boolean bool(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() ? null : v.asBoolean();
+  }
+
+  private static Map<String, Object> map(JsonNode node) {
+    return node == null || node.isNull() ? null : Json.MAPPER.convertValue(node, MAP);
   }
 
   public McpServerFeatures.AsyncToolSpecification specification(ObjectNode definition, ToolHandler handler) {
     McpSchema.Tool tool = toSdkTool(definition);
-    Map<String, Object> inputSchema = Json.MAPPER.convertValue(definition.get("inputSchema"), MAP);
+    Map<String, Object> inputSchema = tool.inputSchema();
     return new McpServerFeatures.AsyncToolSpecification(
         tool, (exchange, request) -> Mono.fromFuture(() -> invoke(handler, inputSchema, exchange, request)));
   }
@@ -61,7 +96,9 @@ public final class ToolAdapter {
     Object requestId = meta == null ? null : meta.get(StdioTransportProvider.REQUEST_ID_META);
     long started = System.nanoTime();
     CompletableFuture<McpSchema.CallToolResult> result =
-        CompletableFuture.supplyAsync(() -> prepare(handler, inputSchema, exchange, request, requestId), work)
+        (ready.isDone()
+                ? CompletableFuture.supplyAsync(() -> prepare(handler, inputSchema, exchange, request, requestId), work)
+                : ready.handleAsync((v, t) -> prepare(handler, inputSchema, exchange, request, requestId), work))
             .thenCompose(f -> f)
             .exceptionally(t -> render(ToolOutcome.thrown(t)));
     return result.whenComplete(
@@ -81,11 +118,11 @@ public final class ToolAdapter {
       Object requestId) {
     Map<String, Object> rawArgs = request.arguments() == null ? Map.of() : request.arguments();
     List<String> issues = new ArrayList<>();
-    JsonSchemaValidator.ValidationResponse v = validator.validate(inputSchema, rawArgs);
+    ObjectNode args = Json.MAPPER.valueToTree(rawArgs);
+    JsonSchemaValidator.ValidationResponse v = validator.validate(inputSchema, args);
     if (!v.valid()) {
       issues.add(v.errorMessage());
     }
-    ObjectNode args = Json.MAPPER.valueToTree(rawArgs);
     if (issues.isEmpty()) {
       issues.addAll(handler.validate(args));
     }
@@ -162,9 +199,12 @@ public final class ToolAdapter {
     throw new IllegalStateException("unknown outcome " + outcome);
   }
 
+  /**
+   * The result with {@code structured} as it is: Jackson writes a tree like the map it would
+   * otherwise be converted to, and {@link ToolSchemaValidator} checks it without conversion.
+   */
   private static McpSchema.CallToolResult envelope(String text, ObjectNode structured, boolean isError) {
-    Map<String, Object> sc = Json.MAPPER.convertValue(structured, MAP);
-    return new McpSchema.CallToolResult(List.of(new McpSchema.TextContent(text)), isError, sc, null);
+    return new McpSchema.CallToolResult(List.of(new McpSchema.TextContent(text)), isError, structured, null);
   }
 
   /** Formats a failure for logs. */
