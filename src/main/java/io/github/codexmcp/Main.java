@@ -59,6 +59,10 @@ public final class Main {
     OutputStream rpcOut = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
     System.setOut(System.err);
     try {
+      if (args.length > 0 && args[0].equals(CdsTraining.FLAG)) {
+        CdsTraining.run();
+        return;
+      }
       run(ServerConfig.fromEnvironment(), new FileInputStream(FileDescriptor.in), rpcOut);
     } catch (Throwable t) {
       System.err.println("Fatal error: " + ErrorMessages.messageOf(t));
