@@ -31,21 +31,24 @@ DEFAULT_CLI = os.path.expanduser("~/.cache/codex-mcp/codex-cli-0.169.0")
 NATIVE_REL = "node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"
 LAUNCHER_REL = "node_modules/@openai/codex/bin/codex.js"
 
-# The launch line recommended in bench/README.md (JVM options only; "-jar <jar>" follows).
-# {jsa} is replaced by the archive next to the jar.
-RECOMMENDED = ("-XX:SharedArchiveFile={jsa} -Xlog:disable -Xlog:all=warning:stderr "
-               "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k")
+# JVM options of the launch lines (the harness appends "-jar <jar>"); {jsa} is the archive next
+# to the jar. "-Xlog:disable -Xlog:all=warning:stderr" keeps JVM warnings (such as an unusable
+# archive) off stdout, which carries the protocol.
+CDS = "-XX:SharedArchiveFile={jsa} -Xlog:disable -Xlog:all=warning:stderr"
+# The launch line recommended in bench/README.md.
+RECOMMENDED = CDS + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmn16m"
 
-# Extra JVM option sets tried in the cold-start phase with --explore-flags.
+# Option sets of the compare phase (besides plain and recommended) and of --explore-flags.
 EXPLORE = [
-    ("cds", "-XX:SharedArchiveFile={jsa} -Xlog:disable -Xlog:all=warning:stderr"),
-    ("cds+C1", "-XX:SharedArchiveFile={jsa} -Xlog:disable -Xlog:all=warning:stderr -XX:TieredStopAtLevel=1"),
-    ("cds+serial", "-XX:SharedArchiveFile={jsa} -Xlog:disable -Xlog:all=warning:stderr -XX:+UseSerialGC"),
-    ("C1+serial (no cds)", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k"),
-    ("recommended+Xmx64m", RECOMMENDED + " -Xmx64m"),
-    ("recommended+MaxRAM", RECOMMENDED + " -XX:MaxRAM=256m"),
-    ("recommended+CICount1", RECOMMENDED + " -XX:CICompilerCount=1"),
-    ("recommended+small-meta", RECOMMENDED + " -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m"),
+    ("cds", CDS),
+    ("cds C1", CDS + " -XX:TieredStopAtLevel=1"),
+    ("cds SerialGC", CDS + " -XX:+UseSerialGC"),
+    ("cds C1 SerialGC Xss512k", CDS + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k"),
+    ("C1 SerialGC Xss512k Xmn16m, no cds", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmn16m"),
+    ("recommended, Xmn8m", RECOMMENDED.replace("-Xmn16m", "-Xmn8m")),
+    ("recommended + Xmx64m", RECOMMENDED + " -Xmx64m"),
+    ("recommended + MaxRAM=256m", RECOMMENDED + " -XX:MaxRAM=256m"),
+    ("recommended + CICompilerCount=1", RECOMMENDED + " -XX:CICompilerCount=1"),
 ]
 
 VIOLATIONS = []  # (label, offending stdout line)
@@ -482,20 +485,28 @@ def phase_turns(env, res, rounds, server_line):
         res.add(("turn", "mcp_first"), mcp_plain_turn(c, env) * 1000)  # warm-up, reported apart
         for k in range(env.args.turns):
             mcp_first = (r + k) % 2 == 0
+            pair = {}
             for which in ("mcp", "direct") if mcp_first else ("direct", "mcp"):
                 if which == "mcp":
-                    res.add(("turn", "mcp"), mcp_plain_turn(c, env) * 1000)
+                    pair["mcp"] = mcp_plain_turn(c, env) * 1000
                 else:
                     d = env.direct("Say done.")
                     run_direct([d])
-                    res.add(("turn", "direct"), d.seconds * 1000)
+                    pair["direct"] = d.seconds * 1000
                     d.close()
-        # the 5000-delta turn: polled every 10 ms, then without polling, then codex directly
-        secs, cpu, got, lost = mcp_delta_turn(c, env, n, env.args.poll_ms / 1000)
-        res.add(("delta", "mcp_s"), secs)
-        res.add(("delta", "mcp_cpu"), cpu)
-        res.add(("delta", "mcp_received"), got)
-        res.add(("delta", "mcp_lost"), lost)
+            res.add(("turn", "mcp"), pair["mcp"])
+            res.add(("turn", "direct"), pair["direct"])
+            res.add(("turn", "diff"), pair["mcp"] - pair["direct"])
+        # the 5000-delta turn: polled every 10 ms (twice: the first one on this server pays for
+        # JIT compilation of the streaming and polling paths), then without polling, then codex
+        # directly
+        for which in ("first", "again"):
+            secs, cpu, got, lost = mcp_delta_turn(c, env, n, env.args.poll_ms / 1000)
+            res.add(("delta", "mcp_s" if which == "first" else "mcp_s_again"), secs)
+            res.add(("delta", "mcp_cpu" if which == "first" else "mcp_cpu_again"), cpu)
+            res.add(("delta", "mcp_received"), got)
+            res.add(("delta", "mcp_lost"), lost)
+        res.add(("delta", "rss_after"), rss_kb(c.pid))
         cpu0 = cpu_seconds(c.pid)
         t0 = time.perf_counter()
         c.tool("codex", codex_args(env, "BENCH_DELTAS %d" % n, wait=120000))
@@ -615,6 +626,41 @@ def phase_sessions(env, res, rounds, line):
             step()
 
 
+def phase_compare(env, res, rounds, lines):
+    """JVM option sets side by side (interleaved) on everything flags can change."""
+    n = env.args.sessions
+    for r in range(rounds):
+        for name, argv in lines[r % len(lines):] + lines[:r % len(lines)]:
+            k = lambda what: ("cmp", name, what)  # noqa: E731
+            c = McpClient(argv, env.server_env(), env.work, "compare " + name, env.logs)
+            res.add(k("init_ms"), (c.initialize() - c.t_spawn) * 1000)
+            c.call("tools/list")
+            time.sleep(env.args.settle)
+            res.add(k("rss_start"), rss_kb(c.pid))
+            t0 = time.perf_counter()
+            ids = [c.request("tools/call", {"name": "codex", "arguments": codex_args(env, "Say done.", wait=120000)})
+                   for _ in range(n)]
+            for rid in ids:
+                structured(c.wait(rid)[0]["result"], "codex")
+            res.add(k("wall_s"), time.perf_counter() - t0)
+            time.sleep(env.args.settle)
+            res.add(k("rss_idle"), rss_kb(c.pid))
+            for _ in range(env.args.list_warmup):
+                c.tool("codex_session", {"action": "list"})
+            times = []
+            for _ in range(env.args.list_calls):
+                t = time.perf_counter()
+                c.tool("codex_session", {"action": "list"})
+                times.append((time.perf_counter() - t) * 1000)
+            res.add(k("list_median"), statistics.median(times))
+            res.add(k("list_p99"), percentile(times, 99))
+            _, cpu, _, _ = mcp_delta_turn(c, env, env.args.deltas, env.args.poll_ms / 1000)
+            res.add(k("delta_cpu"), cpu)
+            res.add(k("rss_after"), rss_kb(c.pid))
+            res.add(k("hwm"), proc_status(c.pid)["VmHWM"])
+            c.close()
+
+
 # ---------------------------------------------------------------------------- report
 
 def fmt(v, unit="", digits=0):
@@ -662,15 +708,19 @@ def report(env, res, configs, elapsed):
         L("|---|---:|---:|---:|")
         mt, dt = m(("turn", "mcp")), m(("turn", "direct"))
         L("| first plain turn on a fresh server (not in the median below) | %s | | |" % fmt(m(("turn", "mcp_first")), " ms"))
-        L("| plain turn, call → idle (waitForResult) | %s | %s | %s |" % (
-            fmt(mt, " ms"), fmt(dt, " ms"), fmt(mt - dt if mt and dt else None, " ms", 1)))
+        L("| plain turn, call → idle (waitForResult) | %s | %s | %s (median of pairwise differences: %s) |" % (
+            fmt(mt, " ms"), fmt(dt, " ms"), fmt(mt - dt if mt and dt else None, " ms", 1),
+            fmt(m(("turn", "diff")), " ms", 1)))
         ms, ds = m(("delta", "mcp_s")), m(("delta", "direct_s"))
         L("| %d-delta turn, call → all events pollable (poll every %d ms) | %s | %s | %s |" % (
             a.deltas, a.poll_ms, fmt(ms, " s", 3), fmt(ds, " s", 3), fmt(ms - ds if ms and ds else None, " s", 3)))
-        L("| %d-delta turn, server CPU (10 ms polling included) | %s | codex child: %s | |" % (
+        L("| %d-delta turn, server CPU (10 ms polling included), first on the server | %s | codex child: %s | |" % (
             a.deltas, fmt(m(("delta", "mcp_cpu")), " s", 3), fmt(m(("delta", "direct_codex_cpu")), " s", 3)))
-        L("| %d-delta turn, server CPU with waitForResult (no polling) | %s | | |" % (
+        L("| %d-delta turn, server CPU (10 ms polling included), second on the server | %s | | |" % (
+            a.deltas, fmt(m(("delta", "mcp_cpu_again")), " s", 3)))
+        L("| %d-delta turn, server CPU with waitForResult (no polling), third | %s | | |" % (
             a.deltas, fmt(m(("delta", "mcp_wait_cpu")), " s", 3)))
+        L("| server RSS after these turns | %s | | |" % fmt(mib(m(("delta", "rss_after"))), " MiB", 1))
         L("| %d-delta turn, deltas received / lost (worst round) | %d / %d | %d | |" % (
             a.deltas, min(res.samples[("delta", "mcp_received")]), max(res.samples[("delta", "mcp_lost")]),
             min(res.samples[("delta", "direct_received")])))
@@ -707,6 +757,22 @@ def report(env, res, configs, elapsed):
         L("| one-line JVM echoing the same request line | %s | %s |" % (
             fmt(m(("list", "echo_median")), " ms", 3), fmt(m(("list", "echo_p99")), " ms", 3)))
         L("")
+    if "compare" in a.phases:
+        L("## JVM options compared (medians; server with %d sessions, then %d list calls, then a %d-delta turn polled every %d ms)" % (
+            a.sessions, a.list_calls, a.deltas, a.poll_ms))
+        L("")
+        L("| options | spawn→initialize | RSS at start | %d turns wall | RSS %d idle | list median | list p99 | delta-turn CPU | RSS after | VmHWM |" % (a.sessions, a.sessions))
+        L("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for name, _ in env.compare_lines:
+            g = lambda what: m(("cmp", name, what))  # noqa: E731
+            L("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                name, fmt(g("init_ms"), " ms"), fmt(mib(g("rss_start")), " MiB", 1), fmt(g("wall_s"), " s", 2),
+                fmt(mib(g("rss_idle")), " MiB", 1), fmt(g("list_median"), " ms", 3), fmt(g("list_p99"), " ms", 2),
+                fmt(g("delta_cpu"), " s", 3), fmt(mib(g("rss_after")), " MiB", 1), fmt(mib(g("hwm")), " MiB", 1)))
+        L("")
+        for name, argv in env.compare_lines:
+            L("- %s: `%s`" % (name, " ".join(argv[1:-2]) or "(none)"))
+        L("")
     L("## Targets")
     L("")
     L("| target | value | met |")
@@ -732,8 +798,10 @@ def report(env, res, configs, elapsed):
             target("children per session, native − npm launcher", mib(nat - lau), 0, " MiB")
     if "turns" in a.phases:
         mt, dt = m(("turn", "mcp")), m(("turn", "direct"))
-        target("plain turn − codex driven directly", mt - dt if mt and dt else None, 10, " ms")
-        target("%d-delta turn server CPU (10 ms polling)" % a.deltas, m(("delta", "mcp_cpu")), 0.15, " s", 3)
+        target("plain turn − codex driven directly (difference of medians)", mt - dt if mt and dt else None, 10, " ms")
+        target("plain turn − codex driven directly (median pairwise difference)", m(("turn", "diff")), 10, " ms")
+        target("%d-delta turn server CPU (10 ms polling), first on the server" % a.deltas, m(("delta", "mcp_cpu")), 0.15, " s", 3)
+        target("%d-delta turn server CPU (10 ms polling), second on the server" % a.deltas, m(("delta", "mcp_cpu_again")), 0.15, " s", 3)
         target("%d-delta turn events lost" % a.deltas, max(res.samples[("delta", "mcp_lost")]), 0, "", 0)
     L("")
     L("stdout protocol violations: %d" % len(VIOLATIONS))
@@ -756,6 +824,9 @@ def main():
     ap.add_argument("--variant", action="append", default=[], metavar="NAME=OPTIONS",
                     help="extra JVM option set for the cold-start phase (repeatable)")
     ap.add_argument("--explore-flags", action="store_true", help="add the built-in flag variants to cold start")
+    ap.add_argument("--compare", action="append", default=[], metavar="NAME=OPTIONS",
+                    help="JVM option set for the compare phase (repeatable; default: plain, recommended and "
+                         "the built-in variants)")
     ap.add_argument("--settle", type=float, default=1.0, help="seconds to wait before 'settled' RSS readings")
     ap.add_argument("--turns", type=int, default=4, help="plain turns per round (each beside a direct one)")
     ap.add_argument("--deltas", type=int, default=5000)
@@ -782,6 +853,9 @@ def main():
         extra += [tuple(v.split("=", 1)) for v in a.variant]
         configs += [(name, env.java_line(opts)) for name, opts in extra]
         line = env.java_line(a.recommended if a.server_line == "recommended" else "")
+        compare = [tuple(v.split("=", 1)) for v in a.compare] or (
+            [("plain java -jar", ""), ("recommended", a.recommended)] + list(EXPLORE))
+        env.compare_lines = [(name, env.java_line(opts)) for name, opts in compare]
         if "cold" in a.phases:
             phase_cold(env, res, a.rounds, configs)
             print("cold start done", file=sys.stderr)
@@ -791,6 +865,9 @@ def main():
         if "sessions" in a.phases:
             phase_sessions(env, res, a.rounds, line)
             print("sessions done", file=sys.stderr)
+        if "compare" in a.phases:
+            phase_compare(env, res, a.rounds, env.compare_lines)
+            print("compare done", file=sys.stderr)
         text = report(env, res, configs, time.time() - started)
     finally:
         env.close()

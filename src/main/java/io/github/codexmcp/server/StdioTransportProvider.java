@@ -2,9 +2,11 @@ package io.github.codexmcp.server;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.util.Json;
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerSession;
@@ -44,6 +46,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   private final CancellationRegistry cancellations;
   private final Supplier<Set<String>> toolNames;
   private final Runnable onEndOfInput;
+  private final boolean mayBreakLines;
   private volatile McpServerSession session;
   private volatile boolean closed;
   private final AtomicReference<Runnable> afterFirstMessage = new AtomicReference<>(() -> {});
@@ -57,6 +60,8 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
       Supplier<Set<String>> toolNames,
       Runnable onEndOfInput) {
     this.mapper = mapper;
+    this.mayBreakLines =
+        !(mapper instanceof JacksonMcpJsonMapper j) || j.getObjectMapper().isEnabled(SerializationFeature.INDENT_OUTPUT);
     this.in = in;
     this.out = out;
     this.cancellations = cancellations;
@@ -242,15 +247,18 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   }
 
   /**
-   * Writes one message of UTF-8 JSON and a newline. Compact Jackson output never holds a raw line
-   * break (in UTF-8 the bytes 0x0A and 0x0D occur only as those characters); should one appear,
-   * the text path above escapes it.
+   * Writes one message of UTF-8 JSON and a newline. Jackson escapes line breaks inside strings and
+   * writes none of its own unless it indents; only then (see {@link #mayBreakLines}) is the
+   * message scanned, and a raw break (in UTF-8 the bytes 0x0A and 0x0D are only ever those
+   * characters) sends it through the escaping text path above.
    */
   void writeLine(byte[] json) {
-    for (byte b : json) {
-      if (b == '\n' || b == '\r') {
-        writeLine(new String(json, StandardCharsets.UTF_8));
-        return;
+    if (mayBreakLines) {
+      for (byte b : json) {
+        if (b == '\n' || b == '\r') {
+          writeLine(new String(json, StandardCharsets.UTF_8));
+          return;
+        }
       }
     }
     synchronized (out) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -25,6 +26,11 @@ import reactor.core.publisher.Mono;
  * Turns a {@link ToolHandler} into an SDK tool specification: validates arguments against the
  * input schema (reporting violations in the contract's format), runs the handler on the work
  * pool so the stdin reader never waits, and renders {@link ToolOutcome}s as MCP results.
+ *
+ * <p>Exception: a call the handler declares a {@linkplain ToolHandler#isQuickRead quick read}
+ * (listing sessions, a small poll) runs on the reader thread, which saves a thread hand-over
+ * (and its scheduling delay) per call. Calls made before start-up {@code ready} completes wait
+ * for it on the work pool.
  */
 public final class ToolAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ToolAdapter.class);
@@ -96,9 +102,11 @@ public final class ToolAdapter {
     Object requestId = meta == null ? null : meta.get(StdioTransportProvider.REQUEST_ID_META);
     long started = System.nanoTime();
     CompletableFuture<McpSchema.CallToolResult> result =
-        (ready.isDone()
-                ? CompletableFuture.supplyAsync(() -> prepare(handler, inputSchema, exchange, request, requestId), work)
-                : ready.handleAsync((v, t) -> prepare(handler, inputSchema, exchange, request, requestId), work))
+        (!ready.isDone()
+                ? ready.handleAsync((v, t) -> prepare(handler, inputSchema, exchange, request, requestId), work)
+                : handler.isQuickRead(request.arguments() == null ? Map.of() : request.arguments())
+                    ? inline(() -> prepare(handler, inputSchema, exchange, request, requestId))
+                    : CompletableFuture.supplyAsync(() -> prepare(handler, inputSchema, exchange, request, requestId), work))
             .thenCompose(f -> f)
             .exceptionally(t -> render(ToolOutcome.thrown(t)));
     return result.whenComplete(
@@ -108,6 +116,15 @@ public final class ToolAdapter {
           }
           LOG.debug("[codex-mcp] {} took {} ms", handler.name(), (System.nanoTime() - started) / 1_000_000);
         });
+  }
+
+  /** Runs {@code body} on this thread (a quick read on the thread that read the request). */
+  private static <T> CompletableFuture<T> inline(Supplier<T> body) {
+    try {
+      return CompletableFuture.completedFuture(body.get());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private CompletableFuture<McpSchema.CallToolResult> prepare(
