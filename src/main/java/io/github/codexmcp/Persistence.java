@@ -1,5 +1,6 @@
 package io.github.codexmcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.config.ServerConfig;
 import io.github.codexmcp.session.PersistenceHook;
@@ -12,10 +13,12 @@ import io.github.codexmcp.state.RecoveredSession;
 import io.github.codexmcp.state.RetentionPolicy;
 import io.github.codexmcp.state.StateStore;
 import io.github.codexmcp.util.Clock;
+import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.Threads;
 import io.github.codexmcp.util.Timer;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -100,8 +103,14 @@ final class Persistence implements PersistenceHook {
 
   @Override
   public void appendEvent(String sessionId, ObjectNode event) {
-    ObjectNode line = event.deepCopy();
-    line.remove("id");
+    // A shallow copy: the store only reads the line (it serialises it at once), and event data is
+    // immutable once pushed, so copying the whole tree for every delta would be wasted work.
+    ObjectNode line = Json.object();
+    for (Map.Entry<String, JsonNode> e : event.properties()) {
+      if (!"id".equals(e.getKey())) {
+        line.set(e.getKey(), e.getValue());
+      }
+    }
     store().appendEvent(sessionId, line);
   }
 
