@@ -365,8 +365,10 @@ class Env:
         return env
 
     def java_line(self, opts):
+        """java, the options, then -jar and the jar (unless the options name a jar themselves)."""
         jsa = os.path.splitext(self.args.jar)[0] + ".jsa"
-        return [self.args.java] + shlex.split(opts.format(jsa=jsa)) + ["-jar", self.args.jar]
+        argv = [self.args.java] + shlex.split(opts.format(jsa=jsa))
+        return argv if "-jar" in argv else argv + ["-jar", self.args.jar]
 
     def oneline(self, *extra):
         return [self.args.java, "-cp", self.oneline_dir, "OneLine"] + list(extra)
@@ -822,7 +824,8 @@ def main():
     ap.add_argument("--server-line", choices=("recommended", "plain"), default="recommended",
                     help="launch line of the servers in the turns and sessions phases")
     ap.add_argument("--variant", action="append", default=[], metavar="NAME=OPTIONS",
-                    help="extra JVM option set for the cold-start phase (repeatable)")
+                    help="extra JVM option set for the cold-start phase (repeatable); options ending in "
+                         "'-jar <jar>' launch another jar, e.g. 'before=-jar /tmp/old.jar'")
     ap.add_argument("--explore-flags", action="store_true", help="add the built-in flag variants to cold start")
     ap.add_argument("--compare", action="append", default=[], metavar="NAME=OPTIONS",
                     help="JVM option set for the compare phase (repeatable; default: plain, recommended and "
