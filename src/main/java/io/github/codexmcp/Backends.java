@@ -11,17 +11,23 @@ import io.github.codexmcp.process.SystemProcessLauncher;
 import io.github.codexmcp.config.ServerConfig;
 import io.github.codexmcp.util.Timer;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
-/** Creates session backends once the mode detected at startup is known. */
+/** Creates session backends once the backend mode is known (the mode is probed on demand). */
 final class Backends implements BackendFactory {
   private final ServerConfig config;
   private final ResolvedExecutable exe;
   private final CodexInvocation invocation;
-  private final CompletableFuture<BackendMode> mode;
+  private final Supplier<CompletableFuture<BackendMode>> mode;
   private final Timer timer;
   private volatile BackendFactory delegate;
 
-  Backends(ServerConfig config, ResolvedExecutable exe, CodexInvocation invocation, CompletableFuture<BackendMode> mode, Timer timer) {
+  Backends(
+      ServerConfig config,
+      ResolvedExecutable exe,
+      CodexInvocation invocation,
+      Supplier<CompletableFuture<BackendMode>> mode,
+      Timer timer) {
     this.config = config;
     this.exe = exe;
     this.invocation = invocation;
@@ -31,7 +37,7 @@ final class Backends implements BackendFactory {
 
   @Override
   public BackendMode mode() {
-    return mode.join();
+    return mode.get().join();
   }
 
   @Override

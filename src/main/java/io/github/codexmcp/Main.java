@@ -13,6 +13,7 @@ import io.github.codexmcp.resources.ResourceCatalog;
 import io.github.codexmcp.server.CancellationRegistry;
 import io.github.codexmcp.server.McpServerFactory;
 import io.github.codexmcp.server.ShutdownCoordinator;
+import io.github.codexmcp.server.StartupTrace;
 import io.github.codexmcp.session.SessionManager;
 import io.github.codexmcp.session.SessionPolling;
 import io.github.codexmcp.tools.CodexCheckTool;
@@ -29,6 +30,7 @@ import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,10 +38,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +59,11 @@ public final class Main {
     OutputStream rpcOut = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
     System.setOut(System.err);
     try {
-      run(rpcOut);
+      if (args.length > 0 && args[0].equals(CdsTraining.FLAG)) {
+        CdsTraining.run();
+        return;
+      }
+      run(ServerConfig.fromEnvironment(), new FileInputStream(FileDescriptor.in), rpcOut);
     } catch (Throwable t) {
       System.err.println("Fatal error: " + ErrorMessages.messageOf(t));
       System.err.flush();
@@ -62,9 +71,20 @@ public final class Main {
     }
   }
 
-  static void run(OutputStream rpcOut) throws InterruptedException {
-    ServerConfig config = ServerConfig.fromEnvironment();
+  /**
+   * Serves MCP on {@code rpcIn}/{@code rpcOut} until shutdown; never returns normally.
+   *
+   * <p>Start-up is arranged so that {@code initialize} is answered as early as possible: a spare
+   * thread warms up JSON binding while this one wires the server; the state store opens and
+   * recovers sessions on a thread of its own (tool calls and resource reads wait for it, {@code
+   * initialize} and the list requests do not); the backend-mode probe, which spawns codex, starts
+   * only after the first answer has been written (or when something needs the mode earlier).
+   */
+  static void run(ServerConfig config, InputStream rpcIn, OutputStream rpcOut) throws InterruptedException {
+    StartupTrace.mark("main");
+    Threads.startDaemon("codex-mcp-warmup", McpServerFactory::warmUp);
     Logger log = LoggerFactory.getLogger("codex-mcp");
+    StartupTrace.mark("logger");
 
     StdioGuard.Preflight pre =
         StdioGuard.preflight(config.platform(), config.env(), isTerminal(0), isTerminal(1));
@@ -77,6 +97,8 @@ public final class Main {
     if (pre.shouldBlock()) {
       throw new IllegalStateException(StdioGuard.STRICT_FAILURE);
     }
+    StartupTrace.mark("stdio guard done");
+    Persistence persistence = Persistence.openAsync(config, SystemClock.INSTANCE);
 
     CodexBinaryResolver resolver = new CodexBinaryResolver(config.env(), config.serverCwd(), config.platform());
     ResolvedExecutable exe = resolver.resolve();
@@ -91,20 +113,33 @@ public final class Main {
     ScheduledTimer timer = new ScheduledTimer();
     SystemCommandRunner runner = new SystemCommandRunner();
 
-    // Mode detection spawns codex; it runs beside the MCP handshake instead of delaying it.
-    CompletableFuture<BackendMode> mode =
-        CompletableFuture.supplyAsync(() -> new BackendModeDetector(runner).detect(config.env(), codexArgv), work);
-    mode.thenAccept(m -> System.err.println("[codex-mcp] client mode: " + m.wireName() + " (binary: " + exe.command() + ")"));
+    ModeProbe mode = new ModeProbe(() -> new BackendModeDetector(runner).detect(config.env(), codexArgv), work);
+    mode.result.thenAccept(m -> System.err.println("[codex-mcp] client mode: " + m.wireName() + " (binary: " + exe.command() + ")"));
 
-    Backends backends = new Backends(config, exe, invocation, mode, timer);
-    Persistence persistence = Persistence.open(config, SystemClock.INSTANCE);
+    StartupTrace.mark("executors");
+    Backends backends = new Backends(config, exe, invocation, mode::future, timer);
     SessionManager sessions =
         new SessionManager(backends, SystemClock.INSTANCE, timer, work, persistence.hook(), !config.noiseFilterDisabled());
-    persistence.recoverInto(sessions, timer);
     SessionPolling polling = new SessionPolling(sessions);
     CancellationRegistry cancellations = new CancellationRegistry();
     ShutdownCoordinator shutdown = new ShutdownCoordinator(sessions, cancellations, timer, System::exit);
     shutdown.addFinalStep(persistence::close);
+
+    // Recovery of persisted sessions; tool calls and resource reads wait for it.
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    Threads.startDaemon(
+        "codex-mcp-recovery",
+        () -> {
+          try {
+            persistence.recoverInto(sessions, timer);
+            StartupTrace.mark("recovered");
+          } catch (RuntimeException e) {
+            log.warn("[codex-mcp] session recovery failed: {}", ErrorMessages.messageOf(e));
+          } finally {
+            sessions.startJanitor();
+            ready.complete(null);
+          }
+        });
 
     Map<String, ToolHandler> tools = new LinkedHashMap<>();
     tools.put("codex", new CodexTool(sessions, polling, config.serverCwd()));
@@ -118,7 +153,7 @@ public final class Main {
             new ResourceCatalog.Runtime() {
               @Override
               public String clientMode() {
-                return mode.join().wireName();
+                return mode.future().join().wireName();
               }
 
               @Override
@@ -143,19 +178,55 @@ public final class Main {
             },
             new CodexVersionProbe(runner, codexArgv));
 
+    StartupTrace.mark("tools and resources");
     shutdown.installSignalHook();
-    McpServerFactory.build(
-        new FileInputStream(FileDescriptor.in),
-        rpcOut,
-        tools,
-        resources,
-        work,
-        cancellations,
-        shutdown::onEndOfInput,
-        ServerConfig.VERSION);
-    sessions.startJanitor();
+    McpServerFactory.Built server =
+        McpServerFactory.build(
+            rpcIn,
+            rpcOut,
+            tools,
+            resources,
+            work,
+            ready,
+            cancellations,
+            shutdown::onEndOfInput,
+            ServerConfig.VERSION);
+    // The probe spawns codex: keep it off the CPU until initialize has been answered.
+    server.transport().afterFirstMessage(mode::start);
+    StartupTrace.mark("server built");
     log.info("codex-mcp server started (cwd: {})", config.serverCwd());
     Thread.currentThread().join();
+  }
+
+  /** The backend-mode probe: started once, after the first answer or when first needed. */
+  static final class ModeProbe {
+    final CompletableFuture<BackendMode> result = new CompletableFuture<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final Supplier<BackendMode> detect;
+    private final Executor executor;
+
+    ModeProbe(Supplier<BackendMode> detect, Executor executor) {
+      this.detect = detect;
+      this.executor = executor;
+    }
+
+    void start() {
+      if (started.compareAndSet(false, true)) {
+        CompletableFuture.supplyAsync(detect, executor)
+            .whenComplete((m, t) -> {
+              if (t != null) {
+                result.completeExceptionally(t);
+              } else {
+                result.complete(m);
+              }
+            });
+      }
+    }
+
+    CompletableFuture<BackendMode> future() {
+      start();
+      return result;
+    }
   }
 
   /** Whether file descriptor {@code fd} is a terminal (Linux: by its /proc link; else by console). */

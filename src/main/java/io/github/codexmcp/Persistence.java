@@ -1,30 +1,61 @@
 package io.github.codexmcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.config.ServerConfig;
 import io.github.codexmcp.session.PersistenceHook;
 import io.github.codexmcp.session.SessionManager;
 import io.github.codexmcp.state.JsonFileStateStore;
+import io.github.codexmcp.state.NoopStateStore;
 import io.github.codexmcp.state.OrphanReaper;
 import io.github.codexmcp.state.ProcessTable;
 import io.github.codexmcp.state.RecoveredSession;
 import io.github.codexmcp.state.RetentionPolicy;
 import io.github.codexmcp.state.StateStore;
 import io.github.codexmcp.util.Clock;
+import io.github.codexmcp.util.Json;
+import io.github.codexmcp.util.Threads;
 import io.github.codexmcp.util.Timer;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
-/** Wiring of disk persistence: the state store, recovery at startup, and shutdown flushing. */
+/**
+ * Wiring of disk persistence: the state store, recovery at startup, and shutdown flushing.
+ *
+ * <p>The store is opened on a thread of its own ({@link #openAsync}) so that creating the state
+ * directory, taking its lock and reading recovered sessions overlap with the rest of start-up
+ * instead of delaying the {@code initialize} answer; every method waits for the opening to finish.
+ */
 final class Persistence implements PersistenceHook {
-  private final StateStore store;
+  private final CompletableFuture<StateStore> opening;
 
-  private Persistence(StateStore store) {
-    this.store = store;
+  private Persistence(CompletableFuture<StateStore> opening) {
+    this.opening = opening;
   }
 
   static Persistence open(ServerConfig config, Clock clock) {
-    return new Persistence(JsonFileStateStore.open(config.stateDir(), clock));
+    return new Persistence(CompletableFuture.completedFuture(JsonFileStateStore.open(config.stateDir(), clock)));
+  }
+
+  /** Starts opening the store on a daemon thread ({@code JsonFileStateStore.open} never throws). */
+  static Persistence openAsync(ServerConfig config, Clock clock) {
+    CompletableFuture<StateStore> f = new CompletableFuture<>();
+    Threads.startDaemon(
+        "codex-mcp-state-open",
+        () -> {
+          try {
+            f.complete(JsonFileStateStore.open(config.stateDir(), clock));
+          } catch (Throwable t) {
+            f.complete(new NoopStateStore(config.stateDir(), "Cannot open the state store: " + t));
+          }
+        });
+    return new Persistence(f);
+  }
+
+  private StateStore store() {
+    return opening.join();
   }
 
   PersistenceHook hook() {
@@ -33,16 +64,17 @@ final class Persistence implements PersistenceHook {
 
   @Override
   public boolean enabled() {
-    return store.enabled();
+    return store().enabled();
   }
 
   /** Warning for codex_setup, or null when persistence works. */
   String disabledWarning() {
-    return enabled() ? null : "Disk persistence is off (" + store.disabledReason() + "); sessions are held in memory only.";
+    return enabled() ? null : "Disk persistence is off (" + store().disabledReason() + "); sessions are held in memory only.";
   }
 
   /** Prunes, recovers into the manager, and reaps orphans in the background. */
   void recoverInto(SessionManager sessions, Timer timer) {
+    StateStore store = store();
     if (!store.enabled()) {
       return;
     }
@@ -56,33 +88,39 @@ final class Persistence implements PersistenceHook {
 
   @Override
   public void saveMeta(String sessionId, ObjectNode meta) {
-    store.saveMeta(sessionId, meta);
+    store().saveMeta(sessionId, meta);
   }
 
   @Override
   public void saveResult(String sessionId, ObjectNode result) {
-    store.saveResult(sessionId, result);
+    store().saveResult(sessionId, result);
   }
 
   @Override
   public void savePid(String sessionId, long pid) {
-    store.savePid(sessionId, pid, Instant.now(), null);
+    store().savePid(sessionId, pid, Instant.now(), null);
   }
 
   @Override
   public void appendEvent(String sessionId, ObjectNode event) {
-    ObjectNode line = event.deepCopy();
-    line.remove("id");
-    store.appendEvent(sessionId, line);
+    // A shallow copy: the store only reads the line (it serialises it at once), and event data is
+    // immutable once pushed, so copying the whole tree for every delta would be wasted work.
+    ObjectNode line = Json.object();
+    for (Map.Entry<String, JsonNode> e : event.properties()) {
+      if (!"id".equals(e.getKey())) {
+        line.set(e.getKey(), e.getValue());
+      }
+    }
+    store().appendEvent(sessionId, line);
   }
 
   @Override
   public boolean delete(String sessionId) {
-    return store.deleteSession(sessionId);
+    return store().deleteSession(sessionId);
   }
 
   void close() {
-    store.flush();
-    store.close();
+    store().flush();
+    store().close();
   }
 }

@@ -1,9 +1,12 @@
 package io.github.codexmcp.server;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.util.Json;
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerSession;
@@ -15,7 +18,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +38,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   /** Key under {@code params._meta} where the JSON-RPC id of a tools/call is passed on. */
   public static final String REQUEST_ID_META = "codex-mcp/requestId";
   static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private final McpJsonMapper mapper;
   private final InputStream in;
@@ -40,8 +46,11 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   private final CancellationRegistry cancellations;
   private final Supplier<Set<String>> toolNames;
   private final Runnable onEndOfInput;
+  private final boolean mayBreakLines;
   private volatile McpServerSession session;
   private volatile boolean closed;
+  private final AtomicReference<Runnable> afterFirstMessage = new AtomicReference<>(() -> {});
+  private static final Runnable FIRED = () -> {};
 
   public StdioTransportProvider(
       McpJsonMapper mapper,
@@ -51,11 +60,38 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
       Supplier<Set<String>> toolNames,
       Runnable onEndOfInput) {
     this.mapper = mapper;
+    this.mayBreakLines =
+        !(mapper instanceof JacksonMcpJsonMapper j) || j.getObjectMapper().isEnabled(SerializationFeature.INDENT_OUTPUT);
     this.in = in;
     this.out = out;
     this.cancellations = cancellations;
     this.toolNames = toolNames;
     this.onEndOfInput = onEndOfInput;
+  }
+
+  /**
+   * Runs {@code action} once, right after the first message (normally the {@code initialize}
+   * response) has been written, or at once if that has already happened. Start-up work that can
+   * wait goes here, so that it does not compete with answering {@code initialize}.
+   */
+  public void afterFirstMessage(Runnable action) {
+    Runnable prev = afterFirstMessage.getAndUpdate(p -> p == FIRED ? FIRED : action);
+    if (prev == FIRED) {
+      action.run();
+    }
+  }
+
+  private void firstMessageWritten() {
+    if (afterFirstMessage.get() != FIRED) {
+      Runnable action = afterFirstMessage.getAndSet(FIRED);
+      if (action != FIRED) {
+        try {
+          action.run();
+        } catch (RuntimeException e) {
+          LOG.warn("[codex-mcp] post-start task failed: {}", e.toString());
+        }
+      }
+    }
   }
 
   @Override
@@ -145,13 +181,29 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     }
     McpSchema.JSONRPCMessage message;
     try {
-      message = McpSchema.deserializeJsonRpcMessage(mapper, Json.write(msg));
-    } catch (IOException | RuntimeException e) {
+      message = toMessage(msg, method);
+    } catch (RuntimeException e) {
       writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: " + e.getMessage());
       return;
     }
     McpServerSession s = session;
     s.handle(message).subscribe(v -> {}, err -> LOG.warn("[codex-mcp] request handling failed: {}", err.toString()));
+  }
+
+  /**
+   * What {@link McpSchema#deserializeJsonRpcMessage} makes of the line, without writing the
+   * parsed tree back to text and parsing it again: the same map, converted the same way.
+   */
+  private McpSchema.JSONRPCMessage toMessage(ObjectNode msg, String method) {
+    Map<String, Object> map = Json.MAPPER.convertValue(msg, MAP);
+    if (map.containsKey("method") && map.containsKey("id")) {
+      return mapper.convertValue(map, McpSchema.JSONRPCRequest.class);
+    } else if (map.containsKey("method")) {
+      return mapper.convertValue(map, McpSchema.JSONRPCNotification.class);
+    } else if (map.containsKey("result") || map.containsKey("error")) {
+      return mapper.convertValue(map, McpSchema.JSONRPCResponse.class);
+    }
+    throw new IllegalArgumentException("Cannot deserialize JSONRPCMessage: " + msg);
   }
 
   /** Unknown tools get the contract's error result; known ones carry their request id. */
@@ -191,17 +243,37 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
   void writeLine(String json) {
     String safe = json.indexOf('\n') >= 0 || json.indexOf('\r') >= 0 ? json.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n") : json;
-    byte[] bytes = (safe + "\n").getBytes(StandardCharsets.UTF_8);
+    writeLine(safe.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Writes one message of UTF-8 JSON and a newline. Jackson escapes line breaks inside strings and
+   * writes none of its own unless it indents; only then (see {@link #mayBreakLines}) is the
+   * message scanned, and a raw break (in UTF-8 the bytes 0x0A and 0x0D are only ever those
+   * characters) sends it through the escaping text path above.
+   */
+  void writeLine(byte[] json) {
+    if (mayBreakLines) {
+      for (byte b : json) {
+        if (b == '\n' || b == '\r') {
+          writeLine(new String(json, StandardCharsets.UTF_8));
+          return;
+        }
+      }
+    }
     synchronized (out) {
       try {
-        out.write(bytes);
+        out.write(json);
+        out.write('\n');
         out.flush();
+        StartupTrace.firstResponse();
       } catch (IOException e) {
         if (!closed) {
           LOG.warn("[codex-mcp] failed to write to stdout: {}", e.getMessage());
         }
       }
     }
+    firstMessageWritten();
   }
 
   private static final class LineTooLongException extends IOException {
@@ -252,7 +324,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
       return Mono.fromRunnable(
           () -> {
             try {
-              writeLine(mapper.writeValueAsString(message));
+              writeLine(mapper.writeValueAsBytes(message));
             } catch (IOException e) {
               LOG.warn("[codex-mcp] failed to serialise a message: {}", e.getMessage());
             }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -25,6 +26,11 @@ import reactor.core.publisher.Mono;
  * Turns a {@link ToolHandler} into an SDK tool specification: validates arguments against the
  * input schema (reporting violations in the contract's format), runs the handler on the work
  * pool so the stdin reader never waits, and renders {@link ToolOutcome}s as MCP results.
+ *
+ * <p>Exception: a call the handler declares a {@linkplain ToolHandler#isQuickRead quick read}
+ * (listing sessions, a small poll) runs on the reader thread, which saves a thread hand-over
+ * (and its scheduling delay) per call. Calls made before start-up {@code ready} completes wait
+ * for it on the work pool.
  */
 public final class ToolAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ToolAdapter.class);
@@ -32,22 +38,57 @@ public final class ToolAdapter {
 
   private final JsonSchemaValidator validator;
   private final Executor work;
+  private final CompletableFuture<?> ready;
   private final CancellationRegistry cancellations;
 
-  public ToolAdapter(JsonSchemaValidator validator, Executor work, CancellationRegistry cancellations) {
+  /** Calls run on {@code work} once {@code ready} has completed (in any way). */
+  public ToolAdapter(JsonSchemaValidator validator, Executor work, CompletableFuture<?> ready, CancellationRegistry cancellations) {
     this.validator = validator;
     this.work = work;
+    this.ready = ready;
     this.cancellations = cancellations;
   }
 
-  /** The SDK tool record built from a definition document. */
+  /**
+   * The SDK tool record built from a definition document: the record Jackson would bind, built
+   * by hand because binding it costs tens of milliseconds of reflection before {@code
+   * initialize} is answered. Icons are not used.
+   */
   public static McpSchema.Tool toSdkTool(ObjectNode definition) {
-    return Json.MAPPER.convertValue(definition, McpSchema.Tool.class);
+    JsonNode a = definition.get("annotations");
+    McpSchema.ToolAnnotations annotations =
+        a == null || a.isNull()
+            ? null
+            : new McpSchema.ToolAnnotations(
+                Json.text(a, "title"),
+                bool(a, "readOnlyHint"),
+                bool(a, "destructiveHint"),
+                bool(a, "idempotentHint"),
+                bool(a, "openWorldHint"),
+                bool(a, "returnDirect"));
+    return new McpSchema.Tool(
+        Json.text(definition, "name"),
+        Json.text(definition, "title"),
+        Json.text(definition, "description"),
+        map(definition.get("inputSchema")),
+        map(definition.get("outputSchema")),
+        annotations,
+        map(definition.get("_meta")),
+        null);
+  }
+
+  private static Boolean bool(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() ? null : v.asBoolean();
+  }
+
+  private static Map<String, Object> map(JsonNode node) {
+    return node == null || node.isNull() ? null : Json.MAPPER.convertValue(node, MAP);
   }
 
   public McpServerFeatures.AsyncToolSpecification specification(ObjectNode definition, ToolHandler handler) {
     McpSchema.Tool tool = toSdkTool(definition);
-    Map<String, Object> inputSchema = Json.MAPPER.convertValue(definition.get("inputSchema"), MAP);
+    Map<String, Object> inputSchema = tool.inputSchema();
     return new McpServerFeatures.AsyncToolSpecification(
         tool, (exchange, request) -> Mono.fromFuture(() -> invoke(handler, inputSchema, exchange, request)));
   }
@@ -61,7 +102,11 @@ public final class ToolAdapter {
     Object requestId = meta == null ? null : meta.get(StdioTransportProvider.REQUEST_ID_META);
     long started = System.nanoTime();
     CompletableFuture<McpSchema.CallToolResult> result =
-        CompletableFuture.supplyAsync(() -> prepare(handler, inputSchema, exchange, request, requestId), work)
+        (!ready.isDone()
+                ? ready.handleAsync((v, t) -> prepare(handler, inputSchema, exchange, request, requestId), work)
+                : handler.isQuickRead(request.arguments() == null ? Map.of() : request.arguments())
+                    ? inline(() -> prepare(handler, inputSchema, exchange, request, requestId))
+                    : CompletableFuture.supplyAsync(() -> prepare(handler, inputSchema, exchange, request, requestId), work))
             .thenCompose(f -> f)
             .exceptionally(t -> render(ToolOutcome.thrown(t)));
     return result.whenComplete(
@@ -73,6 +118,15 @@ public final class ToolAdapter {
         });
   }
 
+  /** Runs {@code body} on this thread (a quick read on the thread that read the request). */
+  private static <T> CompletableFuture<T> inline(Supplier<T> body) {
+    try {
+      return CompletableFuture.completedFuture(body.get());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   private CompletableFuture<McpSchema.CallToolResult> prepare(
       ToolHandler handler,
       Map<String, Object> inputSchema,
@@ -81,11 +135,11 @@ public final class ToolAdapter {
       Object requestId) {
     Map<String, Object> rawArgs = request.arguments() == null ? Map.of() : request.arguments();
     List<String> issues = new ArrayList<>();
-    JsonSchemaValidator.ValidationResponse v = validator.validate(inputSchema, rawArgs);
+    ObjectNode args = Json.MAPPER.valueToTree(rawArgs);
+    JsonSchemaValidator.ValidationResponse v = validator.validate(inputSchema, args);
     if (!v.valid()) {
       issues.add(v.errorMessage());
     }
-    ObjectNode args = Json.MAPPER.valueToTree(rawArgs);
     if (issues.isEmpty()) {
       issues.addAll(handler.validate(args));
     }
@@ -162,9 +216,12 @@ public final class ToolAdapter {
     throw new IllegalStateException("unknown outcome " + outcome);
   }
 
+  /**
+   * The result with {@code structured} as it is: Jackson writes a tree like the map it would
+   * otherwise be converted to, and {@link ToolSchemaValidator} checks it without conversion.
+   */
   private static McpSchema.CallToolResult envelope(String text, ObjectNode structured, boolean isError) {
-    Map<String, Object> sc = Json.MAPPER.convertValue(structured, MAP);
-    return new McpSchema.CallToolResult(List.of(new McpSchema.TextContent(text)), isError, sc, null);
+    return new McpSchema.CallToolResult(List.of(new McpSchema.TextContent(text)), isError, structured, null);
   }
 
   /** Formats a failure for logs. */

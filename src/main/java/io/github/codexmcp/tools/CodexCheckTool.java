@@ -10,6 +10,7 @@ import io.github.codexmcp.util.CodexMcpException;
 import io.github.codexmcp.util.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -90,6 +91,19 @@ public final class CodexCheckTool implements ToolHandler {
     }
     return issues;
   }
+
+  /**
+   * A {@code poll} of at most {@value #QUICK_POLL_EVENTS} events (the default is 1) reads the event
+   * buffer and renders a small answer; a long poll waits without holding a thread.
+   */
+  @Override
+  public boolean isQuickRead(Map<String, Object> rawArgs) {
+    Object max = rawArgs.get("maxEvents");
+    return "poll".equals(rawArgs.get("action"))
+        && (max == null || max instanceof Number n && n.longValue() <= QUICK_POLL_EVENTS);
+  }
+
+  static final int QUICK_POLL_EVENTS = 100;
 
   @Override
   public CompletableFuture<ToolOutcome> call(ObjectNode a, RequestContext context) {

@@ -6,6 +6,7 @@ import io.github.codexmcp.session.SessionManager;
 import io.github.codexmcp.session.SessionRequests;
 import io.github.codexmcp.util.Json;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -21,6 +22,13 @@ public final class CodexSessionTool implements ToolHandler {
   @Override
   public String name() {
     return "codex_session";
+  }
+
+  /** {@code list} and {@code get} only read session state. */
+  @Override
+  public boolean isQuickRead(Map<String, Object> rawArgs) {
+    Object action = rawArgs.get("action");
+    return "list".equals(action) || "get".equals(action);
   }
 
   @Override

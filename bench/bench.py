@@ -1,0 +1,889 @@
+#!/usr/bin/env python3
+"""codex-mcp benchmark harness (Python 3, standard library only). See bench/README.md.
+
+Every measurement is repeated for ``--rounds`` rounds; inside a round the candidates and their
+baselines run interleaved (the order rotates from round to round), and the report shows medians.
+The run fails (exit status 1) if any line on a server's stdout is not a JSON-RPC message.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import selectors
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH_DIR)
+sys.path.insert(0, BENCH_DIR)
+from mock_model import MockModel, config_toml  # noqa: E402
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+DEFAULT_CLI = os.path.expanduser("~/.cache/codex-mcp/codex-cli-0.169.0")
+NATIVE_REL = "node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"
+LAUNCHER_REL = "node_modules/@openai/codex/bin/codex.js"
+
+# JVM options of the launch lines (the harness appends "-jar <jar>"); {jsa} is the archive next
+# to the jar. "-Xlog:disable -Xlog:all=warning:stderr" keeps JVM warnings (such as an unusable
+# archive) off stdout, which carries the protocol.
+CDS = "-XX:SharedArchiveFile={jsa} -Xlog:disable -Xlog:all=warning:stderr"
+# The launch line recommended in bench/README.md.
+RECOMMENDED = CDS + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmn16m"
+
+# Option sets of the compare phase (besides plain and recommended) and of --explore-flags.
+EXPLORE = [
+    ("cds", CDS),
+    ("cds C1", CDS + " -XX:TieredStopAtLevel=1"),
+    ("cds SerialGC", CDS + " -XX:+UseSerialGC"),
+    ("cds C1 SerialGC Xss512k", CDS + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k"),
+    ("C1 SerialGC Xss512k Xmn16m, no cds", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmn16m"),
+    ("recommended, Xmn8m", RECOMMENDED.replace("-Xmn16m", "-Xmn8m")),
+    ("recommended + Xmx64m", RECOMMENDED + " -Xmx64m"),
+    ("recommended + MaxRAM=256m", RECOMMENDED + " -XX:MaxRAM=256m"),
+    ("recommended + CICompilerCount=1", RECOMMENDED + " -XX:CICompilerCount=1"),
+]
+
+VIOLATIONS = []  # (label, offending stdout line)
+
+
+# ---------------------------------------------------------------------------- /proc helpers
+
+def proc_status(pid):
+    """VmRSS / VmHWM of ``pid`` in KiB (missing process: zeros)."""
+    out = {"VmRSS": 0, "VmHWM": 0}
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                key = line.split(":", 1)[0]
+                if key in out:
+                    out[key] = int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return out
+
+
+def rss_kb(pid):
+    return proc_status(pid)["VmRSS"]
+
+
+def cpu_seconds(pid):
+    """utime + stime of ``pid`` (all its threads) in seconds."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def descendants(pid):
+    """All live descendants of ``pid``."""
+    kids = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        kids.setdefault(ppid, []).append(int(name))
+    out, todo = [], [pid]
+    while todo:
+        for c in kids.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def tree_rss_kb(pids):
+    return sum(rss_kb(p) for p in pids)
+
+
+class Sampler(threading.Thread):
+    """Samples the RSS of a process and of all its descendants every ``period`` seconds."""
+
+    def __init__(self, pid, period=0.02):
+        super().__init__(daemon=True)
+        self.pid, self.period = pid, period
+        self.peak_self = self.peak_children = self.peak_total = 0
+        self.children_hwm = {}
+        self._halt = threading.Event()
+
+    def run(self):
+        while not self._halt.is_set():
+            self.sample()
+            self._halt.wait(self.period)
+
+    def sample(self):
+        me = rss_kb(self.pid)
+        kids = descendants(self.pid)
+        child_sum = 0
+        for k in kids:
+            st = proc_status(k)
+            child_sum += st["VmRSS"]
+            self.children_hwm[k] = max(self.children_hwm.get(k, 0), st["VmHWM"])
+        self.peak_self = max(self.peak_self, me)
+        self.peak_children = max(self.peak_children, child_sum)
+        self.peak_total = max(self.peak_total, me + child_sum)
+
+    def stop(self):
+        self._halt.set()
+        self.join()
+        self.sample()
+
+
+# ---------------------------------------------------------------------------- MCP client
+
+class McpClient:
+    """Raw MCP over stdio JSON lines; single-threaded, requests may be pipelined."""
+
+    def __init__(self, argv, env, cwd, label, log_dir):
+        self.label = label
+        self.stderr = open(os.path.join(log_dir, "%s.stderr" % label.replace(" ", "_")), "ab")
+        self.t_spawn = time.perf_counter()
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.stderr, env=env, cwd=cwd)
+        self.pid = self.proc.pid
+        self._next = 1
+        self._done = {}
+
+    def send(self, obj):
+        self.proc.stdin.write((json.dumps(obj, separators=(",", ":")) + "\n").encode())
+        self.proc.stdin.flush()
+
+    def request(self, method, params=None):
+        rid = self._next
+        self._next += 1
+        msg = {"jsonrpc": "2.0", "id": rid, "method": method}
+        if params is not None:
+            msg["params"] = params
+        self.send(msg)
+        return rid
+
+    def notify(self, method):
+        self.send({"jsonrpc": "2.0", "method": method})
+
+    def _read_one(self):
+        line = self.proc.stdout.readline()
+        t = time.perf_counter()
+        if not line:
+            raise EOFError("%s: server closed stdout (exit %s)" % (self.label, self.proc.poll()))
+        if not check_line(self.label, line):
+            return
+        msg = json.loads(line)
+        if "id" in msg and ("result" in msg or "error" in msg):
+            self._done[msg["id"]] = (msg, t)
+        elif "id" in msg and "method" in msg:  # a server request: decline it
+            self.send({"jsonrpc": "2.0", "id": msg["id"], "error": {"code": -32601, "message": "unsupported"}})
+
+    def wait(self, rid):
+        while rid not in self._done:
+            self._read_one()
+        return self._done.pop(rid)
+
+    def call(self, method, params=None):
+        msg, t = self.wait(self.request(method, params))
+        if "error" in msg:
+            raise RuntimeError("%s: %s failed: %s" % (self.label, method, msg["error"]))
+        return msg["result"], t
+
+    def initialize(self):
+        result, t = self.call("initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
+                                             "clientInfo": {"name": "codex-mcp-bench", "version": "1"}})
+        self.notify("notifications/initialized")
+        return t
+
+    def tool(self, name, args):
+        return structured(self.call("tools/call", {"name": name, "arguments": args})[0], name)
+
+    def close(self, timeout=20):
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            for line in self.proc.stdout:  # everything left must be JSON too
+                check_line(self.label, line)
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.stderr.close()
+
+
+def check_line(label, line):
+    try:
+        msg = json.loads(line)
+        ok = isinstance(msg, dict) and msg.get("jsonrpc") == "2.0"
+    except ValueError:
+        ok = False
+    if not ok:
+        VIOLATIONS.append((label, line[:200].decode("utf-8", "replace")))
+    return ok
+
+
+def structured(result, name):
+    sc = result.get("structuredContent")
+    if result.get("isError") or sc is None:
+        raise RuntimeError("%s failed: %s" % (name, json.dumps(result)[:500]))
+    return sc
+
+
+# ---------------------------------------------------------------------------- codex app-server driven directly
+
+class DirectTurn:
+    """One ``codex app-server``: initialize, thread/start, turn/start, wait for turn/completed."""
+
+    def __init__(self, argv, env, cwd, prompt, log):
+        self.prompt, self.cwd = prompt, cwd
+        self.t0 = time.perf_counter()
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=log, env=env, cwd=cwd)
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        self.buf = b""
+        self.t_done = None
+        self.deltas = 0
+        self.status = None
+        self._send({"id": 1, "method": "initialize",
+                    "params": {"clientInfo": {"name": "codex-mcp-bench", "version": "1"},
+                               "capabilities": {"experimentalApi": True}}})
+
+    def _send(self, obj):
+        self.proc.stdin.write((json.dumps(obj, separators=(",", ":")) + "\n").encode())
+        self.proc.stdin.flush()
+
+    def feed(self, data):
+        self.buf += data
+        while b"\n" in self.buf:
+            line, self.buf = self.buf.split(b"\n", 1)
+            if line.strip():
+                self.handle(json.loads(line))
+
+    def handle(self, msg):
+        mid, method = msg.get("id"), msg.get("method")
+        if method is None and mid == 1:
+            self._send({"method": "initialized"})
+            self._send({"id": 2, "method": "thread/start",
+                        "params": {"cwd": self.cwd, "approvalPolicy": "never", "sandbox": "read-only"}})
+        elif method is None and mid == 2:
+            thread = msg["result"]["thread"]["id"]
+            self._send({"id": 3, "method": "turn/start",
+                        "params": {"threadId": thread, "input": [{"type": "text", "text": self.prompt}],
+                                   "effort": "low"}})
+        elif method is None and "error" in msg:
+            raise RuntimeError("app-server error: %s" % msg["error"])
+        elif method == "item/agentMessage/delta":
+            self.deltas += 1
+        elif method == "turn/completed":
+            self.t_done = time.perf_counter()
+            self.status = msg["params"]["turn"]["status"]
+        elif mid is not None and method is not None:
+            self._send({"id": mid, "error": {"code": -32601, "message": "unsupported"}})
+
+    @property
+    def seconds(self):
+        return self.t_done - self.t0
+
+    def close(self):
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def run_direct(turns, timeout=120, on_done=None):
+    """Drives ``turns`` concurrently until each has seen turn/completed."""
+    sel = selectors.DefaultSelector()
+    for t in turns:
+        sel.register(t.proc.stdout, selectors.EVENT_READ, t)
+    deadline = time.time() + timeout
+    while any(t.t_done is None for t in turns):
+        if time.time() > deadline:
+            raise RuntimeError("direct app-server turns timed out")
+        for key, _ in sel.select(0.5):
+            t = key.data
+            data = os.read(key.fd, 1 << 16)
+            if not data:
+                sel.unregister(key.fileobj)
+                if t.t_done is None:
+                    raise RuntimeError("app-server exited before turn/completed")
+                continue
+            t.feed(data)
+    sel.close()
+    if on_done:
+        on_done()
+
+
+# ---------------------------------------------------------------------------- environment
+
+class Env:
+    def __init__(self, args):
+        self.args = args
+        self.tmp = tempfile.mkdtemp(prefix="codex-mcp-bench-")
+        self.logs = os.path.join(self.tmp, "logs")
+        os.makedirs(self.logs)
+        self.work = os.path.join(self.tmp, "work")
+        os.makedirs(self.work)
+        self.model = MockModel()
+        self.model.start()
+        self.home = os.path.join(self.tmp, "home")
+        codex_home = os.path.join(self.home, ".codex")
+        os.makedirs(codex_home)
+        with open(os.path.join(codex_home, "config.toml"), "w") as f:
+            f.write(config_toml(self.model.base_url, self.work))
+        self.native = os.path.join(args.cli, NATIVE_REL)
+        self.launcher = os.path.join(self.tmp, "codex-via-npm-launcher")
+        with open(self.launcher, "w") as f:  # a wrapper the server cannot see through
+            f.write("#!/bin/sh\nexec node %s \"$@\"\n" % shlex.quote(os.path.join(args.cli, LAUNCHER_REL)))
+        os.chmod(self.launcher, 0o755)
+        self.base_env = dict(os.environ)
+        for k in list(self.base_env):
+            if k.startswith("CODEX_") or k in ("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"):
+                del self.base_env[k]
+        self.base_env.update({"HOME": self.home, "CODEX_HOME": codex_home, "OPENAI_API_KEY": "dummy",
+                              "NO_COLOR": "1"})
+        self.oneline_dir = os.path.join(self.tmp, "oneline")
+        subprocess.check_call([args.javac, "-d", self.oneline_dir, os.path.join(BENCH_DIR, "OneLine.java")])
+        self._state = 0
+
+    def server_env(self, codex=None):
+        self._state += 1
+        env = dict(self.base_env)
+        env["CODEX_MCP_PATH"] = codex or self.native
+        env["CODEX_MCP_STATE_DIR"] = os.path.join(self.tmp, "state-%d" % self._state)
+        return env
+
+    def java_line(self, opts):
+        """java, the options, then -jar and the jar (unless the options name a jar themselves)."""
+        jsa = os.path.splitext(self.args.jar)[0] + ".jsa"
+        argv = [self.args.java] + shlex.split(opts.format(jsa=jsa))
+        return argv if "-jar" in argv else argv + ["-jar", self.args.jar]
+
+    def oneline(self, *extra):
+        return [self.args.java, "-cp", self.oneline_dir, "OneLine"] + list(extra)
+
+    def direct_argv(self, codex=None):
+        return [codex or self.native, "app-server", "-c", "approval_policy=never", "-c", "sandbox_mode=read-only"]
+
+    def direct(self, prompt):
+        log = open(os.path.join(self.logs, "direct.stderr"), "ab")
+        return DirectTurn(self.direct_argv(), self.base_env, self.work, prompt, log)
+
+    def close(self):
+        self.model.stop()
+        if not self.args.keep:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def codex_args(env, prompt, wait=None):
+    a = {"prompt": prompt, "approvalPolicy": "never", "sandbox": "read-only", "cwd": env.work}
+    if wait:
+        a["advanced"] = {"waitForResult": wait}
+    return a
+
+
+# ---------------------------------------------------------------------------- phases
+
+class Results:
+    def __init__(self):
+        self.samples = {}
+
+    def add(self, key, value):
+        self.samples.setdefault(key, []).append(value)
+
+    def med(self, key):
+        v = self.samples.get(key)
+        return statistics.median(v) if v else None
+
+
+def phase_cold(env, res, rounds, configs):
+    for r in range(rounds):
+        order = configs[r % len(configs):] + configs[:r % len(configs)]
+        for name, argv in order:
+            if argv is None:  # the one-line JVM
+                t0 = time.perf_counter()
+                p = subprocess.Popen(env.oneline(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL)
+                p.stdin.write(b'{"jsonrpc":"2.0","id":1,"method":"initialize"}\n')
+                p.stdin.flush()
+                p.stdout.readline()
+                res.add(("cold", name, "init_ms"), (time.perf_counter() - t0) * 1000)
+                res.add(("cold", name, "rss_init"), rss_kb(p.pid))
+                time.sleep(env.args.settle)
+                res.add(("cold", name, "rss_settled"), rss_kb(p.pid))
+                p.stdin.close()
+                p.wait()
+                continue
+            c = McpClient(argv, env.server_env(), env.work, "cold " + name, env.logs)
+            t_init = c.initialize()
+            res.add(("cold", name, "rss_init"), rss_kb(c.pid))
+            _, t_list = c.call("tools/list")
+            res.add(("cold", name, "init_ms"), (t_init - c.t_spawn) * 1000)
+            res.add(("cold", name, "list_ms"), (t_list - c.t_spawn) * 1000)
+            time.sleep(env.args.settle)
+            st = proc_status(c.pid)
+            res.add(("cold", name, "rss_settled"), st["VmRSS"])
+            res.add(("cold", name, "hwm_settled"), st["VmHWM"])
+            res.add(("cold", name, "children_settled"), tree_rss_kb(descendants(c.pid)))
+            c.close()
+
+
+def mcp_plain_turn(c, env):
+    t0 = time.perf_counter()
+    sc = c.tool("codex", codex_args(env, "Say done.", wait=120000))
+    t = time.perf_counter() - t0
+    if sc.get("status") != "idle":
+        raise RuntimeError("plain turn ended %s: %s" % (sc.get("status"), json.dumps(sc)[:400]))
+    return t
+
+
+def mcp_delta_turn(c, env, n, poll_s):
+    """Starts a BENCH_DELTAS turn and polls it every ``poll_s``; returns (seconds, cpu, received, lost)."""
+    cpu0 = cpu_seconds(c.pid)
+    t0 = time.perf_counter()
+    sid = c.tool("codex", codex_args(env, "BENCH_DELTAS %d" % n))["sessionId"]
+    cursor, seen, deltas, lost, t_done = None, set(), 0, 0, None
+    while True:
+        time.sleep(poll_s)
+        args = {"action": "poll", "sessionId": sid, "maxEvents": 10000, "responseMode": "minimal"}
+        if cursor is not None:
+            args["cursor"] = cursor
+        r = c.tool("codex_check", args)
+        if "cursorResetTo" in r and cursor is not None:
+            lost += r["cursorResetTo"] - cursor
+        for e in r.get("events", []):
+            if e["id"] not in seen:
+                seen.add(e["id"])
+                if (e.get("data") or {}).get("method") == "item/agentMessage/delta":
+                    deltas += 1
+        cursor = r["nextCursor"]
+        if t_done is None and r.get("status") in ("idle", "error", "cancelled") and r.get("result"):
+            t_done = time.perf_counter()
+            if r["status"] != "idle":
+                raise RuntimeError("delta turn ended %s" % r["status"])
+        if t_done is not None and not r.get("events"):
+            break
+    cpu = cpu_seconds(c.pid) - cpu0
+    gaps = (max(seen) + 1 - len(seen)) if seen else 0
+    return t_done - t0, cpu, deltas, max(lost, gaps, n - deltas)
+
+
+def phase_turns(env, res, rounds, server_line):
+    n = env.args.deltas
+    for r in range(rounds):
+        c = McpClient(server_line, env.server_env(), env.work, "turns", env.logs)
+        c.initialize()
+        res.add(("turn", "mcp_first"), mcp_plain_turn(c, env) * 1000)  # warm-up, reported apart
+        for k in range(env.args.turns):
+            mcp_first = (r + k) % 2 == 0
+            pair = {}
+            for which in ("mcp", "direct") if mcp_first else ("direct", "mcp"):
+                if which == "mcp":
+                    pair["mcp"] = mcp_plain_turn(c, env) * 1000
+                else:
+                    d = env.direct("Say done.")
+                    run_direct([d])
+                    pair["direct"] = d.seconds * 1000
+                    d.close()
+            res.add(("turn", "mcp"), pair["mcp"])
+            res.add(("turn", "direct"), pair["direct"])
+            res.add(("turn", "diff"), pair["mcp"] - pair["direct"])
+        # the 5000-delta turn: polled every 10 ms (twice: the first one on this server pays for
+        # JIT compilation of the streaming and polling paths), then without polling, then codex
+        # directly
+        for which in ("first", "again"):
+            secs, cpu, got, lost = mcp_delta_turn(c, env, n, env.args.poll_ms / 1000)
+            res.add(("delta", "mcp_s" if which == "first" else "mcp_s_again"), secs)
+            res.add(("delta", "mcp_cpu" if which == "first" else "mcp_cpu_again"), cpu)
+            res.add(("delta", "mcp_received"), got)
+            res.add(("delta", "mcp_lost"), lost)
+        res.add(("delta", "rss_after"), rss_kb(c.pid))
+        cpu0 = cpu_seconds(c.pid)
+        t0 = time.perf_counter()
+        c.tool("codex", codex_args(env, "BENCH_DELTAS %d" % n, wait=120000))
+        res.add(("delta", "mcp_wait_s"), time.perf_counter() - t0)
+        res.add(("delta", "mcp_wait_cpu"), cpu_seconds(c.pid) - cpu0)
+        d = env.direct("BENCH_DELTAS %d" % n)
+        run_direct([d])
+        res.add(("delta", "direct_s"), d.seconds)
+        res.add(("delta", "direct_codex_cpu"), cpu_seconds(d.proc.pid))
+        res.add(("delta", "direct_received"), d.deltas)
+        d.close()
+        c.close()
+
+
+def sessions_run(env, res, line, key, codex=None, list_calls=0):
+    """20 concurrent waitForResult turns on one server, then idle memory, then list round trips."""
+    n = env.args.sessions
+    c = McpClient(line, env.server_env(codex), env.work, "sessions " + key, env.logs)
+    c.initialize()
+    sampler = Sampler(c.pid)
+    sampler.start()
+    t0 = time.perf_counter()
+    ids = [c.request("tools/call", {"name": "codex", "arguments": codex_args(env, "Say done.", wait=120000)})
+           for _ in range(n)]
+    for rid in ids:
+        msg, _ = c.wait(rid)
+        sc = structured(msg["result"], "codex")
+        if sc.get("status") != "idle":
+            raise RuntimeError("concurrent session ended %s" % sc.get("status"))
+    res.add(("conc", key, "wall_s"), time.perf_counter() - t0)
+    sampler.stop()
+    res.add(("conc", key, "peak_server"), proc_status(c.pid)["VmHWM"])
+    res.add(("conc", key, "peak_children"), sampler.peak_children)
+    res.add(("conc", key, "peak_total"), sampler.peak_total)
+    time.sleep(env.args.settle)
+    kids = descendants(c.pid)
+    res.add(("idle", key, "server"), rss_kb(c.pid))
+    res.add(("idle", key, "children"), tree_rss_kb(kids))
+    res.add(("idle", key, "children_per_session"), tree_rss_kb(kids) / n)
+    res.add(("idle", key, "processes"), len(kids))
+    if list_calls:
+        for _ in range(env.args.list_warmup):
+            c.tool("codex_session", {"action": "list"})
+        times = []
+        for _ in range(list_calls):
+            t = time.perf_counter()
+            sc = c.tool("codex_session", {"action": "list"})
+            times.append((time.perf_counter() - t) * 1000)
+        if len(sc.get("sessions", [])) != n:
+            raise RuntimeError("list returned %d sessions" % len(sc.get("sessions", [])))
+        res.add(("list", "median"), statistics.median(times))
+        res.add(("list", "p99"), percentile(times, 99))
+    c.close()
+
+
+def percentile(values, p):
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+def echo_round_trips(env, res, calls):
+    p = subprocess.Popen(env.oneline("echo"), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    line = (json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                        "params": {"name": "codex_session", "arguments": {"action": "list"}}}) + "\n").encode()
+    times = []
+    for i in range(env.args.list_warmup + calls):
+        t = time.perf_counter()
+        p.stdin.write(line)
+        p.stdin.flush()
+        p.stdout.readline()
+        if i >= env.args.list_warmup:
+            times.append((time.perf_counter() - t) * 1000)
+    p.stdin.close()
+    p.wait()
+    res.add(("list", "echo_median"), statistics.median(times))
+    res.add(("list", "echo_p99"), percentile(times, 99))
+
+
+def direct_concurrent(env, res):
+    n = env.args.sessions
+    turns = [env.direct("Say done.") for _ in range(n)]
+    t0 = time.perf_counter()
+    peak = [0]
+
+    def sample():
+        peak[0] = max(peak[0], tree_rss_kb([t.proc.pid for t in turns]))
+
+    stop = threading.Event()
+
+    def loop():
+        while not stop.is_set():
+            sample()
+            stop.wait(0.02)
+
+    th = threading.Thread(target=loop, daemon=True)
+    th.start()
+    run_direct(turns)
+    res.add(("conc", "direct", "wall_s"), time.perf_counter() - t0)
+    stop.set()
+    th.join()
+    sample()
+    res.add(("conc", "direct", "peak_children"), peak[0])
+    time.sleep(env.args.settle)
+    res.add(("idle", "direct", "children_per_session"), tree_rss_kb([t.proc.pid for t in turns]) / n)
+    for t in turns:
+        t.close()
+
+
+def phase_sessions(env, res, rounds, line):
+    for r in range(rounds):
+        steps = [lambda: sessions_run(env, res, line, "native", list_calls=env.args.list_calls),
+                 lambda: direct_concurrent(env, res),
+                 lambda: echo_round_trips(env, res, env.args.list_calls)]
+        if not env.args.skip_launcher:
+            steps.append(lambda: sessions_run(env, res, line, "launcher", codex=env.launcher))
+        for step in steps[r % len(steps):] + steps[:r % len(steps)]:
+            step()
+
+
+def phase_compare(env, res, rounds, lines):
+    """JVM option sets side by side (interleaved) on everything flags can change."""
+    n = env.args.sessions
+    for r in range(rounds):
+        for name, argv in lines[r % len(lines):] + lines[:r % len(lines)]:
+            k = lambda what: ("cmp", name, what)  # noqa: E731
+            c = McpClient(argv, env.server_env(), env.work, "compare " + name, env.logs)
+            res.add(k("init_ms"), (c.initialize() - c.t_spawn) * 1000)
+            c.call("tools/list")
+            time.sleep(env.args.settle)
+            res.add(k("rss_start"), rss_kb(c.pid))
+            t0 = time.perf_counter()
+            ids = [c.request("tools/call", {"name": "codex", "arguments": codex_args(env, "Say done.", wait=120000)})
+                   for _ in range(n)]
+            for rid in ids:
+                structured(c.wait(rid)[0]["result"], "codex")
+            res.add(k("wall_s"), time.perf_counter() - t0)
+            time.sleep(env.args.settle)
+            res.add(k("rss_idle"), rss_kb(c.pid))
+            for _ in range(env.args.list_warmup):
+                c.tool("codex_session", {"action": "list"})
+            times = []
+            for _ in range(env.args.list_calls):
+                t = time.perf_counter()
+                c.tool("codex_session", {"action": "list"})
+                times.append((time.perf_counter() - t) * 1000)
+            res.add(k("list_median"), statistics.median(times))
+            res.add(k("list_p99"), percentile(times, 99))
+            _, cpu, _, _ = mcp_delta_turn(c, env, env.args.deltas, env.args.poll_ms / 1000)
+            res.add(k("delta_cpu"), cpu)
+            res.add(k("rss_after"), rss_kb(c.pid))
+            res.add(k("hwm"), proc_status(c.pid)["VmHWM"])
+            c.close()
+
+
+# ---------------------------------------------------------------------------- report
+
+def fmt(v, unit="", digits=0):
+    if v is None:
+        return "–"
+    return ("%." + str(digits) + "f%s") % (v, unit)
+
+
+def mib(kb):
+    return None if kb is None else kb / 1024
+
+
+def report(env, res, configs, elapsed):
+    a = env.args
+    m = res.med
+    rows = []
+    L = rows.append
+    L("# codex-mcp benchmark results")
+    L("")
+    L("%s · %s · %d CPUs · load %s · rounds %d · %.0f s" % (
+        datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), platform.platform(), os.cpu_count(),
+        " ".join("%.1f" % x for x in os.getloadavg()), a.rounds, elapsed))
+    L("")
+    L("jar `%s`; recommended JVM options `%s`" % (os.path.relpath(a.jar, ROOT), a.recommended))
+    L("")
+    base = m(("cold", "one-line JVM", "init_ms"))
+    if "cold" in a.phases:
+        L("## Cold start (medians)")
+        L("")
+        L("| launch | spawn→initialize | ×one-line JVM | spawn→tools/list | RSS at initialize | RSS settled (%.1f s) | VmHWM | children settled |" % a.settle)
+        L("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for name, argv in configs:
+            init = m(("cold", name, "init_ms"))
+            L("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                name, fmt(init, " ms"), fmt(init / base if init and base else None, "×", 1),
+                fmt(m(("cold", name, "list_ms")), " ms"), fmt(mib(m(("cold", name, "rss_init"))), " MiB", 1),
+                fmt(mib(m(("cold", name, "rss_settled"))), " MiB", 1),
+                fmt(mib(m(("cold", name, "hwm_settled"))), " MiB", 1),
+                fmt(mib(m(("cold", name, "children_settled"))), " MiB", 1)))
+        L("")
+    if "turns" in a.phases:
+        L("## Turns (medians)")
+        L("")
+        L("| measurement | codex-mcp | codex app-server driven directly | difference |")
+        L("|---|---:|---:|---:|")
+        mt, dt = m(("turn", "mcp")), m(("turn", "direct"))
+        L("| first plain turn on a fresh server (not in the median below) | %s | | |" % fmt(m(("turn", "mcp_first")), " ms"))
+        L("| plain turn, call → idle (waitForResult) | %s | %s | %s (median of pairwise differences: %s) |" % (
+            fmt(mt, " ms"), fmt(dt, " ms"), fmt(mt - dt if mt and dt else None, " ms", 1),
+            fmt(m(("turn", "diff")), " ms", 1)))
+        ms, ds = m(("delta", "mcp_s")), m(("delta", "direct_s"))
+        L("| %d-delta turn, call → all events pollable (poll every %d ms) | %s | %s | %s |" % (
+            a.deltas, a.poll_ms, fmt(ms, " s", 3), fmt(ds, " s", 3), fmt(ms - ds if ms and ds else None, " s", 3)))
+        L("| %d-delta turn, server CPU (10 ms polling included), first on the server | %s | codex child: %s | |" % (
+            a.deltas, fmt(m(("delta", "mcp_cpu")), " s", 3), fmt(m(("delta", "direct_codex_cpu")), " s", 3)))
+        L("| %d-delta turn, server CPU (10 ms polling included), second on the server | %s | | |" % (
+            a.deltas, fmt(m(("delta", "mcp_cpu_again")), " s", 3)))
+        L("| %d-delta turn, server CPU with waitForResult (no polling), third | %s | | |" % (
+            a.deltas, fmt(m(("delta", "mcp_wait_cpu")), " s", 3)))
+        L("| server RSS after these turns | %s | | |" % fmt(mib(m(("delta", "rss_after"))), " MiB", 1))
+        L("| %d-delta turn, deltas received / lost (worst round) | %d / %d | %d | |" % (
+            a.deltas, min(res.samples[("delta", "mcp_received")]), max(res.samples[("delta", "mcp_lost")]),
+            min(res.samples[("delta", "direct_received")])))
+        L("")
+    if "sessions" in a.phases:
+        n = a.sessions
+        L("## %d sessions (medians)" % n)
+        L("")
+        L("| measurement | codex-mcp (native codex) | codex-mcp (npm launcher) | %d app-servers driven directly |" % n)
+        L("|---|---:|---:|---:|")
+        L("| %d concurrent turns, wall time | %s | %s | %s |" % (
+            n, fmt(m(("conc", "native", "wall_s")), " s", 2), fmt(m(("conc", "launcher", "wall_s")), " s", 2),
+            fmt(m(("conc", "direct", "wall_s")), " s", 2)))
+        L("| peak server RSS (VmHWM) | %s | %s | |" % (
+            fmt(mib(m(("conc", "native", "peak_server"))), " MiB", 1),
+            fmt(mib(m(("conc", "launcher", "peak_server"))), " MiB", 1)))
+        L("| peak children RSS (sum, sampled every 20 ms) | %s | %s | %s |" % (
+            fmt(mib(m(("conc", "native", "peak_children"))), " MiB", 0),
+            fmt(mib(m(("conc", "launcher", "peak_children"))), " MiB", 0),
+            fmt(mib(m(("conc", "direct", "peak_children"))), " MiB", 0)))
+        L("| server RSS with %d idle sessions | %s | %s | |" % (
+            n, fmt(mib(m(("idle", "native", "server"))), " MiB", 1), fmt(mib(m(("idle", "launcher", "server"))), " MiB", 1)))
+        L("| children RSS per idle session | %s | %s | %s |" % (
+            fmt(mib(m(("idle", "native", "children_per_session"))), " MiB", 1),
+            fmt(mib(m(("idle", "launcher", "children_per_session"))), " MiB", 1),
+            fmt(mib(m(("idle", "direct", "children_per_session"))), " MiB", 1)))
+        L("| child processes for %d idle sessions | %s | %s | %d |" % (
+            n, fmt(m(("idle", "native", "processes"))), fmt(m(("idle", "launcher", "processes"))), n))
+        L("")
+        L("| `codex_session list` round trip (%d sessions, %d calls after %d warm-up) | median | p99 |" % (
+            n, a.list_calls, a.list_warmup))
+        L("|---|---:|---:|")
+        L("| codex-mcp | %s | %s |" % (fmt(m(("list", "median")), " ms", 3), fmt(m(("list", "p99")), " ms", 3)))
+        L("| one-line JVM echoing the same request line | %s | %s |" % (
+            fmt(m(("list", "echo_median")), " ms", 3), fmt(m(("list", "echo_p99")), " ms", 3)))
+        L("")
+    if "compare" in a.phases:
+        L("## JVM options compared (medians; server with %d sessions, then %d list calls, then a %d-delta turn polled every %d ms)" % (
+            a.sessions, a.list_calls, a.deltas, a.poll_ms))
+        L("")
+        L("| options | spawn→initialize | RSS at start | %d turns wall | RSS %d idle | list median | list p99 | delta-turn CPU | RSS after | VmHWM |" % (a.sessions, a.sessions))
+        L("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for name, _ in env.compare_lines:
+            g = lambda what: m(("cmp", name, what))  # noqa: E731
+            L("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                name, fmt(g("init_ms"), " ms"), fmt(mib(g("rss_start")), " MiB", 1), fmt(g("wall_s"), " s", 2),
+                fmt(mib(g("rss_idle")), " MiB", 1), fmt(g("list_median"), " ms", 3), fmt(g("list_p99"), " ms", 2),
+                fmt(g("delta_cpu"), " s", 3), fmt(mib(g("rss_after")), " MiB", 1), fmt(mib(g("hwm")), " MiB", 1)))
+        L("")
+        for name, argv in env.compare_lines:
+            L("- %s: `%s`" % (name, " ".join(argv[1:-2]) or "(none)"))
+        L("")
+    L("## Targets")
+    L("")
+    L("| target | value | met |")
+    L("|---|---:|:---:|")
+
+    def target(name, value, limit, unit, digits=1):
+        if value is None:
+            return
+        L("| %s (≤ %s%s) | %s | %s |" % (name, fmt(limit, "", digits), unit, fmt(value, unit, digits),
+                                         "yes" if value <= limit else "**no**"))
+
+    if "cold" in a.phases and base:
+        rec, plain = m(("cold", "recommended", "init_ms")), m(("cold", "plain java -jar", "init_ms"))
+        target("spawn→initialize, recommended line, × one-line JVM", rec / base if rec else None, 7, "×")
+        target("spawn→initialize, plain java -jar, × recommended line", plain / rec if plain and rec else None, 1.5, "×", 2)
+        target("RSS after initialize (recommended, settled)", mib(m(("cold", "recommended", "rss_settled"))), 64, " MiB")
+    if "sessions" in a.phases:
+        target("server RSS after %d idle sessions" % a.sessions, mib(m(("idle", "native", "server"))), 96, " MiB")
+        target("codex_session list median", m(("list", "median")), 0.5, " ms", 3)
+        target("codex_session list p99", m(("list", "p99")), 3, " ms", 3)
+        nat, lau = m(("idle", "native", "children_per_session")), m(("idle", "launcher", "children_per_session"))
+        if nat and lau:
+            target("children per session, native − npm launcher", mib(nat - lau), 0, " MiB")
+    if "turns" in a.phases:
+        mt, dt = m(("turn", "mcp")), m(("turn", "direct"))
+        target("plain turn − codex driven directly (difference of medians)", mt - dt if mt and dt else None, 10, " ms")
+        target("plain turn − codex driven directly (median pairwise difference)", m(("turn", "diff")), 10, " ms")
+        target("%d-delta turn server CPU (10 ms polling), first on the server" % a.deltas, m(("delta", "mcp_cpu")), 0.15, " s", 3)
+        target("%d-delta turn server CPU (10 ms polling), second on the server" % a.deltas, m(("delta", "mcp_cpu_again")), 0.15, " s", 3)
+        target("%d-delta turn events lost" % a.deltas, max(res.samples[("delta", "mcp_lost")]), 0, "", 0)
+    L("")
+    L("stdout protocol violations: %d" % len(VIOLATIONS))
+    for label, line in VIOLATIONS[:20]:
+        L("- %s: `%s`" % (label, line.rstrip()))
+    return "\n".join(rows) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description="codex-mcp benchmarks (see bench/README.md)")
+    ap.add_argument("--jar", default=os.path.join(ROOT, "target", "codex-mcp.jar"))
+    ap.add_argument("--java", default=shutil.which("java") or "java")
+    ap.add_argument("--javac", default=shutil.which("javac") or "javac")
+    ap.add_argument("--cli", default=DEFAULT_CLI, help="npm install prefix of @openai/codex")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--phases", default="cold,turns,sessions")
+    ap.add_argument("--recommended", default=RECOMMENDED, help="JVM options of the recommended line")
+    ap.add_argument("--server-line", choices=("recommended", "plain"), default="recommended",
+                    help="launch line of the servers in the turns and sessions phases")
+    ap.add_argument("--variant", action="append", default=[], metavar="NAME=OPTIONS",
+                    help="extra JVM option set for the cold-start phase (repeatable); options ending in "
+                         "'-jar <jar>' launch another jar, e.g. 'before=-jar /tmp/old.jar'")
+    ap.add_argument("--explore-flags", action="store_true", help="add the built-in flag variants to cold start")
+    ap.add_argument("--compare", action="append", default=[], metavar="NAME=OPTIONS",
+                    help="JVM option set for the compare phase (repeatable; default: plain, recommended and "
+                         "the built-in variants)")
+    ap.add_argument("--settle", type=float, default=1.0, help="seconds to wait before 'settled' RSS readings")
+    ap.add_argument("--turns", type=int, default=4, help="plain turns per round (each beside a direct one)")
+    ap.add_argument("--deltas", type=int, default=5000)
+    ap.add_argument("--poll-ms", type=int, default=10)
+    ap.add_argument("--sessions", type=int, default=20)
+    ap.add_argument("--list-calls", type=int, default=500)
+    ap.add_argument("--list-warmup", type=int, default=50)
+    ap.add_argument("--skip-launcher", action="store_true")
+    ap.add_argument("--out", default=os.path.join(ROOT, "target", "bench-results.md"))
+    ap.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
+    a = ap.parse_args()
+    a.jar = os.path.abspath(a.jar)
+    a.phases = set(a.phases.split(","))
+    for need in (a.jar, os.path.join(a.cli, NATIVE_REL), os.path.join(a.cli, LAUNCHER_REL)):
+        if not os.path.exists(need):
+            sys.exit("missing %s (build the jar / install the Codex CLI first)" % need)
+    env = Env(a)
+    res = Results()
+    started = time.time()
+    try:
+        configs = [("one-line JVM", None), ("plain java -jar", env.java_line("")),
+                   ("recommended", env.java_line(a.recommended))]
+        extra = list(EXPLORE) if a.explore_flags else []
+        extra += [tuple(v.split("=", 1)) for v in a.variant]
+        configs += [(name, env.java_line(opts)) for name, opts in extra]
+        line = env.java_line(a.recommended if a.server_line == "recommended" else "")
+        compare = [tuple(v.split("=", 1)) for v in a.compare] or (
+            [("plain java -jar", ""), ("recommended", a.recommended)] + list(EXPLORE))
+        env.compare_lines = [(name, env.java_line(opts)) for name, opts in compare]
+        if "cold" in a.phases:
+            phase_cold(env, res, a.rounds, configs)
+            print("cold start done", file=sys.stderr)
+        if "turns" in a.phases:
+            phase_turns(env, res, a.rounds, line)
+            print("turns done", file=sys.stderr)
+        if "sessions" in a.phases:
+            phase_sessions(env, res, a.rounds, line)
+            print("sessions done", file=sys.stderr)
+        if "compare" in a.phases:
+            phase_compare(env, res, a.rounds, env.compare_lines)
+            print("compare done", file=sys.stderr)
+        text = report(env, res, configs, time.time() - started)
+    finally:
+        env.close()
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    with open(a.out, "w") as f:
+        f.write(text)
+    with open(os.path.splitext(a.out)[0] + ".json", "w") as f:
+        json.dump({" / ".join(map(str, k)): v for k, v in res.samples.items()}, f, indent=1)
+    print(text)
+    if VIOLATIONS:
+        print("FAILED: %d non-JSON line(s) on a server's stdout" % len(VIOLATIONS), file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
