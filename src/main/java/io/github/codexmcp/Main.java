@@ -11,6 +11,7 @@ import io.github.codexmcp.config.StdioGuard;
 import io.github.codexmcp.process.SystemCommandRunner;
 import io.github.codexmcp.resources.ResourceCatalog;
 import io.github.codexmcp.server.CancellationRegistry;
+import io.github.codexmcp.server.EarlyInitialize;
 import io.github.codexmcp.server.McpServerFactory;
 import io.github.codexmcp.server.ShutdownCoordinator;
 import io.github.codexmcp.server.StartupTrace;
@@ -82,9 +83,6 @@ public final class Main {
    */
   static void run(ServerConfig config, InputStream rpcIn, OutputStream rpcOut) throws InterruptedException {
     StartupTrace.mark("main");
-    Threads.startDaemon("codex-mcp-warmup", McpServerFactory::warmUp);
-    Logger log = LoggerFactory.getLogger("codex-mcp");
-    StartupTrace.mark("logger");
 
     StdioGuard.Preflight pre =
         StdioGuard.preflight(config.platform(), config.env(), isTerminal(0), isTerminal(1));
@@ -98,13 +96,19 @@ public final class Main {
       throw new IllegalStateException(StdioGuard.STRICT_FAILURE);
     }
     StartupTrace.mark("stdio guard done");
-    Persistence persistence = Persistence.openAsync(config, SystemClock.INSTANCE);
 
     CodexBinaryResolver resolver = new CodexBinaryResolver(config.env(), config.serverCwd(), config.platform());
     ResolvedExecutable exe = resolver.resolve();
     System.err.println(CodexBinaryResolver.describe(exe));
     CodexInvocation invocation = new CodexInvocation(config.platform(), config.env(), resolver);
     List<String> codexArgv = invocation.build(exe, List.of()).argv();
+    // Nothing can refuse the start any more: answer initialize while the rest is loaded.
+    EarlyInitialize early = EarlyInitialize.start(rpcIn, rpcOut, "codex-mcp", ServerConfig.VERSION);
+    StartupTrace.mark("early initialize reader");
+    Threads.startDaemon("codex-mcp-warmup", McpServerFactory::warmUp);
+    Logger log = LoggerFactory.getLogger("codex-mcp");
+    StartupTrace.mark("logger");
+    Persistence persistence = Persistence.openAsync(config, SystemClock.INSTANCE);
 
     ExecutorService work =
         new ThreadPoolExecutor(
@@ -190,7 +194,8 @@ public final class Main {
             ready,
             cancellations,
             shutdown::onEndOfInput,
-            ServerConfig.VERSION);
+            ServerConfig.VERSION,
+            early);
     // The probe spawns codex: keep it off the CPU until initialize has been answered.
     server.transport().afterFirstMessage(mode::start);
     StartupTrace.mark("server built");

@@ -109,11 +109,29 @@ public final class McpServerFactory {
       CancellationRegistry cancellations,
       Runnable onEndOfInput,
       String version) {
+    return build(in, out, handlers, resources, work, ready, cancellations, onEndOfInput, version, null);
+  }
+
+  /** As above, continuing after an {@link EarlyInitialize} that read the first line (may be null). */
+  public static Built build(
+      InputStream in,
+      OutputStream out,
+      Map<String, ToolHandler> handlers,
+      ResourceCatalog resources,
+      Executor work,
+      CompletableFuture<?> ready,
+      CancellationRegistry cancellations,
+      Runnable onEndOfInput,
+      String version,
+      EarlyInitialize early) {
     McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.MAPPER);
     ToolSchemaValidator validator = new ToolSchemaValidator(Json.MAPPER);
     Set<String> names = new LinkedHashSet<>(ToolCatalog.TOOL_NAMES);
     StdioTransportProvider transport =
         new StdioTransportProvider(mapper, in, out, cancellations, () -> names, onEndOfInput);
+    if (early != null) {
+      transport.continueAfter(early);
+    }
     ToolAdapter adapter = new ToolAdapter(validator, work, ready, cancellations);
     List<McpServerFeatures.AsyncToolSpecification> tools = new ArrayList<>();
     for (ObjectNode def : ToolCatalog.all()) {

@@ -51,6 +51,9 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   private volatile boolean closed;
   private final AtomicReference<Runnable> afterFirstMessage = new AtomicReference<>(() -> {});
   private static final Runnable FIRED = () -> {};
+  private volatile EarlyInitialize early;
+  /** Raw JSON id of an initialize already answered by {@link EarlyInitialize}; its SDK answer is dropped. */
+  private volatile String answeredInitializeId;
 
   public StdioTransportProvider(
       McpJsonMapper mapper,
@@ -67,6 +70,15 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     this.cancellations = cancellations;
     this.toolNames = toolNames;
     this.onEndOfInput = onEndOfInput;
+  }
+
+  /**
+   * Continues after {@link EarlyInitialize}: its first line is replayed before the rest of stdin,
+   * and the SDK's answer to an initialize it already answered is not written again. Must be called
+   * before the session factory is set (before the server is built).
+   */
+  public void continueAfter(EarlyInitialize first) {
+    this.early = first;
   }
 
   /**
@@ -116,7 +128,17 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   }
 
   private void readLoop() {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+    InputStream source = in;
+    EarlyInitialize first = early;
+    if (first != null) {
+      EarlyInitialize.Result r = first.result().join();
+      answeredInitializeId = r.answeredId();
+      if (r.answeredId() != null) {
+        firstMessageWritten();
+      }
+      source = EarlyInitialize.replay(r, in);
+    }
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(source, StandardCharsets.UTF_8))) {
       while (!closed) {
         String line;
         try {
@@ -323,12 +345,29 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
       return Mono.fromRunnable(
           () -> {
+            if (isAlreadyAnswered(message)) {
+              return;
+            }
             try {
               writeLine(mapper.writeValueAsBytes(message));
             } catch (IOException e) {
               LOG.warn("[codex-mcp] failed to serialise a message: {}", e.getMessage());
             }
           });
+    }
+
+    /** True once, for the SDK's answer to the initialize that was answered early. */
+    private boolean isAlreadyAnswered(McpSchema.JSONRPCMessage message) {
+      String answered = answeredInitializeId;
+      if (answered == null || !(message instanceof McpSchema.JSONRPCResponse r) || r.error() != null || r.id() == null) {
+        return false;
+      }
+      String raw = r.id() instanceof Number n ? n.toString() : EarlyInitialize.quote(String.valueOf(r.id()));
+      if (!raw.equals(answered)) {
+        return false;
+      }
+      answeredInitializeId = null;
+      return true;
     }
 
     @Override
