@@ -54,6 +54,9 @@ import org.slf4j.LoggerFactory;
  * else to stderr, wires the object graph by hand, and serves until shutdown.
  */
 public final class Main {
+  /** How long start-up waits for the first line to be answered before loading the rest. */
+  static final long EARLY_ANSWER_WAIT_MS = 300;
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -105,6 +108,14 @@ public final class Main {
     // Nothing can refuse the start any more: answer initialize while the rest is loaded.
     EarlyInitialize early = EarlyInitialize.start(rpcIn, rpcOut, "codex-mcp", ServerConfig.VERSION);
     StartupTrace.mark("early initialize reader");
+    // Give the answer the CPU first (clients time out on initialize; a machine may have two
+    // cores): the SDK is loaded once it is written, or after a short wait for a quiet client.
+    try {
+      early.result().get(EARLY_ANSWER_WAIT_MS, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // no initialize yet: carry on, the transport takes the line whenever it comes
+    }
+    StartupTrace.mark("early initialize answered or skipped");
     Threads.startDaemon("codex-mcp-warmup", McpServerFactory::warmUp);
     Logger log = LoggerFactory.getLogger("codex-mcp");
     StartupTrace.mark("logger");
