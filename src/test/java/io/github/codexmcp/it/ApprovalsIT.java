@@ -14,8 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,26 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Approvals, user input, timeouts, interrupt and cancel on the real Codex CLI. */
 @Timeout(180)
-class ApprovalsIT {
-  ScriptedModelServer model;
-  CodexTestHome home;
-  McpSession mcp;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    model = ScriptedModelServer.start();
-    home = CodexTestHome.create(model);
-    mcp = McpSession.start(home);
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (mcp != null) {
-      mcp.close();
-    }
-    home.close();
-    model.close();
-  }
+class ApprovalsIT extends RealCodexFixture {
 
   private String startEscalated(String file, Object... extra) {
     model.enqueue(ScriptedReply.escalatedCommand("echo escalated > " + file, "need to write outside the sandbox"));

@@ -10,32 +10,15 @@ import io.github.codexmcp.testing.CodexTestHome;
 import io.github.codexmcp.testing.ScriptedModelServer;
 import io.github.codexmcp.testing.ScriptedReply;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Exec-mode sessions end to end: the packaged server with {@code CODEX_MCP_MODE=exec}, the real CLI. */
 @Timeout(180)
-class ExecSessionsIT {
-  ScriptedModelServer model;
-  CodexTestHome home;
-  McpSession mcp;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    model = ScriptedModelServer.start();
-    home = CodexTestHome.create(model);
-    mcp = McpSession.start(home, Map.of("CODEX_MCP_MODE", "exec"));
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (mcp != null) {
-      mcp.close();
-    }
-    home.close();
-    model.close();
+class ExecSessionsIT extends RealCodexFixture {
+  @Override
+  Map<String, String> serverEnv() {
+    return Map.of("CODEX_MCP_MODE", "exec");
   }
 
   @Test

@@ -21,33 +21,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The polling contract end to end: foreground waits, long polls, payload limits, no lost events. */
 @Timeout(300)
-class PollingIT {
-  ScriptedModelServer model;
-  CodexTestHome home;
-  McpSession mcp;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    model = ScriptedModelServer.start();
-    home = CodexTestHome.create(model);
-    mcp = McpSession.start(home);
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (mcp != null) {
-      mcp.close();
-    }
-    home.close();
-    model.close();
-  }
+class PollingIT extends RealCodexFixture {
 
   private String idleSession(String text) {
     model.enqueue(ScriptedReply.text(text));

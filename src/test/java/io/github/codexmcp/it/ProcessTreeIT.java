@@ -10,7 +10,7 @@ import io.github.codexmcp.process.ChildProcess;
 import io.github.codexmcp.process.LiveChildren;
 import io.github.codexmcp.process.ProcessSpec;
 import io.github.codexmcp.process.SystemProcessLauncher;
-import io.github.codexmcp.testing.appserver.ManualTimer;
+import io.github.codexmcp.testing.ManualTimer;
 import io.github.codexmcp.util.ScheduledTimer;
 import java.io.BufferedReader;
 import java.io.IOException;

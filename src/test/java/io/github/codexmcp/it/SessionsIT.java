@@ -14,33 +14,12 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** App-server sessions end to end: the packaged server, the real Codex CLI, a scripted model. */
 @Timeout(180)
-class SessionsIT {
-  ScriptedModelServer model;
-  CodexTestHome home;
-  McpSession mcp;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    model = ScriptedModelServer.start();
-    home = CodexTestHome.create(model);
-    mcp = McpSession.start(home);
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (mcp != null) {
-      mcp.close();
-    }
-    home.close();
-    model.close();
-  }
+class SessionsIT extends RealCodexFixture {
 
   @Test
   void plainTurnThenReplySeesTheFirstTurn() {

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.codexmcp.testing.appserver.BytePipe;
-import io.github.codexmcp.testing.appserver.ManualTimer;
+import io.github.codexmcp.testing.ManualTimer;
 import io.github.codexmcp.util.Json;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -14,7 +14,7 @@ import io.github.codexmcp.codex.exec.ExecBackendFactory;
 import io.github.codexmcp.events.EventType;
 import io.github.codexmcp.events.SessionEvent;
 import io.github.codexmcp.testing.appserver.FakeChildProcess;
-import io.github.codexmcp.testing.appserver.ManualTimer;
+import io.github.codexmcp.testing.ManualTimer;
 import io.github.codexmcp.testing.exec.ExecFakeLauncher;
 import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.CodexMcpException;

@@ -21,6 +21,11 @@ public final class ManualTimer implements Timer {
     this.clock = clock;
   }
 
+  /** A timer on a clock of its own (for tests that only need deadlines, not wall time). */
+  public ManualTimer() {
+    this(new ManualClock());
+  }
+
   public ManualClock clock() {
     return clock;
   }

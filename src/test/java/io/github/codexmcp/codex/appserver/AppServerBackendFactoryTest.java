@@ -10,7 +10,7 @@ import io.github.codexmcp.codex.LaunchOptions;
 import io.github.codexmcp.codex.ResolvedExecutable;
 import io.github.codexmcp.process.ProcessSpec;
 import io.github.codexmcp.testing.appserver.FakeLauncher;
-import io.github.codexmcp.testing.appserver.ManualTimer;
+import io.github.codexmcp.testing.ManualTimer;
 import io.github.codexmcp.util.CodexMcpException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -16,7 +16,7 @@ import io.github.codexmcp.jsonrpc.JsonRpcException;
 import io.github.codexmcp.process.ProcessSpec;
 import io.github.codexmcp.testing.appserver.FakeChildProcess;
 import io.github.codexmcp.testing.appserver.FakeLauncher;
-import io.github.codexmcp.testing.appserver.ManualTimer;
+import io.github.codexmcp.testing.ManualTimer;
 import io.github.codexmcp.testing.appserver.RecordingListener;
 import io.github.codexmcp.testing.appserver.ScriptedAppServer;
 import io.github.codexmcp.util.CodexMcpException;

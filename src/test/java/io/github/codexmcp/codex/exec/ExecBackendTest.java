@@ -16,7 +16,7 @@ import io.github.codexmcp.codex.LaunchOptions;
 import io.github.codexmcp.codex.ResolvedExecutable;
 import io.github.codexmcp.process.ProcessSpec;
 import io.github.codexmcp.testing.appserver.FakeChildProcess;
-import io.github.codexmcp.testing.appserver.ManualTimer;
+import io.github.codexmcp.testing.ManualTimer;
 import io.github.codexmcp.testing.appserver.RecordingListener;
 import io.github.codexmcp.testing.appserver.RecordingListener.Event;
 import io.github.codexmcp.testing.exec.ExecFakeLauncher;
