@@ -25,27 +25,14 @@ public final class EventShaper {
           "retryCount",
           "maxRetries");
 
-  /** Keys kept by {@link ResponseMode#DELTA_COMPACT}, after {@code method}, in output order. */
-  public static final List<String> DELTA_COMPACT_KEYS =
-      List.of(
-          "delta",
-          "message",
-          "error",
-          "status",
-          "phase",
-          "itemId",
-          "turnId",
-          "requestId",
-          "kind",
-          "decision",
-          "timeout",
-          "willRetry",
-          "retryCount",
-          "maxRetries",
-          "reason",
-          "command",
-          "cwd",
-          "sourceMethod");
+  /** Keys kept by {@link ResponseMode#DELTA_COMPACT}: the minimal ones, then {@code reason, command, cwd, sourceMethod}. */
+  public static final List<String> DELTA_COMPACT_KEYS = withExtra(MINIMAL_KEYS, "reason", "command", "cwd", "sourceMethod");
+
+  private static List<String> withExtra(List<String> base, String... extra) {
+    List<String> all = new java.util.ArrayList<>(base);
+    all.addAll(List.of(extra));
+    return List.copyOf(all);
+  }
 
   static final String MINIMAL_SUMMARY = "omitted for minimal response mode";
 
