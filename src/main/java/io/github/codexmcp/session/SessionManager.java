@@ -229,7 +229,10 @@ public final class SessionManager implements AutoCloseable {
         .exceptionallyCompose(err -> failCreate(s, backend, err));
   }
 
-  /** Starts a session's backend and records its child's pid for orphan reaping. */
+  /**
+   * Starts a session's backend and records its child's pid for orphan reaping. The record (which
+   * reads the process table) is written from the work pool, off the path to {@code thread/start}.
+   */
   private CompletableFuture<JsonNode> startBackend(String id, CodexBackend backend) {
     return backend
         .start()
@@ -237,7 +240,7 @@ public final class SessionManager implements AutoCloseable {
             init -> {
               Long pid = backend.childPid();
               if (pid != null) {
-                store.savePid(id, pid);
+                work.execute(() -> store.savePid(id, pid));
               }
               return init;
             });
@@ -868,7 +871,7 @@ public final class SessionManager implements AutoCloseable {
 
     @Override
     public void onChildStarted(long pid) {
-      store.savePid(s.id, pid);
+      work.execute(() -> store.savePid(s.id, pid));
     }
 
     @Override
