@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.tools.RequestContext;
 import io.github.codexmcp.tools.ToolHandler;
 import io.github.codexmcp.tools.ToolOutcome;
-import io.github.codexmcp.util.ErrorMessages;
 import io.github.codexmcp.util.Json;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
@@ -222,10 +221,5 @@ public final class ToolAdapter {
    */
   private static McpSchema.CallToolResult envelope(String text, ObjectNode structured, boolean isError) {
     return new McpSchema.CallToolResult(List.of(new McpSchema.TextContent(text)), isError, structured, null);
-  }
-
-  /** Formats a failure for logs. */
-  static String describe(Throwable t) {
-    return ErrorMessages.format(t);
   }
 }

@@ -130,21 +130,16 @@ final class ServerRequests {
 
   /** Answer sent when a request is abandoned (cancel, teardown). */
   static ObjectNode cancelAnswer(String kind) {
-    switch (kind) {
-      case "user_input":
-        return Json.object().set("answers", Json.object());
-      case "permissions":
-        return Json.object().set("permissions", Json.object());
-      case "mcp_tool_call":
-      case "elicitation":
-        return Json.object().put("action", "cancel");
-      default:
-        return Json.object().put("decision", "cancel");
-    }
+    return refusal(kind, "cancel");
   }
 
   /** Answer sent when nobody answered in time. */
   static ObjectNode timeoutAnswer(String kind) {
+    return refusal(kind, "decline");
+  }
+
+  /** A request of {@code kind} refused with {@code verb} ({@code cancel} or {@code decline}). */
+  private static ObjectNode refusal(String kind, String verb) {
     switch (kind) {
       case "user_input":
         return Json.object().set("answers", Json.object());
@@ -152,9 +147,9 @@ final class ServerRequests {
         return Json.object().set("permissions", Json.object());
       case "mcp_tool_call":
       case "elicitation":
-        return Json.object().put("action", "decline");
+        return Json.object().put("action", verb);
       default:
-        return Json.object().put("decision", "decline");
+        return Json.object().put("decision", verb);
     }
   }
 

@@ -50,7 +50,6 @@ final class Session {
   boolean ttlWarned;
   CodexBackend backend;
   CompletableFuture<Void> cancelling;
-  boolean recovered;
 
   Session(
       String id,

@@ -806,7 +806,6 @@ public final class SessionManager implements AutoCloseable {
     Session s =
         newSession(r.sessionId(), DEFAULT_APPROVAL_TIMEOUT_MS, m.profile(), null, m.createdAt() != null ? m.createdAt() : now());
     synchronized (s) {
-      s.recovered = true;
       s.status = parseStatus(m.status());
       s.threadId = m.threadId();
       s.model = m.model();

@@ -266,9 +266,4 @@ public final class SessionPolling {
     o.put("recommendedNextAction", ProgressTracker.recommendedNextAction(status, pendingTypes));
     return o;
   }
-
-  /** Convenience for tools: an options record from nullable values. */
-  public static PollRequest request(Long cursor, int maxEvents, ResponseMode mode, PollOptions options) {
-    return new PollRequest(cursor, maxEvents, mode, options);
-  }
 }
