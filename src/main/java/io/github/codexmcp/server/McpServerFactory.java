@@ -165,7 +165,7 @@ public final class McpServerFactory {
         McpServer.async(transport)
             .serverInfo("codex-mcp", version)
             .jsonMapper(mapper)
-            .jsonSchemaValidator(validator)
+            .jsonSchemaValidator(validator.forResults(Boolean.getBoolean("codexmcp.checkResults")))
             .validateToolInputs(false)
             .requestTimeout(Duration.ofHours(1))
             .capabilities(McpSchema.ServerCapabilities.builder().tools(true).resources(false, true).logging().build())

@@ -212,6 +212,10 @@ public final class JsonFileStateStore implements StateStore {
     if (closed || deleted.contains(String.valueOf(sessionId))) {
       return null;
     }
+    PendingSession known = sessionId == null ? null : sessions.get(sessionId);
+    if (known != null) { // its id was checked when the slot was made (every event passes here)
+      return known;
+    }
     Path dir = SessionIds.resolve(sessionsDir, sessionId);
     if (dir == null) {
       failures.once("invalid-id", "[state] Ignoring " + op + " write for invalid session id");

@@ -32,6 +32,17 @@ class ToolSchemaValidatorTest {
     }
   }
 
+  /** Results go unchecked at run time unless asked for; the tests check them client-side. */
+  @Test
+  void resultsAreCheckedOnlyWhenAskedFor() {
+    McpSchema.Tool check = ToolAdapter.toSdkTool(ToolCatalog.definition("codex_check"));
+    ObjectNode badPoll = Json.object().put("sessionId", "s").put("nextCursor", "not a number");
+    assertTrue(validator.forResults(false).validate(check.outputSchema(), badPoll).valid());
+    assertFalse(validator.forResults(true).validate(check.outputSchema(), badPoll).valid());
+    org.junit.jupiter.api.Assertions.assertThrows(
+        AssertionError.class, () -> io.github.codexmcp.testing.OutputSchemas.assertValid("codex_check", badPoll));
+  }
+
   @Test
   void verdictsAndMessagesMatchTheSdkValidator() {
     McpSchema.Tool codex = ToolAdapter.toSdkTool(ToolCatalog.definition("codex"));
