@@ -17,8 +17,8 @@
  *         └── .tmp-&lt;12 hex&gt;     in-flight atomic write (removed at recovery if a crash left it)
  * </pre>
  *
- * <p>Documents are written to the temp file, forced to disk and moved over the target with
- * {@code ATOMIC_MOVE}. Anything else in the directory is ignored and never deleted.
+ * <p>Documents are written to the temp file and moved over the target with {@code ATOMIC_MOVE}
+ * (not forced to disk: see {@code StateFiles#writeAtomically}). Anything else in the directory is ignored and never deleted.
  *
  * <h2>Integration (what the server and the session manager call, and when)</h2>
  *
