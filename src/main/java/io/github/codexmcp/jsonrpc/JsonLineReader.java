@@ -5,30 +5,32 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.codexmcp.util.Json;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Splits a byte stream into newline-delimited JSON values.
  *
  * <ul>
- *   <li>UTF-8 is decoded by a streaming decoder, so a multi-byte character split across two reads
- *       is decoded correctly; malformed bytes become U+FFFD.
+ *   <li>Lines are split and parsed as UTF-8 bytes, without decoding them to text first (every
+ *       streamed delta of a turn passes here). A line that is not valid UTF-8 is decoded with
+ *       malformed bytes replaced by U+FFFD and parsed again from that text.
  *   <li>Each line is trimmed; empty lines and lines not starting with {@code {} or {@code [} are
  *       skipped (banner noise). A line that starts like JSON but does not parse is reported to
  *       {@link Sink#onMalformed}.
- *   <li>Lines longer than the limit are discarded up to the next newline and reported to {@link
- *       Sink#onOversized}; reading continues.
+ *   <li>Lines longer than the limit (in bytes) are discarded up to the next newline and reported
+ *       to {@link Sink#onOversized}; reading continues.
  * </ul>
  *
  * <p>Threading: {@link #readAll} blocks the calling thread until end of stream; it is meant for
  * one dedicated reader thread. Sink callbacks run on that thread, in stream order.
  */
 public final class JsonLineReader {
-  /** Default longest accepted line, in characters (16 MiB). */
+  /** Default longest accepted line, in bytes (16 MiB). */
   public static final int DEFAULT_MAX_LINE_CHARS = 16 * 1024 * 1024;
+
+  /** A line buffer grown beyond this is dropped after its line, not kept for the next ones. */
+  private static final int KEPT_BUFFER_BYTES = 1024 * 1024;
 
   /** Receives what the reader finds. */
   public interface Sink {
@@ -38,26 +40,22 @@ public final class JsonLineReader {
     /** A line starting with {@code {} or {@code [} that is not valid JSON. */
     void onMalformed(String line, Exception cause);
 
-    /** A line exceeded the limit and was dropped; {@code length} is its length so far. */
+    /** A line exceeded the limit and was dropped; {@code length} is its length so far, in bytes. */
     default void onOversized(long length) {}
   }
 
-  private final Reader reader;
-  private final int maxLineChars;
+  private final InputStream in;
+  private final int maxLineBytes;
+  private byte[] line = new byte[8192];
+  private int lineLength;
 
   public JsonLineReader(InputStream in) {
     this(in, DEFAULT_MAX_LINE_CHARS);
   }
 
-  public JsonLineReader(InputStream in, int maxLineChars) {
-    this.reader =
-        new InputStreamReader(
-            in,
-            StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE));
-    this.maxLineChars = maxLineChars;
+  public JsonLineReader(InputStream in, int maxLineBytes) {
+    this.in = in;
+    this.maxLineBytes = maxLineBytes;
   }
 
   /**
@@ -65,65 +63,93 @@ public final class JsonLineReader {
    * when reading fails. Does not close the stream.
    */
   public void readAll(Sink sink) throws IOException {
-    char[] buf = new char[8192];
-    StringBuilder line = new StringBuilder();
+    byte[] buf = new byte[8192];
     long dropped = -1;
     int n;
-    while ((n = reader.read(buf)) >= 0) {
+    while ((n = in.read(buf)) >= 0) {
       int start = 0;
       for (int i = 0; i < n; i++) {
         if (buf[i] != '\n') {
           continue;
         }
-        if (dropped < 0 && line.length() + (i - start) > maxLineChars) {
-          dropped = line.length();
-          line.setLength(0);
+        int chunk = i - start;
+        if (dropped < 0 && lineLength + chunk > maxLineBytes) {
+          dropped = lineLength;
+          lineLength = 0;
         }
         if (dropped >= 0) {
-          sink.onOversized(dropped + (i - start));
+          sink.onOversized(dropped + chunk);
           dropped = -1;
+        } else if (lineLength == 0) {
+          handle(buf, start, chunk, sink); // the whole line is in this read: no copy
         } else {
-          line.append(buf, start, i - start);
-          handle(line, sink);
+          keep(buf, start, chunk);
+          handle(line, 0, lineLength, sink);
         }
-        line.setLength(0);
+        endLine();
         start = i + 1;
       }
       int rest = n - start;
       if (dropped >= 0) {
         dropped += rest;
-      } else if (line.length() + rest > maxLineChars) {
-        dropped = line.length() + (long) rest;
-        line.setLength(0);
+      } else if (lineLength + rest > maxLineBytes) {
+        dropped = lineLength + (long) rest;
+        endLine();
       } else {
-        line.append(buf, start, rest);
+        keep(buf, start, rest);
       }
     }
     if (dropped >= 0) {
       sink.onOversized(dropped);
     } else {
-      handle(line, sink);
+      handle(line, 0, lineLength, sink);
+      endLine();
     }
   }
 
-  private static void handle(StringBuilder raw, Sink sink) {
-    String line = raw.toString().trim();
-    if (line.isEmpty()) {
-      return;
+  private void keep(byte[] src, int off, int len) {
+    int need = lineLength + len;
+    if (need > line.length) {
+      line = Arrays.copyOf(line, Math.max(need, Math.min(line.length * 2, maxLineBytes)));
     }
-    char first = line.charAt(0);
-    if (first != '{' && first != '[') {
+    System.arraycopy(src, off, line, lineLength, len);
+    lineLength = need;
+  }
+
+  private void endLine() {
+    lineLength = 0;
+    if (line.length > KEPT_BUFFER_BYTES) {
+      line = new byte[8192];
+    }
+  }
+
+  private static void handle(byte[] bytes, int off, int len, Sink sink) {
+    int s = off;
+    int e = off + len;
+    while (s < e && (bytes[s] & 0xff) <= ' ') {
+      s++;
+    }
+    while (e > s && (bytes[e - 1] & 0xff) <= ' ') {
+      e--;
+    }
+    if (s == e || (bytes[s] != '{' && bytes[s] != '[')) {
       return;
     }
     JsonNode value;
     try {
-      value = Json.MAPPER.readTree(line);
-    } catch (JsonProcessingException e) {
-      sink.onMalformed(line, e);
-      return;
+      value = Json.MAPPER.readTree(bytes, s, e - s);
+    } catch (IOException invalid) {
+      // not JSON, or not UTF-8: parse the text with malformed bytes replaced
+      String text = new String(bytes, s, e - s, StandardCharsets.UTF_8);
+      try {
+        value = Json.MAPPER.readTree(text);
+      } catch (JsonProcessingException notJson) {
+        sink.onMalformed(text, notJson);
+        return;
+      }
     }
     if (value == null || !(value.isObject() || value.isArray())) {
-      sink.onMalformed(line, new IllegalArgumentException("not a JSON object or array"));
+      sink.onMalformed(new String(bytes, s, e - s, StandardCharsets.UTF_8), new IllegalArgumentException("not a JSON object or array"));
       return;
     }
     sink.onJson(value);

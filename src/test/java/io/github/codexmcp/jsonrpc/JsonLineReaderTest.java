@@ -80,6 +80,42 @@ class JsonLineReaderTest {
     assertTrue(oversized.isEmpty());
   }
 
+  @Test
+  void invalidUtf8BecomesReplacementCharacters() throws IOException {
+    byte[] head = "{\"t\":\"a".getBytes(StandardCharsets.UTF_8);
+    byte[] tail = "b\"}\n{\"ok\":1}\n".getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = new byte[head.length + 2 + tail.length];
+    System.arraycopy(head, 0, bytes, 0, head.length);
+    bytes[head.length] = (byte) 0xC3; // a lead byte followed by an ASCII byte: malformed
+    bytes[head.length + 1] = (byte) 0xFF; // never valid in UTF-8
+    System.arraycopy(tail, 0, bytes, head.length + 2, tail.length);
+    new JsonLineReader(new ByteArrayInputStream(bytes)).readAll(sink);
+    assertEquals(List.of("{\"t\":\"a\uFFFD\uFFFDb\"}", "{\"ok\":1}"), values);
+    assertTrue(malformed.isEmpty());
+  }
+
+  @Test
+  void linesSpanningManyReadsAndLongLinesInBetween() throws IOException {
+    String longLine = "{\"x\":\"" + "\u00e9".repeat(40_000) + "\"}";
+    String text = "{\"a\":1}\n" + longLine + "\n{\"b\":2}\n" + longLine + "\n";
+    read(text);
+    assertEquals(List.of("{\"a\":1}", longLine, "{\"b\":2}", longLine), values);
+    values.clear();
+    new JsonLineReader(new OneByteAtATime(text.getBytes(StandardCharsets.UTF_8))).readAll(sink);
+    assertEquals(List.of("{\"a\":1}", longLine, "{\"b\":2}", longLine), values);
+  }
+
+  @Test
+  void theLimitCountsBytes() throws IOException {
+    String line = "{\"x\":\"" + "\u00e9".repeat(10) + "\"}"; // 18 characters, 28 bytes
+    byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+    new JsonLineReader(new ByteArrayInputStream(bytes), 27).readAll(sink);
+    assertEquals(List.of(28L), oversized);
+    oversized.clear();
+    new JsonLineReader(new ByteArrayInputStream(bytes), 28).readAll(sink);
+    assertEquals(List.of(line), values);
+  }
+
   private void read(String text) throws IOException {
     new JsonLineReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))).readAll(sink);
   }

@@ -152,8 +152,11 @@ public final class AppServerBackend implements CodexBackend {
         return started;
       }
     }
-    attach(spawned);
+    connection = new JsonRpcConnection("app-server", stdinOf(spawned), timer, new Inbound());
+    // initialize goes out before the reader threads start: Codex takes tens of milliseconds to
+    // answer, and starting threads first put ~1.5 ms in front of every session's start
     initialize(started);
+    listen(spawned);
     return started;
   }
 
@@ -281,10 +284,13 @@ public final class AppServerBackend implements CodexBackend {
     return t == null ? "" : t.text();
   }
 
-  private void attach(ChildProcess c) {
-    OutputStream in = c.stdin() != null ? c.stdin() : OutputStream.nullOutputStream();
-    JsonRpcConnection conn = new JsonRpcConnection("app-server", in, timer, new Inbound());
-    connection = conn;
+  private static OutputStream stdinOf(ChildProcess c) {
+    return c.stdin() != null ? c.stdin() : OutputStream.nullOutputStream();
+  }
+
+  /** Starts draining the child's stderr, reading its stdout, and watching for its exit. */
+  private void listen(ChildProcess c) {
+    JsonRpcConnection conn = connection;
     stderr =
         StderrTail.start(
             c.stderr(), "appserver-" + sessionId + "-err", "[app-server stderr] ", STDERR_TAIL_LINES);
