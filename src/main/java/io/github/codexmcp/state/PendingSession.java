@@ -1,9 +1,14 @@
 package io.github.codexmcp.state;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.util.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * What is queued for one session: the latest meta/result/pid document and the buffered event
@@ -68,16 +73,43 @@ final class PendingSession {
       dropped++;
       return markDirty();
     }
-    ObjectNode line = Json.object();
-    line.put("seq", seq);
-    event.properties().forEach(e -> {
-      if (!e.getKey().equals("seq")) {
-        line.set(e.getKey(), e.getValue());
+    // written straight into the buffer: no copy of the event with seq first, no String per line
+    try (JsonGenerator g = Json.MAPPER.createGenerator(buffer)) {
+      g.writeStartObject();
+      g.writeNumberField("seq", seq);
+      for (Map.Entry<String, JsonNode> e : event.properties()) {
+        if (!e.getKey().equals("seq")) {
+          g.writeFieldName(e.getKey());
+          g.writeTree(e.getValue());
+        }
       }
-    });
-    events.append(Json.write(line)).append('\n');
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // appending to a StringBuilder does not fail
+    }
+    events.append('\n');
     return markDirty();
   }
+
+  /** Appends to whatever {@link #events} currently is (it is replaced by {@link #drain}). */
+  private final Writer buffer =
+      new Writer() {
+        @Override
+        public void write(char[] cbuf, int off, int len) {
+          events.append(cbuf, off, len);
+        }
+
+        @Override
+        public void write(String str, int off, int len) {
+          events.append(str, off, off + len);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
 
   synchronized Batch drain() {
     dirty = false;

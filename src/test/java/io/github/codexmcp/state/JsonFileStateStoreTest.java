@@ -131,6 +131,10 @@ class JsonFileStateStoreTest {
     assertEquals(
         "{\"seq\":0,\"type\":\"progress\",\"data\":{\"text\":\"a\"},\"timestamp\":\"2026-02-15T10:00:01.000Z\"}",
         lines.get(0));
+    // seq first even when the event carried its own, and no second seq field
+    assertEquals(
+        "{\"seq\":10,\"type\":\"result\",\"data\":{\"text\":\"c\"},\"timestamp\":\"2026-02-15T10:00:01.000Z\"}",
+        lines.get(2));
     List<Long> seqs = new ArrayList<>();
     for (String l : lines) {
       seqs.add(Json.parse(l).get("seq").asLong());
