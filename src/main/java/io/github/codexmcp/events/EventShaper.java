@@ -3,7 +3,9 @@ package io.github.codexmcp.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.util.Json;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Serializes event {@code data} per {@link ResponseMode} (spec 30 §10). */
 public final class EventShaper {
@@ -34,6 +36,49 @@ public final class EventShaper {
     return List.copyOf(all);
   }
 
+  private static final Map<String, Integer> MINIMAL_ORDER = order(MINIMAL_KEYS);
+  private static final Map<String, Integer> DELTA_COMPACT_ORDER = order(DELTA_COMPACT_KEYS);
+
+  private static Map<String, Integer> order(List<String> keys) {
+    Map<String, Integer> m = new HashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      m.put(keys.get(i), i);
+    }
+    return Map.copyOf(m);
+  }
+
+  /**
+   * Whether shaping would rebuild {@code data} unchanged: a textual {@code method} or none first,
+   * then only kept keys in their output order, and no delta to cut. Such data is returned as it
+   * is (event data is immutable once buffered), which spares a copy per event per poll.
+   */
+  private static boolean alreadyShaped(JsonNode data, Map<String, Integer> order, int deltaLimit) {
+    if (data.isEmpty()) {
+      return false;
+    }
+    int last = -1;
+    boolean first = true;
+    for (Map.Entry<String, JsonNode> e : data.properties()) {
+      String key = e.getKey();
+      if (first && key.equals("method")) {
+        if (!e.getValue().isTextual()) {
+          return false;
+        }
+      } else {
+        Integer at = order.get(key);
+        if (at == null || at <= last) {
+          return false;
+        }
+        last = at;
+        if (key.equals("delta") && e.getValue().isTextual() && e.getValue().textValue().length() > deltaLimit) {
+          return false;
+        }
+      }
+      first = false;
+    }
+    return true;
+  }
+
   static final String MINIMAL_SUMMARY = "omitted for minimal response mode";
 
   private EventShaper() {}
@@ -47,6 +92,9 @@ public final class EventShaper {
       return data;
     }
     List<String> keys = mode == ResponseMode.MINIMAL ? MINIMAL_KEYS : DELTA_COMPACT_KEYS;
+    if (alreadyShaped(data, mode == ResponseMode.MINIMAL ? MINIMAL_ORDER : DELTA_COMPACT_ORDER, mode.deltaLimit())) {
+      return data; // e.g. every streamed delta: {method, delta, itemId}
+    }
     ObjectNode out = Json.object();
     JsonNode method = data.get("method");
     if (method != null && method.isTextual()) {

@@ -61,6 +61,24 @@ public final class NotificationMapper {
   private NotificationMapper() {}
 
   /** Same as {@link #map(String, JsonNode, boolean, String)} for a live session with no turn. */
+  /** The method of the streamed reply fragments: most notifications of a turn. */
+  public static final String AGENT_MESSAGE_DELTA = "item/agentMessage/delta";
+
+  /**
+   * The {@code output} event data of an {@value #AGENT_MESSAGE_DELTA} notification: {@code
+   * {method, delta?, itemId?}} (what {@link #map} produces for it, without going through the
+   * general mapping).
+   */
+  public static ObjectNode agentMessageDelta(JsonNode params) {
+    ObjectNode data = Json.object();
+    data.put("method", AGENT_MESSAGE_DELTA);
+    if (params != null && params.isObject()) {
+      copyIfPresent(params, data, "delta");
+      copyIfPresent(params, data, "itemId");
+    }
+    return data;
+  }
+
   public static Optional<MappedEvent> map(String method, JsonNode params) {
     return map(method, params, false, null);
   }
@@ -101,14 +119,8 @@ public final class NotificationMapper {
             new MappedEvent(EventType.RESULT, turnCompleted(method, p, activeTurnId), true));
       case "error":
         return Optional.of(error(method, p));
-      case "item/agentMessage/delta":
-        {
-          ObjectNode data = Json.object();
-          data.put("method", method);
-          copyIfPresent(p, data, "delta");
-          copyIfPresent(p, data, "itemId");
-          return Optional.of(new MappedEvent(EventType.OUTPUT, data, false));
-        }
+      case AGENT_MESSAGE_DELTA:
+        return Optional.of(new MappedEvent(EventType.OUTPUT, agentMessageDelta(p), false));
       case "item/commandExecution/outputDelta":
         return progress(spread(method, p));
       default:

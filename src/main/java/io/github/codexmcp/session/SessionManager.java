@@ -886,6 +886,28 @@ public final class SessionManager implements AutoCloseable {
   }
 
   void handleNotification(Session s, String method, JsonNode params) {
+    if (NotificationMapper.AGENT_MESSAGE_DELTA.equals(method)) {
+      handleAgentMessageDelta(s, params);
+    } else {
+      handleOtherNotification(s, method, params);
+    }
+  }
+
+  /**
+   * A streamed reply fragment, thousands of them in a long answer: the same outcome as the general
+   * path (which does nothing else for this method) in a method small enough for the JIT to compile
+   * in a fraction of the time the general one takes.
+   */
+  private void handleAgentMessageDelta(Session s, JsonNode params) {
+    synchronized (s) {
+      touch(s);
+      s.progress.observe(NotificationMapper.AGENT_MESSAGE_DELTA, params);
+      s.push(EventType.OUTPUT, NotificationMapper.agentMessageDelta(params), false);
+    }
+    wake(s);
+  }
+
+  private void handleOtherNotification(Session s, String method, JsonNode params) {
     synchronized (s) {
       touch(s);
       s.progress.observe(method, params);

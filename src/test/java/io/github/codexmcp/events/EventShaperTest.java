@@ -24,6 +24,64 @@ class EventShaperTest {
     return out;
   }
 
+  /** The shaping rule written out plainly: the oracle for the shortcut that returns data as is. */
+  private static JsonNode rebuilt(JsonNode data, ResponseMode mode) {
+    List<String> keys = mode == ResponseMode.MINIMAL ? EventShaper.MINIMAL_KEYS : EventShaper.DELTA_COMPACT_KEYS;
+    ObjectNode out = Json.object();
+    if (data.path("method").isTextual()) {
+      out.set("method", data.get("method"));
+    }
+    for (String k : keys) {
+      if (data.has(k)) {
+        out.set(k, data.get(k));
+      }
+    }
+    if (out.path("delta").isTextual() && out.get("delta").asText().length() > mode.deltaLimit()) {
+      out.put("delta", EventShaper.cut(out.get("delta").asText(), mode.deltaLimit()));
+      out.put("deltaTruncated", true);
+    }
+    if (out.isEmpty()) {
+      if (mode == ResponseMode.MINIMAL) {
+        out.put("summary", EventShaper.MINIMAL_SUMMARY);
+      } else {
+        out.setAll((ObjectNode) data);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void shapingMatchesTheRuleForEveryKeyOrder() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    List<String> pool = List.of("method", "delta", "itemId", "turnId", "status", "command", "cwd", "extra", "reason", "message");
+    for (int i = 0; i < 5_000; i++) {
+      ObjectNode data = Json.object();
+      int n = r.nextInt(5);
+      for (int j = 0; j < n; j++) {
+        String k = pool.get(r.nextInt(pool.size()));
+        switch (r.nextInt(4)) {
+          case 0 -> data.put(k, 3);
+          case 1 -> data.put(k, "x".repeat(r.nextInt(3000)));
+          default -> data.put(k, k + j);
+        }
+      }
+      for (ResponseMode mode : List.of(ResponseMode.MINIMAL, ResponseMode.DELTA_COMPACT)) {
+        JsonNode shaped = EventShaper.shape(data, mode);
+        assertEquals(rebuilt(data, mode), shaped, data + " " + mode);
+        assertEquals(keys(rebuilt(data, mode)), keys(shaped), data + " " + mode);
+      }
+    }
+  }
+
+  @Test
+  void dataAlreadyInShapeIsReturnedAsIs() {
+    ObjectNode delta = Json.object().put("method", "item/agentMessage/delta").put("delta", "hi").put("itemId", "i1");
+    assertSame(delta, EventShaper.shape(delta, ResponseMode.MINIMAL));
+    assertSame(delta, EventShaper.shape(delta, ResponseMode.DELTA_COMPACT));
+    ObjectNode reordered = Json.object().put("itemId", "i1").put("delta", "hi");
+    assertEquals(List.of("delta", "itemId"), keys(EventShaper.shape(reordered, ResponseMode.MINIMAL)));
+  }
+
   @Test
   void fullReturnsDataUnchanged() {
     ObjectNode data = json("{'method':'x','foo':1,'delta':'" + "a".repeat(20_000) + "'}");
