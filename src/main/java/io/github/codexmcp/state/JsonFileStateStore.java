@@ -146,7 +146,7 @@ public final class JsonFileStateStore implements StateStore {
         doc.set(e.getKey(), e.getValue());
       }
     });
-    if (s.putMeta(BatchWriter.pretty(doc))) {
+    if (s.putMeta(doc)) {
       markDirty(sessionId, false);
     }
   }
@@ -190,7 +190,7 @@ public final class JsonFileStateStore implements StateStore {
   @Override
   public void saveResult(String sessionId, ObjectNode result) {
     PendingSession s = slot(sessionId, "result");
-    if (s != null && s.putResult(BatchWriter.pretty(result))) {
+    if (s != null && s.putResult(result)) {
       markDirty(sessionId, false);
     }
   }

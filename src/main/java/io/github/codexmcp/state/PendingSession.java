@@ -26,9 +26,9 @@ final class PendingSession {
   final Path dir;
   private long nextSeq;
   private StringBuilder events = new StringBuilder();
-  private String meta;
-  private String lastMeta;
-  private String result;
+  private ObjectNode meta;
+  private String lastMeta; // touched by drain only
+  private ObjectNode result;
   private String pid;
   private boolean deletePid;
   private boolean dirty;
@@ -43,18 +43,21 @@ final class PendingSession {
     nextSeq = Math.max(nextSeq, seq);
   }
 
-  /** Returns whether the session just became dirty (so the caller must register it). */
-  synchronized boolean putMeta(String text) {
-    if (text.equals(lastMeta)) {
-      return false;
-    }
-    lastMeta = text;
-    meta = text;
+  /**
+   * Queues the latest meta document; returns whether the session just became dirty (so the caller
+   * must register it). Documents are serialized by {@link #drain} on the writer thread, not by the
+   * threads that report changes (the app-server reader between two requests to Codex, among
+   * others); a document equal to the last one written is dropped there. The caller hands the node
+   * over and must not modify it.
+   */
+  synchronized boolean putMeta(ObjectNode doc) {
+    meta = doc;
     return markDirty();
   }
 
-  synchronized boolean putResult(String text) {
-    result = text;
+  /** Queues the latest result document (serialized by {@link #drain}, like {@link #putMeta}). */
+  synchronized boolean putResult(ObjectNode doc) {
+    result = doc;
     return markDirty();
   }
 
@@ -111,19 +114,37 @@ final class PendingSession {
         public void close() {}
       };
 
-  synchronized Batch drain() {
-    dirty = false;
-    String ev = events.length() == 0 ? null : events.toString();
-    if (ev != null) {
-      events = new StringBuilder(Math.min(ev.length(), 64 * 1024));
+  /**
+   * Takes what is queued and serializes the documents (outside the monitor, so producers never
+   * wait for it). Only the holder of the store's I/O lock calls this.
+   */
+  Batch drain() {
+    ObjectNode metaDoc;
+    ObjectNode resultDoc;
+    Batch taken;
+    synchronized (this) {
+      dirty = false;
+      String ev = events.length() == 0 ? null : events.toString();
+      if (ev != null) {
+        events = new StringBuilder(Math.min(ev.length(), 64 * 1024));
+      }
+      metaDoc = meta;
+      resultDoc = result;
+      taken = new Batch(null, null, pid, deletePid, ev, dropped);
+      meta = null;
+      result = null;
+      pid = null;
+      deletePid = false;
+      dropped = 0;
     }
-    Batch b = new Batch(meta, result, pid, deletePid, ev, dropped);
-    meta = null;
-    result = null;
-    pid = null;
-    deletePid = false;
-    dropped = 0;
-    return b;
+    String metaText = metaDoc == null ? null : BatchWriter.pretty(metaDoc);
+    if (metaText != null && metaText.equals(lastMeta)) {
+      metaText = null; // unchanged since the last write
+    } else if (metaText != null) {
+      lastMeta = metaText;
+    }
+    String resultText = resultDoc == null ? null : BatchWriter.pretty(resultDoc);
+    return new Batch(metaText, resultText, taken.pid(), taken.deletePid(), taken.events(), taken.dropped());
   }
 
   private boolean markDirty() {
