@@ -1,6 +1,6 @@
 package io.github.codexmcp.server;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,7 +18,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -38,7 +37,6 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   /** Key under {@code params._meta} where the JSON-RPC id of a tools/call is passed on. */
   public static final String REQUEST_ID_META = "codex-mcp/requestId";
   static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private final McpJsonMapper mapper;
   private final InputStream in;
@@ -216,16 +214,23 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
    * What {@link McpSchema#deserializeJsonRpcMessage} makes of the line, without writing the
    * parsed tree back to text and parsing it again: the same map, converted the same way.
    */
+  /** The SDK's message type, bound straight from the tree (one conversion, not two via a map). */
   private McpSchema.JSONRPCMessage toMessage(ObjectNode msg, String method) {
-    Map<String, Object> map = Json.MAPPER.convertValue(msg, MAP);
-    if (map.containsKey("method") && map.containsKey("id")) {
-      return mapper.convertValue(map, McpSchema.JSONRPCRequest.class);
-    } else if (map.containsKey("method")) {
-      return mapper.convertValue(map, McpSchema.JSONRPCNotification.class);
-    } else if (map.containsKey("result") || map.containsKey("error")) {
-      return mapper.convertValue(map, McpSchema.JSONRPCResponse.class);
+    Class<? extends McpSchema.JSONRPCMessage> type;
+    if (msg.has("method") && msg.has("id")) {
+      type = McpSchema.JSONRPCRequest.class;
+    } else if (msg.has("method")) {
+      type = McpSchema.JSONRPCNotification.class;
+    } else if (msg.has("result") || msg.has("error")) {
+      type = McpSchema.JSONRPCResponse.class;
+    } else {
+      throw new IllegalArgumentException("Cannot deserialize JSONRPCMessage: " + msg);
     }
-    throw new IllegalArgumentException("Cannot deserialize JSONRPCMessage: " + msg);
+    try {
+      return Json.MAPPER.treeToValue(msg, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /** Unknown tools get the contract's error result; known ones carry their request id. */
