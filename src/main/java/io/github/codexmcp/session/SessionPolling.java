@@ -83,54 +83,145 @@ public final class SessionPolling {
   public CompletableFuture<ObjectNode> longPoll(
       String sessionId, PollRequest req, long waitMs, CompletableFuture<Void> cancelled, WaitObserver observer) {
     long deadline = manager.clock.millis() + Math.min(Math.max(0, waitMs), MAX_WAIT_MS);
-    return longPollRound(manager.require(sessionId), req, deadline, cancelled, observer);
+    Rounds rounds = new Rounds(cancelled, observer);
+    return longPollRound(manager.require(sessionId), req, deadline, rounds);
   }
 
-  private CompletableFuture<ObjectNode> longPollRound(
-      Session s, PollRequest req, long deadline, CompletableFuture<Void> cancelled, WaitObserver observer) {
+  private CompletableFuture<ObjectNode> longPollRound(Session s, PollRequest req, long deadline, Rounds rounds) {
     CompletableFuture<Void> waiter;
     PollRequest next;
     synchronized (s) {
+      rounds.leave(s);
       PollOutcome o = pollLocked(s, req, false);
       long remaining = deadline - manager.clock.millis();
-      if (o.visibleData() || cancelled.isDone() || remaining <= 0 || manager.isClosed()) {
+      if (o.visibleData() || rounds.cancelled.isDone() || remaining <= 0 || manager.isClosed()) {
+        rounds.end();
         return CompletableFuture.completedFuture(o.response());
       }
       next = new PollRequest(o.nextCursor(), req.maxEvents(), req.responseMode(), req.options());
-      waiter = register(s, Math.min(remaining, WAIT_SLICE_MS), cancelled);
+      waiter = rounds.enter(s, remaining);
       if (waiter == null) {
         SessionManager.LOG.warn(
             "[codex-mcp] Long-poll wait refused for session '{}': [codex-mcp] Too many concurrent long-poll waiters for session '{}' (max {})",
             s.id, s.id, MAX_WAITERS);
         return CompletableFuture.completedFuture(pollLocked(s, next, false).response());
       }
-      observer.accept(s.progress.snapshot(s.status.wireName(), s.activeTurnId, s.unresolvedCount()));
     }
     // Look the session up again: an evicted session must end the wait (SESSION_NOT_FOUND), not
     // be polled until the deadline.
-    return waiter.thenCompose(v -> longPollRound(manager.require(s.id), next, deadline, cancelled, observer));
+    return waiter.thenCompose(v -> longPollRound(requireAfterWait(s, rounds), next, deadline, rounds));
+  }
+
+  private Session requireAfterWait(Session waitedOn, Rounds rounds) {
+    Session now = manager.sessions.get(waitedOn.id);
+    if (now != waitedOn) {
+      synchronized (waitedOn) {
+        rounds.leave(waitedOn);
+      }
+      rounds.end();
+    }
+    return manager.require(waitedOn.id);
   }
 
   /**
-   * Registers a waiter completed by the next change, after {@code timeoutMs}, or on cancellation;
-   * null when the session already has {@link #MAX_WAITERS} waiters. Caller holds the lock.
+   * One wait across its rounds. A round ends when the session changes (every notification wakes
+   * the session's waiters), when a 5 s slice ends, or on cancellation; the next round re-checks
+   * the session. A foreground wait over a streaming turn has thousands of rounds, so a round
+   * costs one future: the slice timer is armed once per slice, not per round, and cancellation is
+   * hooked once per wait. The observer hears the first round, every phase change, and the first
+   * round of each slice, not every notification.
    */
-  private CompletableFuture<Void> register(Session s, long timeoutMs, CompletableFuture<Void> cancelled) {
-    if (s.waiters.size() >= MAX_WAITERS) {
-      return null;
+  private final class Rounds {
+    final CompletableFuture<Void> cancelled;
+    private final WaitObserver observer;
+    private CompletableFuture<Void> current; // guarded by this
+    private Timer.Cancellable sliceTimer; // guarded by this
+    private long sliceEnd = Long.MIN_VALUE;
+    private String observedPhase;
+    private boolean hooked;
+
+    Rounds(CompletableFuture<Void> cancelled, WaitObserver observer) {
+      this.cancelled = cancelled;
+      this.observer = observer;
     }
-    CompletableFuture<Void> f = new CompletableFuture<>();
-    s.waiters.add(f);
-    Timer.Cancellable t = manager.timer.schedule(Duration.ofMillis(Math.max(0, timeoutMs)), () -> f.complete(null));
-    cancelled.whenComplete((v, e) -> f.complete(null));
-    f.whenComplete(
-        (v, e) -> {
-          t.cancel();
-          synchronized (s) {
-            s.waiters.remove(f);
+
+    /**
+     * Registers this round's waiter on {@code s} and observes the round; null (nothing
+     * registered) when the session already has {@link #MAX_WAITERS} waiters. Caller holds {@code
+     * s}'s lock.
+     */
+    CompletableFuture<Void> enter(Session s, long remainingMs) {
+      if (s.waiters.size() >= MAX_WAITERS) {
+        end();
+        return null;
+      }
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      s.waiters.add(f);
+      long now = manager.clock.millis();
+      boolean newSlice = now >= sliceEnd;
+      synchronized (this) {
+        current = f;
+        if (newSlice) {
+          if (sliceTimer != null) {
+            sliceTimer.cancel();
           }
-        });
-    return f;
+          long slice = Math.max(0, Math.min(remainingMs, WAIT_SLICE_MS));
+          sliceEnd = now + slice;
+          sliceTimer = manager.timer.schedule(Duration.ofMillis(slice), this::wakeCurrent);
+        }
+      }
+      if (!hooked) {
+        hooked = true;
+        cancelled.whenComplete((v, e) -> wakeCurrent());
+      }
+      if (observer != WaitObserver.NONE) {
+        String phase = ProgressTracker.phase(s.status.wireName(), s.activeTurnId, s.progress.lastMethod());
+        if (newSlice || !phase.equals(observedPhase)) {
+          observedPhase = phase;
+          observer.accept(s.progress.snapshot(s.status.wireName(), s.activeTurnId, s.unresolvedCount()));
+        }
+      }
+      return f;
+    }
+
+    /**
+     * Ends the previous round: its waiter leaves {@code s} (a wake already took it out; a timer
+     * or a cancellation did not) and, when the wait ends here, the slice timer is cancelled.
+     * Caller holds {@code s}'s lock; the next {@link #enter} re-arms what it needs.
+     */
+    void leave(Session s) {
+      CompletableFuture<Void> prev;
+      synchronized (this) {
+        prev = current;
+        current = null;
+      }
+      if (prev != null) {
+        s.waiters.remove(prev);
+      }
+    }
+
+    /** Cancels the slice timer (the wait is over). */
+    void end() {
+      Timer.Cancellable t;
+      synchronized (this) {
+        t = sliceTimer;
+        sliceTimer = null;
+        sliceEnd = Long.MIN_VALUE;
+      }
+      if (t != null) {
+        t.cancel();
+      }
+    }
+
+    private void wakeCurrent() {
+      CompletableFuture<Void> c;
+      synchronized (this) {
+        c = current;
+      }
+      if (c != null) {
+        c.complete(null);
+      }
+    }
   }
 
   /** {@code respond_permission} followed by the monotonic poll. */
@@ -174,46 +265,42 @@ public final class SessionPolling {
       WaitObserver observer) {
     long requested = waitMs;
     long deadline = manager.clock.millis() + Math.min(waitMs, MAX_FOREGROUND_MS);
-    return foregroundRound(sessionId, threadId, requested, deadline, compatWarnings, cancelled, observer);
+    Rounds rounds = new Rounds(cancelled, observer);
+    return foregroundRound(sessionId, threadId, requested, deadline, compatWarnings, rounds);
   }
 
   private CompletableFuture<ObjectNode> foregroundRound(
-      String sessionId,
-      String threadId,
-      long requested,
-      long deadline,
-      List<String> warnings,
-      CompletableFuture<Void> cancelled,
-      WaitObserver observer) {
+      String sessionId, String threadId, long requested, long deadline, List<String> warnings, Rounds rounds) {
     Session s = manager.sessions.get(sessionId);
     if (s == null) {
+      rounds.end();
       return CompletableFuture.completedFuture(
           foregroundResponse(null, sessionId, threadId, "error", requested, null, warnings));
     }
     CompletableFuture<Void> waiter;
     synchronized (s) {
+      rounds.leave(s);
       String status = s.status.wireName();
       long remaining = deadline - manager.clock.millis();
+      String fallback = null;
       if (s.status.isTerminal()) {
-        return CompletableFuture.completedFuture(foregroundResponse(s, sessionId, threadId, status, requested, null, warnings));
+        fallback = "";
+      } else if (s.status == SessionStatus.WAITING_APPROVAL) {
+        fallback = "interactive_poll_required";
+      } else if (remaining <= 0 || rounds.cancelled.isDone() || manager.isClosed()) {
+        fallback = "wait_for_result_timeout";
       }
-      if (s.status == SessionStatus.WAITING_APPROVAL) {
-        return CompletableFuture.completedFuture(
-            foregroundResponse(s, sessionId, threadId, status, requested, "interactive_poll_required", warnings));
-      }
-      if (remaining <= 0 || cancelled.isDone() || manager.isClosed()) {
-        return CompletableFuture.completedFuture(
-            foregroundResponse(s, sessionId, threadId, status, requested, "wait_for_result_timeout", warnings));
-      }
-      waiter = register(s, Math.min(remaining, WAIT_SLICE_MS), cancelled);
+      waiter = fallback == null ? rounds.enter(s, remaining) : null;
       if (waiter == null) {
+        rounds.end();
+        if (fallback == null) {
+          fallback = "wait_refused";
+        }
         return CompletableFuture.completedFuture(
-            foregroundResponse(s, sessionId, threadId, status, requested, "wait_refused", warnings));
+            foregroundResponse(s, sessionId, threadId, status, requested, fallback.isEmpty() ? null : fallback, warnings));
       }
-      observer.accept(s.progress.snapshot(status, s.activeTurnId, s.unresolvedCount()));
     }
-    return waiter.thenCompose(
-        v -> foregroundRound(sessionId, threadId, requested, deadline, warnings, cancelled, observer));
+    return waiter.thenCompose(v -> foregroundRound(sessionId, threadId, requested, deadline, warnings, rounds));
   }
 
   /** The foreground response of spec 20 §5; caller holds the lock when {@code s} is non-null. */

@@ -140,6 +140,34 @@ class ForegroundWaitTest {
     assertTrue(f.timer.pendingDelays().contains(Duration.ofMillis(3_000)));
   }
 
+  /**
+   * Regression: every notification ends a round of the wait, and each round used to schedule a
+   * timer, hook the cancellation again and report progress: a streamed answer of thousands of
+   * deltas sent thousands of MCP progress notifications.
+   */
+  @Test
+  void streamingTurnCostsOneTimerAndReportsProgressPerPhaseChangeAndSlice() {
+    List<String> phases = new java.util.ArrayList<>();
+    CompletableFuture<ObjectNode> r =
+        f.polling.foreground(id, "thread_mock", 300_000, List.of(), cancelled, p -> phases.add(p.get("phase").asText()));
+    for (int i = 0; i < 3; i++) {
+      f.notify(id, "item/reasoning/textDelta", "{'itemId':'r','delta':'think'}");
+    }
+    for (int i = 0; i < 2_000; i++) {
+      f.notify(id, "item/agentMessage/delta", "{'itemId':'m','delta':'w '}");
+      assertEquals(1, f.timer.pending(), "one slice timer, not one per round");
+    }
+    assertEquals(1, cancelled.getNumberOfDependents(), "cancellation hooked once");
+    f.timer.advanceMillis(5_000);
+    f.notify(id, "item/agentMessage/delta", "{'itemId':'m','delta':'w '}");
+    assertFalse(r.isDone());
+    assertEquals(List.of("running", "reasoning", "running", "running"), phases);
+    f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock','status':'completed'}}");
+    assertEquals("idle", r.join().get("status").asText());
+    assertEquals(0, f.timer.pending());
+    assertEquals(0, f.waiterCount(id));
+  }
+
   @Test
   void x8FourWaitersAlreadyRegistered() {
     for (int i = 0; i < 4; i++) {
