@@ -83,7 +83,12 @@ final class PendingSession {
       for (Map.Entry<String, JsonNode> e : event.properties()) {
         if (!e.getKey().equals("seq")) {
           g.writeFieldName(e.getKey());
-          g.writeTree(e.getValue());
+          JsonNode v = e.getValue();
+          if (v.isTextual()) {
+            g.writeString(v.textValue()); // type and timestamp: no serializer lookup
+          } else {
+            g.writeTree(v);
+          }
         }
       }
       g.writeEndObject();
