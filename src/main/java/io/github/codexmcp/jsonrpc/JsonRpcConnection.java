@@ -258,7 +258,7 @@ public final class JsonRpcConnection {
   }
 
   private void write(JsonRpcMessage message) {
-    byte[] frame = (Json.write(message.toJson()) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] frame = Json.bytes(message.toJson());
     synchronized (writeLock) {
       JsonRpcException broken = writeFailure;
       if (broken != null) {
@@ -266,6 +266,7 @@ public final class JsonRpcConnection {
       }
       try {
         out.write(frame);
+        out.write('\n');
         out.flush();
       } catch (IOException | RuntimeException e) {
         JsonRpcException failure =

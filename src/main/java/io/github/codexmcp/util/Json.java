@@ -1,19 +1,27 @@
 package io.github.codexmcp.util;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /** The one shared {@link ObjectMapper} and small JSON helpers. */
 public final class Json {
   public static final ObjectMapper MAPPER =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-  private static final ObjectMapper PRETTY_MAPPER = MAPPER.copy();
+  // UTF-8 output keeps characters beyond the BMP as they are (not as escaped surrogate pairs),
+  // like the text a character-based writer produces
+  private static final ObjectWriter PRETTY =
+      MAPPER.copy().writerWithDefaultPrettyPrinter().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
+  private static final ObjectWriter COMPACT_UTF8 =
+      MAPPER.writer().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
   public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private Json() {}
@@ -35,10 +43,23 @@ public final class Json {
     }
   }
 
-  /** JSON text indented by two spaces, as shown to MCP clients. */
+  /**
+   * JSON text indented by two spaces, as shown to MCP clients. Generated as UTF-8 bytes and
+   * decoded, so that every hot path uses the one (byte) generator: each poll result goes through
+   * here, and a second generator family would be compiled by the JIT as well.
+   */
   public static String pretty(Object value) {
     try {
-      return PRETTY_MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+      return new String(PRETTY.writeValueAsBytes(value), StandardCharsets.UTF_8);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Compact JSON as UTF-8 bytes. */
+  public static byte[] bytes(Object value) {
+    try {
+      return COMPACT_UTF8.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
