@@ -55,7 +55,7 @@ final class BatchWriter {
     if (b.events() != null) {
       Path log = s.dir.resolve("events.jsonl");
       try {
-        files.append(log, ByteBuffer.wrap(b.events().getBytes(StandardCharsets.UTF_8)));
+        files.append(log, ByteBuffer.wrap(b.events()));
       } catch (IOException | RuntimeException e) {
         failures.once(s.id + ":events", "[event-log] Failed to flush to " + log + ": " + describe(e));
       }

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.util.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -16,16 +16,19 @@ import java.util.Map;
  * small serialization, so producers never wait on disk.
  */
 final class PendingSession {
-  /** Buffered event text beyond which new lines are dropped (only reached if the disk stalls). */
-  static final int MAX_BUFFERED_CHARS = 16 * 1024 * 1024;
+  /** Buffered event bytes beyond which new lines are dropped (only reached if the disk stalls). */
+  static final int MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-  /** One drained batch, written by the I/O holder. */
-  record Batch(String meta, String result, String pid, boolean deletePid, String events, int dropped) {}
+  /** A drained buffer larger than this is replaced rather than kept for the next lines. */
+  private static final int KEPT_BUFFER_BYTES = 64 * 1024;
+
+  /** One drained batch, written by the I/O holder; {@code events} is UTF-8 JSON lines. */
+  record Batch(String meta, String result, String pid, boolean deletePid, byte[] events, int dropped) {}
 
   final String id;
   final Path dir;
   private long nextSeq;
-  private StringBuilder events = new StringBuilder();
+  private ByteArrayOutputStream events = new ByteArrayOutputStream(1024);
   private ObjectNode meta;
   private String lastMeta; // touched by drain only
   private ObjectNode result;
@@ -72,12 +75,12 @@ final class PendingSession {
     JsonNode s = event.get("seq");
     long seq = s != null && s.isIntegralNumber() ? s.asLong() : nextSeq;
     nextSeq = seq + 1;
-    if (events.length() > MAX_BUFFERED_CHARS) {
+    if (events.size() > MAX_BUFFERED_BYTES) {
       dropped++;
       return markDirty();
     }
-    // written straight into the buffer: no copy of the event with seq first, no String per line
-    try (JsonGenerator g = Json.MAPPER.createGenerator(buffer)) {
+    // written straight into the buffer as UTF-8: no copy of the event with seq first, no String
+    try (JsonGenerator g = Json.utf8Generator(events)) {
       g.writeStartObject();
       g.writeNumberField("seq", seq);
       for (Map.Entry<String, JsonNode> e : event.properties()) {
@@ -93,31 +96,11 @@ final class PendingSession {
       }
       g.writeEndObject();
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // appending to a StringBuilder does not fail
+      throw new UncheckedIOException(e); // writing to a byte array does not fail
     }
-    events.append('\n');
+    events.write('\n');
     return markDirty();
   }
-
-  /** Appends to whatever {@link #events} currently is (it is replaced by {@link #drain}). */
-  private final Writer buffer =
-      new Writer() {
-        @Override
-        public void write(char[] cbuf, int off, int len) {
-          events.append(cbuf, off, len);
-        }
-
-        @Override
-        public void write(String str, int off, int len) {
-          events.append(str, off, off + len);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
 
   /**
    * Takes what is queued and serializes the documents (outside the monitor, so producers never
@@ -129,9 +112,11 @@ final class PendingSession {
     Batch taken;
     synchronized (this) {
       dirty = false;
-      String ev = events.length() == 0 ? null : events.toString();
-      if (ev != null) {
-        events = new StringBuilder(Math.min(ev.length(), 64 * 1024));
+      byte[] ev = events.size() == 0 ? null : events.toByteArray();
+      if (ev != null && ev.length > KEPT_BUFFER_BYTES) {
+        events = new ByteArrayOutputStream(KEPT_BUFFER_BYTES);
+      } else {
+        events.reset();
       }
       metaDoc = meta;
       resultDoc = result;

@@ -143,6 +143,17 @@ class JsonFileStateStoreTest {
   }
 
   @Test
+  void eventLinesAreUtf8WithCharactersAsTheyAre() throws IOException {
+    JsonFileStateStore store = open(tmp);
+    store.appendEvent(ID, event("output", "caf\u00e9 \uD83D\uDE00 \"q\"\n"));
+    store.flush();
+    List<String> lines = Files.readAllLines(tmp.resolve("sessions").resolve(ID).resolve("events.jsonl"), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(
+        "{\"seq\":0,\"type\":\"output\",\"data\":{\"text\":\"caf\u00e9 \uD83D\uDE00 \\\"q\\\"\\n\"},\"timestamp\":\"2026-02-15T10:00:01.000Z\"}",
+        lines.get(0));
+  }
+
+  @Test
   void criticalEventReachesDiskWithoutExplicitFlush() throws Exception {
     JsonFileStateStore store = open(tmp);
     store.appendEvent(ID, event("approval_request", "rm -rf?"));
