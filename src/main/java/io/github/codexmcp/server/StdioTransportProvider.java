@@ -12,12 +12,11 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpServerTransport;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -136,21 +135,18 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
       }
       source = EarlyInitialize.replay(r, in);
     }
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(source, StandardCharsets.UTF_8))) {
+    try (InputStream input = source) {
+      LineReader lines = new LineReader(input);
       while (!closed) {
-        String line;
-        try {
-          line = readBoundedLine(reader);
-        } catch (LineTooLongException e) {
+        int n = lines.next();
+        if (n == LineReader.END) {
+          break;
+        }
+        if (n == LineReader.TOO_LONG) {
           writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: message exceeds " + MAX_LINE_CHARS + " characters");
           continue;
         }
-        if (line == null) {
-          break;
-        }
-        if (!line.isBlank()) {
-          handleLine(line);
-        }
+        handleLine(lines.line(), n);
       }
     } catch (IOException e) {
       if (!closed) {
@@ -165,7 +161,37 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     }
   }
 
+  /**
+   * One line as read: parsed from its UTF-8 bytes with the parser that reads Codex's output too.
+   * Blank lines are skipped; a line that is not valid UTF-8 is decoded with replacement characters
+   * and handled as that text (as a character reader would have passed it on).
+   */
+  private void handleLine(byte[] bytes, int length) {
+    int start = 0;
+    while (start < length && isAsciiWhitespace(bytes[start])) {
+      start++;
+    }
+    if (start == length) {
+      return;
+    }
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(bytes, 0, length);
+    } catch (IOException e) {
+      handleLine(new String(bytes, 0, length, StandardCharsets.UTF_8));
+      return;
+    }
+    handleMessage(node);
+  }
+
+  private static boolean isAsciiWhitespace(byte b) {
+    return b == ' ' || (b >= 9 && b <= 13) || (b >= 28 && b <= 31);
+  }
+
   void handleLine(String line) {
+    if (line.isBlank()) {
+      return;
+    }
     JsonNode node;
     try {
       node = Json.MAPPER.readTree(line);
@@ -173,6 +199,10 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
       writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: invalid JSON");
       return;
     }
+    handleMessage(node);
+  }
+
+  private void handleMessage(JsonNode node) {
     if (node == null || !node.isObject()) {
       writeError(null, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: expected a JSON object");
       return;
@@ -303,36 +333,78 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     firstMessageWritten();
   }
 
-  private static final class LineTooLongException extends IOException {
-    private static final long serialVersionUID = 1L;
-  }
+  /**
+   * Splits stdin into lines of bytes: at most {@link #MAX_LINE_CHARS} bytes each (an overlong line
+   * is skipped whole), without the newline and a carriage return before it. Not thread-safe.
+   */
+  static final class LineReader {
+    static final int END = -1;
+    static final int TOO_LONG = -2;
+    private final InputStream in;
+    private final byte[] buf = new byte[8192];
+    private int pos;
+    private int end;
+    private byte[] line = new byte[1024];
 
-  /** Reads one line of at most {@link #MAX_LINE_CHARS}; an overlong line is skipped whole. */
-  private static String readBoundedLine(BufferedReader reader) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    boolean overflow = false;
-    int c;
-    while ((c = reader.read()) != -1) {
-      if (c == '\n') {
-        if (overflow) {
-          throw new LineTooLongException();
-        }
-        int len = sb.length();
-        return len > 0 && sb.charAt(len - 1) == '\r' ? sb.substring(0, len - 1) : sb.toString();
+    LineReader(InputStream in) {
+      this.in = in;
+    }
+
+    /** The current line's bytes (valid up to the length {@link #next} returned). */
+    byte[] line() {
+      return line;
+    }
+
+    /** The next line's length, {@link #END} at end of input, or {@link #TOO_LONG}. */
+    int next() throws IOException {
+      if (line.length > 1024 * 1024) {
+        line = new byte[1024]; // a huge line's buffer is not kept for the next, usually small, ones
       }
-      if (!overflow) {
-        if (sb.length() >= MAX_LINE_CHARS) {
-          overflow = true;
-          sb.setLength(0);
-        } else {
-          sb.append((char) c);
+      int len = 0;
+      boolean overflow = false;
+      boolean any = false;
+      while (true) {
+        if (pos == end) {
+          end = in.read(buf, 0, buf.length);
+          pos = 0;
+          if (end <= 0) {
+            end = 0;
+            if (overflow) {
+              return TOO_LONG;
+            }
+            return any && len > 0 ? trimCr(len) : END;
+          }
+        }
+        any = true;
+        int start = pos;
+        while (pos < end && buf[pos] != '\n') {
+          pos++;
+        }
+        int chunk = pos - start;
+        if (!overflow) {
+          if ((long) len + chunk > MAX_LINE_CHARS) {
+            overflow = true;
+          } else {
+            if (len + chunk > line.length) {
+              line = Arrays.copyOf(line, Math.max(len + chunk, Math.min(line.length * 2, MAX_LINE_CHARS)));
+            }
+            System.arraycopy(buf, start, line, len, chunk);
+            len += chunk;
+          }
+        }
+        if (pos < end) { // at the newline
+          pos++;
+          if (overflow) {
+            return TOO_LONG;
+          }
+          return trimCr(len);
         }
       }
     }
-    if (overflow) {
-      throw new LineTooLongException();
+
+    private int trimCr(int len) {
+      return len > 0 && line[len - 1] == '\r' ? len - 1 : len;
     }
-    return sb.length() == 0 ? null : sb.toString();
   }
 
   private final class SessionTransport implements McpServerTransport {

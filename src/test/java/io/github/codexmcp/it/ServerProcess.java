@@ -91,6 +91,13 @@ final class ServerProcess implements AutoCloseable {
     return new ServerProcess(pb.start());
   }
 
+  /** Writes raw bytes as one line (for input that is not valid UTF-8). */
+  void sendBytes(byte[] line) throws IOException {
+    stdin.write(line);
+    stdin.write('\n');
+    stdin.flush();
+  }
+
   void sendLine(String line) throws IOException {
     stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
     stdin.flush();

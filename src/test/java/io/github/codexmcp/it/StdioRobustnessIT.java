@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.testing.CodexCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -66,6 +67,16 @@ class StdioRobustnessIT {
       p.send(request(2, "ping"));
       JsonNode pong = p.response(2, Duration.ofSeconds(10));
       assertTrue(pong.has("result"), pong.toString());
+      // bytes that are not UTF-8 inside a string: read as replacement characters, not refused
+      byte[] head = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\",\"params\":{\"x\":\"a".getBytes(StandardCharsets.UTF_8);
+      byte[] tail = "b\"}}".getBytes(StandardCharsets.UTF_8);
+      byte[] raw = new byte[head.length + 1 + tail.length];
+      System.arraycopy(head, 0, raw, 0, head.length);
+      raw[head.length] = (byte) 0xFF;
+      System.arraycopy(tail, 0, raw, head.length + 1, tail.length);
+      p.sendBytes(raw);
+      JsonNode pong5 = p.response(5, Duration.ofSeconds(10));
+      assertTrue(pong5.has("result"), pong5.toString());
       p.send(request(3, "server/discover"));
       JsonNode unknown = p.response(3, Duration.ofSeconds(10));
       assertEquals(-32601, unknown.at("/error/code").asInt(), unknown.toString());
