@@ -30,16 +30,23 @@ public final class Timestamps {
 
   /** Formats an instant (truncated to milliseconds). */
   public static String format(Instant instant) {
-    long second = instant.getEpochSecond();
+    return format(instant.getEpochSecond(), instant.getNano() / 1_000_000);
+  }
+
+  /** Formats epoch milliseconds. */
+  public static String formatMillis(long epochMillis) {
+    return format(Math.floorDiv(epochMillis, 1000L), (int) Math.floorMod(epochMillis, 1000L));
+  }
+
+  private static String format(long second, int millis) {
     if (second < MIN_SECOND || second > MAX_SECOND) {
-      return FORMAT.format(instant);
+      return FORMAT.format(Instant.ofEpochSecond(second, millis * 1_000_000L));
     }
     Second s = cached;
     if (s.epochSecond != second) {
       s = new Second(second, prefix(second));
       cached = s;
     }
-    int millis = instant.getNano() / 1_000_000;
     StringBuilder b = new StringBuilder(24).append(s.prefix);
     if (millis < 100) {
       b.append('0');
@@ -52,7 +59,7 @@ public final class Timestamps {
 
   /** The clock's current time, formatted. */
   public static String now(Clock clock) {
-    return format(clock.instant());
+    return formatMillis(clock.millis());
   }
 
   private static String prefix(long epochSecond) {

@@ -29,6 +29,7 @@ final class PendingSession {
   final Path dir;
   private long nextSeq;
   private ByteArrayOutputStream events = new ByteArrayOutputStream(1024);
+  private JsonGenerator generator; // bound to events; recreated when events is replaced
   private ObjectNode meta;
   private String lastMeta; // touched by drain only
   private ObjectNode result;
@@ -75,12 +76,14 @@ final class PendingSession {
     JsonNode s = event.get("seq");
     long seq = s != null && s.isIntegralNumber() ? s.asLong() : nextSeq;
     nextSeq = seq + 1;
-    if (events.size() > MAX_BUFFERED_BYTES) {
+    if (events.size() > MAX_BUFFERED_BYTES) { // what the generator still holds is at most 8 KiB
       dropped++;
       return markDirty();
     }
-    // written straight into the buffer as UTF-8: no copy of the event with seq first, no String
-    try (JsonGenerator g = Json.utf8Generator(events)) {
+    // written straight into the buffer as UTF-8 by one generator kept for the session: no copy of
+    // the event with seq first, no String, no generator set-up per line
+    try {
+      JsonGenerator g = generator();
       g.writeStartObject();
       g.writeNumberField("seq", seq);
       for (Map.Entry<String, JsonNode> e : event.properties()) {
@@ -95,11 +98,20 @@ final class PendingSession {
         }
       }
       g.writeEndObject();
+      g.writeRaw('\n');
     } catch (IOException e) {
       throw new UncheckedIOException(e); // writing to a byte array does not fail
     }
-    events.write('\n');
     return markDirty();
+  }
+
+  /** The generator writing into {@link #events}; lines are separated by the '\n' written above. */
+  private JsonGenerator generator() throws IOException {
+    if (generator == null) {
+      generator = Json.utf8Generator(events);
+      generator.setRootValueSeparator(null);
+    }
+    return generator;
   }
 
   /**
@@ -112,9 +124,17 @@ final class PendingSession {
     Batch taken;
     synchronized (this) {
       dirty = false;
+      if (generator != null) {
+        try {
+          generator.flush();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e); // a byte array does not fail
+        }
+      }
       byte[] ev = events.size() == 0 ? null : events.toByteArray();
       if (ev != null && ev.length > KEPT_BUFFER_BYTES) {
         events = new ByteArrayOutputStream(KEPT_BUFFER_BYTES);
+        generator = null;
       } else {
         events.reset();
       }

@@ -17,4 +17,9 @@ public final class SystemClock implements Clock {
   public Instant instant() {
     return Instant.now();
   }
+
+  @Override
+  public long millis() {
+    return System.currentTimeMillis();
+  }
 }

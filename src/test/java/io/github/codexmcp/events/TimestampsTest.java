@@ -18,6 +18,7 @@ class TimestampsTest {
     for (int i = 0; i < 20_000; i++) {
       Instant t = Instant.ofEpochSecond(r.nextLong(-62_167_219_200L, 253_402_300_800L), r.nextInt(1_000_000_000));
       assertEquals(ORACLE.format(t), Timestamps.format(t), t.toString());
+      assertEquals(ORACLE.format(t), Timestamps.formatMillis(t.toEpochMilli()), t.toString());
     }
   }
 
@@ -32,6 +33,7 @@ class TimestampsTest {
     assertEquals("2026-12-31T23:59:59.001Z", Timestamps.format(base.plusMillis(1)));
     assertEquals("1970-01-01T00:00:00.000Z", Timestamps.format(Instant.EPOCH));
     assertEquals("1969-12-31T23:59:59.999Z", Timestamps.format(Instant.EPOCH.minusMillis(1)));
+    assertEquals("1969-12-31T23:59:59.999Z", Timestamps.formatMillis(-1));
   }
 
   @Test
