@@ -217,4 +217,45 @@ class ProgressTrackerTest {
     assertNull(ProgressTracker.pollInterval("error"));
     assertNull(ProgressTracker.pollInterval("cancelled"));
   }
+
+  /** The one-pass token merge must pick what the per-key lookups pick. */
+  @Test
+  void tokenMergePicksTheFirstListedNumericKeyPerCounter() {
+    List<String> keys =
+        List.of("inputTokens", "input_tokens", "promptTokens", "prompt_tokens", "outputTokens", "output_tokens",
+            "completionTokens", "completion_tokens", "totalTokens", "total_tokens", "tokenCount", "token_count",
+            "total", "delta", "itemId", "other");
+    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+    for (int i = 0; i < 5_000; i++) {
+      com.fasterxml.jackson.databind.node.ObjectNode usage = io.github.codexmcp.util.Json.object();
+      int n = r.nextInt(12);
+      for (int j = 0; j < n; j++) {
+        String k = keys.get(r.nextInt(keys.size()));
+        switch (r.nextInt(4)) {
+          case 0 -> usage.put(k, "12");
+          case 1 -> usage.put(k, Double.NaN);
+          default -> usage.put(k, r.nextInt(1000));
+        }
+      }
+      ProgressTracker t = new ProgressTracker(new ManualClock(), "2026-02-15T10:00:00.000Z");
+      t.mergeTokens(usage);
+      com.fasterxml.jackson.databind.node.ObjectNode expected = io.github.codexmcp.util.Json.object();
+      String[][] lists = {
+        {"inputTokens", "input_tokens", "promptTokens", "prompt_tokens"},
+        {"outputTokens", "output_tokens", "completionTokens", "completion_tokens"},
+        {"totalTokens", "total_tokens", "tokenCount", "token_count", "total"}
+      };
+      String[] names = {"input", "output", "total"};
+      for (int c = 0; c < 3; c++) {
+        for (String k : lists[c]) {
+          com.fasterxml.jackson.databind.JsonNode v = usage.get(k);
+          if (v != null && v.isNumber() && Double.isFinite(v.doubleValue())) {
+            expected.set(names[c], v);
+            break;
+          }
+        }
+      }
+      assertEquals(expected.isEmpty() ? null : expected, t.tokens(), usage.toString());
+    }
+  }
 }
