@@ -333,6 +333,10 @@ public final class EventRing implements Iterable<SessionEvent> {
   }
 
   private void evict() {
+    int size = events.size();
+    if (size <= softLimit && size <= hardLimit && size <= backlogLimit) {
+      return; // nothing can be over a limit (checked before any predicate is built, on every push)
+    }
     if (consumedCursor < 0) {
       evictWithin(e -> true, softLimit, hardLimit);
       return;

@@ -1,6 +1,7 @@
 package io.github.codexmcp.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -20,7 +21,9 @@ import java.nio.file.Path;
  * and otherwise ignored. Called only by the holder of the store's I/O lock.
  */
 final class BatchWriter {
-  private static final ObjectWriter PRETTY = Json.MAPPER.writer(prettyPrinter());
+  // UTF-8 output (the generator every hot path uses), characters beyond the BMP kept as they are
+  private static final ObjectWriter PRETTY =
+      Json.MAPPER.writer(prettyPrinter()).with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
 
   private final StateFiles files;
   private final FailureLog failures;
@@ -82,7 +85,7 @@ final class BatchWriter {
   /** Document text like {@code JSON.stringify(v, null, 2)} plus a trailing newline. */
   static String pretty(ObjectNode node) {
     try {
-      return PRETTY.writeValueAsString(node) + "\n";
+      return new String(PRETTY.writeValueAsBytes(node), StandardCharsets.UTF_8) + "\n";
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

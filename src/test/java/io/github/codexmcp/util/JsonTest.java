@@ -29,4 +29,15 @@ class JsonTest {
   void bytesAreTheCompactTextInUtf8() {
     assertArrayEquals(Json.write(sample()).getBytes(StandardCharsets.UTF_8), Json.bytes(sample()));
   }
+
+  /** State documents: same text as the character-based writer with the same printer gave. */
+  @Test
+  void stateDocumentsKeepTheirText() throws Exception {
+    ObjectNode doc = sample();
+    String text = io.github.codexmcp.state.StateDocs.prettyForTest(doc);
+    assertEquals(true, text.endsWith("}\n"));
+    assertEquals(doc, Json.parse(text));
+    assertEquals(true, text.contains("\"text\": \"quote"));
+    assertEquals(true, text.contains("\uD83D\uDE00"));
+  }
 }
