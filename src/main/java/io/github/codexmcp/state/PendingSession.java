@@ -89,12 +89,7 @@ final class PendingSession {
       for (Map.Entry<String, JsonNode> e : event.properties()) {
         if (!e.getKey().equals("seq")) {
           g.writeFieldName(e.getKey());
-          JsonNode v = e.getValue();
-          if (v.isTextual()) {
-            g.writeString(v.textValue()); // type and timestamp: no serializer lookup
-          } else {
-            g.writeTree(v);
-          }
+          write(g, e.getValue());
         }
       }
       g.writeEndObject();
@@ -103,6 +98,53 @@ final class PendingSession {
       throw new UncheckedIOException(e); // writing to a byte array does not fail
     }
     return markDirty();
+  }
+
+  /**
+   * Writes a tree with plain generator calls, as {@code ObjectNode.serialize} would with default
+   * settings, without going through data binding (a serializer provider per call); node kinds
+   * with configurable output (big decimals, binary, POJOs) still go through {@code writeTree}.
+   */
+  private static void write(JsonGenerator g, JsonNode v) throws IOException {
+    switch (v.getNodeType()) {
+      case STRING:
+        g.writeString(v.textValue());
+        return;
+      case OBJECT:
+        g.writeStartObject();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
+          g.writeFieldName(e.getKey());
+          write(g, e.getValue());
+        }
+        g.writeEndObject();
+        return;
+      case ARRAY:
+        g.writeStartArray();
+        for (JsonNode item : v) {
+          write(g, item);
+        }
+        g.writeEndArray();
+        return;
+      case BOOLEAN:
+        g.writeBoolean(v.booleanValue());
+        return;
+      case NULL:
+        g.writeNull();
+        return;
+      case NUMBER:
+        if (v.isInt()) {
+          g.writeNumber(v.intValue());
+          return;
+        }
+        if (v.isLong()) {
+          g.writeNumber(v.longValue());
+          return;
+        }
+        break;
+      default:
+        break;
+    }
+    g.writeTree(v);
   }
 
   /** The generator writing into {@link #events}; lines are separated by the '\n' written above. */

@@ -153,6 +153,27 @@ class JsonFileStateStoreTest {
         lines.get(0));
   }
 
+  /** Event lines carry every kind of value exactly as the mapper writes it. */
+  @Test
+  void eventDataOfEveryKindIsWrittenAsTheMapperWritesIt() throws IOException {
+    JsonFileStateStore store = open(tmp);
+    ObjectNode e = event("progress", "x");
+    ObjectNode data = e.putObject("data");
+    data.put("s", "t\u00e9\"\n").put("i", 7).put("l", 12345678901L).put("d", 1.25).put("f", 2.5f)
+        .put("big", new java.math.BigInteger("123456789012345678901234567890")).put("dec", new java.math.BigDecimal("1.50"))
+        .put("t", true).putNull("n").put("bin", new byte[] {1, 2, 3});
+    data.putArray("a").add(1).add("two").addNull().addObject().putArray("deep").add(false);
+    data.putObject("empty");
+    data.putArray("none");
+    data.putPOJO("pojo", java.util.Map.of("k", 1));
+    store.appendEvent(ID, e);
+    store.flush();
+    String line = Files.readAllLines(tmp.resolve("sessions").resolve(ID).resolve("events.jsonl"), java.nio.charset.StandardCharsets.UTF_8).get(0);
+    ObjectNode expected = Json.object().put("seq", 0);
+    e.properties().forEach(f -> expected.set(f.getKey(), f.getValue()));
+    assertEquals(Json.write(expected), line);
+  }
+
   @Test
   void criticalEventReachesDiskWithoutExplicitFlush() throws Exception {
     JsonFileStateStore store = open(tmp);
