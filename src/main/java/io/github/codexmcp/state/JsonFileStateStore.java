@@ -138,15 +138,14 @@ public final class JsonFileStateStore implements StateStore {
     if (s == null) {
       return;
     }
-    ObjectNode doc = Json.object();
-    doc.put("schemaVersion", PersistedMeta.SCHEMA_VERSION);
-    doc.put("sessionId", sessionId);
-    meta.properties().forEach(e -> {
-      if (!doc.has(e.getKey())) {
-        doc.set(e.getKey(), e.getValue());
-      }
-    });
-    if (s.putMeta(doc)) {
+    // only the fields meta.json holds (spec 40 §4.1): the session's view also carries its
+    // advanced.config, approval timeout and cursors, which are never written to disk
+    ObjectNode named = meta.deepCopy().put("sessionId", sessionId);
+    PersistedMeta persisted = PersistedMeta.fromJson(named);
+    if (persisted == null) {
+      return;
+    }
+    if (s.putMeta(persisted.toJson())) {
       markDirty(sessionId, false);
     }
   }

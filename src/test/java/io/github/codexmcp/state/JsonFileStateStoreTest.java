@@ -174,6 +174,31 @@ class JsonFileStateStoreTest {
     assertEquals(Json.write(expected), line);
   }
 
+  /**
+   * Regression: the session layer hands over its whole view of a session, and meta.json used to
+   * get all of it, advanced.config included (which the docs promise never reaches the disk).
+   */
+  @Test
+  void metaKeepsOnlyItsOwnFieldsAndNeverTheConfig() throws IOException {
+    JsonFileStateStore store = open(tmp);
+    ObjectNode view = Json.object();
+    view.put("sessionId", ID).put("status", "running").put("createdAt", "2026-02-15T10:00:00.000Z")
+        .put("lastActiveAt", "2026-02-15T10:00:01.000Z").put("threadId", "th").put("model", "m").put("cwd", "/w")
+        .put("approvalPolicy", "never").put("sandbox", "read-only").put("profile", "p")
+        .put("approvalTimeoutMs", 60000).put("lastEventCursor", 12).put("activeTurnId", "t1");
+    view.putObject("config").put("model_providers.x.api_key", "secret-value");
+    store.saveMeta(ID, view);
+    store.flush();
+    String text = Files.readString(tmp.resolve("sessions").resolve(ID).resolve("meta.json"));
+    assertFalse(text.contains("secret-value"), text);
+    List<String> fields = new ArrayList<>();
+    Json.parse(text).fieldNames().forEachRemaining(fields::add);
+    assertEquals(
+        List.of("schemaVersion", "sessionId", "status", "createdAt", "lastActiveAt", "threadId", "model", "cwd",
+            "approvalPolicy", "sandbox", "profile"),
+        fields);
+  }
+
   @Test
   void criticalEventReachesDiskWithoutExplicitFlush() throws Exception {
     JsonFileStateStore store = open(tmp);
