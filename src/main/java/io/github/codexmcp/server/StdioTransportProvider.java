@@ -2,6 +2,7 @@ package io.github.codexmcp.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.util.Json;
@@ -12,6 +13,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpServerTransport;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,6 +46,10 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   private final Supplier<Set<String>> toolNames;
   private final Runnable onEndOfInput;
   private final boolean mayBreakLines;
+  /** Serializes outgoing messages into {@link #outBuffer}; null when lines may break. */
+  private final ObjectWriter direct;
+  /** Reused for every outgoing message (under the lock on {@code out}). */
+  private final Buffer outBuffer = new Buffer();
   private volatile McpServerSession session;
   private volatile boolean closed;
   private final AtomicReference<Runnable> afterFirstMessage = new AtomicReference<>(() -> {});
@@ -62,6 +68,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     this.mapper = mapper;
     this.mayBreakLines =
         !(mapper instanceof JacksonMcpJsonMapper j) || j.getObjectMapper().isEnabled(SerializationFeature.INDENT_OUTPUT);
+    this.direct = mayBreakLines ? null : ((JacksonMcpJsonMapper) mapper).getObjectMapper().writer();
     this.in = in;
     this.out = out;
     this.cancellations = cancellations;
@@ -298,6 +305,45 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     writeLine(Json.write(response));
   }
 
+  /**
+   * Serializes a message into the reused buffer and writes it as one line: no byte array per
+   * message (a poll result is tens of kilobytes), and still nothing on stdout when serialization
+   * fails half-way.
+   */
+  private void writeMessage(Object message) throws IOException {
+    synchronized (out) {
+      outBuffer.reset();
+      direct.writeValue(outBuffer, message);
+      try {
+        outBuffer.writeTo(out);
+        out.write('\n');
+        out.flush();
+        StartupTrace.firstResponse();
+      } catch (IOException e) {
+        if (!closed) {
+          LOG.warn("[codex-mcp] failed to write to stdout: {}", e.getMessage());
+        }
+      } finally {
+        outBuffer.shrink();
+      }
+    }
+    firstMessageWritten();
+  }
+
+  /** A byte buffer that can be reused; one that grew past 1 MiB is dropped after use. */
+  private static final class Buffer extends ByteArrayOutputStream {
+    Buffer() {
+      super(16 * 1024);
+    }
+
+    void shrink() {
+      if (buf.length > 1024 * 1024) {
+        buf = new byte[16 * 1024];
+      }
+      count = 0;
+    }
+  }
+
   void writeLine(String json) {
     String safe = json.indexOf('\n') >= 0 || json.indexOf('\r') >= 0 ? json.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n") : json;
     writeLine(safe.getBytes(StandardCharsets.UTF_8));
@@ -426,7 +472,11 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
               return;
             }
             try {
-              writeLine(mapper.writeValueAsBytes(message));
+              if (direct != null) {
+                writeMessage(message);
+              } else {
+                writeLine(mapper.writeValueAsBytes(message));
+              }
             } catch (IOException e) {
               LOG.warn("[codex-mcp] failed to serialise a message: {}", e.getMessage());
             }
