@@ -2,6 +2,7 @@ package io.github.codexmcp.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.Redactor;
 import java.util.Objects;
@@ -64,6 +65,8 @@ public final class NotificationMapper {
   /** The method of the streamed reply fragments: most notifications of a turn. */
   public static final String AGENT_MESSAGE_DELTA = "item/agentMessage/delta";
 
+  private static final TextNode AGENT_MESSAGE_DELTA_NODE = TextNode.valueOf(AGENT_MESSAGE_DELTA);
+
   /**
    * The {@code output} event data of an {@value #AGENT_MESSAGE_DELTA} notification: {@code
    * {method, delta?, itemId?}} (what {@link #map} produces for it, without going through the
@@ -71,7 +74,7 @@ public final class NotificationMapper {
    */
   public static ObjectNode agentMessageDelta(JsonNode params) {
     ObjectNode data = Json.object();
-    data.put("method", AGENT_MESSAGE_DELTA);
+    data.set("method", AGENT_MESSAGE_DELTA_NODE); // one shared node for thousands of buffered events
     if (params != null && params.isObject()) {
       copyIfPresent(params, data, "delta");
       copyIfPresent(params, data, "itemId");

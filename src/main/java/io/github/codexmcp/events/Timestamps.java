@@ -33,10 +33,23 @@ public final class Timestamps {
     return format(instant.getEpochSecond(), instant.getNano() / 1_000_000);
   }
 
-  /** Formats epoch milliseconds. */
+  /**
+   * Formats epoch milliseconds. Calls within the same millisecond (a burst of streamed deltas)
+   * get the same string, so the events buffered from them share it.
+   */
   public static String formatMillis(long epochMillis) {
-    return format(Math.floorDiv(epochMillis, 1000L), (int) Math.floorMod(epochMillis, 1000L));
+    Last last = lastMillis;
+    if (last.epochMillis == epochMillis && last.text != null) {
+      return last.text;
+    }
+    String text = format(Math.floorDiv(epochMillis, 1000L), (int) Math.floorMod(epochMillis, 1000L));
+    lastMillis = new Last(epochMillis, text);
+    return text;
   }
+
+  private record Last(long epochMillis, String text) {}
+
+  private static volatile Last lastMillis = new Last(0, null);
 
   private static String format(long second, int millis) {
     if (second < MIN_SECOND || second > MAX_SECOND) {
