@@ -479,48 +479,64 @@ def mcp_delta_turn(c, env, n, poll_s):
     return t_done - t0, cpu, deltas, max(lost, gaps, n - deltas)
 
 
-def phase_turns(env, res, rounds, server_line):
+def turns_on_server(env, res, line, r, prefix=()):
+    """One fresh server: a first plain turn, --turns plain turns beside direct ones, then the
+    delta turns. Samples are stored under ``prefix + key``."""
     n = env.args.deltas
+
+    def add(key, value):
+        res.add(prefix + key, value)
+
+    c = McpClient(line, env.server_env(), env.work, "turns", env.logs)
+    c.initialize()
+    add(("turn", "mcp_first"), mcp_plain_turn(c, env) * 1000)  # warm-up, reported apart
+    for k in range(env.args.turns):
+        mcp_first = (r + k) % 2 == 0
+        pair = {}
+        for which in ("mcp", "direct") if mcp_first else ("direct", "mcp"):
+            if which == "mcp":
+                pair["mcp"] = mcp_plain_turn(c, env) * 1000
+            else:
+                d = env.direct("Say done.")
+                run_direct([d])
+                pair["direct"] = d.seconds * 1000
+                d.close()
+        add(("turn", "mcp"), pair["mcp"])
+        add(("turn", "direct"), pair["direct"])
+        add(("turn", "diff"), pair["mcp"] - pair["direct"])
+    # the 5000-delta turn: polled every 10 ms (twice: the first one on this server pays for
+    # JIT compilation of the streaming and polling paths), then without polling, then codex
+    # directly
+    for which in ("first", "again"):
+        secs, cpu, got, lost = mcp_delta_turn(c, env, n, env.args.poll_ms / 1000)
+        add(("delta", "mcp_s" if which == "first" else "mcp_s_again"), secs)
+        add(("delta", "mcp_cpu" if which == "first" else "mcp_cpu_again"), cpu)
+        add(("delta", "mcp_received"), got)
+        add(("delta", "mcp_lost"), lost)
+    add(("delta", "rss_after"), rss_kb(c.pid))
+    cpu0 = cpu_seconds(c.pid)
+    t0 = time.perf_counter()
+    c.tool("codex", codex_args(env, "BENCH_DELTAS %d" % n, wait=120000))
+    add(("delta", "mcp_wait_s"), time.perf_counter() - t0)
+    add(("delta", "mcp_wait_cpu"), cpu_seconds(c.pid) - cpu0)
+    d = env.direct("BENCH_DELTAS %d" % n)
+    run_direct([d])
+    add(("delta", "direct_s"), d.seconds)
+    add(("delta", "direct_codex_cpu"), cpu_seconds(d.proc.pid))
+    add(("delta", "direct_received"), d.deltas)
+    d.close()
+    c.close()
+
+
+def phase_turns(env, res, rounds, server_line, baseline_line=None):
     for r in range(rounds):
-        c = McpClient(server_line, env.server_env(), env.work, "turns", env.logs)
-        c.initialize()
-        res.add(("turn", "mcp_first"), mcp_plain_turn(c, env) * 1000)  # warm-up, reported apart
-        for k in range(env.args.turns):
-            mcp_first = (r + k) % 2 == 0
-            pair = {}
-            for which in ("mcp", "direct") if mcp_first else ("direct", "mcp"):
-                if which == "mcp":
-                    pair["mcp"] = mcp_plain_turn(c, env) * 1000
-                else:
-                    d = env.direct("Say done.")
-                    run_direct([d])
-                    pair["direct"] = d.seconds * 1000
-                    d.close()
-            res.add(("turn", "mcp"), pair["mcp"])
-            res.add(("turn", "direct"), pair["direct"])
-            res.add(("turn", "diff"), pair["mcp"] - pair["direct"])
-        # the 5000-delta turn: polled every 10 ms (twice: the first one on this server pays for
-        # JIT compilation of the streaming and polling paths), then without polling, then codex
-        # directly
-        for which in ("first", "again"):
-            secs, cpu, got, lost = mcp_delta_turn(c, env, n, env.args.poll_ms / 1000)
-            res.add(("delta", "mcp_s" if which == "first" else "mcp_s_again"), secs)
-            res.add(("delta", "mcp_cpu" if which == "first" else "mcp_cpu_again"), cpu)
-            res.add(("delta", "mcp_received"), got)
-            res.add(("delta", "mcp_lost"), lost)
-        res.add(("delta", "rss_after"), rss_kb(c.pid))
-        cpu0 = cpu_seconds(c.pid)
-        t0 = time.perf_counter()
-        c.tool("codex", codex_args(env, "BENCH_DELTAS %d" % n, wait=120000))
-        res.add(("delta", "mcp_wait_s"), time.perf_counter() - t0)
-        res.add(("delta", "mcp_wait_cpu"), cpu_seconds(c.pid) - cpu0)
-        d = env.direct("BENCH_DELTAS %d" % n)
-        run_direct([d])
-        res.add(("delta", "direct_s"), d.seconds)
-        res.add(("delta", "direct_codex_cpu"), cpu_seconds(d.proc.pid))
-        res.add(("delta", "direct_received"), d.deltas)
-        d.close()
-        c.close()
+        order = [((), server_line)]
+        if baseline_line:
+            order.append((("baseline",), baseline_line))
+            if r % 2:
+                order.reverse()
+        for prefix, line in order:
+            turns_on_server(env, res, line, r, prefix)
 
 
 def sessions_run(env, res, line, key, codex=None, list_calls=0):
@@ -704,29 +720,34 @@ def report(env, res, configs, elapsed):
                 fmt(mib(m(("cold", name, "children_settled"))), " MiB", 1)))
         L("")
     if "turns" in a.phases:
-        L("## Turns (medians)")
-        L("")
-        L("| measurement | codex-mcp | codex app-server driven directly | difference |")
-        L("|---|---:|---:|---:|")
-        mt, dt = m(("turn", "mcp")), m(("turn", "direct"))
-        L("| first plain turn on a fresh server (not in the median below) | %s | | |" % fmt(m(("turn", "mcp_first")), " ms"))
-        L("| plain turn, call → idle (waitForResult) | %s | %s | %s (median of pairwise differences: %s) |" % (
-            fmt(mt, " ms"), fmt(dt, " ms"), fmt(mt - dt if mt and dt else None, " ms", 1),
-            fmt(m(("turn", "diff")), " ms", 1)))
-        ms, ds = m(("delta", "mcp_s")), m(("delta", "direct_s"))
-        L("| %d-delta turn, call → all events pollable (poll every %d ms) | %s | %s | %s |" % (
-            a.deltas, a.poll_ms, fmt(ms, " s", 3), fmt(ds, " s", 3), fmt(ms - ds if ms and ds else None, " s", 3)))
-        L("| %d-delta turn, server CPU (10 ms polling included), first on the server | %s | codex child: %s | |" % (
-            a.deltas, fmt(m(("delta", "mcp_cpu")), " s", 3), fmt(m(("delta", "direct_codex_cpu")), " s", 3)))
-        L("| %d-delta turn, server CPU (10 ms polling included), second on the server | %s | | |" % (
-            a.deltas, fmt(m(("delta", "mcp_cpu_again")), " s", 3)))
-        L("| %d-delta turn, server CPU with waitForResult (no polling), third | %s | | |" % (
-            a.deltas, fmt(m(("delta", "mcp_wait_cpu")), " s", 3)))
-        L("| server RSS after these turns | %s | | |" % fmt(mib(m(("delta", "rss_after"))), " MiB", 1))
-        L("| %d-delta turn, deltas received / lost (worst round) | %d / %d | %d | |" % (
-            a.deltas, min(res.samples[("delta", "mcp_received")]), max(res.samples[("delta", "mcp_lost")]),
-            min(res.samples[("delta", "direct_received")])))
-        L("")
+        turn_tables = [("## Turns (medians)", ())]
+        if a.baseline_jar:
+            turn_tables.append(("## Turns, baseline jar `%s` (same run, servers interleaved round by round)"
+                                % a.baseline_jar, ("baseline",)))
+        for title, pre in turn_tables:
+            L(title)
+            L("")
+            L("| measurement | codex-mcp | codex app-server driven directly | difference |")
+            L("|---|---:|---:|---:|")
+            mt, dt = m(pre + ("turn", "mcp")), m(pre + ("turn", "direct"))
+            L("| first plain turn on a fresh server (not in the median below) | %s | | |" % fmt(m(pre + ("turn", "mcp_first")), " ms"))
+            L("| plain turn, call → idle (waitForResult) | %s | %s | %s (median of pairwise differences: %s) |" % (
+                fmt(mt, " ms"), fmt(dt, " ms"), fmt(mt - dt if mt and dt else None, " ms", 1),
+                fmt(m(pre + ("turn", "diff")), " ms", 1)))
+            ms, ds = m(pre + ("delta", "mcp_s")), m(pre + ("delta", "direct_s"))
+            L("| %d-delta turn, call → all events pollable (poll every %d ms) | %s | %s | %s |" % (
+                a.deltas, a.poll_ms, fmt(ms, " s", 3), fmt(ds, " s", 3), fmt(ms - ds if ms and ds else None, " s", 3)))
+            L("| %d-delta turn, server CPU (10 ms polling included), first on the server | %s | codex child: %s | |" % (
+                a.deltas, fmt(m(pre + ("delta", "mcp_cpu")), " s", 3), fmt(m(pre + ("delta", "direct_codex_cpu")), " s", 3)))
+            L("| %d-delta turn, server CPU (10 ms polling included), second on the server | %s | | |" % (
+                a.deltas, fmt(m(pre + ("delta", "mcp_cpu_again")), " s", 3)))
+            L("| %d-delta turn, server CPU with waitForResult (no polling), third | %s | | |" % (
+                a.deltas, fmt(m(pre + ("delta", "mcp_wait_cpu")), " s", 3)))
+            L("| server RSS after these turns | %s | | |" % fmt(mib(m(pre + ("delta", "rss_after"))), " MiB", 1))
+            L("| %d-delta turn, deltas received / lost (worst round) | %d / %d | %d | |" % (
+                a.deltas, min(res.samples[pre + ("delta", "mcp_received")]), max(res.samples[pre + ("delta", "mcp_lost")]),
+                min(res.samples[pre + ("delta", "direct_received")])))
+            L("")
     if "sessions" in a.phases:
         n = a.sessions
         L("## %d sessions (medians)" % n)
@@ -840,6 +861,9 @@ def main():
     ap.add_argument("--skip-launcher", action="store_true")
     ap.add_argument("--out", default=os.path.join(ROOT, "target", "bench-results.md"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
+    ap.add_argument("--baseline-jar", help="another jar (e.g. an earlier build) whose servers run in the turns "
+                    "phase interleaved with this jar's, round by round; launched with the same options and its "
+                    "own class-data archive (<jar without .jar>.jsa)")
     a = ap.parse_args()
     a.jar = os.path.abspath(a.jar)
     a.phases = set(a.phases.split(","))
@@ -863,7 +887,13 @@ def main():
             phase_cold(env, res, a.rounds, configs)
             print("cold start done", file=sys.stderr)
         if "turns" in a.phases:
-            phase_turns(env, res, a.rounds, line)
+            baseline = None
+            if a.baseline_jar:
+                bjar = os.path.abspath(a.baseline_jar)
+                baseline = [x.replace(os.path.splitext(a.jar)[0] + ".jsa", os.path.splitext(bjar)[0] + ".jsa")
+                            for x in line]
+                baseline[baseline.index(a.jar)] = bjar
+            phase_turns(env, res, a.rounds, line, baseline)
             print("turns done", file=sys.stderr)
         if "sessions" in a.phases:
             phase_sessions(env, res, a.rounds, line)
