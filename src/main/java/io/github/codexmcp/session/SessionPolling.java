@@ -136,7 +136,7 @@ public final class SessionPolling {
     private final WaitObserver observer;
     private CompletableFuture<Void> current; // guarded by this
     private Timer.Cancellable sliceTimer; // guarded by this
-    private long sliceEnd = Long.MIN_VALUE;
+    private boolean sliceOver = true; // guarded by this; set by the slice's own timer
     private String observedPhase;
     private boolean hooked;
 
@@ -148,7 +148,7 @@ public final class SessionPolling {
     /**
      * Registers this round's waiter on {@code s} and observes the round; null (nothing
      * registered) when the session already has {@link #MAX_WAITERS} waiters. Caller holds {@code
-     * s}'s lock.
+     * s}'s lock, so no wake can come between the steps below.
      */
     CompletableFuture<Void> enter(Session s, long remainingMs) {
       if (s.waiters.size() >= MAX_WAITERS) {
@@ -156,38 +156,50 @@ public final class SessionPolling {
         return null;
       }
       CompletableFuture<Void> f = new CompletableFuture<>();
-      s.waiters.add(f);
-      long now = manager.clock.millis();
-      boolean newSlice = now >= sliceEnd;
+      boolean newSlice;
       synchronized (this) {
         current = f;
+        // a slice ends when its timer fires (not by reading a clock, which may run at another
+        // pace than the timer's), so a wait always has a timer running
+        newSlice = sliceOver;
         if (newSlice) {
-          if (sliceTimer != null) {
-            sliceTimer.cancel();
-          }
+          sliceOver = false;
           long slice = Math.max(0, Math.min(remainingMs, WAIT_SLICE_MS));
-          sliceEnd = now + slice;
-          sliceTimer = manager.timer.schedule(Duration.ofMillis(slice), this::wakeCurrent);
+          sliceTimer = manager.timer.schedule(Duration.ofMillis(slice), this::sliceEnded);
         }
       }
       if (!hooked) {
         hooked = true;
         cancelled.whenComplete((v, e) -> wakeCurrent());
       }
-      if (observer != WaitObserver.NONE) {
-        String phase = ProgressTracker.phase(s.status.wireName(), s.activeTurnId, s.progress.lastMethod());
-        if (newSlice || !phase.equals(observedPhase)) {
-          observedPhase = phase;
-          observer.accept(s.progress.snapshot(s.status.wireName(), s.activeTurnId, s.unresolvedCount()));
+      try {
+        observe(s, newSlice);
+      } catch (RuntimeException e) {
+        synchronized (this) {
+          current = null;
         }
+        end();
+        throw e;
       }
+      s.waiters.add(f);
       return f;
+    }
+
+    /** Tells the observer of the first round, of a phase change, and of each new slice. */
+    private void observe(Session s, boolean newSlice) {
+      if (observer == WaitObserver.NONE) {
+        return;
+      }
+      String phase = ProgressTracker.phase(s.status.wireName(), s.activeTurnId, s.progress.lastMethod());
+      if (newSlice || !phase.equals(observedPhase)) {
+        observedPhase = phase;
+        observer.accept(s.progress.snapshot(s.status.wireName(), s.activeTurnId, s.unresolvedCount()));
+      }
     }
 
     /**
      * Ends the previous round: its waiter leaves {@code s} (a wake already took it out; a timer
-     * or a cancellation did not) and, when the wait ends here, the slice timer is cancelled.
-     * Caller holds {@code s}'s lock; the next {@link #enter} re-arms what it needs.
+     * or a cancellation did not). Caller holds {@code s}'s lock.
      */
     void leave(Session s) {
       CompletableFuture<Void> prev;
@@ -206,10 +218,21 @@ public final class SessionPolling {
       synchronized (this) {
         t = sliceTimer;
         sliceTimer = null;
-        sliceEnd = Long.MIN_VALUE;
       }
       if (t != null) {
         t.cancel();
+      }
+    }
+
+    private void sliceEnded() {
+      CompletableFuture<Void> c;
+      synchronized (this) {
+        sliceOver = true;
+        sliceTimer = null;
+        c = current;
+      }
+      if (c != null) {
+        c.complete(null);
       }
     }
 

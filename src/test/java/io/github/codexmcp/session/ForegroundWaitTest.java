@@ -168,6 +168,37 @@ class ForegroundWaitTest {
     assertEquals(0, f.waiterCount(id));
   }
 
+  /**
+   * Regression (review): a new slice was started only when the wall clock had passed the slice's
+   * end, so a slice timer firing while the wall clock read earlier (set back, slewed) left the
+   * wait with no timer at all: past its deadline it went on waiting for a session change.
+   */
+  @Test
+  void aWallClockSetBackNeverLeavesAWaitWithoutItsTimer() {
+    CompletableFuture<ObjectNode> r = await(12_000);
+    f.clock.adjustWallClock(Duration.ofMillis(-50));
+    f.timer.advanceMillis(5_000);
+    assertFalse(r.isDone());
+    assertEquals(1, f.timer.pending(), "the next slice has its timer");
+    f.timer.advanceMillis(10_000);
+    assertTrue(r.isDone(), "the wait ended at its deadline");
+    assertEquals("wait_for_result_timeout", r.join().at("/execution/fallbackReason").asText());
+    assertEquals(0, f.timer.pending());
+    assertEquals(0, f.waiterCount(id));
+  }
+
+  /** Regression (review): an observer that throws must not leave the round's waiter registered. */
+  @Test
+  void anObserverThatThrowsLeavesNoWaiterAndNoTimer() {
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalStateException.class,
+        () -> f.polling.foreground(id, "thread_mock", 30_000, List.of(), cancelled, p -> {
+          throw new IllegalStateException("observer failed");
+        }));
+    assertEquals(0, f.waiterCount(id));
+    assertEquals(0, f.timer.pending());
+  }
+
   @Test
   void x8FourWaitersAlreadyRegistered() {
     for (int i = 0; i < 4; i++) {

@@ -32,6 +32,14 @@ public final class ManualClock implements Clock {
     nanos += d.toNanos();
   }
 
+  /**
+   * Sets the wall clock back (or forth) without touching the monotonic time the timer runs on, as
+   * a clock adjustment would.
+   */
+  public synchronized void adjustWallClock(Duration d) {
+    now = now.plus(d);
+  }
+
   @Override
   public synchronized long nanoTime() {
     return nanos;
