@@ -11,9 +11,9 @@ import io.github.codexmcp.util.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Writes one drained {@link PendingSession.Batch} into the session directory: documents
@@ -65,13 +65,13 @@ final class BatchWriter {
     }
   }
 
-  private void writeDoc(PendingSession s, String name, String text) {
+  private void writeDoc(PendingSession s, String name, byte[] text) {
     if (text == null) {
       return;
     }
     Path target = s.dir.resolve(name);
     try {
-      files.writeAtomically(target, text.getBytes(StandardCharsets.UTF_8));
+      files.writeAtomically(target, text);
     } catch (IOException | RuntimeException e) {
       failures.once(s.id + ":" + name, "[state] Failed to write " + target + ": " + describe(e));
     }
@@ -82,10 +82,13 @@ final class BatchWriter {
     return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 
-  /** Document text like {@code JSON.stringify(v, null, 2)} plus a trailing newline. */
-  static String pretty(ObjectNode node) {
+  /** Document text like {@code JSON.stringify(v, null, 2)} plus a trailing newline, in UTF-8. */
+  static byte[] pretty(ObjectNode node) {
     try {
-      return new String(PRETTY.writeValueAsBytes(node), StandardCharsets.UTF_8) + "\n";
+      byte[] json = PRETTY.writeValueAsBytes(node);
+      byte[] doc = Arrays.copyOf(json, json.length + 1);
+      doc[json.length] = '\n';
+      return doc;
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

@@ -140,7 +140,8 @@ public final class JsonFileStateStore implements StateStore {
     }
     // only the fields meta.json holds (spec 40 §4.1): the session's view also carries its
     // advanced.config, approval timeout and cursors, which are never written to disk
-    ObjectNode named = meta.deepCopy().put("sessionId", sessionId);
+    ObjectNode named = Json.object().setAll(meta);
+    named.put("sessionId", sessionId);
     PersistedMeta persisted = PersistedMeta.fromJson(named);
     if (persisted == null) {
       return;

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.util.Json;
-import java.io.ByteArrayOutputStream;
+import io.github.codexmcp.util.ReusableBytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -23,17 +24,17 @@ final class PendingSession {
   private static final int KEPT_BUFFER_BYTES = 64 * 1024;
 
   /** One drained batch, written by the I/O holder; {@code events} is UTF-8 JSON lines. */
-  record Batch(String meta, String result, String pid, boolean deletePid, byte[] events, int dropped) {}
+  record Batch(byte[] meta, byte[] result, byte[] pid, boolean deletePid, byte[] events, int dropped) {}
 
   final String id;
   final Path dir;
   private long nextSeq;
-  private ByteArrayOutputStream events = new ByteArrayOutputStream(1024);
-  private JsonGenerator generator; // bound to events; recreated when events is replaced
+  private final ReusableBytes events = new ReusableBytes(1024, KEPT_BUFFER_BYTES);
+  private JsonGenerator generator; // writes into events; dropped when a write fails
   private ObjectNode meta;
-  private String lastMeta; // touched by drain only
+  private byte[] lastMeta; // touched by drain only
   private ObjectNode result;
-  private String pid;
+  private byte[] pid;
   private boolean deletePid;
   private boolean dirty;
   private int dropped;
@@ -65,7 +66,7 @@ final class PendingSession {
     return markDirty();
   }
 
-  synchronized boolean putPid(String text) {
+  synchronized boolean putPid(byte[] text) {
     pid = text;
     deletePid = text == null;
     return markDirty();
@@ -76,12 +77,13 @@ final class PendingSession {
     JsonNode s = event.get("seq");
     long seq = s != null && s.isIntegralNumber() ? s.asLong() : nextSeq;
     nextSeq = seq + 1;
-    if (events.size() > MAX_BUFFERED_BYTES) { // what the generator still holds is at most 8 KiB
+    if (events.size() > MAX_BUFFERED_BYTES) {
       dropped++;
       return markDirty();
     }
     // written straight into the buffer as UTF-8 by one generator kept for the session: no copy of
     // the event with seq first, no String, no generator set-up per line
+    int lineStart = events.size();
     try {
       JsonGenerator g = generator();
       g.writeStartObject();
@@ -94,8 +96,12 @@ final class PendingSession {
       }
       g.writeEndObject();
       g.writeRaw('\n');
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // writing to a byte array does not fail
+      g.flush(); // the whole line is in the buffer: a later failure cannot leave half of it
+    } catch (IOException | RuntimeException e) {
+      // a value that cannot be written (or a bug): no partial line, and a fresh generator next time
+      generator = null;
+      events.truncate(lineStart);
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
     return markDirty();
   }
@@ -163,40 +169,33 @@ final class PendingSession {
   Batch drain() {
     ObjectNode metaDoc;
     ObjectNode resultDoc;
-    Batch taken;
+    byte[] pidDoc;
+    boolean removePid;
+    byte[] lines;
+    int droppedLines;
     synchronized (this) {
       dirty = false;
-      if (generator != null) {
-        try {
-          generator.flush();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e); // a byte array does not fail
-        }
-      }
-      byte[] ev = events.size() == 0 ? null : events.toByteArray();
-      if (ev != null && ev.length > KEPT_BUFFER_BYTES) {
-        events = new ByteArrayOutputStream(KEPT_BUFFER_BYTES);
-        generator = null;
-      } else {
-        events.reset();
-      }
+      lines = events.size() == 0 ? null : events.toByteArray();
+      events.clear();
       metaDoc = meta;
       resultDoc = result;
-      taken = new Batch(null, null, pid, deletePid, ev, dropped);
+      pidDoc = pid;
+      removePid = deletePid;
+      droppedLines = dropped;
       meta = null;
       result = null;
       pid = null;
       deletePid = false;
       dropped = 0;
     }
-    String metaText = metaDoc == null ? null : BatchWriter.pretty(metaDoc);
-    if (metaText != null && metaText.equals(lastMeta)) {
+    byte[] metaText = metaDoc == null ? null : BatchWriter.pretty(metaDoc);
+    if (metaText != null && Arrays.equals(metaText, lastMeta)) {
       metaText = null; // unchanged since the last write
     } else if (metaText != null) {
       lastMeta = metaText;
     }
-    String resultText = resultDoc == null ? null : BatchWriter.pretty(resultDoc);
-    return new Batch(metaText, resultText, taken.pid(), taken.deletePid(), taken.events(), taken.dropped());
+    byte[] resultText = resultDoc == null ? null : BatchWriter.pretty(resultDoc);
+    return new Batch(metaText, resultText, pidDoc, removePid, lines, droppedLines);
   }
 
   private boolean markDirty() {

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -53,7 +52,7 @@ public final class Json {
    * here, and a second generator family would be compiled by the JIT as well.
    */
   public static String pretty(Object value) {
-    TextBuffer b = PRETTY_BUFFER.get();
+    ReusableBytes b = PRETTY_BUFFER.get();
     try {
       PRETTY.writeValue(b, value);
       return b.text();
@@ -65,25 +64,8 @@ public final class Json {
   }
 
   /** Per-thread buffer of {@link #pretty}: the text is its only copy of the bytes. */
-  private static final ThreadLocal<TextBuffer> PRETTY_BUFFER = ThreadLocal.withInitial(TextBuffer::new);
-
-  private static final class TextBuffer extends ByteArrayOutputStream {
-    TextBuffer() {
-      super(8 * 1024);
-    }
-
-    String text() {
-      return new String(buf, 0, count, StandardCharsets.UTF_8);
-    }
-
-    /** Empties the buffer; one that grew past 1 MiB is dropped (a huge result is rare). */
-    void clear() {
-      count = 0;
-      if (buf.length > 1024 * 1024) {
-        buf = new byte[8 * 1024];
-      }
-    }
-  }
+  private static final ThreadLocal<ReusableBytes> PRETTY_BUFFER =
+      ThreadLocal.withInitial(() -> new ReusableBytes(8 * 1024, 1024 * 1024));
 
   /** A generator writing compact UTF-8 JSON to {@code out}; closing it closes {@code out}. */
   public static JsonGenerator utf8Generator(OutputStream out) throws IOException {

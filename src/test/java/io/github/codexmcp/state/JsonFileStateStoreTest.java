@@ -199,6 +199,33 @@ class JsonFileStateStoreTest {
         fields);
   }
 
+  /** A value that cannot be written: a public getter that throws. */
+  public static final class Unwritable {
+    public String getValue() {
+      throw new IllegalStateException("cannot write this");
+    }
+  }
+
+  /** Regression (review): a failed write left the session's generator mid-object for good. */
+  @Test
+  void anEventThatCannotBeWrittenLeavesNoPartialLineAndLaterEventsStillWork() throws IOException {
+    JsonFileStateStore store = open(tmp);
+    store.appendEvent(ID, event("progress", "before"));
+    ObjectNode bad = event("progress", "bad");
+    ((ObjectNode) bad.get("data")).putPOJO("x", new Unwritable());
+    try {
+      store.appendEvent(ID, bad);
+    } catch (RuntimeException expected) {
+      // reported to the caller; what matters is the log afterwards
+    }
+    store.appendEvent(ID, event("progress", "after"));
+    store.flush();
+    List<String> lines = Files.readAllLines(tmp.resolve("sessions").resolve(ID).resolve("events.jsonl"));
+    assertEquals(2, lines.size(), lines.toString());
+    assertEquals("before", Json.parse(lines.get(0)).at("/data/text").asText());
+    assertEquals("after", Json.parse(lines.get(1)).at("/data/text").asText());
+  }
+
   @Test
   void criticalEventReachesDiskWithoutExplicitFlush() throws Exception {
     JsonFileStateStore store = open(tmp);
