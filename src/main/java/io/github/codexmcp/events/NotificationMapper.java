@@ -61,7 +61,6 @@ public final class NotificationMapper {
 
   private NotificationMapper() {}
 
-  /** Same as {@link #map(String, JsonNode, boolean, String)} for a live session with no turn. */
   /** The method of the streamed reply fragments: most notifications of a turn. */
   public static final String AGENT_MESSAGE_DELTA = "item/agentMessage/delta";
 
@@ -82,6 +81,7 @@ public final class NotificationMapper {
     return data;
   }
 
+  /** Same as {@link #map(String, JsonNode, boolean, String)} for a live session with no turn. */
   public static Optional<MappedEvent> map(String method, JsonNode params) {
     return map(method, params, false, null);
   }

@@ -89,34 +89,25 @@ public final class ProgressTracker {
     if (usage == null || !usage.isObject()) {
       return;
     }
-    JsonNode in;
-    JsonNode out;
-    JsonNode total;
-    if (usage.size() <= 8) {
-      // one pass over the (usually few, e.g. a delta's four) fields instead of 13 key lookups per
-      // notification; picks the same values: per counter, the first listed key with a number
-      JsonNode[] best = new JsonNode[3];
-      int[] rank = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};
-      for (Map.Entry<String, JsonNode> e : usage.properties()) {
-        Integer code = TOKEN_KEY_CODES.get(e.getKey());
-        if (code == null || !isFiniteNumber(e.getValue())) {
-          continue;
-        }
-        int counter = code / 10;
-        int position = code % 10;
-        if (position < rank[counter]) {
-          rank[counter] = position;
-          best[counter] = e.getValue();
-        }
+    // one pass over the (usually few, e.g. a delta's four) fields instead of 13 key lookups per
+    // notification: per counter, the first listed key that holds a number
+    JsonNode[] best = new JsonNode[3];
+    int[] rank = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};
+    for (Map.Entry<String, JsonNode> e : usage.properties()) {
+      Integer code = TOKEN_KEY_CODES.get(e.getKey());
+      if (code == null || !isFiniteNumber(e.getValue())) {
+        continue;
       }
-      in = best[0];
-      out = best[1];
-      total = best[2];
-    } else {
-      in = firstNumber(usage, INPUT_KEYS);
-      out = firstNumber(usage, OUTPUT_KEYS);
-      total = firstNumber(usage, TOTAL_KEYS);
+      int counter = code / 10;
+      int position = code % 10;
+      if (position < rank[counter]) {
+        rank[counter] = position;
+        best[counter] = e.getValue();
+      }
     }
+    JsonNode in = best[0];
+    JsonNode out = best[1];
+    JsonNode total = best[2];
     if (in != null) {
       inputTokens = in;
     }
@@ -338,16 +329,6 @@ public final class ProgressTracker {
       }
     }
     return params;
-  }
-
-  private static JsonNode firstNumber(JsonNode obj, List<String> keys) {
-    for (String key : keys) {
-      JsonNode v = obj.get(key);
-      if (isFiniteNumber(v)) {
-        return v;
-      }
-    }
-    return null;
   }
 
   private static boolean isFiniteNumber(JsonNode v) {

@@ -6,7 +6,6 @@ import io.github.codexmcp.util.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Splits a byte stream into newline-delimited JSON values.
@@ -29,9 +28,6 @@ public final class JsonLineReader {
   /** Default longest accepted line, in bytes (16 MiB). */
   public static final int DEFAULT_MAX_LINE_CHARS = 16 * 1024 * 1024;
 
-  /** A line buffer grown beyond this is dropped after its line, not kept for the next ones. */
-  private static final int KEPT_BUFFER_BYTES = 1024 * 1024;
-
   /** Receives what the reader finds. */
   public interface Sink {
     /** A parsed line: an object, or an array (a batch) — the caller decides what to do with it. */
@@ -46,8 +42,6 @@ public final class JsonLineReader {
 
   private final InputStream in;
   private final int maxLineBytes;
-  private byte[] line = new byte[8192];
-  private int lineLength;
 
   public JsonLineReader(InputStream in) {
     this(in, DEFAULT_MAX_LINE_CHARS);
@@ -63,63 +57,13 @@ public final class JsonLineReader {
    * when reading fails. Does not close the stream.
    */
   public void readAll(Sink sink) throws IOException {
-    byte[] buf = new byte[8192];
-    long dropped = -1;
-    int n;
-    while ((n = in.read(buf)) >= 0) {
-      int start = 0;
-      for (int i = 0; i < n; i++) {
-        if (buf[i] != '\n') {
-          continue;
-        }
-        int chunk = i - start;
-        if (dropped < 0 && lineLength + chunk > maxLineBytes) {
-          dropped = lineLength;
-          lineLength = 0;
-        }
-        if (dropped >= 0) {
-          sink.onOversized(dropped + chunk);
-          dropped = -1;
-        } else if (lineLength == 0) {
-          handle(buf, start, chunk, sink); // the whole line is in this read: no copy
-        } else {
-          keep(buf, start, chunk);
-          handle(line, 0, lineLength, sink);
-        }
-        endLine();
-        start = i + 1;
-      }
-      int rest = n - start;
-      if (dropped >= 0) {
-        dropped += rest;
-      } else if (lineLength + rest > maxLineBytes) {
-        dropped = lineLength + (long) rest;
-        endLine();
+    ByteLineReader lines = new ByteLineReader(in, maxLineBytes);
+    for (int n; (n = lines.next()) != ByteLineReader.END; ) {
+      if (n == ByteLineReader.TOO_LONG) {
+        sink.onOversized(lines.droppedLength());
       } else {
-        keep(buf, start, rest);
+        handle(lines.line(), 0, n, sink);
       }
-    }
-    if (dropped >= 0) {
-      sink.onOversized(dropped);
-    } else {
-      handle(line, 0, lineLength, sink);
-      endLine();
-    }
-  }
-
-  private void keep(byte[] src, int off, int len) {
-    int need = lineLength + len;
-    if (need > line.length) {
-      line = Arrays.copyOf(line, Math.max(need, Math.min(line.length * 2, maxLineBytes)));
-    }
-    System.arraycopy(src, off, line, lineLength, len);
-    lineLength = need;
-  }
-
-  private void endLine() {
-    lineLength = 0;
-    if (line.length > KEPT_BUFFER_BYTES) {
-      line = new byte[8192];
     }
   }
 

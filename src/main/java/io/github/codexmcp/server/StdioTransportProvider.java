@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.jsonrpc.ByteLineReader;
 import io.github.codexmcp.util.Json;
+import io.github.codexmcp.util.ReusableBytes;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -13,12 +15,10 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpServerTransport;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -37,7 +37,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   private static final Logger LOG = LoggerFactory.getLogger(StdioTransportProvider.class);
   /** Key under {@code params._meta} where the JSON-RPC id of a tools/call is passed on. */
   public static final String REQUEST_ID_META = "codex-mcp/requestId";
-  static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
+  static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
 
   private final McpJsonMapper mapper;
   private final InputStream in;
@@ -46,10 +46,11 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   private final Supplier<Set<String>> toolNames;
   private final Runnable onEndOfInput;
   private final boolean mayBreakLines;
-  /** Serializes outgoing messages into {@link #outBuffer}; null when lines may break. */
+  /** Serializes outgoing messages into a per-thread reused buffer; null when lines may break. */
   private final ObjectWriter direct;
-  /** Reused for every outgoing message (under the lock on {@code out}). */
-  private final Buffer outBuffer = new Buffer();
+
+  private static final ThreadLocal<ReusableBytes> OUT_BUFFER =
+      ThreadLocal.withInitial(() -> new ReusableBytes(16 * 1024, 1024 * 1024));
   private volatile McpServerSession session;
   private volatile boolean closed;
   private final AtomicReference<Runnable> afterFirstMessage = new AtomicReference<>(() -> {});
@@ -143,14 +144,14 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
       source = EarlyInitialize.replay(r, in);
     }
     try (InputStream input = source) {
-      LineReader lines = new LineReader(input);
+      ByteLineReader lines = new ByteLineReader(input, MAX_LINE_BYTES);
       while (!closed) {
         int n = lines.next();
-        if (n == LineReader.END) {
+        if (n == ByteLineReader.END) {
           break;
         }
-        if (n == LineReader.TOO_LONG) {
-          writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: message exceeds " + MAX_LINE_CHARS + " characters");
+        if (n == ByteLineReader.TOO_LONG) {
+          writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: message exceeds " + MAX_LINE_BYTES + " bytes");
           continue;
         }
         handleLine(lines.line(), n);
@@ -249,9 +250,9 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
   /**
    * What {@link McpSchema#deserializeJsonRpcMessage} makes of the line, without writing the
-   * parsed tree back to text and parsing it again: the same map, converted the same way.
+   * parsed tree back to text and parsing it again: the SDK's message type, bound straight from
+   * the tree.
    */
-  /** The SDK's message type, bound straight from the tree (one conversion, not two via a map). */
   private McpSchema.JSONRPCMessage toMessage(ObjectNode msg, String method) {
     Class<? extends McpSchema.JSONRPCMessage> type;
     if (msg.has("method") && msg.has("id")) {
@@ -306,42 +307,30 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   }
 
   /**
-   * Serializes a message into the reused buffer and writes it as one line: no byte array per
-   * message (a poll result is tens of kilobytes), and still nothing on stdout when serialization
-   * fails half-way.
+   * Serializes a message into this thread's reused buffer (outside the lock: other messages are
+   * not held up meanwhile), then writes it as one line: no byte array per message (a poll result
+   * is tens of kilobytes), and nothing on stdout when serialization fails half-way.
    */
   private void writeMessage(Object message) throws IOException {
-    synchronized (out) {
-      outBuffer.reset();
-      direct.writeValue(outBuffer, message);
-      try {
-        outBuffer.writeTo(out);
-        out.write('\n');
-        out.flush();
-        StartupTrace.firstResponse();
-      } catch (IOException e) {
-        if (!closed) {
-          LOG.warn("[codex-mcp] failed to write to stdout: {}", e.getMessage());
+    ReusableBytes b = OUT_BUFFER.get();
+    try {
+      direct.writeValue(b, message);
+      synchronized (out) {
+        try {
+          b.writeTo(out);
+          out.write('\n');
+          out.flush();
+          StartupTrace.firstResponse();
+        } catch (IOException e) {
+          if (!closed) {
+            LOG.warn("[codex-mcp] failed to write to stdout: {}", e.getMessage());
+          }
         }
-      } finally {
-        outBuffer.shrink();
       }
+    } finally {
+      b.clear();
     }
     firstMessageWritten();
-  }
-
-  /** A byte buffer that can be reused; one that grew past 1 MiB is dropped after use. */
-  private static final class Buffer extends ByteArrayOutputStream {
-    Buffer() {
-      super(16 * 1024);
-    }
-
-    void shrink() {
-      if (buf.length > 1024 * 1024) {
-        buf = new byte[16 * 1024];
-      }
-      count = 0;
-    }
   }
 
   void writeLine(String json) {
@@ -377,80 +366,6 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
       }
     }
     firstMessageWritten();
-  }
-
-  /**
-   * Splits stdin into lines of bytes: at most {@link #MAX_LINE_CHARS} bytes each (an overlong line
-   * is skipped whole), without the newline and a carriage return before it. Not thread-safe.
-   */
-  static final class LineReader {
-    static final int END = -1;
-    static final int TOO_LONG = -2;
-    private final InputStream in;
-    private final byte[] buf = new byte[8192];
-    private int pos;
-    private int end;
-    private byte[] line = new byte[1024];
-
-    LineReader(InputStream in) {
-      this.in = in;
-    }
-
-    /** The current line's bytes (valid up to the length {@link #next} returned). */
-    byte[] line() {
-      return line;
-    }
-
-    /** The next line's length, {@link #END} at end of input, or {@link #TOO_LONG}. */
-    int next() throws IOException {
-      if (line.length > 1024 * 1024) {
-        line = new byte[1024]; // a huge line's buffer is not kept for the next, usually small, ones
-      }
-      int len = 0;
-      boolean overflow = false;
-      boolean any = false;
-      while (true) {
-        if (pos == end) {
-          end = in.read(buf, 0, buf.length);
-          pos = 0;
-          if (end <= 0) {
-            end = 0;
-            if (overflow) {
-              return TOO_LONG;
-            }
-            return any && len > 0 ? trimCr(len) : END;
-          }
-        }
-        any = true;
-        int start = pos;
-        while (pos < end && buf[pos] != '\n') {
-          pos++;
-        }
-        int chunk = pos - start;
-        if (!overflow) {
-          if ((long) len + chunk > MAX_LINE_CHARS) {
-            overflow = true;
-          } else {
-            if (len + chunk > line.length) {
-              line = Arrays.copyOf(line, Math.max(len + chunk, Math.min(line.length * 2, MAX_LINE_CHARS)));
-            }
-            System.arraycopy(buf, start, line, len, chunk);
-            len += chunk;
-          }
-        }
-        if (pos < end) { // at the newline
-          pos++;
-          if (overflow) {
-            return TOO_LONG;
-          }
-          return trimCr(len);
-        }
-      }
-    }
-
-    private int trimCr(int len) {
-      return len > 0 && line[len - 1] == '\r' ? len - 1 : len;
-    }
   }
 
   private final class SessionTransport implements McpServerTransport {

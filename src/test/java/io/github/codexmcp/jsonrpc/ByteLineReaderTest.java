@@ -1,4 +1,4 @@
-package io.github.codexmcp.server;
+package io.github.codexmcp.jsonrpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -10,12 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class StdioLineReaderTest {
+class ByteLineReaderTest {
+  private static final int LIMIT = 1 << 20;
+
   private static List<String> lines(InputStream in) throws IOException {
-    StdioTransportProvider.LineReader r = new StdioTransportProvider.LineReader(in);
+    ByteLineReader r = new ByteLineReader(in, LIMIT);
     List<String> out = new ArrayList<>();
-    for (int n; (n = r.next()) != StdioTransportProvider.LineReader.END; ) {
-      out.add(n == StdioTransportProvider.LineReader.TOO_LONG ? "<too long>" : new String(r.line(), 0, n, StandardCharsets.UTF_8));
+    for (int n; (n = r.next()) != ByteLineReader.END; ) {
+      out.add(n == ByteLineReader.TOO_LONG ? "<too long: " + r.droppedLength() + ">" : new String(r.line(), 0, n, StandardCharsets.UTF_8));
     }
     return out;
   }
@@ -62,14 +64,15 @@ class StdioLineReaderTest {
 
   @Test
   void anOverlongLineIsSkippedWholeAndReadingGoesOn() throws IOException {
-    String big = "x".repeat(StdioTransportProvider.MAX_LINE_CHARS + 10);
-    assertEquals(List.of("<too long>", "{\"ok\":1}"), lines(bytes(big + "\n{\"ok\":1}\n")));
-    assertEquals(List.of("{\"ok\":1}", "<too long>"), lines(bytes("{\"ok\":1}\n" + big)));
+    String big = "x".repeat(LIMIT + 10);
+    String tooLong = "<too long: " + (LIMIT + 10) + ">";
+    assertEquals(List.of(tooLong, "{\"ok\":1}"), lines(bytes(big + "\n{\"ok\":1}\n")));
+    assertEquals(List.of("{\"ok\":1}", tooLong), lines(bytes("{\"ok\":1}\n" + big)));
   }
 
   @Test
   void aLineExactlyAtTheLimitIsKeptAndTheNextLineIsReadIntoAFreshBuffer() throws IOException {
-    String max = "y".repeat(StdioTransportProvider.MAX_LINE_CHARS);
+    String max = "y".repeat(LIMIT);
     List<String> got = lines(bytes(max + "\nz\n"));
     assertEquals(2, got.size());
     assertEquals(max.length(), got.get(0).length());
