@@ -26,7 +26,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class JsonLineReader {
   /** Default longest accepted line, in bytes (16 MiB). */
-  public static final int DEFAULT_MAX_LINE_CHARS = 16 * 1024 * 1024;
+  public static final int DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
   /** Receives what the reader finds. */
   public interface Sink {
@@ -44,7 +44,7 @@ public final class JsonLineReader {
   private final int maxLineBytes;
 
   public JsonLineReader(InputStream in) {
-    this(in, DEFAULT_MAX_LINE_CHARS);
+    this(in, DEFAULT_MAX_LINE_BYTES);
   }
 
   public JsonLineReader(InputStream in, int maxLineBytes) {
