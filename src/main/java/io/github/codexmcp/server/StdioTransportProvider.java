@@ -1,7 +1,9 @@
 package io.github.codexmcp.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -69,7 +71,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     this.mapper = mapper;
     this.mayBreakLines =
         !(mapper instanceof JacksonMcpJsonMapper j) || j.getObjectMapper().isEnabled(SerializationFeature.INDENT_OUTPUT);
-    this.direct = mayBreakLines ? null : ((JacksonMcpJsonMapper) mapper).getObjectMapper().writer();
+    this.direct = mayBreakLines ? null : messageWriter(((JacksonMcpJsonMapper) mapper).getObjectMapper());
     this.in = in;
     this.out = out;
     this.cancellations = cancellations;
@@ -307,6 +309,15 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   }
 
   /**
+   * The writer of outgoing messages: characters beyond the BMP as UTF-8, as in the rendered text of
+   * tool results ({@link ToolResultWriter}), not as escaped surrogate pairs. Lone surrogates are
+   * still escaped.
+   */
+  static ObjectWriter messageWriter(ObjectMapper mapper) {
+    return mapper.writer().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
+  }
+
+  /**
    * Serializes a message into this thread's reused buffer (outside the lock: other messages are
    * not held up meanwhile), then writes it as one line: no byte array per message (a poll result
    * is tens of kilobytes), and nothing on stdout when serialization fails half-way.
@@ -314,7 +325,9 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   private void writeMessage(Object message) throws IOException {
     ReusableBytes b = OUT_BUFFER.get();
     try {
-      direct.writeValue(b, message);
+      if (!ToolResultWriter.write(message, b, direct)) {
+        direct.writeValue(b, message);
+      }
       synchronized (out) {
         try {
           b.writeTo(out);

@@ -203,9 +203,9 @@ public final class ToolAdapter {
         structured.set("value", value);
       }
       boolean isError = structured.path("isError").asBoolean(false) && structured.has("error");
-      return envelope(Json.pretty(structured), structured, isError);
+      return rendered(structured, isError);
     } else if (outcome instanceof ToolOutcome.Returned r) {
-      return envelope(Json.pretty(r.errorObject()), r.errorObject(), true);
+      return rendered(r.errorObject(), true);
     } else if (outcome instanceof ToolOutcome.Thrown t) {
       ObjectNode structured = Json.object();
       structured.put("error", t.message());
@@ -213,6 +213,12 @@ public final class ToolAdapter {
       return envelope(t.message(), structured, true);
     }
     throw new IllegalStateException("unknown outcome " + outcome);
+  }
+
+  /** The result whose text is {@code structured} indented, rendered once (see {@link RenderedObject}). */
+  private static McpSchema.CallToolResult rendered(ObjectNode structured, boolean isError) {
+    RenderedObject r = RenderedObject.of(structured);
+    return envelope(r.text(), r, isError);
   }
 
   /**

@@ -63,6 +63,19 @@ public final class Json {
     }
   }
 
+  /** As {@link #pretty}, as UTF-8 bytes. */
+  public static byte[] prettyBytes(Object value) {
+    ReusableBytes b = PRETTY_BUFFER.get();
+    try {
+      PRETTY.writeValue(b, value);
+      return b.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      b.clear();
+    }
+  }
+
   /** Per-thread buffer of {@link #pretty}: the text is its only copy of the bytes. */
   private static final ThreadLocal<ReusableBytes> PRETTY_BUFFER =
       ThreadLocal.withInitial(() -> new ReusableBytes(8 * 1024, 1024 * 1024));

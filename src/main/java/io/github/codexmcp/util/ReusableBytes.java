@@ -2,6 +2,7 @@ package io.github.codexmcp.util;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A byte buffer meant to be filled and emptied many times: serialization targets that would
@@ -34,6 +35,100 @@ public final class ReusableBytes extends ByteArrayOutputStream {
       throw new IllegalArgumentException("size " + size + " outside 0.." + count);
     }
     count = size;
+  }
+
+  /**
+   * Appends {@code json} (UTF-8 JSON text) without the whitespace outside its strings: the compact
+   * form of an indented document. Inside strings JSON has no raw whitespace to lose but the
+   * characters themselves, which are copied as they are.
+   */
+  public synchronized void appendCompact(byte[] json) {
+    int len = json.length;
+    reserve(len);
+    byte[] dst = buf;
+    int n = count;
+    int i = 0;
+    while (i < len) {
+      byte c = json[i++];
+      if (c == '"') {
+        int run = i - 1;
+        while (i < len) {
+          byte d = json[i];
+          if (d == '"') {
+            break;
+          }
+          i += d == '\\' ? 2 : 1;
+        }
+        i = Math.min(i + 1, len);
+        System.arraycopy(json, run, dst, n, i - run);
+        n += i - run;
+      } else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        dst[n++] = c;
+      }
+    }
+    count = n;
+  }
+
+  /**
+   * Appends {@code text} (UTF-8) escaped as the inside of a JSON string, with the escapes Jackson
+   * writes: a backslash before a quote or a backslash, the short forms of backspace, tab, line feed,
+   * form feed and carriage return, a six-character hex escape (upper case) for the other control
+   * characters; everything else, non-ASCII included, as it is.
+   */
+  public synchronized void appendJsonStringContent(byte[] text) {
+    int len = text.length;
+    reserve(len);
+    byte[] dst = buf;
+    int n = count;
+    int i = 0;
+    while (i < len) {
+      int run = i;
+      byte c = 0;
+      while (i < len) {
+        c = text[i];
+        if ((c >= 0 && c < 0x20) || c == '"' || c == '\\') {
+          break;
+        }
+        i++;
+      }
+      System.arraycopy(text, run, dst, n, i - run);
+      n += i - run;
+      if (i == len) {
+        break;
+      }
+      i++;
+      if (dst.length - n < len - i + 6) {
+        count = n;
+        reserve(len - i + 6);
+        dst = buf;
+      }
+      dst[n++] = '\\';
+      switch (c) {
+        case '"', '\\' -> dst[n++] = c;
+        case '\b' -> dst[n++] = 'b';
+        case '\t' -> dst[n++] = 't';
+        case '\n' -> dst[n++] = 'n';
+        case '\f' -> dst[n++] = 'f';
+        case '\r' -> dst[n++] = 'r';
+        default -> {
+          dst[n++] = 'u';
+          dst[n++] = '0';
+          dst[n++] = '0';
+          dst[n++] = HEX[c >> 4];
+          dst[n++] = HEX[c & 0xF];
+        }
+      }
+    }
+    count = n;
+  }
+
+  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+
+  /** Makes room for {@code more} bytes past the content. */
+  private void reserve(int more) {
+    if (buf.length - count < more) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+    }
   }
 
   /** Empties the buffer, dropping an array that grew past the limit. */
