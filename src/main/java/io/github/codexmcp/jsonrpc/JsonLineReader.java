@@ -58,16 +58,17 @@ public final class JsonLineReader {
    */
   public void readAll(Sink sink) throws IOException {
     ByteLineReader lines = new ByteLineReader(in, maxLineBytes);
+    StringTreeParser strings = new StringTreeParser();
     for (int n; (n = lines.next()) != ByteLineReader.END; ) {
       if (n == ByteLineReader.TOO_LONG) {
         sink.onOversized(lines.droppedLength());
       } else {
-        handle(lines.line(), 0, n, sink);
+        handle(lines.line(), 0, n, strings, sink);
       }
     }
   }
 
-  private static void handle(byte[] bytes, int off, int len, Sink sink) {
+  private static void handle(byte[] bytes, int off, int len, StringTreeParser strings, Sink sink) {
     int s = off;
     int e = off + len;
     while (s < e && (bytes[s] & 0xff) <= ' ') {
@@ -79,7 +80,13 @@ public final class JsonLineReader {
     if (s == e || (bytes[s] != '{' && bytes[s] != '[')) {
       return;
     }
-    JsonNode value;
+    // most lines (streamed deltas) hold only strings and objects: a lighter parse; the rest, and
+    // anything malformed, goes to Jackson
+    JsonNode value = strings.parse(bytes, s, e);
+    if (value != null) {
+      sink.onJson(value);
+      return;
+    }
     try {
       value = Json.MAPPER.readTree(bytes, s, e - s);
     } catch (IOException invalid) {

@@ -1,0 +1,300 @@
+package io.github.codexmcp.jsonrpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.util.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Parses the commonest kind of line Codex writes: a JSON object whose values are strings,
+ * integers, booleans, null or objects of the same kind. A streamed delta is one:
+ * {@code {"method":"item/agentMessage/delta","params":{"threadId":"…","turnId":"…","itemId":"…","delta":"…"},"emittedAtMs":1795250974903}}.
+ * The result is the tree Jackson's {@code readTree} builds for the line, without a parser, a
+ * deserialization context and their buffers per line; a turn streams thousands of such lines.
+ *
+ * <p>Anything else gives {@code null}: fractions, exponents, integers of 19 digits or more, arrays, nesting deeper than
+ * {@value #MAX_DEPTH}, bad escapes, control characters, bytes that are not UTF-8, trailing text.
+ * The caller then parses the line with Jackson, which also reports what is malformed.
+ *
+ * <p>One instance per reading thread: it keeps the field names it has seen, so that the trees of
+ * thousands of lines share one string per name, as Jackson's interned names do.
+ */
+final class StringTreeParser {
+  static final int MAX_DEPTH = 4;
+  private static final int MAX_NAMES = 512;
+
+  private final Map<String, String> names = new HashMap<>();
+  private final StringBuilder escaped = new StringBuilder();
+  private byte[] b;
+  private int p;
+  private int end;
+
+  /** The tree of {@code bytes[start..end)}, or null when the line is not of this kind. */
+  JsonNode parse(byte[] bytes, int start, int end) {
+    this.b = bytes;
+    this.p = start;
+    this.end = end;
+    try {
+      if (p >= end || b[p] != '{') {
+        return null;
+      }
+      ObjectNode root = object(1);
+      if (root == null) {
+        return null;
+      }
+      skipSpace();
+      return p == end ? root : null;
+    } finally {
+      this.b = null;
+    }
+  }
+
+  /** An object starting at {@code p} (which is at its brace), or null. */
+  private ObjectNode object(int depth) {
+    p++;
+    ObjectNode node = Json.NODES.objectNode();
+    skipSpace();
+    if (p < end && b[p] == '}') {
+      p++;
+      return node;
+    }
+    while (true) {
+      if (p >= end || b[p] != '"') {
+        return null;
+      }
+      String name = string();
+      if (name == null) {
+        return null;
+      }
+      skipSpace();
+      if (p >= end || b[p] != ':') {
+        return null;
+      }
+      p++;
+      skipSpace();
+      if (p >= end) {
+        return null;
+      }
+      JsonNode value;
+      if (b[p] == '"') {
+        String text = string();
+        value = text == null ? null : Json.NODES.textNode(text);
+      } else if (b[p] == '{' && depth < MAX_DEPTH) {
+        value = object(depth + 1);
+      } else {
+        value = scalar();
+      }
+      if (value == null) {
+        return null;
+      }
+      node.set(canonical(name), value);
+      skipSpace();
+      if (p >= end) {
+        return null;
+      }
+      byte c = b[p++];
+      if (c == '}') {
+        return node;
+      }
+      if (c != ',') {
+        return null;
+      }
+      skipSpace();
+    }
+  }
+
+  /**
+   * An integer that fits a long, {@code true}, {@code false} or {@code null} at {@code p}, as the
+   * node Jackson makes of it (int-sized integers are int nodes); null for anything else.
+   */
+  private JsonNode scalar() {
+    byte c = b[p];
+    if (c == 't') {
+      return literal("true") ? Json.NODES.booleanNode(true) : null;
+    }
+    if (c == 'f') {
+      return literal("false") ? Json.NODES.booleanNode(false) : null;
+    }
+    if (c == 'n') {
+      return literal("null") ? Json.NODES.nullNode() : null;
+    }
+    int start = p;
+    boolean negative = c == '-';
+    if (negative) {
+      p++;
+    }
+    int digits = p;
+    long v = 0;
+    while (p < end && b[p] >= '0' && b[p] <= '9') {
+      v = v * 10 + (b[p] - '0');
+      p++;
+    }
+    int n = p - digits;
+    // no digits, a leading zero, too long to be sure of a long, a fraction or an exponent, or
+    // minus zero: left to Jackson
+    if (n == 0 || (n > 1 && b[digits] == '0') || n > 18 || (p < end && (b[p] == '.' || b[p] == 'e' || b[p] == 'E'))
+        || (negative && v == 0)) {
+      p = start;
+      return null;
+    }
+    v = negative ? -v : v;
+    return v == (int) v ? Json.NODES.numberNode((int) v) : Json.NODES.numberNode(v);
+  }
+
+  private boolean literal(String word) {
+    int n = word.length();
+    if (end - p < n) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (b[p + i] != word.charAt(i)) {
+        return false;
+      }
+    }
+    p += n;
+    return true;
+  }
+
+  /** The string starting at {@code p} (at its opening quote), or null. */
+  private String string() {
+    int start = ++p;
+    boolean ascii = true;
+    while (p < end) {
+      byte c = b[p];
+      if (c == '"') {
+        String s = decode(start, p, ascii);
+        p++;
+        return s;
+      }
+      if (c == '\\') {
+        return escapedString(start, ascii);
+      }
+      if (c >= 0 && c < 0x20) {
+        return null;
+      }
+      ascii &= c >= 0;
+      p++;
+    }
+    return null;
+  }
+
+  /** The rest of a string that has escapes; {@code p} is at the first backslash. */
+  private String escapedString(int start, boolean ascii) {
+    StringBuilder sb = escaped;
+    sb.setLength(0);
+    String head = decode(start, p, ascii);
+    if (head == null) {
+      return null;
+    }
+    sb.append(head);
+    int run = p;
+    boolean runAscii = true;
+    while (p < end) {
+      byte c = b[p];
+      if (c == '"' || c == '\\') {
+        String part = decode(run, p, runAscii);
+        if (part == null) {
+          return null;
+        }
+        sb.append(part);
+        if (c == '"') {
+          p++;
+          return sb.toString();
+        }
+        if (!unescape(sb)) {
+          return null;
+        }
+        run = p;
+        runAscii = true;
+        continue;
+      }
+      if (c >= 0 && c < 0x20) {
+        return null;
+      }
+      runAscii &= c >= 0;
+      p++;
+    }
+    return null;
+  }
+
+  /** Appends the escape at {@code p} (a backslash) and moves past it; false if it is not valid JSON. */
+  private boolean unescape(StringBuilder sb) {
+    if (p + 1 >= end) {
+      return false;
+    }
+    byte e = b[p + 1];
+    p += 2;
+    switch (e) {
+      case '"', '\\', '/' -> sb.append((char) e);
+      case 'b' -> sb.append('\b');
+      case 'f' -> sb.append('\f');
+      case 'n' -> sb.append('\n');
+      case 'r' -> sb.append('\r');
+      case 't' -> sb.append('\t');
+      case 'u' -> {
+        if (p + 4 > end) {
+          return false;
+        }
+        int v = 0;
+        for (int i = 0; i < 4; i++) {
+          int d = Character.digit(b[p + i], 16);
+          if (d < 0) {
+            return false;
+          }
+          v = (v << 4) | d;
+        }
+        p += 4;
+        sb.append((char) v);
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Text of {@code b[from..to)}; null when it is not valid UTF-8 (Jackson would reject it, and the
+   * caller's fallback decides what to make of it).
+   */
+  private String decode(int from, int to, boolean ascii) {
+    if (ascii) {
+      return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+    String s = new String(b, from, to - from, StandardCharsets.UTF_8);
+    return s.indexOf('\uFFFD') >= 0 && !containsReplacementCharacter(from, to) ? null : s;
+  }
+
+  /** Whether the bytes hold U+FFFD itself (EF BF BD), which decoding keeps as it is. */
+  private boolean containsReplacementCharacter(int from, int to) {
+    for (int i = from; i + 2 < to; i++) {
+      if (b[i] == (byte) 0xEF && b[i + 1] == (byte) 0xBF && b[i + 2] == (byte) 0xBD) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void skipSpace() {
+    while (p < end) {
+      byte c = b[p];
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        return;
+      }
+      p++;
+    }
+  }
+
+  private String canonical(String name) {
+    String known = names.get(name);
+    if (known != null) {
+      return known;
+    }
+    if (names.size() < MAX_NAMES) {
+      names.put(name, name);
+    }
+    return name;
+  }
+}

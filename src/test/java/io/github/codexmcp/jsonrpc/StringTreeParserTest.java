@@ -1,0 +1,154 @@
+package io.github.codexmcp.jsonrpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.codexmcp.util.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class StringTreeParserTest {
+  private final StringTreeParser parser = new StringTreeParser();
+
+  private JsonNode parse(String line) {
+    byte[] b = line.getBytes(StandardCharsets.UTF_8);
+    return parser.parse(b, 0, b.length);
+  }
+
+  /** Parsed, and the same tree as Jackson's, field order included. */
+  private void same(String line) throws Exception {
+    JsonNode ours = parse(line);
+    assertNotNull(ours, line);
+    JsonNode jackson = Json.MAPPER.readTree(line);
+    assertEquals(jackson, ours, line);
+    assertEquals(Json.write(jackson), Json.write(ours), line);
+  }
+
+  @Test
+  void deltaLinesAndOtherStringObjects() throws Exception {
+    same("{\"method\":\"item/agentMessage/delta\",\"params\":{\"threadId\":\"t-1\",\"turnId\":\"u-2\",\"itemId\":\"msg_3\",\"delta\":\"Hello\"}}");
+    same("{}");
+    same("{\"a\":{}}");
+    same("{ \"a\" : \"b\" , \"c\" : { \"d\" : \"\" } }");
+    same("{\"method\":\"thread/status/changed\",\"params\":{\"threadId\":\"t\",\"status\":{\"type\":\"active\",\"x\":{\"y\":\"z\"}}}}");
+    same("{\"s\":\"quote \\\" backslash \\\\ slash \\/ \\b\\f\\n\\r\\t end\"}");
+    same("{\"u\":\"\\u00e9\\u20AC \\ud83d\\ude00 lone \\ud800 x\"}");
+    same("{\"raw\":\"é € 中文 😀\",\"mixed\":\"é\\n😀\\\"\"}");
+    same("{\"dup\":\"first\",\"other\":\"x\",\"dup\":\"second\"}");
+    same("{\"replacement\":\"\uFFFD kept\"}");
+    same("{\"method\":\"item/agentMessage/delta\",\"params\":{\"threadId\":\"t\",\"delta\":\"w0 \"},\"emittedAtMs\":1795250974903}");
+    same("{\"i\":0,\"j\":-7,\"k\":2147483647,\"l\":2147483648,\"m\":-2147483648,\"n\":-2147483649,\"o\":999999999999999999}");
+    same("{\"t\":true,\"f\":false,\"z\":null,\"o\":{\"x\" : 12 , \"y\":false}}");
+  }
+
+  @Test
+  void otherShapesAreLeftToJackson() {
+    for (String line :
+        List.of(
+            "[]",
+            "[{\"a\":\"b\"}]",
+            "{\"a\":1.5}",
+            "{\"a\":1e3}",
+            "{\"a\":1E3}",
+            "{\"a\":-0}",
+            "{\"a\":01}",
+            "{\"a\":-}",
+            "{\"a\":1000000000000000000}",
+            "{\"a\":tru}",
+            "{\"a\":nul}",
+            "{\"a\":True}",
+            "{\"a\":truex}",
+            "{\"a\":[]}",
+            "{\"a\":\"b\"} trailing",
+            "{\"a\":\"b\"}}",
+            "{\"a\":\"b\",}",
+            "{\"a\" \"b\"}",
+            "{\"a\":\"b\"",
+            "{\"a\":\"unterminated}",
+            "{\"a\":\"bad escape \\x\"}",
+            "{\"a\":\"short \\u12\"}",
+            "{\"a\":\"hex \\u12G4\"}",
+            "{\"a\":\"control \u0001 char\"}",
+            "{\"a\":\"tab \t raw\"}",
+            "{a:\"b\"}",
+            "{\"1\":{\"2\":{\"3\":{\"4\":{}}}}}")) {
+      assertNull(parse(line), line);
+    }
+    byte[] invalidUtf8 = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '"', '}'};
+    assertNull(parser.parse(invalidUtf8, 0, invalidUtf8.length));
+  }
+
+  @Test
+  void partOfABufferAndFieldNamesShared() {
+    byte[] b = "xx{\"name\":\"v1\"}yy{\"name\":\"v2\"}".getBytes(StandardCharsets.UTF_8);
+    JsonNode first = parser.parse(b, 2, 15);
+    JsonNode second = parser.parse(b, 17, b.length);
+    assertEquals("v1", first.get("name").asText());
+    assertEquals("v2", second.get("name").asText());
+    Iterator<String> n1 = first.fieldNames();
+    Iterator<String> n2 = second.fieldNames();
+    assertSame(n1.next(), n2.next());
+  }
+
+  /** Random objects of strings, integers, booleans and nulls, written by Jackson: each parses to the same tree. */
+  @Test
+  void randomStringObjectsMatchJackson() throws Exception {
+    Random r = new Random(7);
+    String alphabet = "ab \"\\/\n\t\r\b\f\u0001\u001fé€中😀\uFFFD";
+    for (int i = 0; i < 2000; i++) {
+      var root = Json.object();
+      List<com.fasterxml.jackson.databind.node.ObjectNode> open = new ArrayList<>(List.of(root));
+      int fields = r.nextInt(8);
+      for (int f = 0; f < fields; f++) {
+        var into = open.get(r.nextInt(open.size()));
+        String name = randomText(r, alphabet, 6);
+        if (r.nextInt(4) == 0 && open.size() < 3) {
+          open.add(into.putObject(name));
+        } else {
+          switch (r.nextInt(6)) {
+            case 0 -> into.put(name, r.nextInt());
+            case 1 -> into.put(name, r.nextLong() / 100);
+            case 2 -> into.put(name, r.nextBoolean());
+            case 3 -> into.putNull(name);
+            default -> into.put(name, randomText(r, alphabet, 30));
+          }
+        }
+      }
+      String line = Json.write(root);
+      JsonNode ours = parse(line);
+      if (maxDepth(root) <= StringTreeParser.MAX_DEPTH) {
+        assertEquals(Json.MAPPER.readTree(line), ours, line);
+      }
+    }
+  }
+
+  private static int maxDepth(JsonNode n) {
+    int d = 0;
+    for (JsonNode c : n) {
+      d = Math.max(d, c.isObject() ? maxDepth(c) : 0);
+    }
+    return d + 1;
+  }
+
+  private static String randomText(Random r, String alphabet, int max) {
+    StringBuilder sb = new StringBuilder();
+    int n = r.nextInt(max);
+    for (int i = 0; i < n; i++) {
+      int at = r.nextInt(alphabet.length());
+      char c = alphabet.charAt(at);
+      if (Character.isHighSurrogate(c)) {
+        sb.append(c).append(alphabet.charAt(at + 1));
+      } else if (!Character.isLowSurrogate(c)) {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}
