@@ -3,6 +3,7 @@ package io.github.codexmcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.config.ServerConfig;
+import io.github.codexmcp.events.SessionEvent;
 import io.github.codexmcp.session.PersistenceHook;
 import io.github.codexmcp.session.SessionManager;
 import io.github.codexmcp.state.JsonFileStateStore;
@@ -112,6 +113,11 @@ final class Persistence implements PersistenceHook {
       }
     }
     store().appendEvent(sessionId, line);
+  }
+
+  @Override
+  public void appendEvent(String sessionId, SessionEvent event) {
+    store().appendEvent(sessionId, event.type().wireName(), event.data(), event.timestamp());
   }
 
   @Override

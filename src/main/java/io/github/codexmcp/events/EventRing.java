@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -335,50 +334,80 @@ public final class EventRing implements Iterable<SessionEvent> {
   private void evict() {
     int size = events.size();
     if (size <= softLimit && size <= hardLimit && size <= backlogLimit) {
-      return; // nothing can be over a limit (checked before any predicate is built, on every push)
+      return; // nothing can be over a limit (checked before anything else, on every push)
     }
     if (consumedCursor < 0) {
-      evictWithin(e -> true, softLimit, hardLimit);
+      evictWithin(Long.MAX_VALUE, softLimit, hardLimit);
       return;
     }
     long consumed = consumedCursor;
     if (!events.isEmpty() && events.get(0).id() < consumed) {
-      evictWithin(e -> e.id() < consumed, softLimit, hardLimit);
+      evictWithin(consumed, softLimit, hardLimit);
     }
     if (events.size() > backlogLimit) {
-      evictWithin(e -> true, backlogLimit, backlogLimit);
+      evictWithin(Long.MAX_VALUE, backlogLimit, backlogLimit);
     }
   }
 
-  private void evictWithin(Predicate<SessionEvent> scope, int soft, int hard) {
+  /** Which events a removal pass may take (besides being below its id bound). */
+  private enum Kind {
+    UNPINNED,
+    PINNED_APPROVAL_RESULT,
+    APPROVAL_RESULT,
+    PINNED_NOT_CRITICAL,
+    ANY;
+
+    boolean matches(SessionEvent e) {
+      return switch (this) {
+        case UNPINNED -> !e.pinned();
+        case PINNED_APPROVAL_RESULT -> e.pinned() && e.type() == EventType.APPROVAL_RESULT;
+        case APPROVAL_RESULT -> e.type() == EventType.APPROVAL_RESULT;
+        case PINNED_NOT_CRITICAL -> e.pinned() && !e.type().isCritical();
+        case ANY -> true;
+      };
+    }
+  }
+
+  /** Applies the limits to the events with ids below {@code below} (spec 30 §5.1). */
+  private void evictWithin(long below, int soft, int hard) {
     if (events.size() > soft) {
       int overflow = events.size() - soft;
-      overflow -= removeOldest(e -> scope.test(e) && !e.pinned(), overflow);
+      overflow -= removeOldest(below, Kind.UNPINNED, overflow);
       if (overflow > 0) {
-        removeOldest(e -> scope.test(e) && e.pinned() && e.type() == EventType.APPROVAL_RESULT, overflow);
+        removeOldest(below, Kind.PINNED_APPROVAL_RESULT, overflow);
       }
     }
     if (events.size() > hard) {
       int overflow = events.size() - hard;
-      overflow -= removeOldest(e -> scope.test(e) && e.type() == EventType.APPROVAL_RESULT, overflow);
+      overflow -= removeOldest(below, Kind.APPROVAL_RESULT, overflow);
       if (overflow > 0) {
-        overflow -= removeOldest(e -> scope.test(e) && !e.pinned(), overflow);
+        overflow -= removeOldest(below, Kind.UNPINNED, overflow);
       }
       if (overflow > 0) {
-        overflow -= removeOldest(e -> scope.test(e) && e.pinned() && !e.type().isCritical(), overflow);
+        overflow -= removeOldest(below, Kind.PINNED_NOT_CRITICAL, overflow);
       }
-      if (overflow > 0 && events.stream().anyMatch(scope)) {
+      if (overflow > 0 && !events.isEmpty() && events.get(0).id() < below) {
         LOG.warn(HARD_LIMIT_MESSAGE);
-        removeOldest(scope, overflow);
+        removeOldest(below, Kind.ANY, overflow);
       }
     }
   }
 
-  /** Removes up to {@code max} matching events, oldest first, keeping the order of the rest. */
-  private int removeOldest(Predicate<SessionEvent> matches, int max) {
+  /**
+   * Removes up to {@code max} events of {@code kind} with ids below {@code below}, oldest first,
+   * keeping the order of the rest. Ids increase along the buffer, so the scan stops at the bound.
+   */
+  private int removeOldest(long below, Kind kind, int max) {
     int size = events.size();
     int read = 0;
-    while (read < size && !matches.test(events.get(read))) {
+    while (read < size) {
+      SessionEvent e = events.get(read);
+      if (e.id() >= below) {
+        return 0;
+      }
+      if (kind.matches(e)) {
+        break;
+      }
       read++;
     }
     if (read == size || max <= 0) {
@@ -392,7 +421,7 @@ public final class EventRing implements Iterable<SessionEvent> {
     int removed = 0;
     for (; read < size; read++) {
       SessionEvent e = events.get(read);
-      if (removed < max && matches.test(e)) {
+      if (removed < max && matches(e, below, kind)) {
         removed++;
       } else {
         events.set(write++, e);
@@ -400,6 +429,10 @@ public final class EventRing implements Iterable<SessionEvent> {
     }
     events.subList(write, size).clear();
     return removed;
+  }
+
+  private static boolean matches(SessionEvent e, long below, Kind kind) {
+    return e.id() < below && kind.matches(e);
   }
 
   private void notifyListener(SessionEvent pushed) {

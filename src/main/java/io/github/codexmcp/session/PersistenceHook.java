@@ -1,6 +1,7 @@
 package io.github.codexmcp.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.events.SessionEvent;
 
 /**
  * Where the session layer mirrors state to disk. Calls are made under a session's lock and must
@@ -14,6 +15,11 @@ public interface PersistenceHook {
   void savePid(String sessionId, long pid);
 
   void appendEvent(String sessionId, ObjectNode event);
+
+  /** Mirrors a pushed event: {@link #appendEvent(String, ObjectNode)} of its client view. */
+  default void appendEvent(String sessionId, SessionEvent event) {
+    appendEvent(sessionId, event.toJson());
+  }
 
   /** Removes the session's files; returns whether something was removed. */
   boolean delete(String sessionId);
@@ -34,6 +40,9 @@ public interface PersistenceHook {
 
         @Override
         public void appendEvent(String sessionId, ObjectNode event) {}
+
+        @Override
+        public void appendEvent(String sessionId, SessionEvent event) {}
 
         @Override
         public boolean delete(String sessionId) {

@@ -118,7 +118,7 @@ public final class SessionManager implements AutoCloseable {
             ring,
             new ProgressTracker(clock, created));
     ring.retainUnconsumed(EventRing.DEFAULT_BACKLOG_LIMIT);
-    ring.setListener(e -> store.appendEvent(id, e.toJson()));
+    ring.setListener(e -> store.appendEvent(id, e));
     return s;
   }
 
@@ -830,7 +830,7 @@ public final class SessionManager implements AutoCloseable {
       }
       s.events.setListener(null);
       s.events.restore(events, r.lastSeq() + 1);
-      s.events.setListener(e -> store.appendEvent(s.id, e.toJson()));
+      s.events.setListener(e -> store.appendEvent(s.id, e));
       if (s.lastResult != null) {
         s.progress.mergeTokens(s.lastResult.path("turn").path("usage"));
       }

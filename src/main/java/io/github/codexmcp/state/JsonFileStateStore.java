@@ -1,5 +1,6 @@
 package io.github.codexmcp.state;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.Json;
@@ -203,6 +204,18 @@ public final class JsonFileStateStore implements StateStore {
     }
     boolean critical = CRITICAL_TYPES.contains(Json.text(eventJson, "type"));
     if (s.appendEvent(eventJson) || critical) {
+      markDirty(sessionId, critical);
+    }
+  }
+
+  @Override
+  public void appendEvent(String sessionId, String type, JsonNode data, String timestamp) {
+    PendingSession s = slot(sessionId, "events");
+    if (s == null) {
+      return;
+    }
+    boolean critical = CRITICAL_TYPES.contains(type);
+    if (s.appendEvent(type, data, timestamp) || critical) {
       markDirty(sessionId, critical);
     }
   }

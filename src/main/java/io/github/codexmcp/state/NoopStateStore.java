@@ -1,5 +1,6 @@
 package io.github.codexmcp.state;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -48,6 +49,9 @@ public final class NoopStateStore implements StateStore {
 
   @Override
   public void appendEvent(String sessionId, ObjectNode eventJson) {}
+
+  @Override
+  public void appendEvent(String sessionId, String type, JsonNode data, String timestamp) {}
 
   @Override
   public boolean deleteSession(String sessionId) {

@@ -76,6 +76,40 @@ final class PendingSession {
   synchronized boolean appendEvent(ObjectNode event) {
     JsonNode s = event.get("seq");
     long seq = s != null && s.isIntegralNumber() ? s.asLong() : nextSeq;
+    return appendLine(
+        seq,
+        g -> {
+          for (Map.Entry<String, JsonNode> e : event.properties()) {
+            if (!e.getKey().equals("seq")) {
+              g.writeFieldName(e.getKey());
+              write(g, e.getValue());
+            }
+          }
+        });
+  }
+
+  /**
+   * Adds the log line {@code {seq, type, data, timestamp}} with the next seq, from the event's
+   * parts: the same line as {@link #appendEvent(ObjectNode)} of an object holding them, without
+   * building one per event.
+   */
+  synchronized boolean appendEvent(String type, JsonNode data, String timestamp) {
+    return appendLine(
+        nextSeq,
+        g -> {
+          g.writeStringField("type", type);
+          g.writeFieldName("data");
+          write(g, data);
+          g.writeStringField("timestamp", timestamp);
+        });
+  }
+
+  /** What a log line holds after its {@code seq}. */
+  private interface LineBody {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private boolean appendLine(long seq, LineBody body) {
     nextSeq = seq + 1;
     if (events.size() > MAX_BUFFERED_BYTES) {
       dropped++;
@@ -88,12 +122,7 @@ final class PendingSession {
       JsonGenerator g = generator();
       g.writeStartObject();
       g.writeNumberField("seq", seq);
-      for (Map.Entry<String, JsonNode> e : event.properties()) {
-        if (!e.getKey().equals("seq")) {
-          g.writeFieldName(e.getKey());
-          write(g, e.getValue());
-        }
-      }
+      body.write(g);
       g.writeEndObject();
       g.writeRaw('\n');
       g.flush(); // the whole line is in the buffer: a later failure cannot leave half of it

@@ -1,6 +1,8 @@
 package io.github.codexmcp.state;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.util.Json;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -67,6 +69,18 @@ public interface StateStore extends AutoCloseable {
    * recovery {@code lastSeq + 1}).
    */
   void appendEvent(String sessionId, ObjectNode eventJson);
+
+  /**
+   * As {@link #appendEvent(String, ObjectNode)} of {@code {type, data, timestamp}}, from the
+   * parts (every streamed delta passes here).
+   */
+  default void appendEvent(String sessionId, String type, JsonNode data, String timestamp) {
+    ObjectNode line = Json.object();
+    line.put("type", type);
+    line.set("data", data);
+    line.put("timestamp", timestamp);
+    appendEvent(sessionId, line);
+  }
 
   /**
    * Drops everything queued for the session and removes its directory. Later writes for this id

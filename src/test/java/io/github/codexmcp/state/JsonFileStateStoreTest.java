@@ -153,6 +153,24 @@ class JsonFileStateStoreTest {
         lines.get(0));
   }
 
+  /** An event given by its parts is the same line as the object holding them; seq runs on. */
+  @Test
+  void eventFromItsPartsIsTheSameLine() throws IOException {
+    JsonFileStateStore store = open(tmp);
+    ObjectNode whole = event("output", "caf\u00e9 \uD83D\uDE00 \"q\"\n");
+    store.appendEvent(ID, whole);
+    store.appendEvent(ID, "output", whole.get("data"), "2026-02-15T10:00:01.000Z");
+    store.appendEvent(ID, event("approval_request", "x"));
+    store.appendEvent(ID, "approval_result", Json.NODES.nullNode(), "2026-02-15T10:00:02.000Z");
+    store.flush();
+    List<String> lines = Files.readAllLines(tmp.resolve("sessions").resolve(ID).resolve("events.jsonl"), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(4, lines.size());
+    assertEquals(lines.get(0).replace("\"seq\":0,", "\"seq\":1,"), lines.get(1));
+    assertEquals(
+        "{\"seq\":3,\"type\":\"approval_result\",\"data\":null,\"timestamp\":\"2026-02-15T10:00:02.000Z\"}",
+        lines.get(3));
+  }
+
   /** Event lines carry every kind of value exactly as the mapper writes it. */
   @Test
   void eventDataOfEveryKindIsWrittenAsTheMapperWritesIt() throws IOException {
