@@ -47,11 +47,15 @@ public final class Json {
   }
 
   /**
-   * JSON text indented by two spaces, as shown to MCP clients. Generated as UTF-8 bytes and
-   * decoded, so that every hot path uses the one (byte) generator: each poll result goes through
-   * here, and a second generator family would be compiled by the JIT as well.
+   * JSON text indented by two spaces, as shown to MCP clients: Jackson's default pretty printing,
+   * written by {@link PrettyJson} for the trees it handles, else by Jackson as UTF-8 bytes and
+   * decoded (one byte generator family on every hot path, not a second for the JIT to compile).
    */
   public static String pretty(Object value) {
+    byte[] quick = value instanceof JsonNode node ? PrettyJson.write(node) : null;
+    if (quick != null) {
+      return new String(quick, StandardCharsets.UTF_8);
+    }
     ReusableBytes b = PRETTY_BUFFER.get();
     try {
       PRETTY.writeValue(b, value);
@@ -65,6 +69,10 @@ public final class Json {
 
   /** As {@link #pretty}, as UTF-8 bytes. */
   public static byte[] prettyBytes(Object value) {
+    byte[] quick = value instanceof JsonNode node ? PrettyJson.write(node) : null;
+    if (quick != null) {
+      return quick;
+    }
     ReusableBytes b = PRETTY_BUFFER.get();
     try {
       PRETTY.writeValue(b, value);

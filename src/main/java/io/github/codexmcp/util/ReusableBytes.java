@@ -69,60 +69,15 @@ public final class ReusableBytes extends ByteArrayOutputStream {
     count = n;
   }
 
-  /**
-   * Appends {@code text} (UTF-8) escaped as the inside of a JSON string, with the escapes Jackson
-   * writes: a backslash before a quote or a backslash, the short forms of backspace, tab, line feed,
-   * form feed and carriage return, a six-character hex escape (upper case) for the other control
-   * characters; everything else, non-ASCII included, as it is.
-   */
+  /** Appends {@code text} (UTF-8) escaped as the inside of a JSON string ({@link JsonEscape}). */
   public synchronized void appendJsonStringContent(byte[] text) {
-    int len = text.length;
-    reserve(len);
-    byte[] dst = buf;
-    int n = count;
-    int i = 0;
-    while (i < len) {
-      int run = i;
-      byte c = 0;
-      while (i < len) {
-        c = text[i];
-        if ((c >= 0 && c < 0x20) || c == '"' || c == '\\') {
-          break;
-        }
-        i++;
-      }
-      System.arraycopy(text, run, dst, n, i - run);
-      n += i - run;
-      if (i == len) {
-        break;
-      }
-      i++;
-      if (dst.length - n < len - i + 6) {
-        count = n;
-        reserve(len - i + 6);
-        dst = buf;
-      }
-      dst[n++] = '\\';
-      switch (c) {
-        case '"', '\\' -> dst[n++] = c;
-        case '\b' -> dst[n++] = 'b';
-        case '\t' -> dst[n++] = 't';
-        case '\n' -> dst[n++] = 'n';
-        case '\f' -> dst[n++] = 'f';
-        case '\r' -> dst[n++] = 'r';
-        default -> {
-          dst[n++] = 'u';
-          dst[n++] = '0';
-          dst[n++] = '0';
-          dst[n++] = HEX[c >> 4];
-          dst[n++] = HEX[c & 0xF];
-        }
-      }
+    int chunk = 4096;
+    for (int from = 0; from < text.length; from += chunk) {
+      int to = Math.min(text.length, from + chunk);
+      reserve((to - from) * JsonEscape.MAX_EXPANSION);
+      count = JsonEscape.escape(text, from, to, buf, count);
     }
-    count = n;
   }
-
-  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
   /** Makes room for {@code more} bytes past the content. */
   private void reserve(int more) {

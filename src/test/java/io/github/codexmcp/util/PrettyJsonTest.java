@@ -1,0 +1,146 @@
+package io.github.codexmcp.util;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class PrettyJsonTest {
+  /** What Json.pretty wrote before PrettyJson: Jackson's default pretty printer, UTF-8. */
+  private static final ObjectWriter JACKSON =
+      Json.MAPPER.copy().writerWithDefaultPrettyPrinter().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
+
+  private static void same(JsonNode tree) throws Exception {
+    byte[] ours = PrettyJson.write(tree);
+    assertNotNull(ours, () -> "handled: " + tree);
+    assertEquals(new String(JACKSON.writeValueAsBytes(tree), StandardCharsets.UTF_8), new String(ours, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void pollShapedTrees() throws Exception {
+    ObjectNode o = Json.object();
+    o.put("sessionId", "sess_1").put("status", "running").put("nextCursor", 12345678901L).put("small", -3);
+    ArrayNode events = o.putArray("events");
+    events.addObject().put("id", 0).put("type", "output").putObject("data").put("method", "m").put("delta", "a \"b\" \\ c\n\t\r\b\f\u0000\u001f\u007f é € 😀 ?");
+    events.addObject().putObject("data").putArray("deep").add(1).add("x").addNull().add(true).add(false).addArray().addObject();
+    o.putArray("empty");
+    o.putObject("none");
+    o.putNull("nothing");
+    o.putArray("nested").addArray().addArray().addObject().put("k", "v").putObject("o").putArray("a").addObject();
+    same(o);
+    same(Json.object());
+    same(Json.array());
+    same(Json.NODES.textNode("top \"level\""));
+    same(Json.NODES.numberNode(7));
+    same(Json.NODES.booleanNode(true));
+    same(Json.NODES.nullNode());
+    same(Json.object().put("question?", "what? ?"));
+  }
+
+  @Test
+  void valuesItLeavesToJackson() {
+    for (JsonNode tree :
+        List.<JsonNode>of(
+            Json.object().put("d", 1.5),
+            Json.object().put("f", 2.5f),
+            Json.object().put("big", new BigInteger("123456789012345678901234567890")),
+            Json.object().put("dec", new BigDecimal("1.50")),
+            Json.object().put("bin", new byte[] {1, 2}),
+            Json.object().putPOJO("pojo", Map.of("k", 1)),
+            Json.array().add(Json.object().put("lone", "x\uD800y")),
+            Json.object().put("lowFirst", "\uDC00\uD800"),
+            Json.object().set("key \uDFFF", Json.NODES.textNode("v")))) {
+      assertNull(PrettyJson.write(tree), tree::toString);
+    }
+  }
+
+  /** And Json.pretty / prettyBytes still give Jackson's text for those. */
+  @Test
+  void prettyFallsBackToJackson() throws Exception {
+    ObjectNode o = Json.object().put("d", 1.5).put("lone", "x\uD800y");
+    assertEquals(new String(JACKSON.writeValueAsBytes(o), StandardCharsets.UTF_8), Json.pretty(o));
+    assertEquals(new String(JACKSON.writeValueAsBytes(o), StandardCharsets.UTF_8), new String(Json.prettyBytes(o), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void randomTreesMatchJackson() throws Exception {
+    Random r = new Random(11);
+    String alphabet = "ab ?\"\\/\n\t\r\b\f\u0001\u001f\u007fé€中😀";
+    for (int i = 0; i < 3000; i++) {
+      same(randomValue(r, alphabet, 0));
+    }
+  }
+
+  /** A result far larger than the writer's starting buffer. */
+  @Test
+  void largeTrees() throws Exception {
+    ObjectNode o = Json.object();
+    ArrayNode a = o.putArray("events");
+    for (int i = 0; i < 5000; i++) {
+      a.addObject().put("id", i).put("text", "\"\"\"\"\"\"\"\"\"\"\u0001\u0001\u0001".repeat(3));
+    }
+    same(o);
+  }
+
+  private static JsonNode randomValue(Random r, String alphabet, int depth) {
+    int kind = r.nextInt(depth > 4 ? 5 : 8);
+    switch (kind) {
+      case 0:
+        return Json.NODES.textNode(text(r, alphabet));
+      case 1:
+        return Json.NODES.numberNode(r.nextInt());
+      case 2:
+        return Json.NODES.numberNode(r.nextLong());
+      case 3:
+        return Json.NODES.booleanNode(r.nextBoolean());
+      case 4:
+        return Json.NODES.nullNode();
+      case 5:
+      case 6:
+        {
+          ObjectNode o = Json.object();
+          int n = r.nextInt(4);
+          for (int k = 0; k < n; k++) {
+            o.set(text(r, alphabet), randomValue(r, alphabet, depth + 1));
+          }
+          return o;
+        }
+      default:
+        {
+          ArrayNode a = Json.array();
+          int n = r.nextInt(4);
+          for (int k = 0; k < n; k++) {
+            a.add(randomValue(r, alphabet, depth + 1));
+          }
+          return a;
+        }
+    }
+  }
+
+  private static String text(Random r, String alphabet) {
+    StringBuilder sb = new StringBuilder();
+    int n = r.nextInt(12);
+    for (int i = 0; i < n; i++) {
+      int at = r.nextInt(alphabet.length());
+      char c = alphabet.charAt(at);
+      if (Character.isHighSurrogate(c)) {
+        sb.append(c).append(alphabet.charAt(at + 1));
+      } else if (!Character.isLowSurrogate(c)) {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}
