@@ -204,7 +204,6 @@ public final class SessionManager implements AutoCloseable {
                   s.threadId = threadId;
                 }
                 s.turnHasOutputSchema = req.outputSchema() != null && req.outputSchema().size() > 0;
-                persistMeta(s);
               }
               turn.put("threadId", threadId);
               ArrayNode input = turn.putArray("input");
@@ -217,7 +216,11 @@ public final class SessionManager implements AutoCloseable {
               if (req.outputSchema() != null) {
                 turn.set("outputSchema", req.outputSchema());
               }
-              return startTurn(backend, turn, warnings);
+              CompletableFuture<JsonNode> started = startTurn(backend, turn, warnings);
+              synchronized (s) {
+                persistMeta(s); // the thread id, recorded while Codex starts the turn
+              }
+              return started;
             })
         .thenApply(
             resp -> {

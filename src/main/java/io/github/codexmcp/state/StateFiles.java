@@ -17,9 +17,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * File primitives of the state directory: owner-only creation, atomic replace, append, recursive
@@ -32,7 +31,6 @@ final class StateFiles {
       PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> FILE_PERMS =
       PosixFilePermissions.fromString("rw-------");
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final boolean posix;
 
@@ -206,9 +204,13 @@ final class StateFiles {
     }
   }
 
+  /**
+   * Twelve random hex digits for a temporary name. Not secret: the directory is the owner's alone
+   * and the temporary file is created exclusively, so a fast generator will do (a secure one reads
+   * the kernel's random device on every state write).
+   */
   static String randomHex() {
-    byte[] b = new byte[6];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
+    long bits = ThreadLocalRandom.current().nextLong() & 0xFFFF_FFFF_FFFFL;
+    return Long.toHexString(bits | (1L << 48)).substring(1); // the extra bit keeps leading zeros
   }
 }

@@ -153,6 +153,17 @@ class JsonFileStateStoreTest {
         lines.get(0));
   }
 
+  @Test
+  void temporaryNamesAreTwelveHexDigits() {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      String h = StateFiles.randomHex();
+      assertEquals(true, h.matches("[0-9a-f]{12}"), h);
+      seen.add(h);
+    }
+    assertEquals(200, seen.size());
+  }
+
   /** An event given by its parts is the same line as the object holding them; seq runs on. */
   @Test
   void eventFromItsPartsIsTheSameLine() throws IOException {
