@@ -60,7 +60,12 @@ final class ToolResultWriter {
       out.writeBytes(NO_IS_ERROR);
     }
     out.writeBytes(STRUCTURED);
-    out.appendCompact(rendered.prettyUtf8());
+    byte[] compact = rendered.compactUtf8();
+    if (compact != null) {
+      out.writeBytes(compact);
+    } else {
+      out.appendCompact(rendered.prettyUtf8());
+    }
     out.writeBytes(END);
     return true;
   }

@@ -22,10 +22,14 @@ class PrettyJsonTest {
   private static final ObjectWriter JACKSON =
       Json.MAPPER.copy().writerWithDefaultPrettyPrinter().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
 
+  /** What the transport writes for structured content: Jackson's compact output, UTF-8. */
+  private static final ObjectWriter COMPACT = Json.MAPPER.writer().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
+
   private static void same(JsonNode tree) throws Exception {
-    byte[] ours = PrettyJson.write(tree);
+    PrettyJson.Rendered ours = PrettyJson.render(tree);
     assertNotNull(ours, () -> "handled: " + tree);
-    assertEquals(new String(JACKSON.writeValueAsBytes(tree), StandardCharsets.UTF_8), new String(ours, StandardCharsets.UTF_8));
+    assertEquals(new String(JACKSON.writeValueAsBytes(tree), StandardCharsets.UTF_8), new String(ours.pretty(), StandardCharsets.UTF_8));
+    assertEquals(new String(COMPACT.writeValueAsBytes(tree), StandardCharsets.UTF_8), new String(ours.compact(), StandardCharsets.UTF_8));
   }
 
   @Test
@@ -62,7 +66,7 @@ class PrettyJsonTest {
             Json.array().add(Json.object().put("lone", "x\uD800y")),
             Json.object().put("lowFirst", "\uDC00\uD800"),
             Json.object().set("key \uDFFF", Json.NODES.textNode("v")))) {
-      assertNull(PrettyJson.write(tree), tree::toString);
+      assertNull(PrettyJson.render(tree), tree::toString);
     }
   }
 
