@@ -176,7 +176,6 @@ public final class SessionManager implements AutoCloseable {
         s.push(EventType.PROGRESS, compatEvent(ON_FAILURE_WARNING), false);
       }
       sessions.put(id, s);
-      persistMeta(s);
     }
     backend.setListener(new Listener(s, backend));
     ObjectNode threadParams = Json.object();
@@ -193,7 +192,11 @@ public final class SessionManager implements AutoCloseable {
     if (req.config() != null) {
       threadParams.set("config", req.config());
     }
-    return startBackend(id, backend)
+    CompletableFuture<JsonNode> spawned = startBackend(id, backend);
+    synchronized (s) {
+      persistMeta(s); // once the child is spawned and has its initialize request: off the way there
+    }
+    return spawned
         .thenCompose(init -> backend.threadStart(threadParams))
         .thenCompose(
             resp -> {
@@ -510,7 +513,6 @@ public final class SessionManager implements AutoCloseable {
       s.status = SessionStatus.IDLE;
       s.backend = backend;
       sessions.put(id, s);
-      persistMeta(s);
     }
     backend.setListener(new Listener(s, backend));
     ObjectNode forkParams = Json.object().put("threadId", threadId);
@@ -911,6 +913,7 @@ public final class SessionManager implements AutoCloseable {
   }
 
   private void handleOtherNotification(Session s, String method, JsonNode params) {
+    ObjectNode completed = null;
     synchronized (s) {
       touch(s);
       s.progress.observe(method, params);
@@ -964,8 +967,7 @@ public final class SessionManager implements AutoCloseable {
           s.lastResult = TurnResults.fromCompletedTurn(s, params, now());
           s.status = SessionStatus.IDLE;
           s.activeTurnId = null;
-          persistMeta(s);
-          store.saveResult(s.id, s.lastResult);
+          completed = s.lastResult;
         } else if (method.equals("error") && !NotificationMapper.truthy(params == null ? null : params.get("willRetry"))) {
           s.status = SessionStatus.ERROR;
           persistMeta(s);
@@ -973,6 +975,14 @@ public final class SessionManager implements AutoCloseable {
       }
     }
     wake(s);
+    if (completed != null) {
+      // after the waiting calls have their answer: the disk mirror only queues the documents, and
+      // nothing a client waits for depends on it (the meta written is the session's latest state)
+      synchronized (s) {
+        persistMeta(s);
+        store.saveResult(s.id, completed);
+      }
+    }
   }
 
   void handleBackendDeath(Session s, CodexBackend backend, String message) {
