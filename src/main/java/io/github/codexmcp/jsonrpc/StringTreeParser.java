@@ -24,9 +24,11 @@ import java.util.Map;
 final class StringTreeParser {
   static final int MAX_DEPTH = 4;
   private static final int MAX_NAMES = 512;
+  private static final int MAX_NAME_LENGTH = 64;
+  private static final int KEPT_BUILDER_CHARS = 64 * 1024;
 
   private final Map<String, String> names = new HashMap<>();
-  private final StringBuilder escaped = new StringBuilder();
+  private StringBuilder escaped = new StringBuilder();
   private byte[] b;
   private int p;
   private int end;
@@ -201,7 +203,11 @@ final class StringTreeParser {
         sb.append(part);
         if (c == '"') {
           p++;
-          return sb.toString();
+          String text = sb.toString();
+          if (sb.capacity() > KEPT_BUILDER_CHARS) {
+            escaped = new StringBuilder(); // one huge string must not stay with the reader for good
+          }
+          return text;
         }
         if (!unescape(sb)) {
           return null;
@@ -256,25 +262,16 @@ final class StringTreeParser {
   }
 
   /**
-   * Text of {@code b[from..to)}; null when it is not valid UTF-8 (Jackson would reject it, and the
-   * caller's fallback decides what to make of it).
+   * Text of {@code b[from..to)}; null when decoding gave U+FFFD: the bytes were not valid UTF-8
+   * (Jackson rejects them, and the caller's fallback decides what to make of them) or held U+FFFD
+   * itself, which is rare enough to leave to Jackson as well.
    */
   private String decode(int from, int to, boolean ascii) {
     if (ascii) {
       return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
     }
     String s = new String(b, from, to - from, StandardCharsets.UTF_8);
-    return s.indexOf('\uFFFD') >= 0 && !containsReplacementCharacter(from, to) ? null : s;
-  }
-
-  /** Whether the bytes hold U+FFFD itself (EF BF BD), which decoding keeps as it is. */
-  private boolean containsReplacementCharacter(int from, int to) {
-    for (int i = from; i + 2 < to; i++) {
-      if (b[i] == (byte) 0xEF && b[i + 1] == (byte) 0xBF && b[i + 2] == (byte) 0xBD) {
-        return true;
-      }
-    }
-    return false;
+    return s.indexOf('\uFFFD') >= 0 ? null : s;
   }
 
   private void skipSpace() {
@@ -288,6 +285,9 @@ final class StringTreeParser {
   }
 
   private String canonical(String name) {
+    if (name.length() > MAX_NAME_LENGTH) {
+      return name;
+    }
     String known = names.get(name);
     if (known != null) {
       return known;

@@ -513,6 +513,7 @@ public final class SessionManager implements AutoCloseable {
       s.status = SessionStatus.IDLE;
       s.backend = backend;
       sessions.put(id, s);
+      persistMeta(s);
     }
     backend.setListener(new Listener(s, backend));
     ObjectNode forkParams = Json.object().put("threadId", threadId);
@@ -913,7 +914,6 @@ public final class SessionManager implements AutoCloseable {
   }
 
   private void handleOtherNotification(Session s, String method, JsonNode params) {
-    ObjectNode completed = null;
     synchronized (s) {
       touch(s);
       s.progress.observe(method, params);
@@ -967,7 +967,8 @@ public final class SessionManager implements AutoCloseable {
           s.lastResult = TurnResults.fromCompletedTurn(s, params, now());
           s.status = SessionStatus.IDLE;
           s.activeTurnId = null;
-          completed = s.lastResult;
+          persistMeta(s);
+          store.saveResult(s.id, s.lastResult);
         } else if (method.equals("error") && !NotificationMapper.truthy(params == null ? null : params.get("willRetry"))) {
           s.status = SessionStatus.ERROR;
           persistMeta(s);
@@ -975,14 +976,6 @@ public final class SessionManager implements AutoCloseable {
       }
     }
     wake(s);
-    if (completed != null) {
-      // after the waiting calls have their answer: the disk mirror only queues the documents, and
-      // nothing a client waits for depends on it (the meta written is the session's latest state)
-      synchronized (s) {
-        persistMeta(s);
-        store.saveResult(s.id, completed);
-      }
-    }
   }
 
   void handleBackendDeath(Session s, CodexBackend backend, String message) {

@@ -34,6 +34,7 @@ public final class PrettyJson {
   private int n;
   private byte[] cbuf = new byte[INITIAL]; // compact
   private int cn;
+  private int nesting; // containers open, arrays included
 
   private PrettyJson() {}
 
@@ -51,6 +52,7 @@ public final class PrettyJson {
     PrettyJson w = WRITERS.get();
     w.n = 0;
     w.cn = 0;
+    w.nesting = 0;
     try {
       return w.value(value, 0) ? new Rendered(Arrays.copyOf(w.buf, w.n), Arrays.copyOf(w.cbuf, w.cn)) : null;
     } finally {
@@ -66,9 +68,13 @@ public final class PrettyJson {
   private boolean value(JsonNode v, int depth) {
     switch (v.getNodeType()) {
       case OBJECT:
-        return object(v, depth);
       case ARRAY:
-        return array(v, depth);
+        if (++nesting > MAX_NESTING) {
+          return false;
+        }
+        boolean written = v.isObject() ? object(v, depth) : array(v, depth);
+        nesting--;
+        return written;
       case STRING:
         return string(v.textValue());
       case BOOLEAN:
@@ -87,6 +93,9 @@ public final class PrettyJson {
         return false;
     }
   }
+
+  /** Jackson's default limit on nesting when writing; deeper trees are left to it (it refuses them). */
+  private static final int MAX_NESTING = 1000;
 
   private boolean object(JsonNode v, int depth) {
     if (v.isEmpty()) {

@@ -106,6 +106,41 @@ class SessionLifecycleTest {
     assertEquals("thread_fork_v1", f.threadId(r.get("sessionId").asText()));
   }
 
+  /**
+   * Review regression: the fork's meta must be queued when the session is registered, before the
+   * child's pid can be (a pid.json without meta.json is skipped by recovery, and its child never
+   * reaped).
+   */
+  @Test
+  void forkMetaIsPersistedBeforeThreadForkAnswers() {
+    String src = f.idleSession();
+    f.factory.configureNext(b -> b.hold(THREAD_FORK));
+    CompletableFuture<ObjectNode> r = f.manager.fork(src);
+    FakeCodexBackend child = f.factory.last();
+    assertFalse(r.isDone());
+    assertEquals("idle", f.persistence.meta(child.sessionId()).get("status").asText());
+    child.held(THREAD_FORK).get(0).complete(json("{'thread':{'id':'thread_forked'}}"));
+    assertEquals("thread_forked", f.persistence.meta(r.join().get("sessionId").asText()).get("threadId").asText());
+  }
+
+  /**
+   * Review regression: a session cancelled by a call the finished turn woke (before the turn's own
+   * result reached the disk mirror) must keep the cancellation's result, not the turn's.
+   */
+  @Test
+  void cancelWokenByTheCompletedTurnKeepsItsResultOnDisk() {
+    String id = f.newSession();
+    CompletableFuture<Void> woken = new CompletableFuture<>();
+    synchronized (f.session(id)) {
+      f.session(id).waiters.add(woken);
+    }
+    woken.thenRun(() -> f.manager.cancel(id, null).join());
+    f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock','status':'completed'}}");
+    assertEquals("cancelled", f.status(id));
+    assertEquals(f.lastResult(id), f.persistence.result(id));
+    assertEquals("cancelled", f.persistence.meta(id).get("status").asText());
+  }
+
   @Test
   void forkOfARunningSessionIsAllowed() {
     String src = f.newSession();

@@ -87,6 +87,23 @@ class PrettyJsonTest {
     }
   }
 
+  /** Review: Jackson refuses to write more than 1000 levels of nesting; so does the tree writer. */
+  @Test
+  void nestingUpToJacksonsLimit() throws Exception {
+    same(nested(1000));
+    JsonNode tooDeep = nested(1001);
+    assertNull(PrettyJson.render(tooDeep));
+    org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> JACKSON.writeValueAsBytes(tooDeep));
+  }
+
+  private static JsonNode nested(int levels) {
+    JsonNode inner = Json.array();
+    for (int i = 1; i < levels; i++) {
+      inner = i % 2 == 0 ? Json.array().add(inner) : Json.object().set("k", inner);
+    }
+    return inner;
+  }
+
   /** A result far larger than the writer's starting buffer. */
   @Test
   void largeTrees() throws Exception {
