@@ -52,19 +52,7 @@ public final class Json {
    * decoded (one byte generator family on every hot path, not a second for the JIT to compile).
    */
   public static String pretty(Object value) {
-    byte[] quick = value instanceof JsonNode node ? PrettyJson.write(node) : null;
-    if (quick != null) {
-      return new String(quick, StandardCharsets.UTF_8);
-    }
-    ReusableBytes b = PRETTY_BUFFER.get();
-    try {
-      PRETTY.writeValue(b, value);
-      return b.text();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      b.clear();
-    }
+    return new String(prettyBytes(value), StandardCharsets.UTF_8);
   }
 
   /** As {@link #pretty}, as UTF-8 bytes. */
@@ -84,7 +72,7 @@ public final class Json {
     }
   }
 
-  /** Per-thread buffer of {@link #pretty}: the text is its only copy of the bytes. */
+  /** Per-thread buffer of {@link #prettyBytes} when Jackson writes the text. */
   private static final ThreadLocal<ReusableBytes> PRETTY_BUFFER =
       ThreadLocal.withInitial(() -> new ReusableBytes(8 * 1024, 1024 * 1024));
 

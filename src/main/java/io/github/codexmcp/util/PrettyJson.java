@@ -14,9 +14,10 @@ import java.util.Map;
  * text alone: every tool result is rendered both ways, a poll result tens of kilobytes several
  * times a second while a client follows a busy session.
  *
- * <p>It handles the values tool results are made of: objects, arrays, strings, booleans, null and
- * integers that fit a long. For anything else (fractions, big numbers, binary, POJOs) and for
- * strings holding a lone surrogate, {@link #render} returns null and the caller uses Jackson.
+ * <p>It handles the values tool results are made of: objects, arrays, strings, booleans, null,
+ * integers that fit a long and finite doubles and floats. For anything else (big numbers, NaN and
+ * infinities, binary, POJOs), for strings holding a lone surrogate and for nesting deeper than
+ * Jackson allows, {@link #render} returns null and the caller uses Jackson.
  * Strings are escaped as Jackson escapes them (quote, backslash, the short escapes, upper-case
  * {@code \}{@code u00XX} for other control characters; characters beyond the BMP as UTF-8).
  */
@@ -86,6 +87,15 @@ public final class PrettyJson {
       case NUMBER:
         if (v.isInt() || v.isLong()) {
           both(Long.toString(v.longValue()));
+          return true;
+        }
+        // finite fractions as Jackson writes them by default (its fast writer is off)
+        if (v.isDouble() && Double.isFinite(v.doubleValue())) {
+          both(Double.toString(v.doubleValue()));
+          return true;
+        }
+        if (v.isFloat() && Float.isFinite(v.floatValue())) {
+          both(Float.toString(v.floatValue()));
           return true;
         }
         return false;

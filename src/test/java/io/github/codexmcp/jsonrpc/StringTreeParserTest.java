@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.codexmcp.testing.RandomText;
 import io.github.codexmcp.util.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -126,7 +127,7 @@ class StringTreeParserTest {
       int fields = r.nextInt(8);
       for (int f = 0; f < fields; f++) {
         var into = open.get(r.nextInt(open.size()));
-        String name = randomText(r, alphabet, 6);
+        String name = RandomText.of(r, alphabet, 6);
         if (r.nextInt(4) == 0 && open.size() < 3) {
           open.add(into.putObject(name));
         } else {
@@ -135,7 +136,7 @@ class StringTreeParserTest {
             case 1 -> into.put(name, r.nextLong() / 100);
             case 2 -> into.put(name, r.nextBoolean());
             case 3 -> into.putNull(name);
-            default -> into.put(name, randomText(r, alphabet, 30));
+            default -> into.put(name, RandomText.of(r, alphabet, 30));
           }
         }
       }
@@ -155,20 +156,5 @@ class StringTreeParserTest {
       d = Math.max(d, c.isObject() ? maxDepth(c) : 0);
     }
     return d + 1;
-  }
-
-  private static String randomText(Random r, String alphabet, int max) {
-    StringBuilder sb = new StringBuilder();
-    int n = r.nextInt(max);
-    for (int i = 0; i < n; i++) {
-      int at = r.nextInt(alphabet.length());
-      char c = alphabet.charAt(at);
-      if (Character.isHighSurrogate(c)) {
-        sb.append(c).append(alphabet.charAt(at + 1));
-      } else if (!Character.isLowSurrogate(c)) {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
   }
 }

@@ -77,10 +77,10 @@ class ToolResultWriterTest {
     assertArrayEquals(viaJackson(response(2, returned)), viaWriter(response(2, returned)));
   }
 
-  /** A value the tree writer leaves to Jackson (a fraction): the compact copy comes from the text. */
+  /** A value the tree writer leaves to Jackson (NaN, a lone surrogate): the compact copy comes from the text. */
   @Test
   void resultRenderedByJacksonIsWrittenAsJacksonWritesIt() throws Exception {
-    ObjectNode poll = busyPoll().put("ratio", 0.25).put("lone", "x\uD800y");
+    ObjectNode poll = busyPoll().put("ratio", Double.NaN).put("lone", "x\uD800y");
     McpSchema.CallToolResult result = ToolAdapter.render(ToolOutcome.success(poll));
     assertEquals(null, ((RenderedObject) result.structuredContent()).compactUtf8());
     assertArrayEquals(viaJackson(response(9, result)), viaWriter(response(9, result)));

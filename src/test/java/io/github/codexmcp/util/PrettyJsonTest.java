@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.testing.RandomText;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -51,14 +52,15 @@ class PrettyJsonTest {
     same(Json.NODES.booleanNode(true));
     same(Json.NODES.nullNode());
     same(Json.object().put("question?", "what? ?"));
+    same(Json.object().put("d", 1.5).put("tiny", 1e-9).put("big", 1.0E20).put("neg", -0.0).put("f", 2.5f).put("third", 1.0 / 3));
   }
 
   @Test
   void valuesItLeavesToJackson() {
     for (JsonNode tree :
         List.<JsonNode>of(
-            Json.object().put("d", 1.5),
-            Json.object().put("f", 2.5f),
+            Json.object().put("nan", Double.NaN),
+            Json.object().put("inf", Float.NEGATIVE_INFINITY),
             Json.object().put("big", new BigInteger("123456789012345678901234567890")),
             Json.object().put("dec", new BigDecimal("1.50")),
             Json.object().put("bin", new byte[] {1, 2}),
@@ -73,7 +75,7 @@ class PrettyJsonTest {
   /** And Json.pretty / prettyBytes still give Jackson's text for those. */
   @Test
   void prettyFallsBackToJackson() throws Exception {
-    ObjectNode o = Json.object().put("d", 1.5).put("lone", "x\uD800y");
+    ObjectNode o = Json.object().put("d", Double.NaN).put("lone", "x\uD800y");
     assertEquals(new String(JACKSON.writeValueAsBytes(o), StandardCharsets.UTF_8), Json.pretty(o));
     assertEquals(new String(JACKSON.writeValueAsBytes(o), StandardCharsets.UTF_8), new String(Json.prettyBytes(o), StandardCharsets.UTF_8));
   }
@@ -119,13 +121,15 @@ class PrettyJsonTest {
     int kind = r.nextInt(depth > 4 ? 5 : 8);
     switch (kind) {
       case 0:
-        return Json.NODES.textNode(text(r, alphabet));
+        return Json.NODES.textNode(RandomText.of(r, alphabet, 12));
       case 1:
         return Json.NODES.numberNode(r.nextInt());
       case 2:
         return Json.NODES.numberNode(r.nextLong());
       case 3:
-        return Json.NODES.booleanNode(r.nextBoolean());
+        return r.nextBoolean()
+            ? Json.NODES.booleanNode(r.nextBoolean())
+            : r.nextBoolean() ? Json.NODES.numberNode(r.nextDouble() * Math.pow(10, r.nextInt(40) - 20)) : Json.NODES.numberNode(r.nextFloat());
       case 4:
         return Json.NODES.nullNode();
       case 5:
@@ -134,7 +138,7 @@ class PrettyJsonTest {
           ObjectNode o = Json.object();
           int n = r.nextInt(4);
           for (int k = 0; k < n; k++) {
-            o.set(text(r, alphabet), randomValue(r, alphabet, depth + 1));
+            o.set(RandomText.of(r, alphabet, 12), randomValue(r, alphabet, depth + 1));
           }
           return o;
         }
@@ -148,20 +152,5 @@ class PrettyJsonTest {
           return a;
         }
     }
-  }
-
-  private static String text(Random r, String alphabet) {
-    StringBuilder sb = new StringBuilder();
-    int n = r.nextInt(12);
-    for (int i = 0; i < n; i++) {
-      int at = r.nextInt(alphabet.length());
-      char c = alphabet.charAt(at);
-      if (Character.isHighSurrogate(c)) {
-        sb.append(c).append(alphabet.charAt(at + 1));
-      } else if (!Character.isLowSurrogate(c)) {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
   }
 }
