@@ -13,8 +13,8 @@ import java.nio.charset.StandardCharsets;
  * <p>{@link ToolResultWriter} writes a result carrying one of these from the rendered bytes: the
  * text escaped byte by byte, and the structured copy as rendered alongside the text (or, when
  * Jackson rendered the text, by dropping its indentation), instead of a second walk over the tree
- * and a character-by-character escape of the text. A poll result is
- * tens of kilobytes, written several times a second while a client follows a busy session.
+ * and a character-by-character escape of the text. A poll result is tens of kilobytes, written
+ * several times a second while a client follows a busy session.
  */
 final class RenderedObject extends ObjectNode {
   private static final long serialVersionUID = 1L;

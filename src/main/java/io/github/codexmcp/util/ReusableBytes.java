@@ -1,7 +1,6 @@
 package io.github.codexmcp.util;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -22,11 +21,6 @@ public final class ReusableBytes extends ByteArrayOutputStream {
     super(initial);
     this.initial = initial;
     this.keepAtMost = keepAtMost;
-  }
-
-  /** The content decoded as UTF-8. */
-  public synchronized String text() {
-    return new String(buf, 0, count, StandardCharsets.UTF_8);
   }
 
   /** Cuts the content back to its first {@code size} bytes. */
