@@ -80,8 +80,8 @@ public final class JsonLineReader {
     if (s == e || (bytes[s] != '{' && bytes[s] != '[')) {
       return;
     }
-    // most lines (streamed deltas) hold only strings and objects: a lighter parse; the rest, and
-    // anything malformed, goes to Jackson
+    // most lines (every streamed delta) hold only objects, strings, integers, booleans and null: a
+    // lighter parse (StringTreeParser); the rest, and anything malformed, goes to Jackson
     JsonNode value = strings.parse(bytes, s, e);
     if (value != null) {
       sink.onJson(value);
