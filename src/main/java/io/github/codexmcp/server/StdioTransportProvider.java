@@ -328,22 +328,10 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
       if (!ToolResultWriter.write(message, b, direct)) {
         direct.writeValue(b, message);
       }
-      synchronized (out) {
-        try {
-          b.writeTo(out);
-          out.write('\n');
-          out.flush();
-          StartupTrace.firstResponse();
-        } catch (IOException e) {
-          if (!closed) {
-            LOG.warn("[codex-mcp] failed to write to stdout: {}", e.getMessage());
-          }
-        }
-      }
+      emitLine(b::writeTo);
     } finally {
       b.clear();
     }
-    firstMessageWritten();
   }
 
   void writeLine(String json) {
@@ -366,9 +354,19 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         }
       }
     }
+    emitLine(o -> o.write(json));
+  }
+
+  /** Writes one JSON text. */
+  private interface Body {
+    void writeTo(OutputStream o) throws IOException;
+  }
+
+  /** Writes {@code body} and a newline to stdout as one line, under the output lock. */
+  private void emitLine(Body body) {
     synchronized (out) {
       try {
-        out.write(json);
+        body.writeTo(out);
         out.write('\n');
         out.flush();
         StartupTrace.firstResponse();
