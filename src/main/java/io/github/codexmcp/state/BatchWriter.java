@@ -1,11 +1,5 @@
 package io.github.codexmcp.state;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.util.Json;
 import java.io.IOException;
@@ -21,10 +15,6 @@ import java.util.Arrays;
  * and otherwise ignored. Called only by the holder of the store's I/O lock.
  */
 final class BatchWriter {
-  // UTF-8 output (the generator every hot path uses), characters beyond the BMP kept as they are
-  private static final ObjectWriter PRETTY =
-      Json.MAPPER.writer(prettyPrinter()).with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
-
   private final StateFiles files;
   private final FailureLog failures;
 
@@ -84,23 +74,9 @@ final class BatchWriter {
 
   /** Document text like {@code JSON.stringify(v, null, 2)} plus a trailing newline, in UTF-8. */
   static byte[] pretty(ObjectNode node) {
-    try {
-      byte[] json = PRETTY.writeValueAsBytes(node);
-      byte[] doc = Arrays.copyOf(json, json.length + 1);
-      doc[json.length] = '\n';
-      return doc;
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static DefaultPrettyPrinter prettyPrinter() {
-    DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-    Separators seps =
-        Separators.createDefaultInstance()
-            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-            .withObjectEmptySeparator("")
-            .withArrayEmptySeparator("");
-    return new DefaultPrettyPrinter(seps).withObjectIndenter(indenter).withArrayIndenter(indenter);
+    byte[] json = Json.prettyBytes(node);
+    byte[] doc = Arrays.copyOf(json, json.length + 1);
+    doc[json.length] = '\n';
+    return doc;
   }
 }

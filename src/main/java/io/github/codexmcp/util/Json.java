@@ -3,6 +3,9 @@ package io.github.codexmcp.util;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -22,7 +25,7 @@ public final class Json {
   // UTF-8 output keeps characters beyond the BMP as they are (not as escaped surrogate pairs),
   // like the text a character-based writer produces
   private static final ObjectWriter PRETTY =
-      MAPPER.copy().writerWithDefaultPrettyPrinter().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
+      MAPPER.writer(stringifyPrinter()).with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
   private static final ObjectWriter COMPACT_UTF8 =
       MAPPER.writer().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
   public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -47,9 +50,25 @@ public final class Json {
   }
 
   /**
-   * JSON text indented by two spaces, as shown to MCP clients: Jackson's default pretty printing,
-   * written by {@link PrettyJson} for the trees it handles, else by Jackson as UTF-8 bytes and
-   * decoded (one byte generator family on every hot path, not a second for the JIT to compile).
+   * Jackson's printer for the layout of JavaScript's {@code JSON.stringify(v, null, 2)}: two spaces
+   * per level for objects and arrays alike, {@code "name": value}, one element per line, empty
+   * containers as {@code {}} and {@code []}, {@code \n} line breaks on every platform.
+   */
+  public static DefaultPrettyPrinter stringifyPrinter() {
+    DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+    Separators seps =
+        Separators.createDefaultInstance()
+            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+            .withObjectEmptySeparator("")
+            .withArrayEmptySeparator("");
+    return new DefaultPrettyPrinter(seps).withObjectIndenter(indenter).withArrayIndenter(indenter);
+  }
+
+  /**
+   * JSON text indented by two spaces, as shown to MCP clients and written to state files: the
+   * layout of {@code JSON.stringify(v, null, 2)} ({@link #stringifyPrinter}), written by {@link
+   * PrettyJson} for the trees it handles, else by Jackson as UTF-8 bytes and decoded (one byte
+   * generator family on every hot path, not a second for the JIT to compile).
    */
   public static String pretty(Object value) {
     return new String(prettyBytes(value), StandardCharsets.UTF_8);

@@ -7,12 +7,13 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Writes a JSON tree indented exactly as Jackson's default pretty printer does (two spaces per
- * object level, {@code "name" : value}, arrays on one line as {@code [ a, b ]}, empty containers as
- * {@code { }} and {@code [ ]}, the platform's line separator), and in the same walk compact as
- * Jackson's default writer does, as UTF-8, in about half the time Jackson takes for the indented
- * text alone: every tool result is rendered both ways, a poll result tens of kilobytes several
- * times a second while a client follows a busy session.
+ * Writes a JSON tree indented exactly as Jackson does with {@link Json#stringifyPrinter} (the
+ * layout of JavaScript's {@code JSON.stringify(v, null, 2)}: two spaces per level, {@code "name":
+ * value}, one array element or field per line, empty containers as {@code {}} and {@code []},
+ * {@code \n} line breaks), and in the same walk compact as Jackson's default writer does, as UTF-8,
+ * in about half the time Jackson takes for the indented text alone: every tool result is rendered
+ * both ways, a poll result tens of kilobytes several times a second while a client follows a busy
+ * session.
  *
  * <p>It handles the values tool results are made of: objects, arrays, strings, booleans, null,
  * integers that fit a long and finite doubles and floats. For anything else (big numbers, NaN and
@@ -22,8 +23,6 @@ import java.util.Map;
  * {@code \}{@code u00XX} for other control characters; characters beyond the BMP as UTF-8).
  */
 public final class PrettyJson {
-  private static final byte[] EOL = System.lineSeparator().getBytes(StandardCharsets.US_ASCII);
-
   private static final int INITIAL = 8 * 1024;
   private static final int KEPT = 1024 * 1024;
   private static final ThreadLocal<PrettyJson> WRITERS = ThreadLocal.withInitial(PrettyJson::new);
@@ -109,8 +108,7 @@ public final class PrettyJson {
 
   private boolean object(JsonNode v, int depth) {
     if (v.isEmpty()) {
-      pretty("{ }");
-      compact("{}");
+      both("{}");
       return true;
     }
     both("{");
@@ -125,7 +123,7 @@ public final class PrettyJson {
       if (!string(e.getKey())) {
         return false;
       }
-      pretty(" : ");
+      pretty(": ");
       compact(":");
       if (!value(e.getValue(), depth + 1)) {
         return false;
@@ -138,26 +136,23 @@ public final class PrettyJson {
 
   private boolean array(JsonNode v, int depth) {
     if (v.isEmpty()) {
-      pretty("[ ]");
-      compact("[]");
+      both("[]");
       return true;
     }
-    pretty("[ ");
-    compact("[");
+    both("[");
     boolean first = true;
     for (JsonNode item : v) {
       if (!first) {
-        pretty(", ");
-        compact(",");
+        both(",");
       }
       first = false;
-      // arrays stay on one line and do not deepen the indentation of objects inside them
-      if (!value(item, depth)) {
+      indent(depth + 1);
+      if (!value(item, depth + 1)) {
         return false;
       }
     }
-    pretty(" ]");
-    compact("]");
+    indent(depth);
+    both("]");
     return true;
   }
 
@@ -206,10 +201,8 @@ public final class PrettyJson {
   }
 
   private void indent(int depth) {
-    reserve(EOL.length + 2 * depth);
-    for (byte c : EOL) {
-      buf[n++] = c;
-    }
+    reserve(1 + 2 * depth);
+    buf[n++] = '\n';
     Arrays.fill(buf, n, n + 2 * depth, (byte) ' ');
     n += 2 * depth;
   }

@@ -134,7 +134,7 @@ class ExecSessionsIT extends RealCodexFixture {
           ((io.modelcontextprotocol.spec.McpSchema.TextResourceContents)
                   auto.client.readResource(new io.modelcontextprotocol.spec.McpSchema.ReadResourceRequest("codex-mcp:///server-info")).contents().get(0))
               .text();
-      assertTrue(info.contains("\"clientMode\" : \"exec\""), info);
+      assertTrue(info.contains("\"clientMode\": \"exec\""), info);
     }
   }
 }

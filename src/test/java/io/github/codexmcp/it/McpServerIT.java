@@ -102,13 +102,13 @@ class McpServerIT {
       assertFalse(c.text().isBlank(), r.uri());
     }
     String info = text("codex-mcp:///server-info");
-    assertTrue(info.contains("\"clientMode\" : \"app-server\""), info);
-    assertTrue(info.contains("\"codexCliVersion\" : \"0.169.0\""), info);
+    assertTrue(info.contains("\"clientMode\": \"app-server\""), info);
+    assertTrue(info.contains("\"codexCliVersion\": \"0.169.0\""), info);
     assertTrue(text("codex-mcp:///config").contains("Override persistence"));
     assertTrue(text("codex-mcp:///quickstart").contains("\"action\": \"respond_permission\""));
     assertTrue(text("codex-mcp:///errors").contains("REQUEST_NOT_FOUND"));
     assertTrue(text("codex-mcp:///gotchas").contains("Idle sessions are auto-cleaned"));
-    assertTrue(text("codex-mcp:///compat-report").contains("\"schemaVersion\" : \"1.0.0\""));
+    assertTrue(text("codex-mcp:///compat-report").contains("\"schemaVersion\": \"1.0.0\""));
   }
 
   private static String text(String uri) {

@@ -18,11 +18,49 @@ class JsonTest {
     return o;
   }
 
-  /** The bytes-based pretty printer gives the text the character-based writer gave. */
+  /** The bytes-based pretty printer gives the text Jackson's character-based writer gives. */
   @Test
-  void prettyTextIsTheJacksonDefaultPrettyText() throws Exception {
-    String viaWriter = Json.MAPPER.copy().writerWithDefaultPrettyPrinter().writeValueAsString(sample());
+  void prettyTextIsJacksonsTextWithTheSamePrinter() throws Exception {
+    String viaWriter = Json.MAPPER.writer(Json.stringifyPrinter()).writeValueAsString(sample());
     assertEquals(viaWriter, Json.pretty(sample()));
+  }
+
+  /**
+   * Tool text, resources and state files use the layout of {@code JSON.stringify(v, null, 2)}, as
+   * the reference does (regression: tool text was Jackson's default layout, {@code "k" : v} with
+   * arrays on one line and the platform's line separator).
+   */
+  @Test
+  void prettyTextHasTheJsonStringifyLayout() {
+    ObjectNode o = Json.object().put("a", 1);
+    o.putArray("b").add(1).add("x").addObject().put("k", true);
+    o.putArray("none");
+    o.putObject("empty");
+    o.putObject("o").putArray("deep").addArray().add(2);
+    String expected =
+        "{\n"
+            + "  \"a\": 1,\n"
+            + "  \"b\": [\n"
+            + "    1,\n"
+            + "    \"x\",\n"
+            + "    {\n"
+            + "      \"k\": true\n"
+            + "    }\n"
+            + "  ],\n"
+            + "  \"none\": [],\n"
+            + "  \"empty\": {},\n"
+            + "  \"o\": {\n"
+            + "    \"deep\": [\n"
+            + "      [\n"
+            + "        2\n"
+            + "      ]\n"
+            + "    ]\n"
+            + "  }\n"
+            + "}";
+    assertEquals(expected, Json.pretty(o));
+    // the same through Jackson (what writes the trees PrettyJson leaves to it)
+    o.put("nan", Double.NaN);
+    assertEquals(expected.substring(0, expected.length() - 2) + ",\n  \"nan\": \"NaN\"\n}", Json.pretty(o));
   }
 
   @Test

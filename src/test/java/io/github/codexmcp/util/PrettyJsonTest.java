@@ -19,9 +19,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PrettyJsonTest {
-  /** What Json.pretty wrote before PrettyJson: Jackson's default pretty printer, UTF-8. */
+  /** What Json.pretty writes through Jackson: the JSON.stringify layout, UTF-8. */
   private static final ObjectWriter JACKSON =
-      Json.MAPPER.copy().writerWithDefaultPrettyPrinter().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
+      Json.MAPPER.writer(Json.stringifyPrinter()).with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
 
   /** What the transport writes for structured content: Jackson's compact output, UTF-8. */
   private static final ObjectWriter COMPACT = Json.MAPPER.writer().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
