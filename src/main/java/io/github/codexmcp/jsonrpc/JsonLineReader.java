@@ -80,8 +80,8 @@ public final class JsonLineReader {
     if (s == e || (bytes[s] != '{' && bytes[s] != '[')) {
       return;
     }
-    // most lines (every streamed delta) hold only objects, strings, integers, booleans and null: a
-    // lighter parse (StringTreeParser); the rest, and anything malformed, goes to Jackson
+    // almost every line (every streamed delta) takes the lighter parse (StringTreeParser); the
+    // rest, and anything malformed, goes to Jackson
     JsonNode value = strings.parse(bytes, s, e);
     if (value != null) {
       sink.onJson(value);

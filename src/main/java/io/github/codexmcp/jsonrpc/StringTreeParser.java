@@ -1,6 +1,7 @@
 package io.github.codexmcp.jsonrpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.util.Json;
 import java.nio.charset.StandardCharsets;
@@ -8,21 +9,22 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Parses the commonest kind of line Codex writes: a JSON object whose values are strings,
- * integers, booleans, null or objects of the same kind. A streamed delta is one:
+ * Parses the lines Codex writes that are JSON objects of strings, numbers, booleans, null, objects
+ * and arrays. A streamed delta is one:
  * {@code {"method":"item/agentMessage/delta","params":{"threadId":"…","turnId":"…","itemId":"…","delta":"…"},"emittedAtMs":1795250974903}}.
  * The result is the tree Jackson's {@code readTree} builds for the line, without a parser, a
  * deserialization context and their buffers per line; a turn streams thousands of such lines.
  *
- * <p>Anything else gives {@code null}: fractions, exponents, integers of 19 digits or more, arrays, nesting deeper than
- * {@value #MAX_DEPTH}, bad escapes, control characters, bytes that are not UTF-8, trailing text.
- * The caller then parses the line with Jackson, which also reports what is malformed.
+ * <p>Anything else gives {@code null}: a top level that is not an object, integers of 19 digits or
+ * more, number texts longer than 64 characters, minus zero, nesting deeper than {@value #MAX_DEPTH},
+ * bad escapes, control characters, bytes that are not UTF-8, U+FFFD, trailing text. The caller
+ * then parses the line with Jackson, which also reports what is malformed.
  *
  * <p>One instance per reading thread: it keeps the field names it has seen, so that the trees of
  * thousands of lines share one string per name, as Jackson's interned names do.
  */
 final class StringTreeParser {
-  static final int MAX_DEPTH = 4;
+  static final int MAX_DEPTH = 32;
   private static final int MAX_NAMES = 512;
   private static final int MAX_NAME_LENGTH = 64;
   private static final int KEPT_BUILDER_CHARS = 64 * 1024;
@@ -79,15 +81,7 @@ final class StringTreeParser {
       if (p >= end) {
         return null;
       }
-      JsonNode value;
-      if (b[p] == '"') {
-        String text = string();
-        value = text == null ? null : Json.NODES.textNode(text);
-      } else if (b[p] == '{' && depth < MAX_DEPTH) {
-        value = object(depth + 1);
-      } else {
-        value = scalar();
-      }
+      JsonNode value = value(depth);
       if (value == null) {
         return null;
       }
@@ -107,9 +101,60 @@ final class StringTreeParser {
     }
   }
 
+  /** The value at {@code p} (not at the end) inside a container at {@code depth}, or null. */
+  private JsonNode value(int depth) {
+    byte c = b[p];
+    if (c == '"') {
+      String text = string();
+      return text == null ? null : Json.NODES.textNode(text);
+    }
+    if (c == '{') {
+      return depth < MAX_DEPTH ? object(depth + 1) : null;
+    }
+    if (c == '[') {
+      return depth < MAX_DEPTH ? array(depth + 1) : null;
+    }
+    return scalar();
+  }
+
+  /** An array starting at {@code p} (which is at its bracket), or null. */
+  private ArrayNode array(int depth) {
+    p++;
+    ArrayNode node = Json.NODES.arrayNode();
+    skipSpace();
+    if (p < end && b[p] == ']') {
+      p++;
+      return node;
+    }
+    while (true) {
+      if (p >= end) {
+        return null;
+      }
+      JsonNode item = value(depth);
+      if (item == null) {
+        return null;
+      }
+      node.add(item);
+      skipSpace();
+      if (p >= end) {
+        return null;
+      }
+      byte c = b[p++];
+      if (c == ']') {
+        return node;
+      }
+      if (c != ',') {
+        return null;
+      }
+      skipSpace();
+    }
+  }
+
   /**
-   * An integer that fits a long, {@code true}, {@code false} or {@code null} at {@code p}, as the
-   * node Jackson makes of it (int-sized integers are int nodes); null for anything else.
+   * A number, {@code true}, {@code false} or {@code null} at {@code p}, as the node Jackson makes
+   * of it (int-sized integers are int nodes, other integers that surely fit a long are long nodes,
+   * numbers with a fraction or an exponent are double nodes, parsed as Jackson parses them by
+   * default); null for anything else.
    */
   private JsonNode scalar() {
     byte c = b[p];
@@ -134,15 +179,61 @@ final class StringTreeParser {
       p++;
     }
     int n = p - digits;
-    // no digits, a leading zero, too long to be sure of a long, a fraction or an exponent, or
-    // minus zero: left to Jackson
-    if (n == 0 || (n > 1 && b[digits] == '0') || n > 18 || (p < end && (b[p] == '.' || b[p] == 'e' || b[p] == 'E'))
-        || (negative && v == 0)) {
+    // no digits or a leading zero: not JSON, left to Jackson to report
+    if (n == 0 || (n > 1 && b[digits] == '0')) {
+      p = start;
+      return null;
+    }
+    if (p < end && (b[p] == '.' || b[p] == 'e' || b[p] == 'E')) {
+      return fraction(start);
+    }
+    // too long to be sure of a long, or minus zero: left to Jackson
+    if (n > 18 || (negative && v == 0)) {
       p = start;
       return null;
     }
     v = negative ? -v : v;
     return v == (int) v ? Json.NODES.numberNode((int) v) : Json.NODES.numberNode(v);
+  }
+
+  /** The longest number text taken here; Jackson takes longer ones (up to its own limit). */
+  private static final int MAX_FRACTION_LENGTH = 64;
+
+  /**
+   * The rest of a number with a fraction or an exponent ({@code p} is past its integer digits), as
+   * a double node; null when it is not JSON or too long.
+   */
+  private JsonNode fraction(int start) {
+    if (b[p] == '.') {
+      p++;
+      if (digits() == 0) {
+        p = start;
+        return null;
+      }
+    }
+    if (p < end && (b[p] == 'e' || b[p] == 'E')) {
+      p++;
+      if (p < end && (b[p] == '+' || b[p] == '-')) {
+        p++;
+      }
+      if (digits() == 0) {
+        p = start;
+        return null;
+      }
+    }
+    if (p - start > MAX_FRACTION_LENGTH) {
+      p = start;
+      return null;
+    }
+    return Json.NODES.numberNode(Double.parseDouble(new String(b, start, p - start, StandardCharsets.ISO_8859_1)));
+  }
+
+  private int digits() {
+    int from = p;
+    while (p < end && b[p] >= '0' && b[p] <= '9') {
+      p++;
+    }
+    return p - from;
   }
 
   private boolean literal(String word) {

@@ -48,16 +48,48 @@ class StringTreeParserTest {
     same("{\"t\":true,\"f\":false,\"z\":null,\"o\":{\"x\" : 12 , \"y\":false}}");
   }
 
+  /** The lines of a turn's start and end: arrays, fractions and deeper nesting (they went to Jackson before). */
+  @Test
+  void arraysFractionsAndDeeperNesting() throws Exception {
+    same("{\"a\":[]}");
+    same("{\"a\":[ ]}");
+    same("{\"a\":[1,\"x\",true,null,{},[],{\"b\":[2.5]}]}");
+    same("{\"a\" : [ 1 , [ 2 , [ 3 ] ] ] }");
+    same("{\"id\":2,\"result\":{\"thread\":{\"id\":\"t\",\"environments\":[{\"environmentId\":\"local\",\"cwd\":\"/w\",\"runtimeWorkspaceRoots\":[\"/w\"]}],\"extra\":null}}}");
+    same("{\"p\":1.5,\"q\":-0.25,\"r\":1e3,\"s\":1E-3,\"t\":2.5e+10,\"u\":-0.0,\"v\":0.1,\"w\":123456789.123456789,\"x\":1e400,\"y\":4.9e-325}");
+    same("{\"rateLimits\":{\"primary\":{\"usedPercent\":12.5,\"windowDurationMins\":300,\"resetsAt\":1795250974}}}");
+    same("{\"1\":{\"2\":{\"3\":{\"4\":{\"5\":{}}}}}}");
+    StringBuilder deep = new StringBuilder("{\"d\":");
+    for (int i = 1; i < StringTreeParser.MAX_DEPTH; i++) {
+      deep.append(i % 2 == 0 ? "{\"d\":" : "[");
+    }
+    deep.append("0");
+    for (int i = StringTreeParser.MAX_DEPTH - 1; i >= 1; i--) {
+      deep.append(i % 2 == 0 ? "}" : "]");
+    }
+    same(deep.append("}").toString());
+  }
+
   @Test
   void otherShapesAreLeftToJackson() {
     for (String line :
         List.of(
             "[]",
             "[{\"a\":\"b\"}]",
-            "{\"a\":1.5}",
-            "{\"a\":1e3}",
-            "{\"a\":1E3}",
             "{\"a\":-0}",
+            "{\"a\":1.}",
+            "{\"a\":.5}",
+            "{\"a\":-.5}",
+            "{\"a\":1e}",
+            "{\"a\":1e+}",
+            "{\"a\":1.5.5}",
+            "{\"a\":01.5}",
+            "{\"a\":1" + "0".repeat(70) + ".5}",
+            "{\"a\":[1,]}",
+            "{\"a\":[1 2]}",
+            "{\"a\":[1}",
+            "{\"a\":[}",
+            "{\"a\":[\"x\"",
             "{\"a\":01}",
             "{\"a\":-}",
             "{\"a\":1000000000000000000}",
@@ -65,7 +97,6 @@ class StringTreeParserTest {
             "{\"a\":nul}",
             "{\"a\":True}",
             "{\"a\":truex}",
-            "{\"a\":[]}",
             "{\"a\":\"b\"} trailing",
             "{\"a\":\"b\"}}",
             "{\"a\":\"b\",}",
@@ -78,7 +109,7 @@ class StringTreeParserTest {
             "{\"a\":\"control \u0001 char\"}",
             "{\"a\":\"tab \t raw\"}",
             "{a:\"b\"}",
-            "{\"1\":{\"2\":{\"3\":{\"4\":{}}}}}")) {
+            "{\"d\":" + "[".repeat(StringTreeParser.MAX_DEPTH) + "]".repeat(StringTreeParser.MAX_DEPTH) + "}")) {
       assertNull(parse(line), line);
     }
     byte[] invalidUtf8 = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '"', '}'};
@@ -116,28 +147,36 @@ class StringTreeParserTest {
     org.junit.jupiter.api.Assertions.assertNotSame(a.fieldNames().next(), b.fieldNames().next());
   }
 
-  /** Random objects of strings, integers, booleans and nulls, written by Jackson: each parses to the same tree. */
+  /** Random objects of strings, numbers, booleans, nulls, objects and arrays, written by Jackson: each parses to the same tree. */
   @Test
   void randomStringObjectsMatchJackson() throws Exception {
     Random r = new Random(7);
     String alphabet = "ab \"\\/\n\t\r\b\f\u0001\u001fé€中😀\uFFFD";
     for (int i = 0; i < 2000; i++) {
       var root = Json.object();
-      List<com.fasterxml.jackson.databind.node.ObjectNode> open = new ArrayList<>(List.of(root));
-      int fields = r.nextInt(8);
+      List<com.fasterxml.jackson.databind.node.ContainerNode<?>> open = new ArrayList<>(List.of(root));
+      int fields = r.nextInt(10);
       for (int f = 0; f < fields; f++) {
         var into = open.get(r.nextInt(open.size()));
         String name = RandomText.of(r, alphabet, 6);
-        if (r.nextInt(4) == 0 && open.size() < 3) {
-          open.add(into.putObject(name));
+        JsonNode v =
+            switch (r.nextInt(10)) {
+              case 0 -> Json.NODES.numberNode(r.nextInt());
+              case 1 -> Json.NODES.numberNode(r.nextLong() / 100);
+              case 2 -> Json.NODES.booleanNode(r.nextBoolean());
+              case 3 -> Json.NODES.nullNode();
+              case 4 -> Json.NODES.numberNode(r.nextGaussian() * Math.pow(10, r.nextInt(40) - 20));
+              case 5 -> open.size() < 6 ? Json.object() : Json.NODES.nullNode();
+              case 6 -> open.size() < 6 ? Json.array() : Json.NODES.nullNode();
+              default -> Json.NODES.textNode(RandomText.of(r, alphabet, 30));
+            };
+        if (v.isContainerNode()) {
+          open.add((com.fasterxml.jackson.databind.node.ContainerNode<?>) v);
+        }
+        if (into instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+          o.set(name, v);
         } else {
-          switch (r.nextInt(6)) {
-            case 0 -> into.put(name, r.nextInt());
-            case 1 -> into.put(name, r.nextLong() / 100);
-            case 2 -> into.put(name, r.nextBoolean());
-            case 3 -> into.putNull(name);
-            default -> into.put(name, RandomText.of(r, alphabet, 30));
-          }
+          ((com.fasterxml.jackson.databind.node.ArrayNode) into).add(v);
         }
       }
       String line = Json.write(root);
@@ -153,7 +192,7 @@ class StringTreeParserTest {
   private static int maxDepth(JsonNode n) {
     int d = 0;
     for (JsonNode c : n) {
-      d = Math.max(d, c.isObject() ? maxDepth(c) : 0);
+      d = Math.max(d, c.isContainerNode() ? maxDepth(c) : 0);
     }
     return d + 1;
   }
