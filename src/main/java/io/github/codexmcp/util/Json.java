@@ -100,8 +100,12 @@ public final class Json {
     return COMPACT_UTF8.createGenerator(out);
   }
 
-  /** Compact JSON as UTF-8 bytes. */
+  /** Compact JSON as UTF-8 bytes (written by {@link PrettyJson} for the trees it handles). */
   public static byte[] bytes(Object value) {
+    byte[] quick = value instanceof JsonNode node ? PrettyJson.compact(node) : null;
+    if (quick != null) {
+      return quick;
+    }
     try {
       return COMPACT_UTF8.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {

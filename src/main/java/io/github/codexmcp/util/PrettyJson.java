@@ -35,6 +35,7 @@ public final class PrettyJson {
   private byte[] cbuf = new byte[INITIAL]; // compact
   private int cn;
   private int nesting; // containers open, arrays included
+  private boolean withPretty; // false: the compact text only
 
   private PrettyJson() {}
 
@@ -53,15 +54,37 @@ public final class PrettyJson {
     w.n = 0;
     w.cn = 0;
     w.nesting = 0;
+    w.withPretty = true;
     try {
       return w.value(value, 0) ? new Rendered(Arrays.copyOf(w.buf, w.n), Arrays.copyOf(w.cbuf, w.cn)) : null;
     } finally {
-      if (w.buf.length > KEPT) {
-        w.buf = new byte[INITIAL];
-      }
-      if (w.cbuf.length > KEPT) {
-        w.cbuf = new byte[INITIAL];
-      }
+      w.release();
+    }
+  }
+
+  /**
+   * The compact UTF-8 text of {@code value} alone (byte for byte what Jackson's default writer
+   * gives), or null when it holds something not handled here.
+   */
+  public static byte[] compact(JsonNode value) {
+    PrettyJson w = WRITERS.get();
+    w.n = 0;
+    w.cn = 0;
+    w.nesting = 0;
+    w.withPretty = false;
+    try {
+      return w.value(value, 0) ? Arrays.copyOf(w.cbuf, w.cn) : null;
+    } finally {
+      w.release();
+    }
+  }
+
+  private void release() {
+    if (buf.length > KEPT) {
+      buf = new byte[INITIAL];
+    }
+    if (cbuf.length > KEPT) {
+      cbuf = new byte[INITIAL];
     }
   }
 
@@ -173,6 +196,9 @@ public final class PrettyJson {
     }
     System.arraycopy(buf, start, cbuf, cn, len);
     cn += len;
+    if (!withPretty) {
+      n = start;
+    }
     return true;
   }
 
@@ -201,6 +227,9 @@ public final class PrettyJson {
   }
 
   private void indent(int depth) {
+    if (!withPretty) {
+      return;
+    }
     reserve(1 + 2 * depth);
     buf[n++] = '\n';
     Arrays.fill(buf, n, n + 2 * depth, (byte) ' ');
@@ -213,6 +242,9 @@ public final class PrettyJson {
   }
 
   private void pretty(String ascii) {
+    if (!withPretty) {
+      return;
+    }
     int len = ascii.length();
     reserve(len);
     for (int i = 0; i < len; i++) {

@@ -27,6 +27,8 @@ class PrettyJsonTest {
   private static final ObjectWriter COMPACT = Json.MAPPER.writer().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
 
   private static void same(JsonNode tree) throws Exception {
+    // the compact text alone first: the indented one written next must not be affected
+    assertEquals(new String(COMPACT.writeValueAsBytes(tree), StandardCharsets.UTF_8), new String(PrettyJson.compact(tree), StandardCharsets.UTF_8));
     PrettyJson.Rendered ours = PrettyJson.render(tree);
     assertNotNull(ours, () -> "handled: " + tree);
     assertEquals(new String(JACKSON.writeValueAsBytes(tree), StandardCharsets.UTF_8), new String(ours.pretty(), StandardCharsets.UTF_8));
@@ -69,6 +71,7 @@ class PrettyJsonTest {
             Json.object().put("lowFirst", "\uDC00\uD800"),
             Json.object().set("key \uDFFF", Json.NODES.textNode("v")))) {
       assertNull(PrettyJson.render(tree), tree::toString);
+      assertNull(PrettyJson.compact(tree), tree::toString);
     }
   }
 
