@@ -70,8 +70,8 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
       Runnable onEndOfInput) {
     this.mapper = mapper;
     this.mayBreakLines =
-        !(mapper instanceof JacksonMcpJsonMapper j) || j.getObjectMapper().isEnabled(SerializationFeature.INDENT_OUTPUT);
-    this.direct = mayBreakLines ? null : messageWriter(((JacksonMcpJsonMapper) mapper).getObjectMapper());
+        objectMapper(mapper) == null || objectMapper(mapper).isEnabled(SerializationFeature.INDENT_OUTPUT);
+    this.direct = mayBreakLines ? null : messageWriter(objectMapper(mapper));
     this.in = in;
     this.out = out;
     this.cancellations = cancellations;
@@ -256,6 +256,10 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
    * the tree.
    */
   private McpSchema.JSONRPCMessage toMessage(ObjectNode msg, String method) {
+    McpSchema.JSONRPCRequest call = toolCall(msg, method);
+    if (call != null) {
+      return call;
+    }
     Class<? extends McpSchema.JSONRPCMessage> type;
     if (msg.has("method") && msg.has("id")) {
       type = McpSchema.JSONRPCRequest.class;
@@ -271,6 +275,27 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * A {@code tools/call} request with a string or integer id as the request record Jackson would
+   * bind, but with the parameters left as their tree ({@link RequestMapper} binds them); null for
+   * any other message, which Jackson binds.
+   */
+  static McpSchema.JSONRPCRequest toolCall(ObjectNode msg, String method) {
+    JsonNode idNode = msg.get("id");
+    JsonNode version = msg.get("jsonrpc");
+    if (!"tools/call".equals(method)
+        || !(msg.get("params") instanceof ObjectNode params)
+        || idNode == null
+        || !(idNode.isTextual() || idNode.isInt() || idNode.isLong())
+        || version == null
+        || !version.isTextual()
+        || version.textValue().isBlank()) {
+      return null; // including what the record refuses: Jackson reports it, as before
+    }
+    Object id = idNode.isTextual() ? idNode.textValue() : idNode.isInt() ? (Object) idNode.intValue() : (Object) idNode.longValue();
+    return new McpSchema.JSONRPCRequest(version.textValue(), method, id, params);
   }
 
   /** Unknown tools get the contract's error result; known ones carry their request id. */
@@ -313,6 +338,14 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
    * tool results ({@link ToolResultWriter}), not as escaped surrogate pairs. Lone surrogates are
    * still escaped.
    */
+  /** The Jackson mapper behind {@code mapper}, or null when it is not one of ours or the SDK's. */
+  private static ObjectMapper objectMapper(McpJsonMapper mapper) {
+    if (mapper instanceof RequestMapper r) {
+      return r.objectMapper();
+    }
+    return mapper instanceof JacksonMcpJsonMapper j ? j.getObjectMapper() : null;
+  }
+
   static ObjectWriter messageWriter(ObjectMapper mapper) {
     return mapper.writer().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
   }

@@ -134,7 +134,8 @@ public final class ToolAdapter {
       Object requestId) {
     Map<String, Object> rawArgs = request.arguments() == null ? Map.of() : request.arguments();
     List<String> issues = new ArrayList<>();
-    ObjectNode args = Json.MAPPER.valueToTree(rawArgs);
+    // arguments bound by RequestMapper are the request's own tree: no conversion back and forth
+    ObjectNode args = rawArgs instanceof TreeBackedMap t ? t.tree() : Json.MAPPER.valueToTree(rawArgs);
     JsonSchemaValidator.ValidationResponse v = validator.validate(inputSchema, args);
     if (!v.valid()) {
       issues.add(v.errorMessage());
