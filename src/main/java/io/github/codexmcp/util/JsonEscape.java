@@ -42,15 +42,42 @@ final class JsonEscape {
       if (e == 0) {
         dst[at++] = c;
       } else {
-        dst[at++] = '\\';
-        dst[at++] = e;
-        if (e == 'u') {
-          dst[at++] = '0';
-          dst[at++] = '0';
-          dst[at++] = HEX[c >> 4];
-          dst[at++] = HEX[c & 0xF];
-        }
+        at = escaped(c, e, dst, at);
       }
+    }
+    return at;
+  }
+
+  /**
+   * Writes {@code s} escaped into {@code dst} at {@code at} as {@link #escape} writes its UTF-8
+   * bytes, with the same room needed per character, when all of it is ASCII: returns the position
+   * after the last byte written, or -1 at the first other character (what was written before it
+   * is then to be discarded). No byte array of the text is made.
+   */
+  static int escapeAscii(String s, byte[] dst, int at) {
+    for (int i = 0, len = s.length(); i < len; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        return -1;
+      }
+      byte e = ESCAPE[c];
+      if (e == 0) {
+        dst[at++] = (byte) c;
+      } else {
+        at = escaped((byte) c, e, dst, at);
+      }
+    }
+    return at;
+  }
+
+  private static int escaped(byte c, byte e, byte[] dst, int at) {
+    dst[at++] = '\\';
+    dst[at++] = e;
+    if (e == 'u') {
+      dst[at++] = '0';
+      dst[at++] = '0';
+      dst[at++] = HEX[c >> 4];
+      dst[at++] = HEX[c & 0xF];
     }
     return at;
   }

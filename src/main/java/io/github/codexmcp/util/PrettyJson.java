@@ -180,6 +180,23 @@ public final class PrettyJson {
   }
 
   private boolean string(String s) {
+    // ASCII text (almost all of it: names, ids, methods, most deltas) is escaped from the string
+    // itself, without encoding it to a byte array first
+    reserve(s.length() * JsonEscape.MAX_EXPANSION + 2);
+    int start = n;
+    buf[n++] = '"';
+    int at = JsonEscape.escapeAscii(s, buf, n);
+    if (at < 0) {
+      n = start;
+      return encodedString(s);
+    }
+    n = at;
+    buf[n++] = '"';
+    toCompact(start);
+    return true;
+  }
+
+  private boolean encodedString(String s) {
     byte[] u = s.getBytes(StandardCharsets.UTF_8);
     // encoding turns a lone surrogate into '?': only strings with non-ASCII text or a '?' can hide one
     if ((u.length != s.length() || hasQuestionMark(u)) && hasLoneSurrogate(s)) {
@@ -190,6 +207,12 @@ public final class PrettyJson {
     buf[n++] = '"';
     n = JsonEscape.escape(u, 0, u.length, buf, n);
     buf[n++] = '"';
+    toCompact(start);
+    return true;
+  }
+
+  /** Copies the string just written to the indented text from {@code start} to the compact one. */
+  private void toCompact(int start) {
     int len = n - start;
     if (cbuf.length - cn < len) {
       cbuf = Arrays.copyOf(cbuf, Math.max(cbuf.length * 2, cn + len));
@@ -199,7 +222,6 @@ public final class PrettyJson {
     if (!withPretty) {
       n = start;
     }
-    return true;
   }
 
   private static boolean hasQuestionMark(byte[] u) {
