@@ -3,10 +3,10 @@ package io.github.codexmcp.jsonrpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.github.codexmcp.util.Json;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * Parses the lines Codex writes that are JSON objects of strings, numbers, booleans, null, objects
@@ -20,8 +20,10 @@ import java.util.Map;
  * bad escapes, control characters, bytes that are not UTF-8, U+FFFD, trailing text. The caller
  * then parses the line with Jackson, which also reports what is malformed.
  *
- * <p>One instance per reading thread: it keeps the field names it has seen, so that the trees of
- * thousands of lines share one string per name, as Jackson's interned names do.
+ * <p>One instance per reading thread: it keeps the field names it has seen, found again by their
+ * bytes, so that the trees of thousands of lines share one string per name (as Jackson's interned
+ * names do) and no name is decoded twice; and per name the last short ASCII value it had (a
+ * thread, turn or item id, a method), so that a line repeating it shares its node.
  */
 final class StringTreeParser {
   static final int MAX_DEPTH = 32;
@@ -29,7 +31,24 @@ final class StringTreeParser {
   private static final int MAX_NAME_LENGTH = 64;
   private static final int KEPT_BUILDER_CHARS = 64 * 1024;
 
-  private final Map<String, String> names = new HashMap<>();
+  /** Longest value kept per name for the next line to share. */
+  private static final int MAX_SHARED_VALUE_LENGTH = 128;
+
+  /** A field name seen before: its bytes, its string and its last shareable value. */
+  private static final class Name {
+    final byte[] bytes;
+    final String text;
+    TextNode last; // ASCII, nothing escaped: its characters are its bytes in the line
+
+    Name(byte[] bytes, String text) {
+      this.bytes = bytes;
+      this.text = text;
+    }
+  }
+
+  private final Name[] names = new Name[2 * MAX_NAMES]; // open addressing, a power of two
+  private int nameCount;
+  private boolean plain; // the last string read was ASCII with nothing escaped
   private StringBuilder escaped = new StringBuilder();
   private byte[] b;
   private int p;
@@ -68,7 +87,8 @@ final class StringTreeParser {
       if (p >= end || b[p] != '"') {
         return null;
       }
-      String name = string();
+      Name known = name();
+      String name = known != null ? known.text : string();
       if (name == null) {
         return null;
       }
@@ -81,11 +101,11 @@ final class StringTreeParser {
       if (p >= end) {
         return null;
       }
-      JsonNode value = value(depth);
+      JsonNode value = known != null && b[p] == '"' ? sharedString(known) : value(depth);
       if (value == null) {
         return null;
       }
-      node.set(canonical(name), value);
+      node.set(name, value);
       skipSpace();
       if (p >= end) {
         return null;
@@ -259,9 +279,11 @@ final class StringTreeParser {
       if (c == '"') {
         String s = decode(start, p, ascii);
         p++;
+        plain = ascii;
         return s;
       }
       if (c == '\\') {
+        plain = false;
         return escapedString(start, ascii);
       }
       if (c >= 0 && c < 0x20) {
@@ -375,17 +397,98 @@ final class StringTreeParser {
     }
   }
 
-  private String canonical(String name) {
-    if (name.length() > MAX_NAME_LENGTH) {
-      return name;
+  /**
+   * The known name at {@code p} (at its opening quote; then moved past the closing one), taking a
+   * new one in while there is room; null, with {@code p} unmoved, for a name with escapes, a long
+   * one, or one that is not valid UTF-8 (the caller reads it as any string).
+   */
+  private Name name() {
+    int start = p + 1;
+    int h = 0;
+    int i = start;
+    while (true) {
+      if (i >= end || i - start > MAX_NAME_LENGTH) {
+        return null;
+      }
+      byte c = b[i];
+      if (c == '"') {
+        break;
+      }
+      if (c == '\\' || (c >= 0 && c < 0x20)) {
+        return null;
+      }
+      h = 31 * h + c;
+      i++;
     }
-    String known = names.get(name);
-    if (known != null) {
-      return known;
+    int len = i - start;
+    int mask = names.length - 1;
+    int at = (h ^ (h >>> 16)) & mask;
+    for (int probe = 0; probe < 8; probe++, at = (at + 1) & mask) {
+      Name n = names[at];
+      if (n == null) {
+        if (nameCount >= MAX_NAMES) {
+          return null;
+        }
+        String text = decode(start, i, isAscii(start, i));
+        if (text == null) {
+          return null;
+        }
+        n = new Name(Arrays.copyOfRange(b, start, i), text);
+        names[at] = n;
+        nameCount++;
+        p = i + 1;
+        return n;
+      }
+      if (n.bytes.length == len && Arrays.equals(n.bytes, 0, len, b, start, i)) {
+        p = i + 1;
+        return n;
+      }
     }
-    if (names.size() < MAX_NAMES) {
-      names.put(name, name);
-    }
-    return name;
+    return null;
   }
+
+  private boolean isAscii(int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The string value at {@code p} of field {@code name}: the node of its last value when the line
+   * repeats it, else a new one (kept as the last value when short, ASCII and unescaped).
+   */
+  private JsonNode sharedString(Name name) {
+    TextNode last = name.last;
+    if (last != null) {
+      String prev = last.textValue();
+      int len = prev.length();
+      int start = p + 1;
+      // the cached text holds no quote, backslash or control character: equal bytes followed by
+      // the closing quote are the same valid string
+      if (end - start > len && b[start + len] == '"' && sameAscii(prev, start)) {
+        p = start + len + 1;
+        return last;
+      }
+    }
+    String text = string();
+    if (text == null) {
+      return null;
+    }
+    TextNode node = Json.NODES.textNode(text);
+    name.last = plain && text.length() <= MAX_SHARED_VALUE_LENGTH ? node : null;
+    return node;
+  }
+
+  private boolean sameAscii(String s, int at) {
+    for (int i = 0, len = s.length(); i < len; i++) {
+      if (b[at + i] != (byte) s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
 }

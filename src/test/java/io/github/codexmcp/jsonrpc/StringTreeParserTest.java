@@ -132,6 +132,54 @@ class StringTreeParserTest {
     assertSame(n1.next(), n2.next());
   }
 
+  /** A value repeated by the next line (a thread or turn id) shares the node; anything else is read afresh. */
+  @Test
+  void repeatedShortValuesShareTheirNode() throws Exception {
+    JsonNode a = parse("{\"params\":{\"threadId\":\"t-1\",\"delta\":\"one\"}}");
+    JsonNode b = parse("{\"params\":{\"threadId\":\"t-1\",\"delta\":\"two\"}}");
+    assertSame(a.get("params").get("threadId"), b.get("params").get("threadId"));
+    assertEquals("two", b.get("params").get("delta").asText());
+    // prefixes, extensions, escapes, non-ASCII and other types are not taken for the last value
+    for (String v :
+        List.of("\"t-\"", "\"t-12\"", "\"t-1\\\"\"", "\"t-1\\n\"", "\"t\\u002d1\"", "\"t-é\"", "7", "null", "[\"t-1\"]", "{\"t\":\"t-1\"}", "\"\"")) {
+      same("{\"params\":{\"threadId\":" + v + "}}");
+      same("{\"params\":{\"threadId\":\"t-1\"}}");
+      same("{\"params\":{\"threadId\":" + v + "}}");
+      same("{\"params\":{\"threadId\":" + v + "}}");
+    }
+    // an escaped value is never shared, even when the next line repeats it
+    JsonNode e1 = parse("{\"x\":\"a\\\"b\"}");
+    JsonNode e2 = parse("{\"x\":\"a\\\"b\"}");
+    assertEquals(e1, e2);
+    org.junit.jupiter.api.Assertions.assertNotSame(e1.get("x"), e2.get("x"));
+    // long values are not kept
+    String longValue = "v".repeat(200);
+    JsonNode l1 = parse("{\"x\":\"" + longValue + "\"}");
+    JsonNode l2 = parse("{\"x\":\"" + longValue + "\"}");
+    org.junit.jupiter.api.Assertions.assertNotSame(l1.get("x"), l2.get("x"));
+  }
+
+  /** Lines drawn from small pools of names and values (so that they repeat), against Jackson, on one parser. */
+  @Test
+  void repeatingLinesMatchJackson() throws Exception {
+    Random r = new Random(11);
+    List<String> names = List.of("threadId", "turnId", "id", "t\\\"q", "é", "n".repeat(70), "delta", "x");
+    List<String> values =
+        List.of("\"a\"", "\"ab\"", "\"a\\\"\"", "\"a\\\\\"", "\"\"", "\"é\"", "\"ab\\u0041\"", "1", "true", "null", "[\"a\"]", "{\"id\":\"a\"}", "\"" + "z".repeat(130) + "\"");
+    for (int i = 0; i < 3000; i++) {
+      StringBuilder line = new StringBuilder("{");
+      int fields = 1 + r.nextInt(4);
+      for (int f = 0; f < fields; f++) {
+        if (f > 0) {
+          line.append(',');
+        }
+        line.append('"').append(names.get(r.nextInt(names.size()))).append("\":");
+        line.append(values.get(r.nextInt(values.size())));
+      }
+      same(line.append('}').toString());
+    }
+  }
+
   /** Review: one huge escaped string or long field names do not stay with the reader. */
   @Test
   void largeStringsAndLongNamesAreNotKept() throws Exception {
