@@ -852,7 +852,9 @@ def main():
                     help="JVM option set for the compare phase (repeatable; default: plain, recommended and "
                          "the built-in variants)")
     ap.add_argument("--settle", type=float, default=1.0, help="seconds to wait before 'settled' RSS readings")
-    ap.add_argument("--turns", type=int, default=4, help="plain turns per round (each beside a direct one)")
+    ap.add_argument("--turns", type=int, default=8,
+                    help="plain turns per round (each beside a direct one); a directly driven turn "
+                         "alone varies by tens of milliseconds, so the default gives 40 pairs")
     ap.add_argument("--deltas", type=int, default=5000)
     ap.add_argument("--poll-ms", type=int, default=10)
     ap.add_argument("--sessions", type=int, default=20)
