@@ -42,6 +42,7 @@ public final class JsonLineReader {
 
   private final InputStream in;
   private final int maxLineBytes;
+  private ReadPacer pacer;
 
   public JsonLineReader(InputStream in) {
     this(in, DEFAULT_MAX_LINE_BYTES);
@@ -53,11 +54,20 @@ public final class JsonLineReader {
   }
 
   /**
+   * Reads a stream that Codex writes a line at a time in batches while it streams ({@link
+   * ReadPacer}); returns this reader.
+   */
+  public JsonLineReader paced() {
+    this.pacer = ReadPacer.system();
+    return this;
+  }
+
+  /**
    * Reads until end of stream, feeding {@code sink}. Returns normally at end of stream; throws
    * when reading fails. Does not close the stream.
    */
   public void readAll(Sink sink) throws IOException {
-    ByteLineReader lines = new ByteLineReader(in, maxLineBytes);
+    ByteLineReader lines = new ByteLineReader(in, maxLineBytes, pacer);
     StringTreeParser strings = new StringTreeParser();
     for (int n; (n = lines.next()) != ByteLineReader.END; ) {
       if (n == ByteLineReader.TOO_LONG) {
