@@ -51,12 +51,8 @@ public final class PrettyJson {
    */
   public static Rendered render(JsonNode value) {
     PrettyJson w = WRITERS.get();
-    w.n = 0;
-    w.cn = 0;
-    w.nesting = 0;
-    w.withPretty = true;
     try {
-      return w.value(value, 0) ? new Rendered(Arrays.copyOf(w.buf, w.n), Arrays.copyOf(w.cbuf, w.cn)) : null;
+      return w.write(value, true) ? new Rendered(Arrays.copyOf(w.buf, w.n), Arrays.copyOf(w.cbuf, w.cn)) : null;
     } finally {
       w.release();
     }
@@ -68,15 +64,20 @@ public final class PrettyJson {
    */
   public static byte[] compact(JsonNode value) {
     PrettyJson w = WRITERS.get();
-    w.n = 0;
-    w.cn = 0;
-    w.nesting = 0;
-    w.withPretty = false;
     try {
-      return w.value(value, 0) ? Arrays.copyOf(w.cbuf, w.cn) : null;
+      return w.write(value, false) ? Arrays.copyOf(w.cbuf, w.cn) : null;
     } finally {
       w.release();
     }
+  }
+
+  /** Writes {@code value} from empty buffers, with or without the indented text. */
+  private boolean write(JsonNode value, boolean indented) {
+    n = 0;
+    cn = 0;
+    nesting = 0;
+    withPretty = indented;
+    return value(value, 0);
   }
 
   private void release() {
