@@ -12,7 +12,10 @@ import java.util.function.LongSupplier;
  * {@link #PAUSE_NANOS} before its next read, so that one read takes the several lines written
  * meanwhile. A read that returns later than that ends the streak: isolated lines (answers to
  * requests, the few notifications of a plain turn, approval requests) are read at once, and a
- * line of a stream waits at most one pause. Not thread-safe: one per reading thread.
+ * line of a stream waits at most one pause. Where the platform cannot pause that briefly (Windows
+ * waits at least a millisecond, often a whole timer tick of up to 15.6 ms) pacing is off: there is
+ * no pacer on Windows, and a pacer whose pauses keep overrunning turns itself off. Not
+ * thread-safe: one per reading thread.
  */
 public final class ReadPacer {
   static final int STREAK = 16;
@@ -25,21 +28,37 @@ public final class ReadPacer {
   private boolean returned;
   private boolean lastFilled;
   private int streak;
+  private int pauses;
+  private int overruns; // pauses that took more than twice as long as asked
+  private boolean off;
 
   ReadPacer(LongSupplier clock, LongConsumer pause) {
     this.clock = clock;
     this.pause = pause;
   }
 
-  /** A pacer on the system's clock that parks the reading thread. */
+  /**
+   * A pacer on the system's clock that parks the reading thread, or null where a thread cannot be
+   * parked for half a millisecond (Windows).
+   */
   public static ReadPacer system() {
+    if (System.getProperty("os.name", "").startsWith("Windows")) {
+      return null;
+    }
     return new ReadPacer(System::nanoTime, LockSupport::parkNanos);
   }
 
   /** Called before each read: pauses while the stream keeps coming. */
   void beforeRead() {
-    if (streak >= STREAK && !lastFilled) {
-      pause.accept(PAUSE_NANOS);
+    if (off || streak < STREAK || lastFilled) {
+      return;
+    }
+    long start = clock.getAsLong();
+    pause.accept(PAUSE_NANOS);
+    pauses++;
+    // a platform (or a host) that cannot pause this briefly would stall the stream instead
+    if (clock.getAsLong() - start > 2 * PAUSE_NANOS && ++overruns >= 3 && overruns * 4 > pauses) {
+      off = true;
     }
   }
 

@@ -71,6 +71,43 @@ class ReadPacerTest {
     assertEquals(paused + 1, pauses.size(), "more is waiting after a full read: no pause before the next");
   }
 
+  /**
+   * Review: where a pause cannot be that short (Windows parks for at least a millisecond, often a
+   * whole timer tick), pacing would stall the stream; a pacer whose pauses keep overrunning turns
+   * itself off, and a rare overrun on a busy host does not.
+   */
+  @Test
+  void pausesThatKeepOverrunningTurnPacingOff() {
+    ReadPacer windowsLike = new ReadPacer(() -> now, nanos -> {
+      pauses.add(nanos);
+      now += 15_600_000;
+    });
+    for (int burst = 0; burst < 10; burst++) {
+      completeAStreak(windowsLike);
+      windowsLike.beforeRead();
+    }
+    assertEquals(3, pauses.size(), "off after three overruns");
+
+    pauses.clear();
+    ReadPacer busyHost = new ReadPacer(() -> now, nanos -> {
+      pauses.add(nanos);
+      now += pauses.size() % 10 == 0 ? 5_000_000 : nanos; // one pause in ten overruns
+    });
+    for (int burst = 0; burst < 40; burst++) {
+      completeAStreak(busyHost);
+      busyHost.beforeRead();
+    }
+    assertEquals(40, pauses.size(), "still pacing");
+  }
+
+  /** Reads under the gap until the streak is complete (the first one may end an earlier streak). */
+  private void completeAStreak(ReadPacer p) {
+    for (int k = 0; k <= ReadPacer.STREAK; k++) {
+      now += 10_000;
+      p.afterRead(false);
+    }
+  }
+
   /** The line reader consults the pacer around every read and still splits lines the same. */
   @Test
   void lineReaderConsultsThePacer() throws IOException {
