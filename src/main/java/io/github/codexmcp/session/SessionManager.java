@@ -192,10 +192,11 @@ public final class SessionManager implements AutoCloseable {
     if (req.config() != null) {
       threadParams.set("config", req.config());
     }
-    CompletableFuture<JsonNode> spawned = startBackend(id, backend);
+    CompletableFuture<JsonNode> spawned = backend.start();
     synchronized (s) {
       persistMeta(s); // once the child is spawned and has its initialize request: off the way there
     }
+    recordPid(id, backend); // after the meta: a pid.json never reaches the disk before meta.json
     return spawned
         .thenCompose(init -> backend.threadStart(threadParams))
         .thenCompose(
@@ -236,20 +237,16 @@ public final class SessionManager implements AutoCloseable {
   }
 
   /**
-   * Starts a session's backend and records its child's pid for orphan reaping. The record (which
-   * reads the process table) is written from the work pool, off the path to {@code thread/start}.
+   * Records a just-started backend's child pid for orphan reaping, from the work pool (it reads
+   * the process table): while Codex is still starting up, the phase of a turn where the server's
+   * own work least delays it, instead of once Codex has answered {@code initialize} and works on
+   * the thread and the turn.
    */
-  private CompletableFuture<JsonNode> startBackend(String id, CodexBackend backend) {
-    return backend
-        .start()
-        .thenApply(
-            init -> {
-              Long pid = backend.childPid();
-              if (pid != null) {
-                work.execute(() -> store.savePid(id, pid));
-              }
-              return init;
-            });
+  private void recordPid(String id, CodexBackend backend) {
+    Long pid = backend.childPid();
+    if (pid != null) {
+      work.execute(() -> store.savePid(id, pid));
+    }
   }
 
   private CompletableFuture<ObjectNode> failCreate(Session s, CodexBackend backend, Throwable err) {
@@ -518,7 +515,9 @@ public final class SessionManager implements AutoCloseable {
     backend.setListener(new Listener(s, backend));
     ObjectNode forkParams = Json.object().put("threadId", threadId);
     forkParams.put("excludeTurns", true);
-    return startBackend(id, backend)
+    CompletableFuture<JsonNode> spawned = backend.start();
+    recordPid(id, backend);
+    return spawned
         .thenCompose(init -> backend.threadFork(forkParams))
         .thenApply(
             resp -> {

@@ -23,6 +23,7 @@ final class DirtySessions {
   private long firstDirtyNanos;
   private boolean urgent;
   private boolean closed;
+  private volatile long windowNanos = BATCH_WINDOW_NANOS;
 
   void mark(String sessionId, boolean critical) {
     lock.lock();
@@ -39,6 +40,11 @@ final class DirtySessions {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Tests only: another batch window (a long one shows which changes go out at once). */
+  void window(long nanos) {
+    windowNanos = nanos;
   }
 
   /** Removes and returns the dirty ids in the order they became dirty. */
@@ -75,7 +81,7 @@ final class DirtySessions {
       while (ids.isEmpty() && !closed) {
         wake.await();
       }
-      long deadline = firstDirtyNanos + BATCH_WINDOW_NANOS;
+      long deadline = firstDirtyNanos + windowNanos;
       long left;
       while (!urgent && !closed && (left = deadline - System.nanoTime()) > 0) {
         wake.awaitNanos(left);

@@ -105,6 +105,11 @@ public final class JsonFileStateStore implements StateStore {
     return new JsonFileStateStore(root, files, lock, processes, clock);
   }
 
+  /** Tests only: batches non-critical changes for {@code nanos} instead of the usual window. */
+  void batchWindowForTests(long nanos) {
+    dirty.window(nanos);
+  }
+
   private static StateStore disabled(Path root, String reason) {
     LOG.warn("[codex-mcp] WARNING: persistence disabled, running memory-only: {}", reason);
     return new NoopStateStore(root, reason);
@@ -147,8 +152,11 @@ public final class JsonFileStateStore implements StateStore {
     if (persisted == null) {
       return;
     }
-    if (s.putMeta(persisted.toJson())) {
-      markDirty(sessionId, false);
+    // a new session's first meta goes out at once (while its child is still starting up, the
+    // cheapest moment), so that a crash soon after leaves a session the next start recovers
+    boolean first = s.firstMeta();
+    if (s.putMeta(persisted.toJson()) || first) {
+      markDirty(sessionId, first);
     }
   }
 
@@ -167,9 +175,9 @@ public final class JsonFileStateStore implements StateStore {
             model,
             start == null ? null : start.toString(),
             info == null ? null : info.command());
-    if (s.putPid(BatchWriter.pretty(rec.toJson()))) {
-      markDirty(sessionId, false);
-    }
+    // at once: a crash before it reaches the disk would leave a child the next start cannot reap
+    s.putPid(BatchWriter.pretty(rec.toJson()));
+    markDirty(sessionId, true);
   }
 
   private ProcessTable.ProcessInfo lookupQuietly(long pid) {

@@ -33,6 +33,7 @@ final class PendingSession {
   private JsonGenerator generator; // writes into events; dropped when a write fails
   private ObjectNode meta;
   private byte[] lastMeta; // touched by drain only
+  private boolean metaQueued;
   private ObjectNode result;
   private byte[] pid;
   private boolean deletePid;
@@ -55,6 +56,13 @@ final class PendingSession {
    * others); a document equal to the last one written is dropped there. The caller hands the node
    * over and must not modify it.
    */
+  /** Whether no meta was queued for this session before; marks it queued. */
+  synchronized boolean firstMeta() {
+    boolean first = !metaQueued;
+    metaQueued = true;
+    return first;
+  }
+
   synchronized boolean putMeta(ObjectNode doc) {
     meta = doc;
     return markDirty();

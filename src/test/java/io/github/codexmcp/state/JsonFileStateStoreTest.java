@@ -270,6 +270,31 @@ class JsonFileStateStoreTest {
     assertTrue(store.writerThread().isDaemon());
   }
 
+  /**
+   * A new session's first meta and its child's pid go out at once, without waiting for the batch
+   * window (a crash soon after must leave a session to recover and a child to reap; and they are
+   * written while Codex is still starting up, not while it works on the first turn).
+   */
+  @Test
+  void firstMetaAndPidReachDiskWithoutExplicitFlush() throws Exception {
+    JsonFileStateStore store = open(tmp);
+    store.batchWindowForTests(TimeUnit.HOURS.toNanos(1)); // only what goes out at once is seen
+    store.saveMeta(meta(ID, "running"));
+    Path m = tmp.resolve("sessions").resolve(ID).resolve("meta.json");
+    awaitFile(m);
+    store.savePid(ID, 4242, T0, null);
+    awaitFile(tmp.resolve("sessions").resolve(ID).resolve("pid.json"));
+  }
+
+  private static void awaitFile(Path p) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!(Files.exists(p) && Files.size(p) > 0) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      Thread.yield();
+    }
+    assertTrue(Files.exists(p) && Files.size(p) > 0, p + " written by the writer thread");
+  }
+
   @Test
   void identicalMetaIsWrittenOnce() throws IOException {
     JsonFileStateStore store = open(tmp);
