@@ -3,7 +3,6 @@ package io.github.codexmcp.state;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.util.Json;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
