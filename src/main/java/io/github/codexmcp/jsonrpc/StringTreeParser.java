@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Parses the lines Codex writes that are JSON objects of strings, numbers, booleans, null, objects
- * and arrays. A streamed delta is one:
+ * Parses JSON lines that are objects of strings, numbers, booleans, null, objects and arrays: the
+ * lines Codex writes, and the requests an MCP client sends. A streamed delta is one:
  * {@code {"method":"item/agentMessage/delta","params":{"threadId":"…","turnId":"…","itemId":"…","delta":"…"},"emittedAtMs":1795250974903}}.
  * The result is the tree Jackson's {@code readTree} builds for the line, without a parser, a
  * deserialization context and their buffers per line; a turn streams thousands of such lines.
@@ -25,7 +25,7 @@ import java.util.Arrays;
  * names do) and no name is decoded twice; and per name the last short ASCII value it had (a
  * thread, turn or item id, a method), so that a line repeating it shares its node.
  */
-final class StringTreeParser {
+public final class StringTreeParser {
   static final int MAX_DEPTH = 32;
   private static final int MAX_NAMES = 512;
   private static final int MAX_NAME_LENGTH = 64;
@@ -55,7 +55,7 @@ final class StringTreeParser {
   private int end;
 
   /** The tree of {@code bytes[start..end)}, or null when the line is not of this kind. */
-  JsonNode parse(byte[] bytes, int start, int end) {
+  public JsonNode parse(byte[] bytes, int start, int end) {
     this.b = bytes;
     this.p = start;
     this.end = end;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.jsonrpc.ByteLineReader;
+import io.github.codexmcp.jsonrpc.StringTreeParser;
 import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.ReusableBytes;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -50,6 +51,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   private final boolean mayBreakLines;
   /** Serializes outgoing messages into a per-thread reused buffer; null when lines may break. */
   private final ObjectWriter direct;
+  private final StringTreeParser strings = new StringTreeParser(); // the stdin reader's alone
 
   private static final ThreadLocal<ReusableBytes> OUT_BUFFER =
       ThreadLocal.withInitial(() -> new ReusableBytes(16 * 1024, 1024 * 1024));
@@ -184,12 +186,16 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     if (start == length) {
       return;
     }
-    JsonNode node;
-    try {
-      node = Json.MAPPER.readTree(bytes, 0, length);
-    } catch (IOException e) {
-      handleLine(new String(bytes, 0, length, StandardCharsets.UTF_8));
-      return;
+    // a request is parsed as Codex's lines are: the light parse first, Jackson for the rest and
+    // for anything malformed
+    JsonNode node = strings.parse(bytes, start, length);
+    if (node == null) {
+      try {
+        node = Json.MAPPER.readTree(bytes, 0, length);
+      } catch (IOException e) {
+        handleLine(new String(bytes, 0, length, StandardCharsets.UTF_8));
+        return;
+      }
     }
     handleMessage(node);
   }

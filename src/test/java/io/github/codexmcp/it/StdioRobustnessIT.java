@@ -97,6 +97,33 @@ class StdioRobustnessIT {
     }
   }
 
+  /**
+   * Requests are parsed by the light parser first and by Jackson when it declines; either way a
+   * request is served alike, with the surrounding whitespace a line may carry.
+   */
+  @Test
+  void requestsTheLightParseDeclinesAreServedAsAnyOther() throws Exception {
+    try (ServerProcess p = ServerProcess.start(env(), tmp)) {
+      initialize(p);
+      p.sendLine("\f {\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"} \r");
+      assertTrue(p.response(2, Duration.ofSeconds(10)).has("result"));
+      String deep = "[".repeat(40) + "]".repeat(40);
+      p.sendLine("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\",\"params\":{\"_meta\":{\"x\":" + deep + "}}}");
+      assertTrue(p.response(3, Duration.ofSeconds(10)).has("result"));
+      p.sendLine("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\",\"params\":{\"_meta\":{\"n\":123456789012345678901234}}}");
+      assertTrue(p.response(4, Duration.ofSeconds(10)).has("result"));
+      p.sendLine("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\"} trailing");
+      assertTrue(p.response(5, Duration.ofSeconds(10)).has("result"));
+      p.sendLine("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\",\"params\":{\"name\":\"codex_session\","
+          + "\"arguments\":{\"action\":\"list\"},\"_meta\":{\"s\":\"\\u00e9\\ud83d\\ude00\"}}}");
+      JsonNode list = p.response(6, Duration.ofSeconds(10));
+      assertTrue(list.at("/result/structuredContent/sessions").isArray(), list.toString());
+      for (String line : p.stdoutLines) {
+        assertEquals("2.0", ServerProcess.JSON.readTree(line).path("jsonrpc").asText(), line);
+      }
+    }
+  }
+
   @Test
   void exitsPromptlyOnStdinEofWhenIdle() throws Exception {
     try (ServerProcess p = ServerProcess.start(env(), tmp)) {
