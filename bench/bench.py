@@ -11,6 +11,7 @@ import datetime
 import json
 import os
 import platform
+import random
 import selectors
 import shlex
 import shutil
@@ -691,6 +692,36 @@ def mib(kb):
     return None if kb is None else kb / 1024
 
 
+def paired_ci(mcp, direct, stat, draws=4000, level=0.95, seed=20261121):
+    """Percentile bootstrap interval of ``stat(mcp_pairs, direct_pairs)``: pairs are drawn with
+    replacement as pairs, so the interval keeps what pairing removes (a slow minute slows both
+    turns of a pair). Seeded: a report is reproducible from its samples."""
+    n = len(mcp)
+    if n < 2 or n != len(direct):
+        return None
+    rng = random.Random(seed)
+    values = []
+    for _ in range(draws):
+        idx = [rng.randrange(n) for _ in range(n)]
+        values.append(stat([mcp[i] for i in idx], [direct[i] for i in idx]))
+    values.sort()
+    lo = values[int((1 - level) / 2 * draws)]
+    hi = values[min(draws - 1, int((1 + level) / 2 * draws))]
+    return lo, hi
+
+
+def diff_of_medians(mcp, direct):
+    return statistics.median(mcp) - statistics.median(direct)
+
+
+def median_pairwise(mcp, direct):
+    return statistics.median([x - y for x, y in zip(mcp, direct)])
+
+
+def fmt_ci(ci, unit, digits=1):
+    return "–" if ci is None else "%s–%s" % (fmt(ci[0], "", digits), fmt(ci[1], unit, digits))
+
+
 def report(env, res, configs, elapsed):
     a = env.args
     m = res.med
@@ -731,9 +762,11 @@ def report(env, res, configs, elapsed):
             L("|---|---:|---:|---:|")
             mt, dt = m(pre + ("turn", "mcp")), m(pre + ("turn", "direct"))
             L("| first plain turn on a fresh server (not in the median below) | %s | | |" % fmt(m(pre + ("turn", "mcp_first")), " ms"))
-            L("| plain turn, call → idle (waitForResult) | %s | %s | %s (median of pairwise differences: %s) |" % (
-                fmt(mt, " ms"), fmt(dt, " ms"), fmt(mt - dt if mt and dt else None, " ms", 1),
-                fmt(m(pre + ("turn", "diff")), " ms", 1)))
+            pm, pd = res.samples.get(pre + ("turn", "mcp"), []), res.samples.get(pre + ("turn", "direct"), [])
+            L("| plain turn, call → idle (waitForResult); %d pairs | %s | %s | %s (95%% CI %s); median of pairwise differences: %s (95%% CI %s) |" % (
+                len(pm), fmt(mt, " ms"), fmt(dt, " ms"), fmt(mt - dt if mt and dt else None, " ms", 1),
+                fmt_ci(paired_ci(pm, pd, diff_of_medians), " ms"),
+                fmt(m(pre + ("turn", "diff")), " ms", 1), fmt_ci(paired_ci(pm, pd, median_pairwise), " ms")))
             ms, ds = m(pre + ("delta", "mcp_s")), m(pre + ("delta", "direct_s"))
             L("| %d-delta turn, call → all events pollable (poll every %d ms) | %s | %s | %s |" % (
                 a.deltas, a.poll_ms, fmt(ms, " s", 3), fmt(ds, " s", 3), fmt(ms - ds if ms and ds else None, " s", 3)))
@@ -801,11 +834,11 @@ def report(env, res, configs, elapsed):
     L("| target | value | met |")
     L("|---|---:|:---:|")
 
-    def target(name, value, limit, unit, digits=1):
+    def target(name, value, limit, unit, digits=1, note=""):
         if value is None:
             return
-        L("| %s (≤ %s%s) | %s | %s |" % (name, fmt(limit, "", digits), unit, fmt(value, unit, digits),
-                                         "yes" if value <= limit else "**no**"))
+        L("| %s (≤ %s%s) | %s%s | %s |" % (name, fmt(limit, "", digits), unit, fmt(value, unit, digits), note,
+                                           "yes" if value <= limit else "**no**"))
 
     if "cold" in a.phases and base:
         rec, plain = m(("cold", "recommended", "init_ms")), m(("cold", "plain java -jar", "init_ms"))
@@ -821,8 +854,11 @@ def report(env, res, configs, elapsed):
             target("children per session, native − npm launcher", mib(nat - lau), 0, " MiB")
     if "turns" in a.phases:
         mt, dt = m(("turn", "mcp")), m(("turn", "direct"))
-        target("plain turn − codex driven directly (difference of medians)", mt - dt if mt and dt else None, 10, " ms")
-        target("plain turn − codex driven directly (median pairwise difference)", m(("turn", "diff")), 10, " ms")
+        pm, pd = res.samples.get(("turn", "mcp"), []), res.samples.get(("turn", "direct"), [])
+        target("plain turn − codex driven directly (difference of medians)", mt - dt if mt and dt else None, 10, " ms",
+               note=" (95%% CI %s)" % fmt_ci(paired_ci(pm, pd, diff_of_medians), " ms"))
+        target("plain turn − codex driven directly (median pairwise difference)", m(("turn", "diff")), 10, " ms",
+               note=" (95%% CI %s)" % fmt_ci(paired_ci(pm, pd, median_pairwise), " ms"))
         target("%d-delta turn server CPU (10 ms polling), first on the server" % a.deltas, m(("delta", "mcp_cpu")), 0.15, " s", 3)
         target("%d-delta turn server CPU (10 ms polling), second on the server" % a.deltas, m(("delta", "mcp_cpu_again")), 0.15, " s", 3)
         target("%d-delta turn events lost" % a.deltas, max(res.samples[("delta", "mcp_lost")]), 0, "", 0)
@@ -852,9 +888,9 @@ def main():
                     help="JVM option set for the compare phase (repeatable; default: plain, recommended and "
                          "the built-in variants)")
     ap.add_argument("--settle", type=float, default=1.0, help="seconds to wait before 'settled' RSS readings")
-    ap.add_argument("--turns", type=int, default=8,
+    ap.add_argument("--turns", type=int, default=24,
                     help="plain turns per round (each beside a direct one); a directly driven turn "
-                         "alone varies by tens of milliseconds, so the default gives 40 pairs")
+                         "alone varies by tens of milliseconds, so the default gives 120 pairs")
     ap.add_argument("--deltas", type=int, default=5000)
     ap.add_argument("--poll-ms", type=int, default=10)
     ap.add_argument("--sessions", type=int, default=20)
