@@ -15,6 +15,7 @@ import random
 import selectors
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -569,16 +570,43 @@ def sessions_run(env, res, line, key, codex=None, list_calls=0):
     if list_calls:
         for _ in range(env.args.list_warmup):
             c.tool("codex_session", {"action": "list"})
-        times = []
-        for _ in range(list_calls):
-            t = time.perf_counter()
-            sc = c.tool("codex_session", {"action": "list"})
-            times.append((time.perf_counter() - t) * 1000)
-        if len(sc.get("sessions", [])) != n:
-            raise RuntimeError("list returned %d sessions" % len(sc.get("sessions", [])))
+        times = list_round_trips(c, list_calls, n)
         res.add(("list", "median"), statistics.median(times))
         res.add(("list", "p99"), percentile(times, 99))
+        # the same baseline as after the run, but beside these sessions: their idle app-servers
+        # wake several times a second each, and a pipe round trip meets them as the list calls do
+        echo_round_trips(env, res, list_calls, key="echo_beside")
+        # a diagnostic, not the target: the same calls with the sessions' app-servers paused,
+        # which leaves the server's own share of the slow calls (its collections, its threads)
+        paused = [k for k in descendants(c.pid) if pause(k, signal.SIGSTOP)]
+        try:
+            times = list_round_trips(c, list_calls, n)
+        finally:
+            for k in paused:
+                pause(k, signal.SIGCONT)
+        res.add(("list", "paused_median"), statistics.median(times))
+        res.add(("list", "paused_p99"), percentile(times, 99))
     c.close()
+
+
+def list_round_trips(c, calls, sessions):
+    """``calls`` timed ``codex_session list`` round trips, in milliseconds."""
+    times = []
+    for _ in range(calls):
+        t = time.perf_counter()
+        sc = c.tool("codex_session", {"action": "list"})
+        times.append((time.perf_counter() - t) * 1000)
+    if len(sc.get("sessions", [])) != sessions:
+        raise RuntimeError("list returned %d sessions" % len(sc.get("sessions", [])))
+    return times
+
+
+def pause(pid, sig):
+    try:
+        os.kill(pid, sig)
+        return True
+    except ProcessLookupError:
+        return False
 
 
 def percentile(values, p):
@@ -586,7 +614,7 @@ def percentile(values, p):
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
-def echo_round_trips(env, res, calls):
+def echo_round_trips(env, res, calls, key="echo"):
     p = subprocess.Popen(env.oneline("echo"), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     line = (json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
                         "params": {"name": "codex_session", "arguments": {"action": "list"}}}) + "\n").encode()
@@ -600,8 +628,8 @@ def echo_round_trips(env, res, calls):
             times.append((time.perf_counter() - t) * 1000)
     p.stdin.close()
     p.wait()
-    res.add(("list", "echo_median"), statistics.median(times))
-    res.add(("list", "echo_p99"), percentile(times, 99))
+    res.add(("list", key + "_median"), statistics.median(times))
+    res.add(("list", key + "_p99"), percentile(times, 99))
 
 
 def direct_concurrent(env, res):
@@ -810,7 +838,11 @@ def report(env, res, configs, elapsed):
             n, a.list_calls, a.list_warmup))
         L("|---|---:|---:|")
         L("| codex-mcp | %s | %s |" % (fmt(m(("list", "median")), " ms", 3), fmt(m(("list", "p99")), " ms", 3)))
-        L("| one-line JVM echoing the same request line | %s | %s |" % (
+        L("| codex-mcp, the sessions' app-servers paused (SIGSTOP; a diagnostic: the server's own share) | %s | %s |" % (
+            fmt(m(("list", "paused_median")), " ms", 3), fmt(m(("list", "paused_p99")), " ms", 3)))
+        L("| one-line JVM echoing the same request line, beside the %d idle sessions | %s | %s |" % (
+            n, fmt(m(("list", "echo_beside_median")), " ms", 3), fmt(m(("list", "echo_beside_p99")), " ms", 3)))
+        L("| one-line JVM echoing the same request line, no sessions alive | %s | %s |" % (
             fmt(m(("list", "echo_median")), " ms", 3), fmt(m(("list", "echo_p99")), " ms", 3)))
         L("")
     if "compare" in a.phases:
