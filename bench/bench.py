@@ -568,6 +568,9 @@ def sessions_run(env, res, line, key, codex=None, list_calls=0):
     res.add(("idle", key, "children_per_session"), tree_rss_kb(kids) / n)
     res.add(("idle", key, "processes"), len(kids))
     if list_calls:
+        # Codex goes on working for about two seconds after a turn (~6 ms of CPU a second per
+        # app-server, 20 of them): wait until the sessions are idle on Codex's side too
+        res.add(("list", "quiet_wait_s"), wait_quiet(kids) + env.args.settle)
         for _ in range(env.args.list_warmup):
             c.tool("codex_session", {"action": "list"})
         times = list_round_trips(c, list_calls, n)
@@ -599,6 +602,33 @@ def list_round_trips(c, calls, sessions):
     if len(sc.get("sessions", [])) != sessions:
         raise RuntimeError("list returned %d sessions" % len(sc.get("sessions", [])))
     return times
+
+
+def cpu_ns(pids):
+    """CPU time of all threads of ``pids``, in nanoseconds (exited processes count nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            for t in os.listdir("/proc/%d/task" % pid):
+                with open("/proc/%d/task/%s/schedstat" % (pid, t)) as f:
+                    total += int(f.read().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total
+
+
+def wait_quiet(pids, limit_ms_per_s=25, window_s=0.25, timeout_s=10):
+    """Waits until ``pids`` together use less than ``limit_ms_per_s`` of CPU per second over a
+    window; returns the seconds waited."""
+    t0 = time.perf_counter()
+    prev = cpu_ns(pids)
+    while time.perf_counter() - t0 < timeout_s:
+        time.sleep(window_s)
+        cur = cpu_ns(pids)
+        if (cur - prev) / 1e6 / window_s < limit_ms_per_s:
+            break
+        prev = cur
+    return time.perf_counter() - t0
 
 
 def pause(pid, sig):
@@ -834,8 +864,8 @@ def report(env, res, configs, elapsed):
         L("| child processes for %d idle sessions | %s | %s | %d |" % (
             n, fmt(m(("idle", "native", "processes"))), fmt(m(("idle", "launcher", "processes"))), n))
         L("")
-        L("| `codex_session list` round trip (%d sessions, %d calls after %d warm-up) | median | p99 |" % (
-            n, a.list_calls, a.list_warmup))
+        L("| `codex_session list` round trip (%d idle sessions, their app-servers quiet %s after the turns; %d calls after %d warm-up) | median | p99 |" % (
+            n, fmt(m(("list", "quiet_wait_s")), " s", 1), a.list_calls, a.list_warmup))
         L("|---|---:|---:|")
         L("| codex-mcp | %s | %s |" % (fmt(m(("list", "median")), " ms", 3), fmt(m(("list", "p99")), " ms", 3)))
         L("| codex-mcp, the sessions' app-servers paused (SIGSTOP; a diagnostic: the server's own share) | %s | %s |" % (
