@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One session's connection to Codex: an app-server child speaking JSON-RPC, or the exec fallback
- * that runs one {@code codex exec --json} child per turn. All operations are asynchronous; a
- * failed future carries an exception whose message is shown (formatted) to the MCP client.
+ * that runs one {@code codex exec --json} child per turn. All operations are asynchronous; a failed
+ * future carries an exception whose message is shown (formatted) to the MCP client.
  */
 public interface CodexBackend {
   /** Registers the single listener; must be called before {@link #start()}. */
@@ -44,8 +44,8 @@ public interface CodexBackend {
   BackendMode mode();
 
   /**
-   * Stops the child tree (stdin close, polite signal, forcible kill after 5 s), fails pending
-   * calls with {@code Client destroyed}, and silences the listener. Idempotent.
+   * Stops the child tree (stdin close, polite signal, forcible kill after 5 s), fails pending calls
+   * with {@code Client destroyed}, and silences the listener. Idempotent.
    */
   CompletableFuture<Void> destroy();
 

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds the Codex executable: {@code CODEX_MCP_PATH}, then {@code CODEX_MCP_COMMAND} on PATH,
- * then {@code codex} or {@code codex-internal} on PATH, else the bare name {@code codex}.
- * Stateless; callers cache the result for the process lifetime.
+ * Finds the Codex executable: {@code CODEX_MCP_PATH}, then {@code CODEX_MCP_COMMAND} on PATH, then
+ * {@code codex} or {@code codex-internal} on PATH, else the bare name {@code codex}. Stateless;
+ * callers cache the result for the process lifetime.
  */
 public final class CodexBinaryResolver {
   private static final List<String> WINDOWS_EXTENSIONS = List.of(".com", ".exe", ".bat", ".cmd");
@@ -57,7 +57,8 @@ public final class CodexBinaryResolver {
         throw new ResolutionException("CODEX_MCP_PATH=\"" + pathVar + "\" — file does not exist.");
       }
       if (!isExecutableFile(p)) {
-        throw new ResolutionException("CODEX_MCP_PATH=\"" + pathVar + "\" — not an executable file.");
+        throw new ResolutionException(
+            "CODEX_MCP_PATH=\"" + pathVar + "\" — not an executable file.");
       }
       return new ResolvedExecutable(p.toString(), true, "env_path");
     }

@@ -13,8 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns a resolved executable plus arguments into an argv: direct on POSIX; on Windows, batch
- * files go through {@code ComSpec /d /s /c} and npm shims are unwrapped to {@code node script}.
+ * Turns a resolved executable plus arguments into an argv: direct on POSIX; on Windows, batch files
+ * go through {@code ComSpec /d /s /c} and npm shims are unwrapped to {@code node script}.
  */
 public final class CodexInvocation {
   private static final Pattern QUOTED_SCRIPT = Pattern.compile("\"([^\"]+\\.(?:js|mjs|cjs))\"");
@@ -120,7 +120,8 @@ public final class CodexInvocation {
       chosen = scripts.get(scripts.size() - 1);
     }
     Path dir = shim.toAbsolutePath().getParent();
-    String dirWithSep = dir.toString().endsWith("\\") || dir.toString().endsWith("/") ? dir.toString() : dir + "\\";
+    String dirWithSep =
+        dir.toString().endsWith("\\") || dir.toString().endsWith("/") ? dir.toString() : dir + "\\";
     String resolved = chosen.replace("%~dp0", dirWithSep).replace("%dp0%", dirWithSep);
     resolved = resolved.replace('/', '\\');
     try {

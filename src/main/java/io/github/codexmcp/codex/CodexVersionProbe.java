@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /** {@code codex --version}, run at most once per process (the result, even null, is cached). */
 public final class CodexVersionProbe implements Supplier<String> {
-  private static final Pattern VERSION = Pattern.compile("v?\\d+\\.\\d+\\.\\d+(?:[-+][0-9A-Za-z.-]+)?");
+  private static final Pattern VERSION =
+      Pattern.compile("v?\\d+\\.\\d+\\.\\d+(?:[-+][0-9A-Za-z.-]+)?");
   private final CommandRunner runner;
   private final List<String> invocation;
   private volatile boolean done;

@@ -35,8 +35,8 @@ public record ServerConfig(
   }
 
   /**
-   * The user's home: {@code HOME} (or {@code USERPROFILE}) as the MCP client passed it, like
-   * Codex itself resolves it, else the JVM's {@code user.home}.
+   * The user's home: {@code HOME} (or {@code USERPROFILE}) as the MCP client passed it, like Codex
+   * itself resolves it, else the JVM's {@code user.home}.
    */
   public static Path homeDirectory(Map<String, String> env) {
     for (String key : new String[] {"HOME", "USERPROFILE"}) {

@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Pre-flight check of the stdio setup: an MCP server must be launched with piped stdio, and
- * shell wrappers that print banners corrupt the JSON-RPC stream. Pure function of its inputs.
+ * Pre-flight check of the stdio setup: an MCP server must be launched with piped stdio, and shell
+ * wrappers that print banners corrupt the JSON-RPC stream. Pure function of its inputs.
  */
 public final class StdioGuard {
   static final String TTY_MESSAGE =
@@ -60,11 +60,20 @@ public final class StdioGuard {
     ModeResolution mode = resolveMode(env);
     List<String> notes = new ArrayList<>();
     if (mode.invalidRaw() != null) {
-      notes.add("Invalid CODEX_MCP_STDIO_MODE='" + mode.invalidRaw() + "'. Falling back to 'auto'.");
+      notes.add(
+          "Invalid CODEX_MCP_STDIO_MODE='" + mode.invalidRaw() + "'. Falling back to 'auto'.");
     }
     if (mode.mode().equals("off")) {
       return new Preflight(
-          mode.mode(), mode.source(), mode.invalidRaw(), "low", List.of(), List.of(), List.of(), List.of(), false);
+          mode.mode(),
+          mode.source(),
+          mode.invalidRaw(),
+          "low",
+          List.of(),
+          List.of(),
+          List.of(),
+          List.of(),
+          false);
     }
     List<String> risks = new ArrayList<>();
     List<String> blocking = new ArrayList<>();

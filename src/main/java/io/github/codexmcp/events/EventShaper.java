@@ -27,8 +27,12 @@ public final class EventShaper {
           "retryCount",
           "maxRetries");
 
-  /** Keys kept by {@link ResponseMode#DELTA_COMPACT}: the minimal ones, then {@code reason, command, cwd, sourceMethod}. */
-  public static final List<String> DELTA_COMPACT_KEYS = withExtra(MINIMAL_KEYS, "reason", "command", "cwd", "sourceMethod");
+  /**
+   * Keys kept by {@link ResponseMode#DELTA_COMPACT}: the minimal ones, then {@code reason, command,
+   * cwd, sourceMethod}.
+   */
+  public static final List<String> DELTA_COMPACT_KEYS =
+      withExtra(MINIMAL_KEYS, "reason", "command", "cwd", "sourceMethod");
 
   private static List<String> withExtra(List<String> base, String... extra) {
     List<String> all = new java.util.ArrayList<>(base);
@@ -49,8 +53,8 @@ public final class EventShaper {
 
   /**
    * Whether shaping would rebuild {@code data} unchanged: a textual {@code method} or none first,
-   * then only kept keys in their output order, and no delta to cut. Such data is returned as it
-   * is (event data is immutable once buffered), which spares a copy per event per poll.
+   * then only kept keys in their output order, and no delta to cut. Such data is returned as it is
+   * (event data is immutable once buffered), which spares a copy per event per poll.
    */
   private static boolean alreadyShaped(JsonNode data, Map<String, Integer> order, int deltaLimit) {
     if (data.isEmpty()) {
@@ -70,7 +74,9 @@ public final class EventShaper {
           return false;
         }
         last = at;
-        if (key.equals("delta") && e.getValue().isTextual() && e.getValue().textValue().length() > deltaLimit) {
+        if (key.equals("delta")
+            && e.getValue().isTextual()
+            && e.getValue().textValue().length() > deltaLimit) {
           return false;
         }
       }
@@ -92,7 +98,10 @@ public final class EventShaper {
       return data;
     }
     List<String> keys = mode == ResponseMode.MINIMAL ? MINIMAL_KEYS : DELTA_COMPACT_KEYS;
-    if (alreadyShaped(data, mode == ResponseMode.MINIMAL ? MINIMAL_ORDER : DELTA_COMPACT_ORDER, mode.deltaLimit())) {
+    if (alreadyShaped(
+        data,
+        mode == ResponseMode.MINIMAL ? MINIMAL_ORDER : DELTA_COMPACT_ORDER,
+        mode.deltaLimit())) {
       return data; // e.g. every streamed delta: {method, delta, itemId}
     }
     ObjectNode out = Json.object();

@@ -67,13 +67,14 @@ public final class NotificationMapper {
   private static final TextNode AGENT_MESSAGE_DELTA_NODE = TextNode.valueOf(AGENT_MESSAGE_DELTA);
 
   /**
-   * The {@code output} event data of an {@value #AGENT_MESSAGE_DELTA} notification: {@code
-   * {method, delta?, itemId?}} (what {@link #map} produces for it, without going through the
-   * general mapping).
+   * The {@code output} event data of an {@value #AGENT_MESSAGE_DELTA} notification: {@code {method,
+   * delta?, itemId?}} (what {@link #map} produces for it, without going through the general
+   * mapping).
    */
   public static ObjectNode agentMessageDelta(JsonNode params) {
     ObjectNode data = Json.object();
-    data.set("method", AGENT_MESSAGE_DELTA_NODE); // one shared node for thousands of buffered events
+    data.set(
+        "method", AGENT_MESSAGE_DELTA_NODE); // one shared node for thousands of buffered events
     if (params != null && params.isObject()) {
       copyIfPresent(params, data, "delta");
       copyIfPresent(params, data, "itemId");

@@ -174,11 +174,16 @@ final class PollResponseDraft {
   }
 
   /**
-   * Gives back to the events the room freed by dropping result, progress or actions. Without this
-   * a large {@code result} (always present on a finished session) would push every event out of
-   * every poll, and a client using {@code maxBytes} could never read the session's events.
+   * Gives back to the events the room freed by dropping result, progress or actions. Without this a
+   * large {@code result} (always present on a finished session) would push every event out of every
+   * poll, and a client using {@code maxBytes} could never read the session's events.
    */
-  private void refill(List<SessionEvent> selected, List<ObjectNode> selectedJson, long[] sizes, long limit, long nextId) {
+  private void refill(
+      List<SessionEvent> selected,
+      List<ObjectNode> selectedJson,
+      long[] sizes,
+      long limit,
+      long nextId) {
     int kept = events.size();
     if (kept >= selected.size()) {
       return;

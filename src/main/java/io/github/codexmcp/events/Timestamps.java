@@ -12,8 +12,8 @@ import java.time.format.DateTimeFormatter;
  *
  * <p>Every event gets one, so formatting is on the streaming path: the text up to the seconds is
  * computed once per second and cached, and only the milliseconds are appended per call (a {@link
- * DateTimeFormatter} goes through {@code BigDecimal} for the fraction on every call). Years
- * outside 0–9999 take the formatter's path. Thread-safe.
+ * DateTimeFormatter} goes through {@code BigDecimal} for the fraction on every call). Years outside
+ * 0–9999 take the formatter's path. Thread-safe.
  */
 public final class Timestamps {
   private static final DateTimeFormatter FORMAT =
@@ -34,15 +34,16 @@ public final class Timestamps {
   }
 
   /**
-   * Formats epoch milliseconds. Calls within the same millisecond (a burst of streamed deltas)
-   * get the same string, so the events buffered from them share it.
+   * Formats epoch milliseconds. Calls within the same millisecond (a burst of streamed deltas) get
+   * the same string, so the events buffered from them share it.
    */
   public static String formatMillis(long epochMillis) {
     Last last = lastMillis;
     if (last.epochMillis == epochMillis && last.text != null) {
       return last.text;
     }
-    String text = format(Math.floorDiv(epochMillis, 1000L), (int) Math.floorMod(epochMillis, 1000L));
+    String text =
+        format(Math.floorDiv(epochMillis, 1000L), (int) Math.floorMod(epochMillis, 1000L));
     lastMillis = new Last(epochMillis, text);
     return text;
   }

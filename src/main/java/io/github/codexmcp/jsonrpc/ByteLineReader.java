@@ -12,6 +12,7 @@ import java.util.Arrays;
 public final class ByteLineReader {
   /** {@link #next} at the end of the stream. */
   public static final int END = -1;
+
   /** {@link #next} for a line longer than the limit; {@link #droppedLength} tells how long. */
   public static final int TOO_LONG = -2;
 
@@ -81,7 +82,9 @@ public final class ByteLineReader {
       total += chunk;
       if (total <= maxLineBytes) {
         if (len + chunk > line.length) {
-          line = Arrays.copyOf(line, (int) Math.max(len + chunk, Math.min(line.length * 2L, maxLineBytes)));
+          line =
+              Arrays.copyOf(
+                  line, (int) Math.max(len + chunk, Math.min(line.length * 2L, maxLineBytes)));
         }
         System.arraycopy(buf, start, line, len, chunk);
         len += chunk;

@@ -63,8 +63,8 @@ public final class JsonLineReader {
   }
 
   /**
-   * Reads until end of stream, feeding {@code sink}. Returns normally at end of stream; throws
-   * when reading fails. Does not close the stream.
+   * Reads until end of stream, feeding {@code sink}. Returns normally at end of stream; throws when
+   * reading fails. Does not close the stream.
    */
   public void readAll(Sink sink) throws IOException {
     ByteLineReader lines = new ByteLineReader(in, maxLineBytes, pacer);
@@ -110,7 +110,9 @@ public final class JsonLineReader {
       }
     }
     if (value == null || !(value.isObject() || value.isArray())) {
-      sink.onMalformed(new String(bytes, s, e - s, StandardCharsets.UTF_8), new IllegalArgumentException("not a JSON object or array"));
+      sink.onMalformed(
+          new String(bytes, s, e - s, StandardCharsets.UTF_8),
+          new IllegalArgumentException("not a JSON object or array"));
       return;
     }
     sink.onJson(value);

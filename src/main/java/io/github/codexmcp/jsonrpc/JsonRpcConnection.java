@@ -31,16 +31,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Writes.</b> Every frame is written and flushed under one lock on the calling thread. A
  * write failure is thrown to the writer ({@link #notify}, {@link #respond}, {@link #respondError})
- * or fails the returned future ({@link #request}); it also fails every pending call and makes
- * later writes fail fast, because a broken pipe does not heal. Outgoing frames carry {@code
+ * or fails the returned future ({@link #request}); it also fails every pending call and makes later
+ * writes fail fast, because a broken pipe does not heal. Outgoing frames carry {@code
  * "jsonrpc":"2.0"} and always a {@code params} member ({@code {}} when empty).
  *
  * <p><b>Reading and threads.</b> {@link #startReading} starts one named daemon thread that decodes
  * lines ({@link JsonLineReader}) and dispatches them in order: a JSON array is a batch whose
- * elements are handled one by one. {@link Handler} callbacks and the completion of response
- * futures run on that thread — their continuations must not block. Timeouts complete futures on
- * the timer thread; {@link #close} and {@link #failAllPending} complete them on the caller's
- * thread.
+ * elements are handled one by one. {@link Handler} callbacks and the completion of response futures
+ * run on that thread — their continuations must not block. Timeouts complete futures on the timer
+ * thread; {@link #close} and {@link #failAllPending} complete them on the caller's thread.
  *
  * <p><b>Closing.</b> {@link #close(Throwable)} fails every pending call with the given reason and
  * makes later requests fail with it; it is idempotent (the first reason wins). End of input is
@@ -269,8 +268,7 @@ public final class JsonRpcConnection {
         out.flush();
       } catch (IOException | RuntimeException e) {
         JsonRpcException failure =
-            new JsonRpcException.WriteFailed(
-                "Failed to write to " + name + ": " + describe(e), e);
+            new JsonRpcException.WriteFailed("Failed to write to " + name + ": " + describe(e), e);
         writeFailure = failure;
         failAllPending(failure);
         try {

@@ -1,8 +1,8 @@
 package io.github.codexmcp.jsonrpc;
 
 /**
- * Base of the failures a {@link JsonRpcConnection} reports: the peer's error response, a timeout,
- * a write failure, or a closed connection. The message is meant to be shown (after formatting) to
+ * Base of the failures a {@link JsonRpcConnection} reports: the peer's error response, a timeout, a
+ * write failure, or a closed connection. The message is meant to be shown (after formatting) to
  * users.
  */
 public class JsonRpcException extends RuntimeException {

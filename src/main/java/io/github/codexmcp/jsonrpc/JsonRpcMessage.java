@@ -6,11 +6,12 @@ import io.github.codexmcp.util.Json;
 import java.util.Optional;
 
 /**
- * One JSON-RPC message, classified by key presence (the peer never sends {@code "jsonrpc"}, so
- * that member is neither required nor checked):
+ * One JSON-RPC message, classified by key presence (the peer never sends {@code "jsonrpc"}, so that
+ * member is neither required nor checked):
  *
  * <ul>
- *   <li>{@code id} and ({@code result} or {@code error}) → {@link Response} / {@link ErrorResponse};
+ *   <li>{@code id} and ({@code result} or {@code error}) → {@link Response} / {@link
+ *       ErrorResponse};
  *   <li>non-null {@code id} and a string {@code method} → {@link Request} (initiated by the peer);
  *   <li>a string {@code method} without {@code id} → {@link Notification}.
  * </ul>

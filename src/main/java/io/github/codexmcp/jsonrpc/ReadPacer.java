@@ -6,16 +6,16 @@ import java.util.function.LongSupplier;
 
 /**
  * Batches the reads of a line stream that arrives a line at a time. Codex writes every streamed
- * delta as its own line, thousands per turn; read as they come, each costs the reader a wake-up
- * and a read for a hundred-odd bytes. Once {@value #STREAK} reads in a row have each returned
- * less than {@link #GAP_NANOS} after the one before, without filling the buffer, the reader pauses
- * {@link #PAUSE_NANOS} before its next read, so that one read takes the several lines written
- * meanwhile. A read that returns later than that ends the streak: isolated lines (answers to
- * requests, the few notifications of a plain turn, approval requests) are read at once, and a
- * line of a stream waits at most one pause. Where the platform cannot pause that briefly (Windows
- * waits at least a millisecond, often a whole timer tick of up to 15.6 ms) pacing is off: there is
- * no pacer on Windows, and a pacer whose pauses keep overrunning turns itself off. Not
- * thread-safe: one per reading thread.
+ * delta as its own line, thousands per turn; read as they come, each costs the reader a wake-up and
+ * a read for a hundred-odd bytes. Once {@value #STREAK} reads in a row have each returned less than
+ * {@link #GAP_NANOS} after the one before, without filling the buffer, the reader pauses {@link
+ * #PAUSE_NANOS} before its next read, so that one read takes the several lines written meanwhile. A
+ * read that returns later than that ends the streak: isolated lines (answers to requests, the few
+ * notifications of a plain turn, approval requests) are read at once, and a line of a stream waits
+ * at most one pause. Where the platform cannot pause that briefly (Windows waits at least a
+ * millisecond, often a whole timer tick of up to 15.6 ms) pacing is off: there is no pacer on
+ * Windows, and a pacer whose pauses keep overrunning turns itself off. Not thread-safe: one per
+ * reading thread.
  */
 public final class ReadPacer {
   static final int STREAK = 16;

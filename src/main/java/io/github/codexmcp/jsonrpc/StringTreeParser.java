@@ -10,20 +10,20 @@ import java.util.Arrays;
 
 /**
  * Parses JSON lines that are objects of strings, numbers, booleans, null, objects and arrays: the
- * lines Codex writes, and the requests an MCP client sends. A streamed delta is one:
- * {@code {"method":"item/agentMessage/delta","params":{"threadId":"…","turnId":"…","itemId":"…","delta":"…"},"emittedAtMs":1795250974903}}.
+ * lines Codex writes, and the requests an MCP client sends. A streamed delta is one: {@code
+ * {"method":"item/agentMessage/delta","params":{"threadId":"…","turnId":"…","itemId":"…","delta":"…"},"emittedAtMs":1795250974903}}.
  * The result is the tree Jackson's {@code readTree} builds for the line, without a parser, a
  * deserialization context and their buffers per line; a turn streams thousands of such lines.
  *
  * <p>Anything else gives {@code null}: a top level that is not an object, integers of 19 digits or
- * more, number texts longer than 64 characters, minus zero, nesting deeper than {@value #MAX_DEPTH},
- * bad escapes, control characters, bytes that are not UTF-8, U+FFFD, trailing text. The caller
- * then parses the line with Jackson, which also reports what is malformed.
+ * more, number texts longer than 64 characters, minus zero, nesting deeper than {@value
+ * #MAX_DEPTH}, bad escapes, control characters, bytes that are not UTF-8, U+FFFD, trailing text.
+ * The caller then parses the line with Jackson, which also reports what is malformed.
  *
  * <p>One instance per reading thread: it keeps the field names it has seen, found again by their
  * bytes, so that the trees of thousands of lines share one string per name (as Jackson's interned
- * names do) and no name is decoded twice; and per name the last short ASCII value it had (a
- * thread, turn or item id, a method), so that a line repeating it shares its node.
+ * names do) and no name is decoded twice; and per name the last short ASCII value it had (a thread,
+ * turn or item id, a method), so that a line repeating it shares its node.
  */
 public final class StringTreeParser {
   static final int MAX_DEPTH = 32;
@@ -245,7 +245,8 @@ public final class StringTreeParser {
       p = start;
       return null;
     }
-    return Json.NODES.numberNode(Double.parseDouble(new String(b, start, p - start, StandardCharsets.ISO_8859_1)));
+    return Json.NODES.numberNode(
+        Double.parseDouble(new String(b, start, p - start, StandardCharsets.ISO_8859_1)));
   }
 
   private int digits() {
@@ -338,7 +339,9 @@ public final class StringTreeParser {
     return null;
   }
 
-  /** Appends the escape at {@code p} (a backslash) and moves past it; false if it is not valid JSON. */
+  /**
+   * Appends the escape at {@code p} (a backslash) and moves past it; false if it is not valid JSON.
+   */
   private boolean unescape(StringBuilder sb) {
     if (p + 1 >= end) {
       return false;
@@ -490,5 +493,4 @@ public final class StringTreeParser {
     }
     return true;
   }
-
 }

@@ -22,9 +22,9 @@ public interface ChildProcess {
   CompletableFuture<Integer> onExit();
 
   /**
-   * Stops the process and every descendant (including commands in their own process groups):
-   * polite signal first, forcible kill after {@code grace}. Completes when the root has exited
-   * or the forcible kill was sent. Idempotent.
+   * Stops the process and every descendant (including commands in their own process groups): polite
+   * signal first, forcible kill after {@code grace}. Completes when the root has exited or the
+   * forcible kill was sent. Idempotent.
    */
   CompletableFuture<Void> terminate(Duration grace);
 }

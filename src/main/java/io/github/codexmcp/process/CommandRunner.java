@@ -7,7 +7,8 @@ import java.util.Map;
 /** Runs a short-lived probe command to completion (help text, version, login status). */
 public interface CommandRunner {
   /** Result of a probe; {@code spawnError} is set when the process could not start. */
-  record Result(Integer exitCode, String stdout, String stderr, boolean timedOut, String spawnError) {
+  record Result(
+      Integer exitCode, String stdout, String stderr, boolean timedOut, String spawnError) {
     /** stdout and stderr joined by a newline, trimmed. */
     public String combined() {
       return ((stdout == null ? "" : stdout) + "\n" + (stderr == null ? "" : stderr)).trim();

@@ -8,10 +8,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Process-wide registry of live children with a last-resort JVM shutdown hook that kills them
- * and their descendants, so an abrupt exit of the server (signal, {@code System.exit}) does not
- * leave Codex processes behind. Orderly shutdown should still stop children through their owners;
- * this hook only catches what is left.
+ * Process-wide registry of live children with a last-resort JVM shutdown hook that kills them and
+ * their descendants, so an abrupt exit of the server (signal, {@code System.exit}) does not leave
+ * Codex processes behind. Orderly shutdown should still stop children through their owners; this
+ * hook only catches what is left.
  *
  * <p>Thread-safety: all methods are safe from any thread. The hook thread is named {@code
  * codex-mcp-child-reaper} and waits at most about one second before killing forcibly.

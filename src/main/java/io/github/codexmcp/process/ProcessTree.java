@@ -20,9 +20,9 @@ import java.util.stream.Collectors;
  * Stops a process together with everything it started.
  *
  * <p>Codex runs shell commands and MCP servers in their own sessions and process groups (bwrap
- * {@code --new-session}), so a process-group kill misses them. Instead the descendants are
- * captured from {@link ProcessHandle#descendants()} <em>before</em> anything is signalled: once the
- * root dies its children are re-parented and drop out of the tree.
+ * {@code --new-session}), so a process-group kill misses them. Instead the descendants are captured
+ * from {@link ProcessHandle#descendants()} <em>before</em> anything is signalled: once the root
+ * dies its children are re-parented and drop out of the tree.
  *
  * <p>Sequence: snapshot descendants, close stdin, polite signal (SIGTERM on POSIX) to the root and
  * every descendant, then after {@code grace} a forcible kill of everything still alive (including
@@ -124,7 +124,9 @@ public final class ProcessTree {
 
   private static boolean isZombie(long pid) {
     try {
-      String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+      String s =
+          Files.readString(
+              Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
       int close = s.lastIndexOf(')'); // "pid (comm) S ...", comm may contain ") "
       return close >= 0 && close + 2 < s.length() && s.charAt(close + 2) == 'Z';
     } catch (IOException | RuntimeException e) {

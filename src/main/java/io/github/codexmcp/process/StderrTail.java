@@ -32,7 +32,8 @@ public final class StderrTail {
   public static final int MAX_LINE_CHARS = 8192;
 
   private static final Logger LOG = LoggerFactory.getLogger(StderrTail.class);
-  private static final Pattern ANSI = Pattern.compile("\u001B(?:\\[[0-?]*[ -/]*[@-~]|\\][^\u0007]*\u0007)");
+  private static final Pattern ANSI =
+      Pattern.compile("\u001B(?:\\[[0-?]*[ -/]*[@-~]|\\][^\u0007]*\u0007)");
 
   private final int maxLines;
   private final ArrayDeque<String> tail = new ArrayDeque<>();

@@ -18,8 +18,8 @@ import java.util.Map;
  *   <li>Every child is registered with {@link LiveChildren} for the last-resort shutdown hook.
  * </ul>
  *
- * <p>Thread-safety: {@link #start} may be called from any thread; it blocks for the duration of
- * the fork/exec (milliseconds), so call it from a work thread, not from a reader thread.
+ * <p>Thread-safety: {@link #start} may be called from any thread; it blocks for the duration of the
+ * fork/exec (milliseconds), so call it from a work thread, not from a reader thread.
  */
 public final class SystemProcessLauncher implements ProcessLauncher {
   private static final File NULL_DEVICE =

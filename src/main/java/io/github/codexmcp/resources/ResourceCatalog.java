@@ -19,12 +19,42 @@ public final class ResourceCatalog {
 
   public static final List<Entry> ENTRIES =
       List.of(
-          new Entry("codex-mcp:///server-info", "server_info", "Server Info", "Server metadata and runtime capabilities", "application/json"),
-          new Entry("codex-mcp:///compat-report", "compat_report", "Compat Report", "Cross-backend compatibility capability report", "application/json"),
-          new Entry("codex-mcp:///config", "config", "Config Guide", "Parameter guide and config.toml mapping", "text/markdown"),
-          new Entry("codex-mcp:///gotchas", "gotchas", "Gotchas", "Practical limits and common issues", "text/markdown"),
-          new Entry("codex-mcp:///quickstart", "quickstart", "Quickstart", "Minimal end-to-end workflow", "text/markdown"),
-          new Entry("codex-mcp:///errors", "errors", "Errors", "Error code reference and recovery hints", "text/markdown"));
+          new Entry(
+              "codex-mcp:///server-info",
+              "server_info",
+              "Server Info",
+              "Server metadata and runtime capabilities",
+              "application/json"),
+          new Entry(
+              "codex-mcp:///compat-report",
+              "compat_report",
+              "Compat Report",
+              "Cross-backend compatibility capability report",
+              "application/json"),
+          new Entry(
+              "codex-mcp:///config",
+              "config",
+              "Config Guide",
+              "Parameter guide and config.toml mapping",
+              "text/markdown"),
+          new Entry(
+              "codex-mcp:///gotchas",
+              "gotchas",
+              "Gotchas",
+              "Practical limits and common issues",
+              "text/markdown"),
+          new Entry(
+              "codex-mcp:///quickstart",
+              "quickstart",
+              "Quickstart",
+              "Minimal end-to-end workflow",
+              "text/markdown"),
+          new Entry(
+              "codex-mcp:///errors",
+              "errors",
+              "Errors",
+              "Error code reference and recovery hints",
+              "text/markdown"));
 
   /** Live values the JSON resources report. */
   public interface Runtime {
@@ -78,16 +108,23 @@ public final class ResourceCatalog {
     o.put("platform", Platform.current());
     o.put("arch", Platform.arch());
     o.put("stdioMode", runtime.stdioMode());
-    strings(o.putArray("supportedApprovalPolicies"), "untrusted", "on-failure", "on-request", "never");
-    strings(o.putArray("supportedSandboxModes"), "read-only", "workspace-write", "danger-full-access");
-    strings(o.putArray("supportedEffortLevels"), "none", "minimal", "low", "medium", "high", "xhigh");
+    strings(
+        o.putArray("supportedApprovalPolicies"), "untrusted", "on-failure", "on-request", "never");
+    strings(
+        o.putArray("supportedSandboxModes"), "read-only", "workspace-write", "danger-full-access");
+    strings(
+        o.putArray("supportedEffortLevels"), "none", "minimal", "low", "medium", "high", "xhigh");
     o.put("activeSessions", runtime.activeSessions());
     String model = runtime.observedDefaultModel();
     o.put("defaultModel", model);
     o.put("defaultModelSource", model == null ? "unknown" : "session-default");
     ArrayNode res = o.putArray("resources");
     for (Entry e : ENTRIES) {
-      res.addObject().put("uri", e.uri()).put("title", e.title()).put("mimeType", e.mimeType()).put("description", e.description());
+      res.addObject()
+          .put("uri", e.uri())
+          .put("title", e.title())
+          .put("mimeType", e.mimeType())
+          .put("description", e.description());
     }
     return o;
   }
@@ -119,7 +156,11 @@ public final class ResourceCatalog {
     f.put("diskPersistence", runtime.persistenceEnabled());
     ObjectNode check = o.putObject("recommendedSettings").putObject("codexCheck");
     check.put("responseMode", "minimal");
-    check.putObject("pollOptions").put("includeEvents", true).put("includeActions", true).put("includeResult", true);
+    check
+        .putObject("pollOptions")
+        .put("includeEvents", true)
+        .put("includeActions", true)
+        .put("includeResult", true);
     o.putObject("toolCounts").put("core", 5);
     ArrayNode warnings = o.putArray("runtimeWarnings");
     String version = codexVersion.get();
@@ -127,7 +168,8 @@ public final class ResourceCatalog {
       warnings.add("Unable to detect local codex CLI version from PATH.");
     }
     if (!runtime.persistenceEnabled()) {
-      warnings.add("Disk persistence is off: sessions are held in memory only and are lost when the server restarts.");
+      warnings.add(
+          "Disk persistence is off: sessions are held in memory only and are lost when the server restarts.");
     }
     o.putArray("detectedMismatches");
     ObjectNode rt = o.putObject("runtime");

@@ -33,7 +33,8 @@ public final class CancellationRegistry {
     if (requestId == null) {
       return;
     }
-    CompletableFuture<Void> f = inFlight.computeIfAbsent(key(requestId), k -> new CompletableFuture<>());
+    CompletableFuture<Void> f =
+        inFlight.computeIfAbsent(key(requestId), k -> new CompletableFuture<>());
     f.complete(null);
   }
 

@@ -14,21 +14,22 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Answers the client's {@code initialize} before the MCP SDK, Reactor and Jackson data binding
- * are loaded, which is most of a cold JVM's start-up. Only the streaming JSON parser is used.
+ * Answers the client's {@code initialize} before the MCP SDK, Reactor and Jackson data binding are
+ * loaded, which is most of a cold JVM's start-up. Only the streaming JSON parser is used.
  *
  * <p>The first line of stdin is read on a thread of its own. When it is an {@code initialize}
- * request the answer the SDK would give (same protocol-version negotiation, same capabilities,
- * same server info) is written at once; the line is still handed to the SDK, which takes the
- * session through its normal initialisation, and the transport drops the SDK's own (identical)
- * answer to that id. Any other first line, or one this parser cannot read, is simply passed on.
+ * request the answer the SDK would give (same protocol-version negotiation, same capabilities, same
+ * server info) is written at once; the line is still handed to the SDK, which takes the session
+ * through its normal initialisation, and the transport drops the SDK's own (identical) answer to
+ * that id. Any other first line, or one this parser cannot read, is simply passed on.
  *
  * <p>Must be started only after every check that could refuse to start the server, so that a
  * misconfigured server still writes nothing to stdout.
  */
 public final class EarlyInitialize {
   /** Protocol versions the SDK's stdio server offers, oldest first (the last is the default). */
-  static final List<String> PROTOCOL_VERSIONS = List.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
+  static final List<String> PROTOCOL_VERSIONS =
+      List.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
 
   private static final int MAX_FIRST_LINE = 1 << 20;
   private final CompletableFuture<Result> result = new CompletableFuture<>();
@@ -42,7 +43,8 @@ public final class EarlyInitialize {
    * Starts reading the first line from {@code in} on a daemon thread; an {@code initialize} is
    * answered on {@code out} under {@code out}'s monitor (the transport's write lock).
    */
-  public static EarlyInitialize start(InputStream in, OutputStream out, String serverName, String version) {
+  public static EarlyInitialize start(
+      InputStream in, OutputStream out, String serverName, String version) {
     EarlyInitialize e = new EarlyInitialize();
     Thread t = new Thread(() -> e.run(in, out, serverName, version), "stdio-first-line");
     t.setDaemon(true);
@@ -71,7 +73,9 @@ public final class EarlyInitialize {
       if (!eof || bytes.length > 0) {
         String[] request = parseInitialize(bytes);
         if (request != null) {
-          byte[] response = response(request[0], request[1], serverName, version).getBytes(StandardCharsets.UTF_8);
+          byte[] response =
+              response(request[0], request[1], serverName, version)
+                  .getBytes(StandardCharsets.UTF_8);
           synchronized (out) {
             out.write(response);
             out.flush();
@@ -96,8 +100,8 @@ public final class EarlyInitialize {
   }
 
   /**
-   * {id as raw JSON, requested protocol version or null} when {@code line} is an {@code
-   * initialize} request; null otherwise (including anything the parser finds odd).
+   * {id as raw JSON, requested protocol version or null} when {@code line} is an {@code initialize}
+   * request; null otherwise (including anything the parser finds odd).
    */
   static String[] parseInitialize(byte[] line) {
     String id = null;
@@ -152,13 +156,20 @@ public final class EarlyInitialize {
 
   /** The answer the SDK gives to {@code initialize} with this server's capabilities. */
   static String response(String rawId, String requested, String serverName, String version) {
-    String protocol = requested != null && PROTOCOL_VERSIONS.contains(requested)
-        ? requested
-        : PROTOCOL_VERSIONS.get(PROTOCOL_VERSIONS.size() - 1);
-    return "{\"jsonrpc\":\"2.0\",\"id\":" + rawId + ",\"result\":{\"protocolVersion\":" + quote(protocol)
+    String protocol =
+        requested != null && PROTOCOL_VERSIONS.contains(requested)
+            ? requested
+            : PROTOCOL_VERSIONS.get(PROTOCOL_VERSIONS.size() - 1);
+    return "{\"jsonrpc\":\"2.0\",\"id\":"
+        + rawId
+        + ",\"result\":{\"protocolVersion\":"
+        + quote(protocol)
         + ",\"capabilities\":{\"logging\":{},\"resources\":{\"subscribe\":false,\"listChanged\":true},"
-        + "\"tools\":{\"listChanged\":true}},\"serverInfo\":{\"name\":" + quote(serverName)
-        + ",\"version\":" + quote(version) + "}}}\n";
+        + "\"tools\":{\"listChanged\":true}},\"serverInfo\":{\"name\":"
+        + quote(serverName)
+        + ",\"version\":"
+        + quote(version)
+        + "}}}\n";
   }
 
   static String quote(String s) {

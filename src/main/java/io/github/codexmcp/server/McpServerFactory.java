@@ -57,11 +57,11 @@ public final class McpServerFactory {
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   /**
-   * Start-up warm-up, meant for a spare thread while the main thread wires the server: creates
-   * the shared object mapper and lets it build the (de)serializers of the {@code initialize} and
-   * {@code tools/list} exchanges (Jackson introspects each record type by reflection once, tens of
-   * milliseconds that would otherwise sit between reading {@code initialize} and answering it),
-   * and loads the Reactor operators the SDK session uses. Side-effect free; never throws.
+   * Start-up warm-up, meant for a spare thread while the main thread wires the server: creates the
+   * shared object mapper and lets it build the (de)serializers of the {@code initialize} and {@code
+   * tools/list} exchanges (Jackson introspects each record type by reflection once, tens of
+   * milliseconds that would otherwise sit between reading {@code initialize} and answering it), and
+   * loads the Reactor operators the SDK session uses. Side-effect free; never throws.
    */
   public static void warmUp() {
     Thread sdk = new Thread(McpServerFactory::preloadSdk, "codex-mcp-warmup-sdk");
@@ -77,18 +77,38 @@ public final class McpServerFactory {
               MAP);
       McpSchema.JSONRPCRequest request = mapper.convertValue(init, McpSchema.JSONRPCRequest.class);
       mapper.convertValue(request.params(), new TypeRef<McpSchema.InitializeRequest>() {});
-      mapper.convertValue(Map.of("jsonrpc", "2.0", "method", "notifications/initialized"), McpSchema.JSONRPCNotification.class);
+      mapper.convertValue(
+          Map.of("jsonrpc", "2.0", "method", "notifications/initialized"),
+          McpSchema.JSONRPCNotification.class);
       McpSchema.InitializeResult result =
           new McpSchema.InitializeResult(
               "2025-06-18",
-              McpSchema.ServerCapabilities.builder().tools(true).resources(false, true).logging().build(),
+              McpSchema.ServerCapabilities.builder()
+                  .tools(true)
+                  .resources(false, true)
+                  .logging()
+                  .build(),
               new McpSchema.Implementation("warm-up", "0"),
               null);
       mapper.writeValueAsBytes(new McpSchema.JSONRPCResponse("2.0", 0, result, null));
       McpSchema.Tool tool =
-          new McpSchema.Tool("warm-up", "t", "d", Map.of("type", "object"), Map.of("type", "object"), new McpSchema.ToolAnnotations(null, true, false, true, false, null), null, null);
-      mapper.writeValueAsBytes(new McpSchema.JSONRPCResponse("2.0", 0, new McpSchema.ListToolsResult(List.of(tool), null), null));
-      Mono.fromCallable(() -> 1).flatMap(Mono::just).map(x -> x).onErrorResume(e -> Mono.empty()).subscribe();
+          new McpSchema.Tool(
+              "warm-up",
+              "t",
+              "d",
+              Map.of("type", "object"),
+              Map.of("type", "object"),
+              new McpSchema.ToolAnnotations(null, true, false, true, false, null),
+              null,
+              null);
+      mapper.writeValueAsBytes(
+          new McpSchema.JSONRPCResponse(
+              "2.0", 0, new McpSchema.ListToolsResult(List.of(tool), null), null));
+      Mono.fromCallable(() -> 1)
+          .flatMap(Mono::just)
+          .map(x -> x)
+          .onErrorResume(e -> Mono.empty())
+          .subscribe();
     } catch (Exception | LinkageError e) {
       // only an optimisation
     }
@@ -109,10 +129,13 @@ public final class McpServerFactory {
       CancellationRegistry cancellations,
       Runnable onEndOfInput,
       String version) {
-    return build(in, out, handlers, resources, work, ready, cancellations, onEndOfInput, version, null);
+    return build(
+        in, out, handlers, resources, work, ready, cancellations, onEndOfInput, version, null);
   }
 
-  /** As above, continuing after an {@link EarlyInitialize} that read the first line (may be null). */
+  /**
+   * As above, continuing after an {@link EarlyInitialize} that read the first line (may be null).
+   */
   public static Built build(
       InputStream in,
       OutputStream out,
@@ -140,7 +163,9 @@ public final class McpServerFactory {
     StartupTrace.mark("tool specifications");
     List<McpServerFeatures.AsyncResourceSpecification> res = new ArrayList<>();
     for (ResourceCatalog.Entry e : ResourceCatalog.ENTRIES) {
-      McpSchema.Resource r = new McpSchema.Resource(e.uri(), e.name(), e.title(), e.description(), e.mimeType(), null, null, null);
+      McpSchema.Resource r =
+          new McpSchema.Resource(
+              e.uri(), e.name(), e.title(), e.description(), e.mimeType(), null, null, null);
       res.add(
           new McpServerFeatures.AsyncResourceSpecification(
               r,
@@ -156,7 +181,9 @@ public final class McpServerFactory {
                                       .build();
                                 }
                                 return new McpSchema.ReadResourceResult(
-                                    List.of(new McpSchema.TextResourceContents(req.uri(), e.mimeType(), text)));
+                                    List.of(
+                                        new McpSchema.TextResourceContents(
+                                            req.uri(), e.mimeType(), text)));
                               },
                               work))));
     }
@@ -168,7 +195,12 @@ public final class McpServerFactory {
             .jsonSchemaValidator(validator.forResults(Boolean.getBoolean("codexmcp.checkResults")))
             .validateToolInputs(false)
             .requestTimeout(Duration.ofHours(1))
-            .capabilities(McpSchema.ServerCapabilities.builder().tools(true).resources(false, true).logging().build())
+            .capabilities(
+                McpSchema.ServerCapabilities.builder()
+                    .tools(true)
+                    .resources(false, true)
+                    .logging()
+                    .build())
             .tools(tools)
             .resources(res)
             .build();

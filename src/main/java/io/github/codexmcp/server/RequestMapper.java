@@ -49,7 +49,8 @@ final class RequestMapper implements McpJsonMapper {
   @Override
   @SuppressWarnings("unchecked")
   public <T> T convertValue(Object fromValue, TypeRef<T> type) {
-    if (fromValue instanceof ObjectNode params && type.getType() == McpSchema.CallToolRequest.class) {
+    if (fromValue instanceof ObjectNode params
+        && type.getType() == McpSchema.CallToolRequest.class) {
       McpSchema.CallToolRequest request = callToolRequest(params);
       if (request != null) {
         return (T) request;

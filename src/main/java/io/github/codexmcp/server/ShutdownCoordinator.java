@@ -16,18 +16,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Orderly, bounded shutdown. Triggered by end of stdin (after letting running sessions drain for
- * up to 10 s), by SIGTERM/SIGINT, or by a fatal error; runs once.
+ * Orderly, bounded shutdown. Triggered by end of stdin (after letting running sessions drain for up
+ * to 10 s), by SIGTERM/SIGINT, or by a fatal error; runs once.
  */
 public final class ShutdownCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(ShutdownCoordinator.class);
   static final long DRAIN_CHECK_MS = 750;
   static final long DRAIN_MAX_MS = 10_000;
-  /** Polite stop of the children; then they are killed, so that all ends before the forced exit (5 s). */
+
+  /**
+   * Polite stop of the children; then they are killed, so that all ends before the forced exit (5
+   * s).
+   */
   static final long CHILD_STOP_MS = 3_000;
+
   static final long FORCE_WAIT_MS = 500;
+
   /** How long the JVM shutdown hook waits for a shutdown already in progress. */
   static final long HOOK_WAIT_MS = CHILD_STOP_MS + FORCE_WAIT_MS + 1_500;
+
   private final SessionManager sessions;
   private final CancellationRegistry cancellations;
   private final Timer timer;
@@ -38,13 +45,18 @@ public final class ShutdownCoordinator {
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile long eofAt = -1;
 
-  public ShutdownCoordinator(SessionManager sessions, CancellationRegistry cancellations, Timer timer, IntConsumer exit) {
+  public ShutdownCoordinator(
+      SessionManager sessions, CancellationRegistry cancellations, Timer timer, IntConsumer exit) {
     this(sessions, cancellations, timer, exit, code -> Runtime.getRuntime().halt(code));
   }
 
   /** As above with the forced-exit action injected (tests). */
   ShutdownCoordinator(
-      SessionManager sessions, CancellationRegistry cancellations, Timer timer, IntConsumer exit, IntConsumer halt) {
+      SessionManager sessions,
+      CancellationRegistry cancellations,
+      Timer timer,
+      IntConsumer exit,
+      IntConsumer halt) {
     this.sessions = sessions;
     this.cancellations = cancellations;
     this.timer = timer;
@@ -74,11 +86,16 @@ public final class ShutdownCoordinator {
       LOG.info("[codex-mcp] stdin closed with no active sessions — shutting down");
       shutdown("stdin_end", 0);
     } else if (elapsed >= DRAIN_MAX_MS) {
-      LOG.info("[codex-mcp] stdin closed and drain period ({}ms) elapsed — forcing shutdown", DRAIN_MAX_MS);
+      LOG.info(
+          "[codex-mcp] stdin closed and drain period ({}ms) elapsed — forcing shutdown",
+          DRAIN_MAX_MS);
       shutdown("stdin_end_timeout", 0);
     } else {
       LOG.info(
-          "[codex-mcp] stdin closed; {} active session(s) — waiting up to {}ms (elapsed: {}ms)", active, DRAIN_MAX_MS, elapsed);
+          "[codex-mcp] stdin closed; {} active session(s) — waiting up to {}ms (elapsed: {}ms)",
+          active,
+          DRAIN_MAX_MS,
+          elapsed);
       timer.schedule(Duration.ofMillis(DRAIN_CHECK_MS), this::checkDrain);
     }
   }
@@ -119,7 +136,10 @@ public final class ShutdownCoordinator {
     } catch (TimeoutException e) {
       // A hung child ignores SIGTERM; its own 5 s escalation would come after the forced exit.
       int trees = ProcessTree.forceKillAllInGrace();
-      LOG.warn("[codex-mcp] {} child process tree(s) still running after {}ms — force killing", trees, CHILD_STOP_MS);
+      LOG.warn(
+          "[codex-mcp] {} child process tree(s) still running after {}ms — force killing",
+          trees,
+          CHILD_STOP_MS);
       try {
         stopped.get(FORCE_WAIT_MS, TimeUnit.MILLISECONDS);
       } catch (Exception e2) {
@@ -148,9 +168,9 @@ public final class ShutdownCoordinator {
 
   /**
    * The JVM is exiting (signal, or {@code System.exit}): stops everything, or, when a shutdown is
-   * already under way on another thread (say stdin EOF followed by the client's SIGTERM), waits
-   * for it to finish; the JVM halts once the hooks return, which would cut that shutdown short
-   * before it flushed the event logs and released the lock.
+   * already under way on another thread (say stdin EOF followed by the client's SIGTERM), waits for
+   * it to finish; the JVM halts once the hooks return, which would cut that shutdown short before
+   * it flushed the event logs and released the lock.
    */
   void onJvmShutdown() {
     if (started.compareAndSet(false, true)) {

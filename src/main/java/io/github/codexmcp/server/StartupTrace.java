@@ -1,9 +1,9 @@
 package io.github.codexmcp.server;
 
 /**
- * A start-up timestamp trace for performance work: with {@code -Dcodexmcp.startupTrace=true}
- * every {@link #mark} prints {@code [startup] +<ms> <label> (<thread>)} to stderr, measured from
- * the first mark (the start of {@code Main.run}). Off by default; then a mark costs one field read.
+ * A start-up timestamp trace for performance work: with {@code -Dcodexmcp.startupTrace=true} every
+ * {@link #mark} prints {@code [startup] +<ms> <label> (<thread>)} to stderr, measured from the
+ * first mark (the start of {@code Main.run}). Off by default; then a mark costs one field read.
  */
 public final class StartupTrace {
   private static final boolean ENABLED = Boolean.getBoolean("codexmcp.startupTrace");
@@ -14,7 +14,9 @@ public final class StartupTrace {
 
   public static void mark(String label) {
     if (ENABLED) {
-      System.err.printf("[startup] +%.1f ms %s (%s)%n", (System.nanoTime() - T0) / 1e6, label, Thread.currentThread().getName());
+      System.err.printf(
+          "[startup] +%.1f ms %s (%s)%n",
+          (System.nanoTime() - T0) / 1e6, label, Thread.currentThread().getName());
     }
   }
 

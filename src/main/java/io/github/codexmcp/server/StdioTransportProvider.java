@@ -12,8 +12,8 @@ import io.github.codexmcp.jsonrpc.StringTreeParser;
 import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.ReusableBytes;
 import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpServerTransport;
@@ -38,8 +38,10 @@ import reactor.core.publisher.Mono;
  */
 public final class StdioTransportProvider implements McpServerTransportProvider {
   private static final Logger LOG = LoggerFactory.getLogger(StdioTransportProvider.class);
+
   /** Key under {@code params._meta} where the JSON-RPC id of a tools/call is passed on. */
   public static final String REQUEST_ID_META = "codex-mcp/requestId";
+
   static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
 
   private final McpJsonMapper mapper;
@@ -49,8 +51,10 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   private final Supplier<Set<String>> toolNames;
   private final Runnable onEndOfInput;
   private final boolean mayBreakLines;
+
   /** Serializes outgoing messages into a per-thread reused buffer; null when lines may break. */
   private final ObjectWriter direct;
+
   private final StringTreeParser strings = new StringTreeParser(); // the stdin reader's alone
 
   private static final ThreadLocal<ReusableBytes> OUT_BUFFER =
@@ -60,7 +64,11 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   private final AtomicReference<Runnable> afterFirstMessage = new AtomicReference<>(() -> {});
   private static final Runnable FIRED = () -> {};
   private volatile EarlyInitialize early;
-  /** Raw JSON id of an initialize already answered by {@link EarlyInitialize}; its SDK answer is dropped. */
+
+  /**
+   * Raw JSON id of an initialize already answered by {@link EarlyInitialize}; its SDK answer is
+   * dropped.
+   */
   private volatile String answeredInitializeId;
 
   public StdioTransportProvider(
@@ -72,7 +80,8 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
       Runnable onEndOfInput) {
     this.mapper = mapper;
     this.mayBreakLines =
-        objectMapper(mapper) == null || objectMapper(mapper).isEnabled(SerializationFeature.INDENT_OUTPUT);
+        objectMapper(mapper) == null
+            || objectMapper(mapper).isEnabled(SerializationFeature.INDENT_OUTPUT);
     this.direct = mayBreakLines ? null : messageWriter(objectMapper(mapper));
     this.in = in;
     this.out = out;
@@ -155,7 +164,10 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
           break;
         }
         if (n == ByteLineReader.TOO_LONG) {
-          writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: message exceeds " + MAX_LINE_BYTES + " bytes");
+          writeError(
+              null,
+              McpSchema.ErrorCodes.PARSE_ERROR,
+              "Parse error: message exceeds " + MAX_LINE_BYTES + " bytes");
           continue;
         }
         handleLine(lines.line(), n);
@@ -220,12 +232,16 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
   private void handleMessage(JsonNode node) {
     if (node == null || !node.isObject()) {
-      writeError(null, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: expected a JSON object");
+      writeError(
+          null, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: expected a JSON object");
       return;
     }
     ObjectNode msg = (ObjectNode) node;
     JsonNode idNode = msg.get("id");
-    Object id = idNode == null || idNode.isNull() ? null : idNode.isNumber() ? idNode.numberValue() : idNode.asText();
+    Object id =
+        idNode == null || idNode.isNull()
+            ? null
+            : idNode.isNumber() ? idNode.numberValue() : idNode.asText();
     String method = Json.text(msg, "method");
     if (method == null && !msg.has("result") && !msg.has("error")) {
       writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: missing method");
@@ -239,7 +255,10 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
       return;
     }
     if (method != null && msg.has("id") && id == null) {
-      writeError(null, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: id must be a string or number");
+      writeError(
+          null,
+          McpSchema.ErrorCodes.INVALID_REQUEST,
+          "Invalid Request: id must be a string or number");
       return;
     }
     if ("tools/call".equals(method) && id != null && !prepareToolCall(msg, id)) {
@@ -253,13 +272,14 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
       return;
     }
     McpServerSession s = session;
-    s.handle(message).subscribe(v -> {}, err -> LOG.warn("[codex-mcp] request handling failed: {}", err.toString()));
+    s.handle(message)
+        .subscribe(
+            v -> {}, err -> LOG.warn("[codex-mcp] request handling failed: {}", err.toString()));
   }
 
   /**
-   * What {@link McpSchema#deserializeJsonRpcMessage} makes of the line, without writing the
-   * parsed tree back to text and parsing it again: the SDK's message type, bound straight from
-   * the tree.
+   * What {@link McpSchema#deserializeJsonRpcMessage} makes of the line, without writing the parsed
+   * tree back to text and parsing it again: the SDK's message type, bound straight from the tree.
    */
   private McpSchema.JSONRPCMessage toMessage(ObjectNode msg, String method) {
     McpSchema.JSONRPCRequest call = toolCall(msg, method);
@@ -300,7 +320,10 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         || version.textValue().isBlank()) {
       return null; // including what the record refuses: Jackson reports it, as before
     }
-    Object id = idNode.isTextual() ? idNode.textValue() : idNode.isInt() ? (Object) idNode.intValue() : (Object) idNode.longValue();
+    Object id =
+        idNode.isTextual()
+            ? idNode.textValue()
+            : idNode.isInt() ? (Object) idNode.intValue() : (Object) idNode.longValue();
     return new McpSchema.JSONRPCRequest(version.textValue(), method, id, params);
   }
 
@@ -310,7 +333,11 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     String name = Json.text(params, "name");
     if (name != null && !toolNames.get().contains(name)) {
       ObjectNode result = Json.object();
-      result.putArray("content").addObject().put("type", "text").put("text", "MCP error -32602: Tool " + name + " not found");
+      result
+          .putArray("content")
+          .addObject()
+          .put("type", "text")
+          .put("text", "MCP error -32602: Tool " + name + " not found");
       result.put("isError", true);
       ObjectNode response = Json.object();
       response.put("jsonrpc", "2.0");
@@ -357,9 +384,9 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   }
 
   /**
-   * Serializes a message into this thread's reused buffer (outside the lock: other messages are
-   * not held up meanwhile), then writes it as one line: no byte array per message (a poll result
-   * is tens of kilobytes), and nothing on stdout when serialization fails half-way.
+   * Serializes a message into this thread's reused buffer (outside the lock: other messages are not
+   * held up meanwhile), then writes it as one line: no byte array per message (a poll result is
+   * tens of kilobytes), and nothing on stdout when serialization fails half-way.
    */
   private void writeMessage(Object message) throws IOException {
     ReusableBytes b = OUT_BUFFER.get();
@@ -374,15 +401,18 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   }
 
   void writeLine(String json) {
-    String safe = json.indexOf('\n') >= 0 || json.indexOf('\r') >= 0 ? json.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n") : json;
+    String safe =
+        json.indexOf('\n') >= 0 || json.indexOf('\r') >= 0
+            ? json.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+            : json;
     writeLine(safe.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
    * Writes one message of UTF-8 JSON and a newline. Jackson escapes line breaks inside strings and
-   * writes none of its own unless it indents; only then (see {@link #mayBreakLines}) is the
-   * message scanned, and a raw break (in UTF-8 the bytes 0x0A and 0x0D are only ever those
-   * characters) sends it through the escaping text path above.
+   * writes none of its own unless it indents; only then (see {@link #mayBreakLines}) is the message
+   * scanned, and a raw break (in UTF-8 the bytes 0x0A and 0x0D are only ever those characters)
+   * sends it through the escaping text path above.
    */
   void writeLine(byte[] json) {
     if (mayBreakLines) {
@@ -451,10 +481,14 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     /** True once, for the SDK's answer to the initialize that was answered early. */
     private boolean isAlreadyAnswered(McpSchema.JSONRPCMessage message) {
       String answered = answeredInitializeId;
-      if (answered == null || !(message instanceof McpSchema.JSONRPCResponse r) || r.error() != null || r.id() == null) {
+      if (answered == null
+          || !(message instanceof McpSchema.JSONRPCResponse r)
+          || r.error() != null
+          || r.id() == null) {
         return false;
       }
-      String raw = r.id() instanceof Number n ? n.toString() : EarlyInitialize.quote(String.valueOf(r.id()));
+      String raw =
+          r.id() instanceof Number n ? n.toString() : EarlyInitialize.quote(String.valueOf(r.id()));
       if (!raw.equals(answered)) {
         return false;
       }

@@ -22,14 +22,14 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Turns a {@link ToolHandler} into an SDK tool specification: validates arguments against the
- * input schema (reporting violations in the contract's format), runs the handler on the work
- * pool so the stdin reader never waits, and renders {@link ToolOutcome}s as MCP results.
+ * Turns a {@link ToolHandler} into an SDK tool specification: validates arguments against the input
+ * schema (reporting violations in the contract's format), runs the handler on the work pool so the
+ * stdin reader never waits, and renders {@link ToolOutcome}s as MCP results.
  *
  * <p>Exception: a call the handler declares a {@linkplain ToolHandler#isQuickRead quick read}
- * (listing sessions, a small poll) runs on the reader thread, which saves a thread hand-over
- * (and its scheduling delay) per call. Calls made before start-up {@code ready} completes wait
- * for it on the work pool.
+ * (listing sessions, a small poll) runs on the reader thread, which saves a thread hand-over (and
+ * its scheduling delay) per call. Calls made before start-up {@code ready} completes wait for it on
+ * the work pool.
  */
 public final class ToolAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ToolAdapter.class);
@@ -41,7 +41,11 @@ public final class ToolAdapter {
   private final CancellationRegistry cancellations;
 
   /** Calls run on {@code work} once {@code ready} has completed (in any way). */
-  public ToolAdapter(JsonSchemaValidator validator, Executor work, CompletableFuture<?> ready, CancellationRegistry cancellations) {
+  public ToolAdapter(
+      JsonSchemaValidator validator,
+      Executor work,
+      CompletableFuture<?> ready,
+      CancellationRegistry cancellations) {
     this.validator = validator;
     this.work = work;
     this.ready = ready;
@@ -49,9 +53,9 @@ public final class ToolAdapter {
   }
 
   /**
-   * The SDK tool record built from a definition document: the record Jackson would bind, built
-   * by hand because binding it costs tens of milliseconds of reflection before {@code
-   * initialize} is answered. Icons are not used.
+   * The SDK tool record built from a definition document: the record Jackson would bind, built by
+   * hand because binding it costs tens of milliseconds of reflection before {@code initialize} is
+   * answered. Icons are not used.
    */
   public static McpSchema.Tool toSdkTool(ObjectNode definition) {
     JsonNode a = definition.get("annotations");
@@ -85,11 +89,14 @@ public final class ToolAdapter {
     return node == null || node.isNull() ? null : Json.MAPPER.convertValue(node, MAP);
   }
 
-  public McpServerFeatures.AsyncToolSpecification specification(ObjectNode definition, ToolHandler handler) {
+  public McpServerFeatures.AsyncToolSpecification specification(
+      ObjectNode definition, ToolHandler handler) {
     McpSchema.Tool tool = toSdkTool(definition);
     Map<String, Object> inputSchema = tool.inputSchema();
     return new McpServerFeatures.AsyncToolSpecification(
-        tool, (exchange, request) -> Mono.fromFuture(() -> invoke(handler, inputSchema, exchange, request)));
+        tool,
+        (exchange, request) ->
+            Mono.fromFuture(() -> invoke(handler, inputSchema, exchange, request)));
   }
 
   CompletableFuture<McpSchema.CallToolResult> invoke(
@@ -102,10 +109,12 @@ public final class ToolAdapter {
     long started = System.nanoTime();
     CompletableFuture<McpSchema.CallToolResult> result =
         (!ready.isDone()
-                ? ready.handleAsync((v, t) -> prepare(handler, inputSchema, exchange, request, requestId), work)
+                ? ready.handleAsync(
+                    (v, t) -> prepare(handler, inputSchema, exchange, request, requestId), work)
                 : handler.isQuickRead(request.arguments() == null ? Map.of() : request.arguments())
                     ? inline(() -> prepare(handler, inputSchema, exchange, request, requestId))
-                    : CompletableFuture.supplyAsync(() -> prepare(handler, inputSchema, exchange, request, requestId), work))
+                    : CompletableFuture.supplyAsync(
+                        () -> prepare(handler, inputSchema, exchange, request, requestId), work))
             .thenCompose(f -> f)
             .exceptionally(t -> render(ToolOutcome.thrown(t)));
     return result.whenComplete(
@@ -113,7 +122,10 @@ public final class ToolAdapter {
           if (requestId != null) {
             cancellations.release(requestId);
           }
-          LOG.debug("[codex-mcp] {} took {} ms", handler.name(), (System.nanoTime() - started) / 1_000_000);
+          LOG.debug(
+              "[codex-mcp] {} took {} ms",
+              handler.name(),
+              (System.nanoTime() - started) / 1_000_000);
         });
   }
 
@@ -135,7 +147,8 @@ public final class ToolAdapter {
     Map<String, Object> rawArgs = request.arguments() == null ? Map.of() : request.arguments();
     List<String> issues = new ArrayList<>();
     // arguments bound by RequestMapper are the request's own tree: no conversion back and forth
-    ObjectNode args = rawArgs instanceof TreeBackedMap t ? t.tree() : Json.MAPPER.valueToTree(rawArgs);
+    ObjectNode args =
+        rawArgs instanceof TreeBackedMap t ? t.tree() : Json.MAPPER.valueToTree(rawArgs);
     JsonSchemaValidator.ValidationResponse v = validator.validate(inputSchema, args);
     if (!v.valid()) {
       issues.add(v.errorMessage());
@@ -155,7 +168,8 @@ public final class ToolAdapter {
     }
   }
 
-  private RequestContext context(McpAsyncServerExchange exchange, McpSchema.CallToolRequest request, Object requestId) {
+  private RequestContext context(
+      McpAsyncServerExchange exchange, McpSchema.CallToolRequest request, Object requestId) {
     CompletableFuture<Void> cancelled =
         requestId == null ? new CompletableFuture<>() : cancellations.register(requestId);
     Object token = request.progressToken();
@@ -176,7 +190,8 @@ public final class ToolAdapter {
           return;
         }
         exchange
-            .progressNotification(new McpSchema.ProgressNotification(token, progress, total, message))
+            .progressNotification(
+                new McpSchema.ProgressNotification(token, progress, total, message))
             .subscribe(x -> {}, e -> LOG.debug("progress notification failed: {}", e.toString()));
       }
     };
@@ -216,7 +231,10 @@ public final class ToolAdapter {
     throw new IllegalStateException("unknown outcome " + outcome);
   }
 
-  /** The result whose text is {@code structured} indented, rendered once (see {@link RenderedObject}). */
+  /**
+   * The result whose text is {@code structured} indented, rendered once (see {@link
+   * RenderedObject}).
+   */
   private static McpSchema.CallToolResult rendered(ObjectNode structured, boolean isError) {
     RenderedObject r = RenderedObject.of(structured);
     return envelope(r.text(), r, isError);
@@ -226,7 +244,9 @@ public final class ToolAdapter {
    * The result with {@code structured} as it is: Jackson writes a tree like the map it would
    * otherwise be converted to, and {@link ToolSchemaValidator} checks it without conversion.
    */
-  private static McpSchema.CallToolResult envelope(String text, ObjectNode structured, boolean isError) {
-    return new McpSchema.CallToolResult(List.of(new McpSchema.TextContent(text)), isError, structured, null);
+  private static McpSchema.CallToolResult envelope(
+      String text, ObjectNode structured, boolean isError) {
+    return new McpSchema.CallToolResult(
+        List.of(new McpSchema.TextContent(text)), isError, structured, null);
   }
 }

@@ -15,7 +15,8 @@ import java.nio.charset.StandardCharsets;
 final class ToolResultWriter {
   private static final byte[] JSONRPC = ascii("{\"jsonrpc\":");
   private static final byte[] ID = ascii(",\"id\":");
-  private static final byte[] CONTENT = ascii(",\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"");
+  private static final byte[] CONTENT =
+      ascii(",\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"");
   private static final byte[] IS_ERROR = ascii("\"}],\"isError\":");
   private static final byte[] NO_IS_ERROR = ascii("\"}]");
   private static final byte[] STRUCTURED = ascii(",\"structuredContent\":");
@@ -28,7 +29,8 @@ final class ToolResultWriter {
    * false, having appended nothing, for any other message. {@code jackson} is the writer the
    * message would otherwise go through; it writes the small members (version and id).
    */
-  static boolean write(Object message, ReusableBytes out, ObjectWriter jackson) throws JsonProcessingException {
+  static boolean write(Object message, ReusableBytes out, ObjectWriter jackson)
+      throws JsonProcessingException {
     if (!(message instanceof McpSchema.JSONRPCResponse r)
         || r.error() != null
         || r.jsonrpc() == null

@@ -14,15 +14,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The JSON Schema (2020-12) validator behind tool input and output checks, built for a server
- * that must answer {@code initialize} fast and validate every {@code tools/call} cheaply.
+ * The JSON Schema (2020-12) validator behind tool input and output checks, built for a server that
+ * must answer {@code initialize} fast and validate every {@code tools/call} cheaply.
  *
  * <p>Same verdicts and messages as the SDK's {@code DefaultJsonSchemaValidator} for {@link
  * #validate}, with three differences:
  *
  * <ul>
- *   <li>Nothing is loaded until the first validation: the schema registry and its keyword
- *       classes cost tens of milliseconds of start-up, and {@code initialize} never needs them.
+ *   <li>Nothing is loaded until the first validation: the schema registry and its keyword classes
+ *       cost tens of milliseconds of start-up, and {@code initialize} never needs them.
  *   <li>{@link #validateSchema} (the SDK's check at server build time that every tool schema
  *       conforms to the 2020-12 meta-schema) answers "valid" without loading the meta-schema. Our
  *       tool schemas are fixed class-path resources; {@link #conformsToMetaSchema} performs the
@@ -63,7 +63,8 @@ public final class ToolSchemaValidator implements JsonSchemaValidator {
       List<Error> errors = schemaFor(schema).validate(node);
       return errors.isEmpty()
           ? ValidationResponse.asValid(null)
-          : ValidationResponse.asInvalid("Validation failed: JSON schema validation errors: " + errors);
+          : ValidationResponse.asInvalid(
+              "Validation failed: JSON schema validation errors: " + errors);
     } catch (JsonProcessingException e) {
       return ValidationResponse.asInvalid("Error parsing tool JSON Schema: " + e.getMessage());
     } catch (Exception e) {
@@ -74,9 +75,9 @@ public final class ToolSchemaValidator implements JsonSchemaValidator {
   /**
    * The validator to hand to the SDK. With tool inputs checked by {@link ToolAdapter}, the SDK
    * calls it for one purpose only: to check every tool result against the tool's output schema
-   * before sending it. Our results are built by our own code, and the tests check each one they
-   * see against its schema (on the client side, as a client would), so at run time that check
-   * only costs CPU: a poll result carrying a few hundred events takes milliseconds, on every poll.
+   * before sending it. Our results are built by our own code, and the tests check each one they see
+   * against its schema (on the client side, as a client would), so at run time that check only
+   * costs CPU: a poll result carrying a few hundred events takes milliseconds, on every poll.
    * Unless {@code checkResults} is set (system property {@code codexmcp.checkResults=true}), the
    * returned validator accepts every result without looking at it.
    */
@@ -113,7 +114,8 @@ public final class ToolSchemaValidator implements JsonSchemaValidator {
     if (declared != null && !META_SCHEMA.equals(declared.toString())) {
       return ValidationResponse.asValid(null);
     }
-    List<Error> errors = registry().getSchema(SchemaLocation.of(META_SCHEMA)).validate(mapper.valueToTree(schema));
+    List<Error> errors =
+        registry().getSchema(SchemaLocation.of(META_SCHEMA)).validate(mapper.valueToTree(schema));
     return errors.isEmpty()
         ? ValidationResponse.asValid(null)
         : ValidationResponse.asInvalid("Schema does not conform to JSON Schema 2020-12: " + errors);

@@ -18,7 +18,8 @@ import java.util.Set;
  * passes the map along.
  */
 final class TreeBackedMap extends AbstractMap<String, Object> {
-  private static final TypeReference<LinkedHashMap<String, Object>> PLAIN = new TypeReference<>() {};
+  private static final TypeReference<LinkedHashMap<String, Object>> PLAIN =
+      new TypeReference<>() {};
 
   private final ObjectNode tree;
   private volatile Map<String, Object> plain; // the whole conversion, made when first iterated

@@ -6,8 +6,8 @@ import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.Timer;
 
 /**
- * A request from codex parked until the MCP client answers it (approval or user input). Guarded
- * by the owning session's lock.
+ * A request from codex parked until the MCP client answers it (approval or user input). Guarded by
+ * the owning session's lock.
  */
 final class PendingRequest {
   final String requestId;
@@ -19,7 +19,13 @@ final class PendingRequest {
   boolean resolved;
   Timer.Cancellable timeout;
 
-  PendingRequest(String requestId, String kind, JsonNode rpcId, String method, ObjectNode params, String createdAt) {
+  PendingRequest(
+      String requestId,
+      String kind,
+      JsonNode rpcId,
+      String method,
+      ObjectNode params,
+      String createdAt) {
     this.requestId = requestId;
     this.kind = kind;
     this.rpcId = rpcId;
@@ -54,11 +60,12 @@ final class PendingRequest {
       return Json.NODES.nullNode();
     }
     var out = Json.array();
-    v.forEach(e -> {
-      if (e.isTextual()) {
-        out.add(e);
-      }
-    });
+    v.forEach(
+        e -> {
+          if (e.isTextual()) {
+            out.add(e);
+          }
+        });
     return out;
   }
 

@@ -22,8 +22,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ServerRequests {
   static final Set<String> COMMAND_DECISIONS =
-      Set.of("accept", "acceptForSession", "acceptWithExecpolicyAmendment", "applyNetworkPolicyAmendment", "decline", "cancel");
-  static final Set<String> SIMPLE_DECISIONS = Set.of("accept", "acceptForSession", "decline", "cancel");
+      Set.of(
+          "accept",
+          "acceptForSession",
+          "acceptWithExecpolicyAmendment",
+          "applyNetworkPolicyAmendment",
+          "decline",
+          "cancel");
+  static final Set<String> SIMPLE_DECISIONS =
+      Set.of("accept", "acceptForSession", "decline", "cancel");
   private final SessionManager manager;
   private final Set<String> loggedUnknown = ConcurrentHashMap.newKeySet();
 
@@ -44,7 +51,9 @@ final class ServerRequests {
         return "permissions";
       case "mcpServer/elicitation/request":
         JsonNode meta = params == null ? null : params.get("_meta");
-        return "mcp_tool_call".equals(Json.text(meta, "codex_approval_kind")) ? "mcp_tool_call" : "elicitation";
+        return "mcp_tool_call".equals(Json.text(meta, "codex_approval_kind"))
+            ? "mcp_tool_call"
+            : "elicitation";
       default:
         return null;
     }
@@ -64,10 +73,12 @@ final class ServerRequests {
         answerImmediately(backend, rpcId, method);
       } else {
         String requestId = "req_" + manager.uuids.get().substring(0, 8);
-        PendingRequest p = new PendingRequest(requestId, kind, rpcId, method, params, manager.now());
+        PendingRequest p =
+            new PendingRequest(requestId, kind, rpcId, method, params, manager.now());
         s.pending.put(requestId, p);
         p.timeout =
-            manager.timer.schedule(Duration.ofMillis(s.approvalTimeoutMs), () -> onTimeout(s, requestId));
+            manager.timer.schedule(
+                Duration.ofMillis(s.approvalTimeoutMs), () -> onTimeout(s, requestId));
         s.status = SessionStatus.WAITING_APPROVAL;
         s.push(EventType.APPROVAL_REQUEST, p.toRequestEvent(), true);
         manager.persistMeta(s);
@@ -111,7 +122,11 @@ final class ServerRequests {
         safeRespond(backend, rpcId, toolCallRefusal("Session is terminal"));
         break;
       case "account/chatgptAuthTokens/refresh":
-        safeError(backend, rpcId, -32000, "account/chatgptAuthTokens/refresh unsupported: session is terminal");
+        safeError(
+            backend,
+            rpcId,
+            -32000,
+            "account/chatgptAuthTokens/refresh unsupported: session is terminal");
         break;
       case "applyPatchApproval":
       case "execCommandApproval":
@@ -206,7 +221,9 @@ final class ServerRequests {
     manager.persistMeta(s);
   }
 
-  /** {@code serverRequest/resolved}: codex settled the request another way. Caller holds the lock. */
+  /**
+   * {@code serverRequest/resolved}: codex settled the request another way. Caller holds the lock.
+   */
   void resolvedByCodex(Session s, JsonNode params) {
     JsonNode rid = params == null ? null : params.get("requestId");
     if (rid == null) {
@@ -217,14 +234,20 @@ final class ServerRequests {
         p.resolved = true;
         s.push(
             EventType.APPROVAL_RESULT,
-            Json.object().put("requestId", p.requestId).put("kind", p.kind).put("decision", "cancel").put("resolvedBy", "codex"),
+            Json.object()
+                .put("requestId", p.requestId)
+                .put("kind", p.kind)
+                .put("decision", "cancel")
+                .put("resolvedBy", "codex"),
             true);
         finish(s, p);
       }
     }
   }
 
-  /** Answers and drops every pending request (cancel, eviction, child death). Caller holds the lock. */
+  /**
+   * Answers and drops every pending request (cancel, eviction, child death). Caller holds the lock.
+   */
   void settleAllForTeardown(Session s) {
     for (Iterator<PendingRequest> it = s.pending.values().iterator(); it.hasNext(); ) {
       PendingRequest p = it.next();
@@ -254,7 +277,8 @@ final class ServerRequests {
       PendingRequest p = s.pending.get(requestId);
       if (p == null || p.resolved) {
         throw CodexMcpException.of(
-            ErrorCode.REQUEST_NOT_FOUND, "Request '" + requestId + "' not found or already resolved");
+            ErrorCode.REQUEST_NOT_FOUND,
+            "Request '" + requestId + "' not found or already resolved");
       }
       JsonNode answer = permissionAnswer(p, decision, execAmendment, networkAmendment);
       send(s, p, answer);
@@ -278,20 +302,26 @@ final class ServerRequests {
     Session s = manager.require(sessionId);
     synchronized (s) {
       PendingRequest p = s.pending.get(requestId);
-      if (p == null || p.resolved || !(p.kind.equals("user_input") || p.kind.equals("elicitation"))) {
-        throw CodexMcpException.of(ErrorCode.REQUEST_NOT_FOUND, "User input request '" + requestId + "' not found");
+      if (p == null
+          || p.resolved
+          || !(p.kind.equals("user_input") || p.kind.equals("elicitation"))) {
+        throw CodexMcpException.of(
+            ErrorCode.REQUEST_NOT_FOUND, "User input request '" + requestId + "' not found");
       }
       JsonNode answer;
       if (p.kind.equals("elicitation")) {
         ObjectNode content = Json.object();
-        answers.fields().forEachRemaining(e -> {
-          JsonNode list = e.getValue().get("answers");
-          if (list != null && list.isArray() && list.size() == 1) {
-            content.set(e.getKey(), list.get(0));
-          } else {
-            content.set(e.getKey(), list == null ? e.getValue() : list);
-          }
-        });
+        answers
+            .fields()
+            .forEachRemaining(
+                e -> {
+                  JsonNode list = e.getValue().get("answers");
+                  if (list != null && list.isArray() && list.size() == 1) {
+                    content.set(e.getKey(), list.get(0));
+                  } else {
+                    content.set(e.getKey(), list == null ? e.getValue() : list);
+                  }
+                });
         answer = Json.object().put("action", "accept").set("content", content);
       } else {
         answer = Json.object().set("answers", answers);
@@ -309,7 +339,10 @@ final class ServerRequests {
     manager.wake(s);
   }
 
-  /** Answers of questions flagged {@code isSecret} are replaced in the event (codex gets the real ones). */
+  /**
+   * Answers of questions flagged {@code isSecret} are replaced in the event (codex gets the real
+   * ones).
+   */
   private static JsonNode redactSecrets(PendingRequest p, ObjectNode answers) {
     JsonNode questions = p.params.get("questions");
     if (questions == null || !questions.isArray()) {
@@ -329,7 +362,8 @@ final class ServerRequests {
     p.resolved = true;
     if (s.backend == null) {
       p.resolved = false;
-      throw CodexMcpException.internal("Missing response handler for request '" + p.requestId + "'");
+      throw CodexMcpException.internal(
+          "Missing response handler for request '" + p.requestId + "'");
     }
     try {
       s.backend.respond(p.rpcId, answer);
@@ -351,7 +385,8 @@ final class ServerRequests {
   }
 
   /** Builds the answer codex expects for a permission-type decision, validating it first. */
-  static JsonNode permissionAnswer(PendingRequest p, String d, List<String> execAmendment, JsonNode netAmendment) {
+  static JsonNode permissionAnswer(
+      PendingRequest p, String d, List<String> execAmendment, JsonNode netAmendment) {
     switch (p.kind) {
       case "command":
         return commandAnswer(p, d, execAmendment, netAmendment);
@@ -368,13 +403,18 @@ final class ServerRequests {
           JsonNode requested = p.params.get("permissions");
           ObjectNode granted = Json.object();
           if (requested != null && requested.isObject()) {
-            requested.fields().forEachRemaining(e -> {
-              if (!e.getValue().isNull()) {
-                granted.set(e.getKey(), e.getValue());
-              }
-            });
+            requested
+                .fields()
+                .forEachRemaining(
+                    e -> {
+                      if (!e.getValue().isNull()) {
+                        granted.set(e.getKey(), e.getValue());
+                      }
+                    });
           }
-          return Json.object().<ObjectNode>set("permissions", granted).put("scope", d.equals("accept") ? "turn" : "session");
+          return Json.object()
+              .<ObjectNode>set("permissions", granted)
+              .put("scope", d.equals("accept") ? "turn" : "session");
         }
         return Json.object().set("permissions", Json.object());
       case "mcp_tool_call":
@@ -396,11 +436,14 @@ final class ServerRequests {
     }
   }
 
-  private static JsonNode commandAnswer(PendingRequest p, String d, List<String> execAmendment, JsonNode net) {
+  private static JsonNode commandAnswer(
+      PendingRequest p, String d, List<String> execAmendment, JsonNode net) {
     Set<String> available = advertised(p.params.get("availableDecisions"));
-    boolean alwaysAllowed = d.equals("decline") || d.equals("cancel") || d.equals("acceptForSession");
+    boolean alwaysAllowed =
+        d.equals("decline") || d.equals("cancel") || d.equals("acceptForSession");
     if (!available.isEmpty() && !available.contains(d) && !alwaysAllowed) {
-      throw CodexMcpException.invalid("Decision '" + d + "' is not available for this approval prompt");
+      throw CodexMcpException.invalid(
+          "Decision '" + d + "' is not available for this approval prompt");
     }
     if (available.isEmpty() && d.equals("applyNetworkPolicyAmendment")) {
       throw CodexMcpException.invalid(
@@ -412,34 +455,47 @@ final class ServerRequests {
     boolean hasExec = execAmendment != null && !execAmendment.isEmpty();
     if (d.equals("acceptWithExecpolicyAmendment")) {
       if (!hasExec) {
-        throw CodexMcpException.invalid("execpolicy_amendment required for acceptWithExecpolicyAmendment");
+        throw CodexMcpException.invalid(
+            "execpolicy_amendment required for acceptWithExecpolicyAmendment");
       }
     } else if (execAmendment != null) {
-      throw CodexMcpException.invalid("execpolicy_amendment is only valid for acceptWithExecpolicyAmendment");
+      throw CodexMcpException.invalid(
+          "execpolicy_amendment is only valid for acceptWithExecpolicyAmendment");
     }
     if (d.equals("applyNetworkPolicyAmendment")) {
       if (net == null || net.isNull()) {
-        throw CodexMcpException.invalid("network_policy_amendment required for applyNetworkPolicyAmendment");
+        throw CodexMcpException.invalid(
+            "network_policy_amendment required for applyNetworkPolicyAmendment");
       }
       String action = Json.text(net, "action");
       if (!"allow".equals(action) && !"deny".equals(action)) {
-        throw CodexMcpException.invalid("network_policy_amendment.action must be 'allow' or 'deny'");
+        throw CodexMcpException.invalid(
+            "network_policy_amendment.action must be 'allow' or 'deny'");
       }
       String host = Json.text(net, "host");
       if (host == null || host.isEmpty()) {
-        throw CodexMcpException.invalid("network_policy_amendment.host required for applyNetworkPolicyAmendment");
+        throw CodexMcpException.invalid(
+            "network_policy_amendment.host required for applyNetworkPolicyAmendment");
       }
     } else if (net != null && !net.isNull()) {
-      throw CodexMcpException.invalid("network_policy_amendment is only valid for applyNetworkPolicyAmendment");
+      throw CodexMcpException.invalid(
+          "network_policy_amendment is only valid for applyNetworkPolicyAmendment");
     }
     ObjectNode answer = Json.object();
     if (d.equals("acceptWithExecpolicyAmendment")) {
       ArrayNode arr = Json.array();
       execAmendment.forEach(arr::add);
-      answer.putObject("decision").putObject("acceptWithExecpolicyAmendment").set("execpolicy_amendment", arr);
+      answer
+          .putObject("decision")
+          .putObject("acceptWithExecpolicyAmendment")
+          .set("execpolicy_amendment", arr);
     } else if (d.equals("applyNetworkPolicyAmendment")) {
-      ObjectNode amend = Json.object().put("action", Json.text(net, "action")).put("host", Json.text(net, "host"));
-      answer.putObject("decision").putObject("applyNetworkPolicyAmendment").set("network_policy_amendment", amend);
+      ObjectNode amend =
+          Json.object().put("action", Json.text(net, "action")).put("host", Json.text(net, "host"));
+      answer
+          .putObject("decision")
+          .putObject("applyNetworkPolicyAmendment")
+          .set("network_policy_amendment", amend);
     } else {
       answer.put("decision", d);
     }

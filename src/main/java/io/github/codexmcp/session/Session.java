@@ -20,8 +20,10 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Session {
   final String id;
+
   /** Order in which the manager built the session (tie-break for equal {@code createdAt}). */
   final long seq;
+
   final String createdAt;
   final long approvalTimeoutMs;
   final String profile;
@@ -87,7 +89,10 @@ final class Session {
     return n;
   }
 
-  /** Types of unresolved pending requests in first-seen order ({@code approval}, {@code user_input}). */
+  /**
+   * Types of unresolved pending requests in first-seen order ({@code approval}, {@code
+   * user_input}).
+   */
   List<String> pendingActionTypes() {
     List<String> out = new ArrayList<>();
     for (PendingRequest p : pending.values()) {

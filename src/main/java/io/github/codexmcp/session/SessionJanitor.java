@@ -68,7 +68,8 @@ final class SessionJanitor {
           cancels.add(new String[] {s.id, "Approval timeout"});
         } else if (st == SessionStatus.RUNNING && age > RUNNING_TTL_MS) {
           cancels.add(new String[] {s.id, "Running timeout"});
-        } else if ((st == SessionStatus.CANCELLED || st == SessionStatus.ERROR) && age > TERMINAL_TTL_MS) {
+        } else if ((st == SessionStatus.CANCELLED || st == SessionStatus.ERROR)
+            && age > TERMINAL_TTL_MS) {
           evictions.add(s.id);
         } else if (!s.ttlWarned && (st == SessionStatus.IDLE || st.isActive())) {
           long ttl = st == SessionStatus.IDLE ? IDLE_TTL_MS : RUNNING_TTL_MS;
@@ -93,7 +94,8 @@ final class SessionJanitor {
             .cancel(c[0], c[1])
             .exceptionally(
                 t -> {
-                  SessionManager.LOG.warn("[codex-mcp] cleanup could not cancel {}: {}", c[0], t.getMessage());
+                  SessionManager.LOG.warn(
+                      "[codex-mcp] cleanup could not cancel {}: {}", c[0], t.getMessage());
                   return null;
                 });
       } catch (RuntimeException e) {

@@ -13,9 +13,9 @@ import io.github.codexmcp.events.EventType;
 import io.github.codexmcp.events.NotificationMapper;
 import io.github.codexmcp.events.ProgressTracker;
 import io.github.codexmcp.events.SessionEvent;
+import io.github.codexmcp.events.Timestamps;
 import io.github.codexmcp.state.PersistedMeta;
 import io.github.codexmcp.state.RecoveredSession;
-import io.github.codexmcp.events.Timestamps;
 import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.CodexMcpException;
 import io.github.codexmcp.util.ErrorCode;
@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Registry and lifecycle of sessions: create, reply, fork, cancel, interrupt, clean, and the
- * handling of everything a backend reports. Methods may be called from any thread; each
- * session's state is guarded by its own monitor, never held across a backend call.
+ * handling of everything a backend reports. Methods may be called from any thread; each session's
+ * state is guarded by its own monitor, never held across a backend call.
  */
 public final class SessionManager implements AutoCloseable {
   static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
@@ -63,12 +63,19 @@ public final class SessionManager implements AutoCloseable {
   final Supplier<String> uuids;
   final ServerRequests serverRequests;
   final SessionJanitor janitor;
+
   /** Registration order, the tie-break of {@link #orderedSessions()} (ids are random). */
   private final AtomicLong registrations = new AtomicLong();
+
   private volatile boolean closed;
 
   public SessionManager(
-      BackendFactory backends, Clock clock, Timer timer, Executor work, PersistenceHook store, boolean noiseFilter) {
+      BackendFactory backends,
+      Clock clock,
+      Timer timer,
+      Executor work,
+      PersistenceHook store,
+      boolean noiseFilter) {
     this(backends, clock, timer, work, store, noiseFilter, () -> UUID.randomUUID().toString());
   }
 
@@ -103,9 +110,11 @@ public final class SessionManager implements AutoCloseable {
     return newSession(id, approvalTimeoutMs, profile, config, now());
   }
 
-  Session newSession(String id, long approvalTimeoutMs, String profile, ObjectNode config, String created) {
+  Session newSession(
+      String id, long approvalTimeoutMs, String profile, ObjectNode config, String created) {
     EventRing ring =
-        new EventRing(clock, EventRing.DEFAULT_SOFT_LIMIT, EventRing.DEFAULT_HARD_LIMIT, noiseFilter);
+        new EventRing(
+            clock, EventRing.DEFAULT_SOFT_LIMIT, EventRing.DEFAULT_HARD_LIMIT, noiseFilter);
     Session s =
         new Session(
             id,
@@ -125,7 +134,8 @@ public final class SessionManager implements AutoCloseable {
   Session require(String sessionId) {
     Session s = sessionId == null ? null : sessions.get(sessionId);
     if (s == null) {
-      throw CodexMcpException.of(ErrorCode.SESSION_NOT_FOUND, "Session '" + sessionId + "' not found");
+      throw CodexMcpException.of(
+          ErrorCode.SESSION_NOT_FOUND, "Session '" + sessionId + "' not found");
     }
     return s;
   }
@@ -158,10 +168,17 @@ public final class SessionManager implements AutoCloseable {
   public CompletableFuture<ObjectNode> create(SessionRequests.Create req) {
     List<Path> images = SessionPaths.resolveImages(req.images(), req.cwd());
     String id = "sess_" + uuids.get().substring(0, 12);
-    long approvalTimeout = req.approvalTimeoutMs() != null ? req.approvalTimeoutMs() : DEFAULT_APPROVAL_TIMEOUT_MS;
+    long approvalTimeout =
+        req.approvalTimeoutMs() != null ? req.approvalTimeoutMs() : DEFAULT_APPROVAL_TIMEOUT_MS;
     Session s = newSession(id, approvalTimeout, req.profile(), req.config());
     LaunchOptions launch =
-        new LaunchOptions(req.profile(), req.model(), req.approvalPolicy(), req.sandbox(), req.config(), req.cwd());
+        new LaunchOptions(
+            req.profile(),
+            req.model(),
+            req.approvalPolicy(),
+            req.sandbox(),
+            req.config(),
+            req.cwd());
     CodexBackend backend = backends.create(id, launch);
     List<String> warnings = new ArrayList<>();
     synchronized (s) {
@@ -237,10 +254,10 @@ public final class SessionManager implements AutoCloseable {
   }
 
   /**
-   * Records a just-started backend's child pid for orphan reaping, from the work pool (it reads
-   * the process table): while Codex is still starting up, the phase of a turn where the server's
-   * own work least delays it, instead of once Codex has answered {@code initialize} and works on
-   * the thread and the turn.
+   * Records a just-started backend's child pid for orphan reaping, from the work pool (it reads the
+   * process table): while Codex is still starting up, the phase of a turn where the server's own
+   * work least delays it, instead of once Codex has answered {@code initialize} and works on the
+   * thread and the turn.
    */
   private void recordPid(String id, CodexBackend backend) {
     Long pid = backend.childPid();
@@ -272,7 +289,8 @@ public final class SessionManager implements AutoCloseable {
   }
 
   /** {@code turn/start} with the minimal-effort fallback of the contract. */
-  CompletableFuture<JsonNode> startTurn(CodexBackend backend, ObjectNode params, List<String> warnings) {
+  CompletableFuture<JsonNode> startTurn(
+      CodexBackend backend, ObjectNode params, List<String> warnings) {
     return backend
         .turnStart(params)
         .exceptionallyCompose(
@@ -380,13 +398,15 @@ public final class SessionManager implements AutoCloseable {
       }
       if (s.status != SessionStatus.IDLE && s.status != SessionStatus.ERROR) {
         throw CodexMcpException.of(
-            ErrorCode.SESSION_BUSY, "Session '" + s.id + "' is " + s.status.wireName() + ", expected idle or error");
+            ErrorCode.SESSION_BUSY,
+            "Session '" + s.id + "' is " + s.status.wireName() + ", expected idle or error");
       }
       if (s.threadId == null) {
         throw CodexMcpException.internal("Session '" + s.id + "' has no threadId, cannot reply");
       }
       if (s.backend == null) {
-        throw CodexMcpException.of(ErrorCode.SESSION_NOT_FOUND, "No client for session '" + s.id + "'");
+        throw CodexMcpException.of(
+            ErrorCode.SESSION_NOT_FOUND, "No client for session '" + s.id + "'");
       }
       backend = s.backend;
       cwdOverride = req.cwd() == null ? null : SessionPaths.resolveCwd(req.cwd(), s.cwd);
@@ -450,7 +470,10 @@ public final class SessionManager implements AutoCloseable {
                 s.push(
                     EventType.ERROR,
                     Json.object()
-                        .put("message", Redactor.redactPaths("Failed to start turn: " + ErrorMessages.messageOf(err))),
+                        .put(
+                            "message",
+                            Redactor.redactPaths(
+                                "Failed to start turn: " + ErrorMessages.messageOf(err))),
                     false);
                 persistMeta(s);
               }
@@ -473,8 +496,8 @@ public final class SessionManager implements AutoCloseable {
   // ---------------------------------------------------------------- fork
 
   /**
-   * Clones the session's thread into a new idle session backed by its own child. The fork is
-   * made by the new child, so the source session (its child and its threadId) is left untouched.
+   * Clones the session's thread into a new idle session backed by its own child. The fork is made
+   * by the new child, so the source session (its child and its threadId) is left untouched.
    */
   public CompletableFuture<ObjectNode> fork(String sessionId) {
     Session src = require(sessionId);
@@ -482,16 +505,19 @@ public final class SessionManager implements AutoCloseable {
     synchronized (src) {
       if (src.status == SessionStatus.CANCELLED) {
         throw CodexMcpException.of(
-            ErrorCode.CANCELLED, "Session '" + src.id + "' has been cancelled and cannot be forked");
+            ErrorCode.CANCELLED,
+            "Session '" + src.id + "' has been cancelled and cannot be forked");
       }
       if (src.threadId == null) {
         throw CodexMcpException.internal("No threadId to fork");
       }
       if (src.backend == null) {
-        throw CodexMcpException.of(ErrorCode.SESSION_NOT_FOUND, "No client for session '" + src.id + "'");
+        throw CodexMcpException.of(
+            ErrorCode.SESSION_NOT_FOUND, "No client for session '" + src.id + "'");
       }
       if (src.backend.mode() == BackendMode.EXEC) {
-        throw CodexMcpException.of(ErrorCode.EXEC_NOT_SUPPORTED, "threadFork is not supported in exec mode");
+        throw CodexMcpException.of(
+            ErrorCode.EXEC_NOT_SUPPORTED, "threadFork is not supported in exec mode");
       }
       threadId = src.threadId;
     }
@@ -499,7 +525,9 @@ public final class SessionManager implements AutoCloseable {
     Session s = newSession(id, src.approvalTimeoutMs, src.profile, src.config);
     LaunchOptions launch;
     synchronized (src) {
-      launch = new LaunchOptions(src.profile, src.model, src.approvalPolicy, src.sandbox, src.config, src.cwd);
+      launch =
+          new LaunchOptions(
+              src.profile, src.model, src.approvalPolicy, src.sandbox, src.config, src.cwd);
       s.cwd = src.cwd;
       s.model = src.model;
       s.approvalPolicy = src.approvalPolicy;
@@ -535,7 +563,10 @@ public final class SessionManager implements AutoCloseable {
             })
         .exceptionallyCompose(
             err -> {
-              LOG.warn("[codex-mcp] fork of session {} failed: {}", sessionId, ErrorMessages.messageOf(err));
+              LOG.warn(
+                  "[codex-mcp] fork of session {} failed: {}",
+                  sessionId,
+                  ErrorMessages.messageOf(err));
               synchronized (s) {
                 s.status = SessionStatus.ERROR;
               }
@@ -579,7 +610,10 @@ public final class SessionManager implements AutoCloseable {
       touch(s);
       s.cancelledReason = why;
       serverRequests.settleAllForTeardown(s);
-      s.push(EventType.PROGRESS, Json.object().put("message", "Session cancelled").put("cancelledReason", why), true);
+      s.push(
+          EventType.PROGRESS,
+          Json.object().put("message", "Session cancelled").put("cancelledReason", why),
+          true);
       String turnId = s.activeTurnId == null ? "" : s.activeTurnId;
       s.lastResult = TurnResults.synthetic(turnId, "cancelled", why, now());
       s.activeTurnId = null;
@@ -592,7 +626,8 @@ public final class SessionManager implements AutoCloseable {
       s.backend = null;
     }
     wake(s);
-    CompletableFuture<Void> destroyed = backend == null ? CompletableFuture.completedFuture(null) : backend.destroy();
+    CompletableFuture<Void> destroyed =
+        backend == null ? CompletableFuture.completedFuture(null) : backend.destroy();
     destroyed.whenComplete(
         (v, t) -> {
           synchronized (s) {
@@ -611,13 +646,15 @@ public final class SessionManager implements AutoCloseable {
     synchronized (s) {
       if (!s.status.isActive()) {
         throw CodexMcpException.of(
-            ErrorCode.SESSION_NOT_RUNNING, "Cannot interrupt session in " + s.status.wireName() + " state");
+            ErrorCode.SESSION_NOT_RUNNING,
+            "Cannot interrupt session in " + s.status.wireName() + " state");
       }
       if (s.threadId == null || s.activeTurnId == null) {
         throw CodexMcpException.internal("Missing threadId or activeTurnId for interrupt");
       }
       if (s.backend == null) {
-        throw CodexMcpException.of(ErrorCode.SESSION_NOT_FOUND, "No client for session '" + s.id + "'");
+        throw CodexMcpException.of(
+            ErrorCode.SESSION_NOT_FOUND, "No client for session '" + s.id + "'");
       }
       backend = s.backend;
       params = Json.object().put("threadId", s.threadId).put("turnId", s.activeTurnId);
@@ -640,7 +677,8 @@ public final class SessionManager implements AutoCloseable {
             "Session '" + s.id + "' has no threadId, cannot clean background terminals");
       }
       if (s.backend == null) {
-        throw CodexMcpException.of(ErrorCode.SESSION_NOT_FOUND, "No client for session '" + s.id + "'");
+        throw CodexMcpException.of(
+            ErrorCode.SESSION_NOT_FOUND, "No client for session '" + s.id + "'");
       }
       backend = s.backend;
       threadId = s.threadId;
@@ -665,7 +703,8 @@ public final class SessionManager implements AutoCloseable {
 
   /** Batch removal of finished sessions. */
   public ObjectNode clean(SessionRequests.Clean req) {
-    List<String> statuses = req.statuses() == null ? List.of("idle", "error", "cancelled") : req.statuses();
+    List<String> statuses =
+        req.statuses() == null ? List.of("idle", "error", "cancelled") : req.statuses();
     long nowMs = clock.millis();
     List<String> matched = new ArrayList<>();
     for (Session s : orderedSessions()) {
@@ -673,7 +712,9 @@ public final class SessionManager implements AutoCloseable {
         if (s.status.isActive() || !statuses.contains(s.status.wireName())) {
           continue;
         }
-        if (req.olderThanMs() != null && req.olderThanMs() > 0 && nowMs - s.lastActiveMillis < req.olderThanMs()) {
+        if (req.olderThanMs() != null
+            && req.olderThanMs() > 0
+            && nowMs - s.lastActiveMillis < req.olderThanMs()) {
           continue;
         }
       }
@@ -782,7 +823,10 @@ public final class SessionManager implements AutoCloseable {
     long bestAt = Long.MIN_VALUE;
     for (Session s : orderedSessions()) {
       synchronized (s) {
-        if (s.status != SessionStatus.CANCELLED && s.model != null && !s.model.isEmpty() && s.lastActiveMillis >= bestAt) {
+        if (s.status != SessionStatus.CANCELLED
+            && s.model != null
+            && !s.model.isEmpty()
+            && s.lastActiveMillis >= bestAt) {
           best = s.model;
           bestAt = s.lastActiveMillis;
         }
@@ -809,7 +853,12 @@ public final class SessionManager implements AutoCloseable {
   public void ingestRecovered(RecoveredSession r) {
     PersistedMeta m = r.meta();
     Session s =
-        newSession(r.sessionId(), DEFAULT_APPROVAL_TIMEOUT_MS, m.profile(), null, m.createdAt() != null ? m.createdAt() : now());
+        newSession(
+            r.sessionId(),
+            DEFAULT_APPROVAL_TIMEOUT_MS,
+            m.profile(),
+            null,
+            m.createdAt() != null ? m.createdAt() : now());
     synchronized (s) {
       s.status = parseStatus(m.status());
       s.threadId = m.threadId();
@@ -830,7 +879,9 @@ public final class SessionManager implements AutoCloseable {
       for (ObjectNode e : r.events()) {
         EventType type = EventType.fromWireName(Json.text(e, "type"));
         if (type != null) {
-          events.add(new SessionEvent(e.path("seq").asLong(), type, e.get("data"), Json.text(e, "timestamp"), false));
+          events.add(
+              new SessionEvent(
+                  e.path("seq").asLong(), type, e.get("data"), Json.text(e, "timestamp"), false));
         }
       }
       s.events.setListener(null);
@@ -968,7 +1019,8 @@ public final class SessionManager implements AutoCloseable {
           s.activeTurnId = null;
           persistMeta(s);
           store.saveResult(s.id, s.lastResult);
-        } else if (method.equals("error") && !NotificationMapper.truthy(params == null ? null : params.get("willRetry"))) {
+        } else if (method.equals("error")
+            && !NotificationMapper.truthy(params == null ? null : params.get("willRetry"))) {
           s.status = SessionStatus.ERROR;
           persistMeta(s);
         }
@@ -991,7 +1043,11 @@ public final class SessionManager implements AutoCloseable {
         s.activeTurnId = null;
         s.push(
             EventType.RESULT,
-            Json.object().put("status", "error").put("turnId", turnId).put("error", message).put("completedAt", completedAt),
+            Json.object()
+                .put("status", "error")
+                .put("turnId", turnId)
+                .put("error", message)
+                .put("completedAt", completedAt),
             true);
         s.push(EventType.ERROR, Json.object().put("message", message), true);
         persistMeta(s);
@@ -1013,8 +1069,8 @@ public final class SessionManager implements AutoCloseable {
   }
 
   /**
-   * Stops everything: wakes every waiter, answers pending requests, destroys every child.
-   * Statuses are left as they are (a restarted server reports active ones as errors).
+   * Stops everything: wakes every waiter, answers pending requests, destroys every child. Statuses
+   * are left as they are (a restarted server reports active ones as errors).
    */
   @Override
   public void close() {

@@ -11,7 +11,10 @@ import java.util.List;
 public final class SessionPaths {
   private SessionPaths() {}
 
-  /** Resolves {@code input} (or {@code base} when null) against {@code base} and checks it is a directory. */
+  /**
+   * Resolves {@code input} (or {@code base} when null) against {@code base} and checks it is a
+   * directory.
+   */
   public static Path resolveCwd(String input, Path base) {
     Path p = resolve(input, base, "cwd");
     if (!Files.exists(p)) {

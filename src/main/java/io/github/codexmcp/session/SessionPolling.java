@@ -58,11 +58,14 @@ public final class SessionPolling {
   }
 
   private PollOutcome pollLocked(Session s, PollRequest req, boolean monotonic) {
-    PollOutcome o = monotonic ? Poller.pollMonotonic(req, context(s)) : Poller.poll(req, context(s));
+    PollOutcome o =
+        monotonic ? Poller.pollMonotonic(req, context(s)) : Poller.poll(req, context(s));
     s.lastEventCursor = o.sessionCursor();
     s.events.markConsumed(s.lastEventCursor);
     ProgressTracker.enrichCheckResponse(
-        o.response(), s.status.wireName(), s.status == SessionStatus.WAITING_APPROVAL ? s.pendingActionTypes() : List.of());
+        o.response(),
+        s.status.wireName(),
+        s.status == SessionStatus.WAITING_APPROVAL ? s.pendingActionTypes() : List.of());
     return o;
   }
 
@@ -79,13 +82,18 @@ public final class SessionPolling {
    * change until {@code waitMs} (at most 120 s) has passed or {@code cancelled} completes.
    */
   public CompletableFuture<ObjectNode> longPoll(
-      String sessionId, PollRequest req, long waitMs, CompletableFuture<Void> cancelled, WaitObserver observer) {
+      String sessionId,
+      PollRequest req,
+      long waitMs,
+      CompletableFuture<Void> cancelled,
+      WaitObserver observer) {
     long deadline = manager.clock.millis() + Math.min(Math.max(0, waitMs), MAX_WAIT_MS);
     Rounds rounds = new Rounds(cancelled, observer);
     return longPollRound(manager.require(sessionId), req, deadline, rounds);
   }
 
-  private CompletableFuture<ObjectNode> longPollRound(Session s, PollRequest req, long deadline, Rounds rounds) {
+  private CompletableFuture<ObjectNode> longPollRound(
+      Session s, PollRequest req, long deadline, Rounds rounds) {
     CompletableFuture<Void> waiter;
     PollRequest next;
     synchronized (s) {
@@ -101,13 +109,16 @@ public final class SessionPolling {
       if (waiter == null) {
         SessionManager.LOG.warn(
             "[codex-mcp] Long-poll wait refused for session '{}': [codex-mcp] Too many concurrent long-poll waiters for session '{}' (max {})",
-            s.id, s.id, MAX_WAITERS);
+            s.id,
+            s.id,
+            MAX_WAITERS);
         return CompletableFuture.completedFuture(pollLocked(s, next, false).response());
       }
     }
     // Look the session up again: an evicted session must end the wait (SESSION_NOT_FOUND), not
     // be polled until the deadline.
-    return waiter.thenCompose(v -> longPollRound(requireAfterWait(s, rounds), next, deadline, rounds));
+    return waiter.thenCompose(
+        v -> longPollRound(requireAfterWait(s, rounds), next, deadline, rounds));
   }
 
   private Session requireAfterWait(Session waitedOn, Rounds rounds) {
@@ -122,12 +133,12 @@ public final class SessionPolling {
   }
 
   /**
-   * One wait across its rounds. A round ends when the session changes (every notification wakes
-   * the session's waiters), when a 5 s slice ends, or on cancellation; the next round re-checks
-   * the session. A foreground wait over a streaming turn has thousands of rounds, so a round
-   * costs one future: the slice timer is armed once per slice, not per round, and cancellation is
-   * hooked once per wait. The observer hears the first round, every phase change, and the first
-   * round of each slice, not every notification.
+   * One wait across its rounds. A round ends when the session changes (every notification wakes the
+   * session's waiters), when a 5 s slice ends, or on cancellation; the next round re-checks the
+   * session. A foreground wait over a streaming turn has thousands of rounds, so a round costs one
+   * future: the slice timer is armed once per slice, not per round, and cancellation is hooked once
+   * per wait. The observer hears the first round, every phase change, and the first round of each
+   * slice, not every notification.
    */
   private final class Rounds {
     final CompletableFuture<Void> cancelled;
@@ -144,9 +155,9 @@ public final class SessionPolling {
     }
 
     /**
-     * Registers this round's waiter on {@code s} and observes the round; null (nothing
-     * registered) when the session already has {@link #MAX_WAITERS} waiters. Caller holds {@code
-     * s}'s lock, so no wake can come between the steps below.
+     * Registers this round's waiter on {@code s} and observes the round; null (nothing registered)
+     * when the session already has {@link #MAX_WAITERS} waiters. Caller holds {@code s}'s lock, so
+     * no wake can come between the steps below.
      */
     CompletableFuture<Void> enter(Session s, long remainingMs) {
       if (s.waiters.size() >= MAX_WAITERS) {
@@ -188,16 +199,18 @@ public final class SessionPolling {
       if (observer == WaitObserver.NONE) {
         return;
       }
-      String phase = ProgressTracker.phase(s.status.wireName(), s.activeTurnId, s.progress.lastMethod());
+      String phase =
+          ProgressTracker.phase(s.status.wireName(), s.activeTurnId, s.progress.lastMethod());
       if (newSlice || !phase.equals(observedPhase)) {
         observedPhase = phase;
-        observer.accept(s.progress.snapshot(s.status.wireName(), s.activeTurnId, s.unresolvedCount()));
+        observer.accept(
+            s.progress.snapshot(s.status.wireName(), s.activeTurnId, s.unresolvedCount()));
       }
     }
 
     /**
-     * Ends the previous round: its waiter leaves {@code s} (a wake already took it out; a timer
-     * or a cancellation did not). Caller holds {@code s}'s lock.
+     * Ends the previous round: its waiter leaves {@code s} (a wake already took it out; a timer or
+     * a cancellation did not). Caller holds {@code s}'s lock.
      */
     void leave(Session s) {
       CompletableFuture<Void> prev;
@@ -254,12 +267,14 @@ public final class SessionPolling {
       JsonNode networkAmendment,
       String denyMessage,
       PollRequest req) {
-    manager.serverRequests.respondPermission(sessionId, requestId, decision, execAmendment, networkAmendment, denyMessage);
+    manager.serverRequests.respondPermission(
+        sessionId, requestId, decision, execAmendment, networkAmendment, denyMessage);
     return pollAfterRespond(sessionId, req);
   }
 
   /** {@code respond_user_input} followed by the monotonic poll. */
-  public ObjectNode respondUserInput(String sessionId, String requestId, ObjectNode answers, PollRequest req) {
+  public ObjectNode respondUserInput(
+      String sessionId, String requestId, ObjectNode answers, PollRequest req) {
     manager.serverRequests.respondUserInput(sessionId, requestId, answers);
     return pollAfterRespond(sessionId, req);
   }
@@ -274,8 +289,8 @@ public final class SessionPolling {
   // ---------------------------------------------------------------- foreground wait
 
   /**
-   * Waits up to {@code waitMs} (at most 300 s) for the session's turn to finish; returns early
-   * when the turn needs an answer from the client, when waiting is refused, or on cancellation.
+   * Waits up to {@code waitMs} (at most 300 s) for the session's turn to finish; returns early when
+   * the turn needs an answer from the client, when waiting is refused, or on cancellation.
    */
   public CompletableFuture<ObjectNode> foreground(
       String sessionId,
@@ -291,7 +306,12 @@ public final class SessionPolling {
   }
 
   private CompletableFuture<ObjectNode> foregroundRound(
-      String sessionId, String threadId, long requested, long deadline, List<String> warnings, Rounds rounds) {
+      String sessionId,
+      String threadId,
+      long requested,
+      long deadline,
+      List<String> warnings,
+      Rounds rounds) {
     Session s = manager.sessions.get(sessionId);
     if (s == null) {
       rounds.end();
@@ -318,15 +338,29 @@ public final class SessionPolling {
           fallback = "wait_refused";
         }
         return CompletableFuture.completedFuture(
-            foregroundResponse(s, sessionId, threadId, status, requested, fallback.isEmpty() ? null : fallback, warnings));
+            foregroundResponse(
+                s,
+                sessionId,
+                threadId,
+                status,
+                requested,
+                fallback.isEmpty() ? null : fallback,
+                warnings));
       }
     }
-    return waiter.thenCompose(v -> foregroundRound(sessionId, threadId, requested, deadline, warnings, rounds));
+    return waiter.thenCompose(
+        v -> foregroundRound(sessionId, threadId, requested, deadline, warnings, rounds));
   }
 
   /** The foreground response of spec 20 §5; caller holds the lock when {@code s} is non-null. */
   private ObjectNode foregroundResponse(
-      Session s, String sessionId, String threadId, String status, long requested, String fallback, List<String> warnings) {
+      Session s,
+      String sessionId,
+      String threadId,
+      String status,
+      long requested,
+      String fallback,
+      List<String> warnings) {
     ObjectNode o = Json.object();
     o.put("sessionId", sessionId);
     String tid = s != null && s.threadId != null ? s.threadId : threadId;
@@ -354,7 +388,10 @@ public final class SessionPolling {
       ArrayNode w = o.putArray("compatWarnings");
       warnings.forEach(w::add);
     }
-    ObjectNode progress = s == null ? Json.object() : s.progress.snapshot(status, s.activeTurnId, s.unresolvedCount());
+    ObjectNode progress =
+        s == null
+            ? Json.object()
+            : s.progress.snapshot(status, s.activeTurnId, s.unresolvedCount());
     if (s == null) {
       progress.put("phase", "error").put("lastEventAt", manager.now()).put("pendingActionCount", 0);
     }

@@ -41,5 +41,6 @@ public final class SessionRequests {
       ObjectNode outputSchema) {}
 
   /** {@code codex_session clean}. */
-  public record Clean(List<String> statuses, Long olderThanMs, boolean dryRun, boolean includeDisk) {}
+  public record Clean(
+      List<String> statuses, Long olderThanMs, boolean dryRun, boolean includeDisk) {}
 }

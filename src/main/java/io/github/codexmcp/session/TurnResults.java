@@ -18,7 +18,10 @@ final class TurnResults {
     }
     r.put("turnId", turnId);
     String output = Json.text(turn, "output");
-    String text = output != null ? output : s.finalAnswerText != null ? s.finalAnswerText : s.lastAgentMessageText;
+    String text =
+        output != null
+            ? output
+            : s.finalAnswerText != null ? s.finalAnswerText : s.lastAgentMessageText;
     if (text != null) {
       r.put("text", text);
     }

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Writes one drained {@link PendingSession.Batch} into the session directory: documents
- * atomically, pid removal, event lines appended. Failures are logged once per session and file
- * and otherwise ignored. Called only by the holder of the store's I/O lock.
+ * Writes one drained {@link PendingSession.Batch} into the session directory: documents atomically,
+ * pid removal, event lines appended. Failures are logged once per session and file and otherwise
+ * ignored. Called only by the holder of the store's I/O lock.
  */
 final class BatchWriter {
   private final StateFiles files;
@@ -35,13 +35,16 @@ final class BatchWriter {
       try {
         Files.deleteIfExists(s.dir.resolve("pid.json"));
       } catch (IOException | RuntimeException e) {
-        failures.once(s.id + ":pid-delete", "[state] Failed to delete pid.json of " + s.id + ": " + describe(e));
+        failures.once(
+            s.id + ":pid-delete",
+            "[state] Failed to delete pid.json of " + s.id + ": " + describe(e));
       }
     } else {
       writeDoc(s, "pid.json", b.pid());
     }
     if (b.dropped() > 0) {
-      failures.once(s.id + ":dropped",
+      failures.once(
+          s.id + ":dropped",
           "[event-log] Dropped " + b.dropped() + " event(s) of " + s.id + ": writer backlog");
     }
     if (b.events() != null) {
@@ -49,7 +52,8 @@ final class BatchWriter {
       try {
         files.append(log, ByteBuffer.wrap(b.events()));
       } catch (IOException | RuntimeException e) {
-        failures.once(s.id + ":events", "[event-log] Failed to flush to " + log + ": " + describe(e));
+        failures.once(
+            s.id + ":events", "[event-log] Failed to flush to " + log + ": " + describe(e));
       }
     }
   }

@@ -9,10 +9,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Which sessions have queued writes, and when the writer thread should wake: {@link
- * #BATCH_WINDOW_NANOS} after the first change, or at once for a critical one. Producers call
- * {@link #mark} (a short lock, and a signal only on the idle→dirty or first-critical transition,
- * so 5 000 events/s do not cause 5 000 wake-ups); the single writer blocks in {@link
- * #awaitBatch}. Thread-safe.
+ * #BATCH_WINDOW_NANOS} after the first change, or at once for a critical one. Producers call {@link
+ * #mark} (a short lock, and a signal only on the idle→dirty or first-critical transition, so 5 000
+ * events/s do not cause 5 000 wake-ups); the single writer blocks in {@link #awaitBatch}.
+ * Thread-safe.
  */
 final class DirtySessions {
   static final long BATCH_WINDOW_NANOS = 100_000_000L;

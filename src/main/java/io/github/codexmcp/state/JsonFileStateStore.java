@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link StateStore} writing JSON files under {@code <stateDir>/sessions/<id>/} (spec 40 §2):
- * atomic temp-file-then-move documents, an append-only {@code events.jsonl}, owner-only
- * permissions where the file system supports POSIX permissions, and a single-writer lock file.
+ * atomic temp-file-then-move documents, an append-only {@code events.jsonl}, owner-only permissions
+ * where the file system supports POSIX permissions, and a single-writer lock file.
  *
  * <p>Obtain one with {@link #open}. Producers fill per-session {@link PendingSession} slots; the
  * daemon thread {@code codex-mcp-state} drains all dirty slots at most 100 ms after the first
@@ -80,7 +80,8 @@ public final class JsonFileStateStore implements StateStore {
       files.createDirectories(sessions);
       files.restrict(sessions, true);
     } catch (IOException | RuntimeException e) {
-      return disabled(root, "Cannot create state directory " + root + ": " + BatchWriter.describe(e));
+      return disabled(
+          root, "Cannot create state directory " + root + ": " + BatchWriter.describe(e));
     }
     StateDirLock lock;
     try {
@@ -89,7 +90,8 @@ public final class JsonFileStateStore implements StateStore {
       LOG.warn("[codex-mcp] WARNING: Failed to acquire STATE_DIR lock: {}", e.getMessage());
       return disabled(root, e.getMessage());
     } catch (IOException | RuntimeException e) {
-      String reason = "Failed to acquire STATE_DIR lock in " + root + ": " + BatchWriter.describe(e);
+      String reason =
+          "Failed to acquire STATE_DIR lock in " + root + ": " + BatchWriter.describe(e);
       LOG.warn("[codex-mcp] WARNING: {}", reason);
       return disabled(root, reason);
     }
@@ -99,7 +101,8 @@ public final class JsonFileStateStore implements StateStore {
       Files.delete(probe);
     } catch (IOException | RuntimeException e) {
       lock.release();
-      return disabled(root, "State directory " + root + " is not writable: " + BatchWriter.describe(e));
+      return disabled(
+          root, "State directory " + root + " is not writable: " + BatchWriter.describe(e));
     }
     LOG.info("[codex-mcp] STATE_DIR lock acquired");
     return new JsonFileStateStore(root, files, lock, processes, clock);

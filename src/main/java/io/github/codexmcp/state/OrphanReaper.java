@@ -12,12 +12,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Stops Codex children leaked by a previous server run (spec 40 §8).
  *
- * <p>A recorded pid is only signalled when the live process is provably the one we spawned: its
- * OS start time must be within 5 s of the recorded one ({@code processStartedAt}, else {@code
- * spawnedAt}) and, when both are known, its executable must equal the recorded one. Without a
- * start time nothing is killed. The tree is stopped politely (root and the descendants captured
- * before signalling), polled every 250 ms for 5 s, then killed forcibly; a process counts as
- * reaped only after its exit is observed.
+ * <p>A recorded pid is only signalled when the live process is provably the one we spawned: its OS
+ * start time must be within 5 s of the recorded one ({@code processStartedAt}, else {@code
+ * spawnedAt}) and, when both are known, its executable must equal the recorded one. Without a start
+ * time nothing is killed. The tree is stopped politely (root and the descendants captured before
+ * signalling), polled every 250 ms for 5 s, then killed forcibly; a process counts as reaped only
+ * after its exit is observed.
  *
  * <p><b>Threading.</b> {@link #reap} returns at once; all checks and signals run as short tasks on
  * the injected {@link Timer} thread, candidates concurrently, so startup is never delayed. The
@@ -59,7 +59,8 @@ public final class OrphanReaper {
         try {
           timer.schedule(Duration.ZERO, () -> c.guard(c::start));
         } catch (RuntimeException e) { // timer already shut down: leave the process alone
-          LOG.warn("[orphan-reaper] Cannot schedule check of PID {}: {}", s.pid().pid(), e.toString());
+          LOG.warn(
+              "[orphan-reaper] Cannot schedule check of PID {}: {}", s.pid().pid(), e.toString());
           f.complete(Outcome.SKIPPED);
         }
       }
@@ -83,11 +84,14 @@ public final class OrphanReaper {
     if (rec.spawnedInstant() == null) {
       return false; // unparseable spawnedAt: cannot be ours (spec 40 §8 step 2)
     }
-    Instant recorded = rec.processStartInstant() != null ? rec.processStartInstant() : rec.spawnedInstant();
+    Instant recorded =
+        rec.processStartInstant() != null ? rec.processStartInstant() : rec.spawnedInstant();
     if (!sameStart(live.startInstant(), recorded)) {
       return false;
     }
-    return rec.executable() == null || live.command() == null || rec.executable().equals(live.command());
+    return rec.executable() == null
+        || live.command() == null
+        || rec.executable().equals(live.command());
   }
 
   private static boolean sameStart(Instant a, Instant b) {
@@ -128,7 +132,10 @@ public final class OrphanReaper {
         done.complete(early);
         return;
       }
-      LOG.info("[orphan-reaper] Sending graceful terminate to orphan PID {} (session {}).", rec.pid(), sessionId);
+      LOG.info(
+          "[orphan-reaper] Sending graceful terminate to orphan PID {} (session {}).",
+          rec.pid(),
+          sessionId);
       table.terminate(rec.pid());
       tree.forEach(p -> table.terminate(p.pid()));
       timer.schedule(POLL, () -> guard(() -> poll(1)));
@@ -161,11 +168,15 @@ public final class OrphanReaper {
       } else if (round < GRACE_POLLS) {
         timer.schedule(POLL, () -> guard(() -> poll(round + 1)));
       } else {
-        LOG.warn("[orphan-reaper] PID {} did not exit after graceful terminate — force killing.", rec.pid());
+        LOG.warn(
+            "[orphan-reaper] PID {} did not exit after graceful terminate — force killing.",
+            rec.pid());
         if (rootAlive) {
           table.kill(rec.pid());
         }
-        tree.stream().filter(p -> stillAlive(p.pid(), p.startInstant())).forEach(p -> table.kill(p.pid()));
+        tree.stream()
+            .filter(p -> stillAlive(p.pid(), p.startInstant()))
+            .forEach(p -> table.kill(p.pid()));
         timer.schedule(KILL_WAIT, () -> guard(this::afterKill));
       }
     }
@@ -180,7 +191,10 @@ public final class OrphanReaper {
 
     /** Alive and still the same process (a pid reused meanwhile counts as gone). */
     private boolean stillAlive(long pid, Instant start) {
-      return table.lookup(pid).filter(p -> start == null || sameStart(p.startInstant(), start)).isPresent();
+      return table
+          .lookup(pid)
+          .filter(p -> start == null || sameStart(p.startInstant(), start))
+          .isPresent();
     }
   }
 }

@@ -12,9 +12,9 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * What is queued for one session: the latest meta/result/pid document and the buffered event
- * lines. Guarded by its own monitor; every critical section is a few field assignments or one
- * small serialization, so producers never wait on disk.
+ * What is queued for one session: the latest meta/result/pid document and the buffered event lines.
+ * Guarded by its own monitor; every critical section is a few field assignments or one small
+ * serialization, so producers never wait on disk.
  */
 final class PendingSession {
   /** Buffered event bytes beyond which new lines are dropped (only reached if the disk stalls). */
@@ -24,7 +24,8 @@ final class PendingSession {
   private static final int KEPT_BUFFER_BYTES = 64 * 1024;
 
   /** One drained batch, written by the I/O holder; {@code events} is UTF-8 JSON lines. */
-  record Batch(byte[] meta, byte[] result, byte[] pid, boolean deletePid, byte[] events, int dropped) {}
+  record Batch(
+      byte[] meta, byte[] result, byte[] pid, boolean deletePid, byte[] events, int dropped) {}
 
   final String id;
   final Path dir;
@@ -145,8 +146,8 @@ final class PendingSession {
 
   /**
    * Writes a tree with plain generator calls, as {@code ObjectNode.serialize} would with default
-   * settings, without going through data binding (a serializer provider per call); node kinds
-   * with configurable output (big decimals, binary, POJOs) still go through {@code writeTree}.
+   * settings, without going through data binding (a serializer provider per call); node kinds with
+   * configurable output (big decimals, binary, POJOs) still go through {@code writeTree}.
    */
   private static void write(JsonGenerator g, JsonNode v) throws IOException {
     switch (v.getNodeType()) {
@@ -200,8 +201,8 @@ final class PendingSession {
   }
 
   /**
-   * Takes what is queued and serializes the documents (outside the monitor, so producers never
-   * wait for it). Only the holder of the store's I/O lock calls this.
+   * Takes what is queued and serializes the documents (outside the monitor, so producers never wait
+   * for it). Only the holder of the store's I/O lock calls this.
    */
   Batch drain() {
     ObjectNode metaDoc;

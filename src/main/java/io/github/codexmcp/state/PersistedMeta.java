@@ -15,8 +15,8 @@ import io.github.codexmcp.util.Json;
  *       {@code lastActiveAt} (required; ISO-8601 UTC strings with milliseconds, as in the session
  *       record);
  *   <li>{@code cancelledAt}, {@code cancelledReason} when set;
- *   <li>{@code threadId} once known; {@code model}, {@code cwd}, {@code approvalPolicy},
- *       {@code sandbox}, {@code profile} with their current values (after reply overrides).
+ *   <li>{@code threadId} once known; {@code model}, {@code cwd}, {@code approvalPolicy}, {@code
+ *       sandbox}, {@code profile} with their current values (after reply overrides).
  * </ul>
  *
  * <p>Not persisted: {@code config}, {@code approvalTimeoutMs}, pending requests, cursors, progress.

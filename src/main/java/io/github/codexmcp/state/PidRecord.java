@@ -11,11 +11,11 @@ import java.time.format.DateTimeParseException;
  * recognise and stop it (spec 40 §4.2, §8).
  *
  * <p>On disk: {@code {"version":1,"pid":…,"spawnedAt":"<ISO>","model"?:…,
- * "processStartedAt"?:"<ISO>","executable"?:…}}. {@code spawnedAt} is our clock at spawn (the
- * only field besides {@code pid} that older writers provide); {@code processStartedAt} and
- * {@code executable} are the operating system's view of the process captured right after the
- * spawn and are preferred by the {@link OrphanReaper} when present. The 2.1.7 key {@code command}
- * (which held the model) is ignored. Immutable.
+ * "processStartedAt"?:"<ISO>","executable"?:…}}. {@code spawnedAt} is our clock at spawn (the only
+ * field besides {@code pid} that older writers provide); {@code processStartedAt} and {@code
+ * executable} are the operating system's view of the process captured right after the spawn and are
+ * preferred by the {@link OrphanReaper} when present. The 2.1.7 key {@code command} (which held the
+ * model) is ignored. Immutable.
  */
 public record PidRecord(
     long pid, String spawnedAt, String model, String processStartedAt, String executable) {

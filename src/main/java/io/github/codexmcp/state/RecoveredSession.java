@@ -8,15 +8,15 @@ import java.util.List;
  * One session found on disk at startup (spec 40 §6), with the restart rule already applied to
  * {@link #meta()}.
  *
- * <p><b>Where the "was active → error" rule lives:</b> in {@link #statusAfterRestart} and
- * {@link #applyRestartRule}, called by {@link StateStore#recover()}. The store also queues the
- * rewritten {@code meta.json} for sessions whose status changed, so the session manager must
- * neither re-apply the rule nor persist it again (doing so is harmless: saves of an identical
- * document are dropped). The events are the JSON objects of the log lines ({@code seq}, {@code
- * type}, {@code data}, {@code timestamp}), ascending by seq; the caller owns them.
+ * <p><b>Where the "was active → error" rule lives:</b> in {@link #statusAfterRestart} and {@link
+ * #applyRestartRule}, called by {@link StateStore#recover()}. The store also queues the rewritten
+ * {@code meta.json} for sessions whose status changed, so the session manager must neither re-apply
+ * the rule nor persist it again (doing so is harmless: saves of an identical document are dropped).
+ * The events are the JSON objects of the log lines ({@code seq}, {@code type}, {@code data}, {@code
+ * timestamp}), ascending by seq; the caller owns them.
  *
- * @param meta stored metadata after the restart rule (status {@code error} and reason
- *     {@link #RESTART_REASON} for sessions that were active)
+ * @param meta stored metadata after the restart rule (status {@code error} and reason {@link
+ *     #RESTART_REASON} for sessions that were active)
  * @param persistedStatus the status as found on disk
  * @param events at most the last 500 events, ascending {@code seq}
  * @param lastSeq highest {@code seq} in the log, or -1; the log continues at {@code lastSeq + 1}
@@ -50,8 +50,8 @@ public record RecoveredSession(
   }
 
   /**
-   * Status after a restart: {@code running}/{@code waiting_approval} → {@code error};
-   * {@code idle}, {@code error}, {@code cancelled} kept; anything else → {@code error}.
+   * Status after a restart: {@code running}/{@code waiting_approval} → {@code error}; {@code idle},
+   * {@code error}, {@code cancelled} kept; anything else → {@code error}.
    */
   public static String statusAfterRestart(String persisted) {
     switch (persisted) {

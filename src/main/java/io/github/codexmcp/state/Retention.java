@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Startup pruning of old session directories (spec 40 §9). Only directories named like session
- * ids are considered; foreign entries are never removed. Runs under the store's I/O lock.
+ * Startup pruning of old session directories (spec 40 §9). Only directories named like session ids
+ * are considered; foreign entries are never removed. Runs under the store's I/O lock.
  */
 final class Retention {
   private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
@@ -73,7 +73,8 @@ final class Retention {
 
   /** meta.lastActiveAt, else meta.createdAt, else the directory mtime, else 0. */
   static long ageKey(Path dir) {
-    JsonNode meta = SessionRecovery.readJson(dir.resolve("meta.json"), SessionRecovery.MAX_META_BYTES);
+    JsonNode meta =
+        SessionRecovery.readJson(dir.resolve("meta.json"), SessionRecovery.MAX_META_BYTES);
     for (String field : new String[] {"lastActiveAt", "createdAt"}) {
       var t = PidRecord.parseInstant(Json.text(meta, field));
       if (t != null) {

@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 /**
  * Validation of session ids before they become path segments under {@code sessions/}.
  *
- * <p>Only ids of the form {@code sess_[A-Za-z0-9-]{1,64}} are accepted, which rules out
- * traversal ({@code ..}), separators, absolute paths, drive letters and empty names. Stateless and
+ * <p>Only ids of the form {@code sess_[A-Za-z0-9-]{1,64}} are accepted, which rules out traversal
+ * ({@code ..}), separators, absolute paths, drive letters and empty names. Stateless and
  * thread-safe.
  */
 public final class SessionIds {

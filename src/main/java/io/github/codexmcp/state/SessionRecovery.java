@@ -75,7 +75,10 @@ final class SessionRecovery {
       cleanTempFiles(dir);
       EventLogTail.Tail tail = readEvents(dir, name);
       if (tail.skippedLines() > 0) {
-        LOG.warn("[recovery] Session {}: skipped {} unreadable event line(s)", name, tail.skippedLines());
+        LOG.warn(
+            "[recovery] Session {}: skipped {} unreadable event line(s)",
+            name,
+            tail.skippedLines());
       }
       JsonNode result = readJson(dir.resolve("result.json"), MAX_RESULT_BYTES);
       PidRecord pid = PidRecord.fromJson(readJson(dir.resolve("pid.json"), MAX_PID_BYTES));

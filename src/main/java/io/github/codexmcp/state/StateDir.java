@@ -10,8 +10,8 @@ public final class StateDir {
   private StateDir() {}
 
   /**
-   * Resolves the state directory: {@code envValue} trimmed, blank or null means the default
-   * {@code <userHome>/.codex-mcp/state}. A relative value is resolved against the process working
+   * Resolves the state directory: {@code envValue} trimmed, blank or null means the default {@code
+   * <userHome>/.codex-mcp/state}. A relative value is resolved against the process working
    * directory.
    */
   public static Path resolve(String envValue, Path userHome) {

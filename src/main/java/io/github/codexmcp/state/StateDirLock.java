@@ -90,13 +90,15 @@ final class StateDirLock {
     JsonNode n = parse(text);
     JsonNode pidNode = n == null ? null : n.get("pid");
     if (pidNode == null || !pidNode.isIntegralNumber()) {
-      LOG.warn("[lockfile] Existing lock at {} is unreadable — will attempt O_EXCL create", lockPath);
+      LOG.warn(
+          "[lockfile] Existing lock at {} is unreadable — will attempt O_EXCL create", lockPath);
       return;
     }
     long owner = pidNode.asLong();
     String startedAt = Json.text(n, "startedAt");
     var live = owner == self ? null : table.lookup(owner).orElse(null);
-    if (live != null && !reused(live.startInstant(), PidRecord.parseInstant(Json.text(n, "processStartedAt")))) {
+    if (live != null
+        && !reused(live.startInstant(), PidRecord.parseInstant(Json.text(n, "processStartedAt")))) {
       throw new LockException(
           "STATE_DIR is locked by another process (pid="
               + owner

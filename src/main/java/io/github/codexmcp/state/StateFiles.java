@@ -85,10 +85,10 @@ final class StateFiles {
    *
    * <p>The file is not forced to disk. What the state directory must survive is the death of the
    * server process (a crash, {@code kill -9}, the client closing it), and the rename alone makes
-   * the write all-or-nothing for that: the page cache outlives the process. Forcing every
-   * document (several per turn) cost about 4.5 ms of kernel CPU per turn on ext4 and stalled
-   * Codex's own file writes behind journal commits while it was working. After an operating
-   * system crash a document may be lost or empty; recovery skips such a session with a warning.
+   * the write all-or-nothing for that: the page cache outlives the process. Forcing every document
+   * (several per turn) cost about 4.5 ms of kernel CPU per turn on ext4 and stalled Codex's own
+   * file writes behind journal commits while it was working. After an operating system crash a
+   * document may be lost or empty; recovery skips such a session with a warning.
    */
   void writeAtomically(Path target, byte[] bytes) throws IOException {
     Path tmp = target.resolveSibling(TMP_PREFIX + randomHex());
@@ -97,7 +97,8 @@ final class StateFiles {
         writeFully(ch, ByteBuffer.wrap(bytes));
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -114,7 +115,8 @@ final class StateFiles {
   /** Appends {@code bytes} to {@code file}, creating it with 0600 when absent. */
   void append(Path file, ByteBuffer bytes) throws IOException {
     try (FileChannel ch =
-        open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       writeFully(ch, bytes);
     }
   }
@@ -129,7 +131,8 @@ final class StateFiles {
   private FileChannel open(Path file, OpenOption... options) throws IOException {
     Set<OpenOption> opts = Set.of(options);
     if (posix) {
-      FileAttribute<Set<PosixFilePermission>> attr = PosixFilePermissions.asFileAttribute(FILE_PERMS);
+      FileAttribute<Set<PosixFilePermission>> attr =
+          PosixFilePermissions.asFileAttribute(FILE_PERMS);
       try {
         return FileChannel.open(file, opts, attr);
       } catch (UnsupportedOperationException e) {
@@ -168,8 +171,8 @@ final class StateFiles {
   }
 
   /**
-   * Deletes {@code dir} and everything below it without following links; returns false when it
-   * did not exist.
+   * Deletes {@code dir} and everything below it without following links; returns false when it did
+   * not exist.
    */
   static boolean deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -179,7 +182,8 @@ final class StateFiles {
         dir,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
             deleteQuietlyIfGone(file);
             return FileVisitResult.CONTINUE;
           }

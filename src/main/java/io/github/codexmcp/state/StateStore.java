@@ -10,14 +10,14 @@ import java.util.List;
 /**
  * Disk mirror of session state (spec 40): the seam the session manager writes through.
  *
- * <p><b>Threading.</b> Every method is thread-safe. The {@code save*}, {@link #clearPid} and
- * {@link #appendEvent} methods never touch the disk: they serialize the document on the calling
- * thread (so the caller may reuse or mutate its node afterwards), queue it and return in
- * microseconds. A single daemon writer thread ({@code codex-mcp-state}) writes the latest queued
- * document per (session, file) within about 100 ms; critical events ({@code approval_request},
- * {@code approval_result}, {@code result}, {@code error}) wake it at once. {@link #deleteSession},
- * {@link #flush}, {@link #recover}, {@link #prune} and {@link #close} block on disk I/O: call them
- * from startup, shutdown or the work pool, never from a stdio reader thread.
+ * <p><b>Threading.</b> Every method is thread-safe. The {@code save*}, {@link #clearPid} and {@link
+ * #appendEvent} methods never touch the disk: they serialize the document on the calling thread (so
+ * the caller may reuse or mutate its node afterwards), queue it and return in microseconds. A
+ * single daemon writer thread ({@code codex-mcp-state}) writes the latest queued document per
+ * (session, file) within about 100 ms; critical events ({@code approval_request}, {@code
+ * approval_result}, {@code result}, {@code error}) wake it at once. {@link #deleteSession}, {@link
+ * #flush}, {@link #recover}, {@link #prune} and {@link #close} block on disk I/O: call them from
+ * startup, shutdown or the work pool, never from a stdio reader thread.
  *
  * <p><b>Errors.</b> Persistence is best-effort: no method throws for I/O problems or for a session
  * id that fails {@link SessionIds#isValid} (such calls are logged to stderr once and ignored).
@@ -47,9 +47,9 @@ public interface StateStore extends AutoCloseable {
   }
 
   /**
-   * Queues {@code pid.json} for the session's current child. The store captures the OS start
-   * time and executable of {@code pid} right away (a {@code /proc} read, no disk write) for the
-   * orphan reaper's identity check.
+   * Queues {@code pid.json} for the session's current child. The store captures the OS start time
+   * and executable of {@code pid} right away (a {@code /proc} read, no disk write) for the orphan
+   * reaper's identity check.
    *
    * @param spawnedAt when the child was spawned (our clock)
    * @param model the session model, or null
@@ -63,16 +63,16 @@ public interface StateStore extends AutoCloseable {
   void saveResult(String sessionId, ObjectNode result);
 
   /**
-   * Queues one line of {@code events.jsonl}. {@code eventJson} holds {@code type}, {@code data}
-   * and {@code timestamp}; the store puts {@code seq} first, taking it from {@code eventJson} when
-   * it has an integral {@code seq}, else assigning the session's next number (0, 1, …; after
-   * recovery {@code lastSeq + 1}).
+   * Queues one line of {@code events.jsonl}. {@code eventJson} holds {@code type}, {@code data} and
+   * {@code timestamp}; the store puts {@code seq} first, taking it from {@code eventJson} when it
+   * has an integral {@code seq}, else assigning the session's next number (0, 1, …; after recovery
+   * {@code lastSeq + 1}).
    */
   void appendEvent(String sessionId, ObjectNode eventJson);
 
   /**
-   * As {@link #appendEvent(String, ObjectNode)} of {@code {type, data, timestamp}}, from the
-   * parts (every streamed delta passes here).
+   * As {@link #appendEvent(String, ObjectNode)} of {@code {type, data, timestamp}}, from the parts
+   * (every streamed delta passes here).
    */
   default void appendEvent(String sessionId, String type, JsonNode data, String timestamp) {
     ObjectNode line = Json.object();
@@ -83,11 +83,11 @@ public interface StateStore extends AutoCloseable {
   }
 
   /**
-   * Drops everything queued for the session and removes its directory. Later writes for this id
-   * are ignored. Blocks on disk.
+   * Drops everything queued for the session and removes its directory. Later writes for this id are
+   * ignored. Blocks on disk.
    *
-   * @return whether the session had state in this store (a directory, or writes still queued)
-   *     that is now gone; false for unknown or invalid ids and on failure
+   * @return whether the session had state in this store (a directory, or writes still queued) that
+   *     is now gone; false for unknown or invalid ids and on failure
    */
   boolean deleteSession(String sessionId);
 

@@ -25,7 +25,12 @@ final class SystemProcessTable implements ProcessTable {
   @Override
   public List<ProcessInfo> descendants(long pid) {
     return ProcessHandle.of(pid)
-        .map(h -> h.descendants().filter(SystemProcessTable::alive).map(SystemProcessTable::info).toList())
+        .map(
+            h ->
+                h.descendants()
+                    .filter(SystemProcessTable::alive)
+                    .map(SystemProcessTable::info)
+                    .toList())
         .orElse(List.of());
   }
 

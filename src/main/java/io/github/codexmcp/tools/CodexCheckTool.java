@@ -17,7 +17,13 @@ import java.util.concurrent.CompletableFuture;
 /** {@code codex_check}: poll events (optionally long-polling) and answer approvals or questions. */
 public final class CodexCheckTool implements ToolHandler {
   static final Set<String> DECISIONS =
-      Set.of("accept", "acceptForSession", "acceptWithExecpolicyAmendment", "applyNetworkPolicyAmendment", "decline", "cancel");
+      Set.of(
+          "accept",
+          "acceptForSession",
+          "acceptWithExecpolicyAmendment",
+          "applyNetworkPolicyAmendment",
+          "decline",
+          "cancel");
   private final SessionPolling polling;
 
   public CodexCheckTool(SessionPolling polling) {
@@ -39,7 +45,8 @@ public final class CodexCheckTool implements ToolHandler {
       if (Args.present(a, "requestId")) {
         issues.add("requestId: requestId is only allowed for respond_* actions.");
       }
-      for (String f : List.of("decision", "execpolicy_amendment", "network_policy_amendment", "denyMessage")) {
+      for (String f :
+          List.of("decision", "execpolicy_amendment", "network_policy_amendment", "denyMessage")) {
         if (Args.present(a, f)) {
           issues.add(f + ": " + f + permOnly);
         }
@@ -66,14 +73,17 @@ public final class CodexCheckTool implements ToolHandler {
               "execpolicy_amendment: execpolicy_amendment is required and must be non-empty when decision='acceptWithExecpolicyAmendment'.");
         }
       } else if (Args.present(a, "execpolicy_amendment")) {
-        issues.add("execpolicy_amendment: execpolicy_amendment is only allowed when decision='acceptWithExecpolicyAmendment'.");
+        issues.add(
+            "execpolicy_amendment: execpolicy_amendment is only allowed when decision='acceptWithExecpolicyAmendment'.");
       }
       if ("applyNetworkPolicyAmendment".equals(d)) {
         if (!Args.present(a, "network_policy_amendment")) {
-          issues.add("network_policy_amendment: network_policy_amendment is required when decision='applyNetworkPolicyAmendment'.");
+          issues.add(
+              "network_policy_amendment: network_policy_amendment is required when decision='applyNetworkPolicyAmendment'.");
         }
       } else if (Args.present(a, "network_policy_amendment")) {
-        issues.add("network_policy_amendment: network_policy_amendment is only allowed when decision='applyNetworkPolicyAmendment'.");
+        issues.add(
+            "network_policy_amendment: network_policy_amendment is only allowed when decision='applyNetworkPolicyAmendment'.");
       }
     } else if ("respond_user_input".equals(action)) {
       String rid = Args.str(a, "requestId");
@@ -83,7 +93,8 @@ public final class CodexCheckTool implements ToolHandler {
       if (!Args.present(a, "answers")) {
         issues.add("answers: answers is required for action='respond_user_input'.");
       }
-      for (String f : List.of("decision", "execpolicy_amendment", "network_policy_amendment", "denyMessage")) {
+      for (String f :
+          List.of("decision", "execpolicy_amendment", "network_policy_amendment", "denyMessage")) {
         if (Args.present(a, f)) {
           issues.add(f + ": " + f + permOnly);
         }
@@ -109,7 +120,9 @@ public final class CodexCheckTool implements ToolHandler {
   public CompletableFuture<ToolOutcome> call(ObjectNode a, RequestContext context) {
     String action = Args.str(a, "action");
     String sessionId = Args.str(a, "sessionId");
-    ResponseMode mode = ResponseMode.fromWireName(a.hasNonNull("responseMode") ? a.get("responseMode").asText() : "minimal");
+    ResponseMode mode =
+        ResponseMode.fromWireName(
+            a.hasNonNull("responseMode") ? a.get("responseMode").asText() : "minimal");
     PollOptions options = options(Args.obj(a, "pollOptions"));
     Long cursor = Args.lng(a, "cursor");
     Long maxEvents = Args.lng(a, "maxEvents");
@@ -117,12 +130,20 @@ public final class CodexCheckTool implements ToolHandler {
       switch (action == null ? "" : action) {
         case "poll":
           {
-            if (anyPresent(a, "requestId", "decision", "execpolicy_amendment", "network_policy_amendment", "denyMessage", "answers")) {
+            if (anyPresent(
+                a,
+                "requestId",
+                "decision",
+                "execpolicy_amendment",
+                "network_policy_amendment",
+                "denyMessage",
+                "answers")) {
               return done(
                   ToolOutcome.returned(
                       "Error [INVALID_ARGUMENT]: requestId/decision/execpolicy_amendment/network_policy_amendment/denyMessage/answers are only valid for respond_* actions"));
             }
-            int max = maxEvents == null ? 1 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxEvents));
+            int max =
+                maxEvents == null ? 1 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxEvents));
             PollRequest req = new PollRequest(cursor, max, mode, options);
             Long waitMs = waitMs(Args.obj(a, "pollOptions"));
             if (waitMs != null && waitMs > 0) {
@@ -134,11 +155,14 @@ public final class CodexCheckTool implements ToolHandler {
             return done(ToolOutcome.success(polling.poll(sessionId, req)));
           }
         case "respond_permission":
-          return done(respondPermission(a, sessionId, respondRequest(cursor, maxEvents, mode, options)));
+          return done(
+              respondPermission(a, sessionId, respondRequest(cursor, maxEvents, mode, options)));
         case "respond_user_input":
-          return done(respondUserInput(a, sessionId, respondRequest(cursor, maxEvents, mode, options)));
+          return done(
+              respondUserInput(a, sessionId, respondRequest(cursor, maxEvents, mode, options)));
         default:
-          return done(ToolOutcome.returned("Error [INVALID_ARGUMENT]: Unknown action '" + action + "'"));
+          return done(
+              ToolOutcome.returned("Error [INVALID_ARGUMENT]: Unknown action '" + action + "'"));
       }
     } catch (RuntimeException e) {
       return done(ToolOutcome.thrown(e));
@@ -149,15 +173,18 @@ public final class CodexCheckTool implements ToolHandler {
     String requestId = Args.str(a, "requestId");
     String decision = Args.str(a, "decision");
     if (requestId == null || requestId.isEmpty() || decision == null || decision.isEmpty()) {
-      return ToolOutcome.returned("Error [INVALID_ARGUMENT]: requestId and decision required for respond_permission");
+      return ToolOutcome.returned(
+          "Error [INVALID_ARGUMENT]: requestId and decision required for respond_permission");
     }
     if (Args.present(a, "answers")) {
-      return ToolOutcome.returned("Error [INVALID_ARGUMENT]: answers is only valid for respond_user_input");
+      return ToolOutcome.returned(
+          "Error [INVALID_ARGUMENT]: answers is only valid for respond_user_input");
     }
     List<String> exec = Args.strings(a, "execpolicy_amendment");
     if (decision.equals("acceptWithExecpolicyAmendment")) {
       if (exec == null || exec.isEmpty()) {
-        return ToolOutcome.returned("Error [INVALID_ARGUMENT]: execpolicy_amendment required for acceptWithExecpolicyAmendment");
+        return ToolOutcome.returned(
+            "Error [INVALID_ARGUMENT]: execpolicy_amendment required for acceptWithExecpolicyAmendment");
       }
     } else if (Args.present(a, "execpolicy_amendment")) {
       return ToolOutcome.returned(
@@ -166,11 +193,13 @@ public final class CodexCheckTool implements ToolHandler {
     JsonNode net = a.get("network_policy_amendment");
     if (decision.equals("applyNetworkPolicyAmendment")) {
       if (net == null || net.isNull()) {
-        return ToolOutcome.returned("Error [INVALID_ARGUMENT]: network_policy_amendment required for applyNetworkPolicyAmendment");
+        return ToolOutcome.returned(
+            "Error [INVALID_ARGUMENT]: network_policy_amendment required for applyNetworkPolicyAmendment");
       }
       String act = Json.text(net, "action");
       if (!"allow".equals(act) && !"deny".equals(act)) {
-        return ToolOutcome.returned("Error [INVALID_ARGUMENT]: network_policy_amendment.action must be 'allow' or 'deny'");
+        return ToolOutcome.returned(
+            "Error [INVALID_ARGUMENT]: network_policy_amendment.action must be 'allow' or 'deny'");
       }
       String host = Json.text(net, "host");
       if (host == null || host.isEmpty()) {
@@ -186,7 +215,8 @@ public final class CodexCheckTool implements ToolHandler {
     }
     try {
       return ToolOutcome.success(
-          polling.respondPermission(sessionId, requestId, decision, exec, net, Args.str(a, "denyMessage"), req));
+          polling.respondPermission(
+              sessionId, requestId, decision, exec, net, Args.str(a, "denyMessage"), req));
     } catch (CodexMcpException e) {
       return ToolOutcome.returned(e.getMessage());
     }
@@ -196,9 +226,11 @@ public final class CodexCheckTool implements ToolHandler {
     String requestId = Args.str(a, "requestId");
     ObjectNode answers = Args.obj(a, "answers");
     if (requestId == null || requestId.isEmpty() || answers == null) {
-      return ToolOutcome.returned("Error [INVALID_ARGUMENT]: requestId and answers required for respond_user_input");
+      return ToolOutcome.returned(
+          "Error [INVALID_ARGUMENT]: requestId and answers required for respond_user_input");
     }
-    if (anyPresent(a, "decision", "execpolicy_amendment", "network_policy_amendment", "denyMessage")) {
+    if (anyPresent(
+        a, "decision", "execpolicy_amendment", "network_policy_amendment", "denyMessage")) {
       return ToolOutcome.returned(
           "Error [INVALID_ARGUMENT]: decision/execpolicy_amendment/network_policy_amendment/denyMessage are only valid for respond_permission");
     }
@@ -209,7 +241,8 @@ public final class CodexCheckTool implements ToolHandler {
     }
   }
 
-  private static PollRequest respondRequest(Long cursor, Long maxEvents, ResponseMode mode, PollOptions options) {
+  private static PollRequest respondRequest(
+      Long cursor, Long maxEvents, ResponseMode mode, PollOptions options) {
     int max = maxEvents == null ? 0 : (int) Math.max(0, Math.min(Integer.MAX_VALUE, maxEvents));
     return new PollRequest(cursor, max, mode, options);
   }

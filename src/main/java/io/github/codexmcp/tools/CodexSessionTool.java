@@ -12,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
 
 /** {@code codex_session}: list, get, cancel, interrupt, fork, clean, clean_background_terminals. */
 public final class CodexSessionTool implements ToolHandler {
-  private static final Set<String> NEEDS_ID = Set.of("get", "cancel", "interrupt", "fork", "clean_background_terminals");
+  private static final Set<String> NEEDS_ID =
+      Set.of("get", "cancel", "interrupt", "fork", "clean_background_terminals");
   private final SessionManager sessions;
 
   public CodexSessionTool(SessionManager sessions) {
@@ -40,7 +41,9 @@ public final class CodexSessionTool implements ToolHandler {
       return done(ToolOutcome.returned("Error [INVALID_ARGUMENT]: Unknown action 'null'"));
     }
     if (NEEDS_ID.contains(action) && (id == null || id.isEmpty())) {
-      return done(ToolOutcome.returned("Error [INVALID_ARGUMENT]: sessionId required for '" + action + "'"));
+      return done(
+          ToolOutcome.returned(
+              "Error [INVALID_ARGUMENT]: sessionId required for '" + action + "'"));
     }
     try {
       switch (action) {
@@ -52,13 +55,24 @@ public final class CodexSessionTool implements ToolHandler {
             return done(ToolOutcome.success(o));
           }
         case "get":
-          return done(ToolOutcome.success(sessions.get(id, Boolean.TRUE.equals(Args.bool(args, "includeSensitive")))));
+          return done(
+              ToolOutcome.success(
+                  sessions.get(id, Boolean.TRUE.equals(Args.bool(args, "includeSensitive")))));
         case "cancel":
-          return sessions.cancel(id, null).thenApply(v -> success("Session " + id + " cancelled")).exceptionally(ToolOutcome::thrown);
+          return sessions
+              .cancel(id, null)
+              .thenApply(v -> success("Session " + id + " cancelled"))
+              .exceptionally(ToolOutcome::thrown);
         case "interrupt":
-          return sessions.interrupt(id).thenApply(v -> success("Session " + id + " interrupted")).exceptionally(ToolOutcome::thrown);
+          return sessions
+              .interrupt(id)
+              .thenApply(v -> success("Session " + id + " interrupted"))
+              .exceptionally(ToolOutcome::thrown);
         case "fork":
-          return sessions.fork(id).thenApply(ToolOutcome::success).exceptionally(ToolOutcome::thrown);
+          return sessions
+              .fork(id)
+              .thenApply(ToolOutcome::success)
+              .exceptionally(ToolOutcome::thrown);
         case "clean_background_terminals":
           return sessions
               .cleanBackgroundTerminals(id)
@@ -70,11 +84,16 @@ public final class CodexSessionTool implements ToolHandler {
             Boolean disk = Args.bool(args, "includeDisk");
             List<String> statuses = Args.strings(args, "statuses");
             SessionRequests.Clean req =
-                new SessionRequests.Clean(statuses, Args.lng(args, "olderThanMs"), Boolean.TRUE.equals(dry), disk == null || disk);
+                new SessionRequests.Clean(
+                    statuses,
+                    Args.lng(args, "olderThanMs"),
+                    Boolean.TRUE.equals(dry),
+                    disk == null || disk);
             return done(ToolOutcome.success(sessions.clean(req)));
           }
         default:
-          return done(ToolOutcome.returned("Error [INVALID_ARGUMENT]: Unknown action '" + action + "'"));
+          return done(
+              ToolOutcome.returned("Error [INVALID_ARGUMENT]: Unknown action '" + action + "'"));
       }
     } catch (RuntimeException e) {
       return done(ToolOutcome.thrown(e));

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
 /** {@code codex_setup}: local readiness report. Never fails; problems land in the report. */
 public final class CodexSetupTool implements ToolHandler {
   private static final Pattern UNAUTH =
-      Pattern.compile("not (logged|authenticated)|login required|run\\s+codex\\s+login", Pattern.CASE_INSENSITIVE);
+      Pattern.compile(
+          "not (logged|authenticated)|login required|run\\s+codex\\s+login",
+          Pattern.CASE_INSENSITIVE);
   private final ServerConfig config;
   private final CommandRunner runner;
   private final Executor work;
@@ -34,7 +36,11 @@ public final class CodexSetupTool implements ToolHandler {
   /**
    * @param persistenceWarning text to add to the warnings when disk persistence is off, or null
    */
-  public CodexSetupTool(ServerConfig config, CommandRunner runner, Executor work, Supplier<String> persistenceWarning) {
+  public CodexSetupTool(
+      ServerConfig config,
+      CommandRunner runner,
+      Executor work,
+      Supplier<String> persistenceWarning) {
     this.config = config;
     this.runner = runner;
     this.work = work;
@@ -48,14 +54,16 @@ public final class CodexSetupTool implements ToolHandler {
 
   @Override
   public CompletableFuture<ToolOutcome> call(ObjectNode args, RequestContext context) {
-    return CompletableFuture.supplyAsync(() -> ToolOutcome.success(report(Json.text(args, "cwd"))), work);
+    return CompletableFuture.supplyAsync(
+        () -> ToolOutcome.success(report(Json.text(args, "cwd"))), work);
   }
 
   /** Builds the readiness report for {@code cwdArg} (blank → server cwd; used as given). */
   public ObjectNode report(String cwdArg) {
     String cwd = cwdArg == null || cwdArg.trim().isEmpty() ? config.serverCwd().toString() : cwdArg;
     Map<String, String> env = config.env();
-    CodexBinaryResolver resolver = new CodexBinaryResolver(env, config.serverCwd(), config.platform());
+    CodexBinaryResolver resolver =
+        new CodexBinaryResolver(env, config.serverCwd(), config.platform());
     List<String> warnings = new ArrayList<>();
     List<String> nextSteps = new ArrayList<>();
     ObjectNode executable = Json.object();
@@ -65,17 +73,29 @@ public final class CodexSetupTool implements ToolHandler {
       exe = resolver.resolve();
     } catch (CodexBinaryResolver.ResolutionException e) {
       executable.put("ok", false).put("source", "error").put("detail", e.getMessage());
-      auth.put("ok", false).put("state", "unknown").put("detail", "Auth status not checked because executable resolution failed.");
+      auth.put("ok", false)
+          .put("state", "unknown")
+          .put("detail", "Auth status not checked because executable resolution failed.");
     }
     if (exe != null && exe.source().equals("default")) {
-      executable.put("ok", false).put("source", "default").put("command", "codex").put("isPath", false);
+      executable
+          .put("ok", false)
+          .put("source", "default")
+          .put("command", "codex")
+          .put("isPath", false);
       executable.put(
           "detail",
           "No codex executable was auto-detected; the server would fall back to `codex` and let process spawn fail later.");
-      auth.put("ok", false).put("state", "unknown").put("detail", "Auth status not checked because no codex executable was detected.");
+      auth.put("ok", false)
+          .put("state", "unknown")
+          .put("detail", "Auth status not checked because no codex executable was detected.");
       exe = null;
     } else if (exe != null) {
-      executable.put("ok", true).put("source", exe.source()).put("command", exe.command()).put("isPath", exe.isPath());
+      executable
+          .put("ok", true)
+          .put("source", exe.source())
+          .put("command", exe.command())
+          .put("isPath", exe.isPath());
       executable.put("detail", "Codex resolves via " + exe.source() + ".");
     }
     boolean internal = false;
@@ -84,12 +104,14 @@ public final class CodexSetupTool implements ToolHandler {
       CodexInvocation invocation = new CodexInvocation(config.platform(), env, resolver);
       internal = isInternal(exe.command());
       probeAuth(exe, invocation, internal, auth);
-      BackendMode mode = new BackendModeDetector(runner).detect(env, invocation.build(exe, List.of()).argv());
+      BackendMode mode =
+          new BackendModeDetector(runner).detect(env, invocation.build(exe, List.of()).argv());
       clientMode = mode.wireName();
     }
     if (!executable.get("ok").asBoolean()) {
       warnings.add(executable.get("detail").asText());
-      nextSteps.add("Install Codex or fix CODEX_MCP_COMMAND / CODEX_MCP_PATH so the executable can be resolved.");
+      nextSteps.add(
+          "Install Codex or fix CODEX_MCP_COMMAND / CODEX_MCP_PATH so the executable can be resolved.");
     }
     String state = auth.get("state").asText();
     if (state.equals("unauthenticated")) {
@@ -134,7 +156,8 @@ public final class CodexSetupTool implements ToolHandler {
     return out;
   }
 
-  private void probeAuth(ResolvedExecutable exe, CodexInvocation invocation, boolean internal, ObjectNode auth) {
+  private void probeAuth(
+      ResolvedExecutable exe, CodexInvocation invocation, boolean internal, ObjectNode auth) {
     if (internal) {
       auth.put("ok", true).put("state", "unknown");
       auth.put(
@@ -143,10 +166,15 @@ public final class CodexSetupTool implements ToolHandler {
       return;
     }
     CommandRunner.Result r =
-        runner.run(invocation.build(exe, List.of("login", "status")).argv(), Map.of(), Duration.ofSeconds(5));
+        runner.run(
+            invocation.build(exe, List.of("login", "status")).argv(),
+            Map.of(),
+            Duration.ofSeconds(5));
     if (r.spawnError() != null || r.timedOut()) {
       String why = r.timedOut() ? "timed out after 5000ms" : r.spawnError();
-      auth.put("ok", false).put("state", "unknown").put("detail", "Failed to probe auth status: " + why);
+      auth.put("ok", false)
+          .put("state", "unknown")
+          .put("detail", "Failed to probe auth status: " + why);
       return;
     }
     String combined = r.combined();
@@ -158,7 +186,10 @@ public final class CodexSetupTool implements ToolHandler {
     } else {
       state = "unknown";
     }
-    String detail = !combined.isEmpty() ? combined : state.equals("authenticated") ? "Authenticated." : "Auth status unknown.";
+    String detail =
+        !combined.isEmpty()
+            ? combined
+            : state.equals("authenticated") ? "Authenticated." : "Auth status unknown.";
     auth.put("ok", !state.equals("unauthenticated")).put("state", state).put("detail", detail);
   }
 

@@ -6,7 +6,6 @@ import io.github.codexmcp.session.SessionPaths;
 import io.github.codexmcp.session.SessionPolling;
 import io.github.codexmcp.session.SessionRequests;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code codex}: starts a session in the background (or waits for it with waitForResult). */

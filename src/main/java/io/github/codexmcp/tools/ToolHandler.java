@@ -23,10 +23,10 @@ public interface ToolHandler {
   CompletableFuture<ToolOutcome> call(ObjectNode args, RequestContext context);
 
   /**
-   * Whether a call with these (not yet validated) arguments only reads in-memory state: a few
-   * locks held for microseconds, no I/O, no waiting. Such a call may run on the thread that read
-   * the request instead of being handed to a work thread; on a busy machine every hand-over costs
-   * a scheduling delay. Default false.
+   * Whether a call with these (not yet validated) arguments only reads in-memory state: a few locks
+   * held for microseconds, no I/O, no waiting. Such a call may run on the thread that read the
+   * request instead of being handed to a work thread; on a busy machine every hand-over costs a
+   * scheduling delay. Default false.
    */
   default boolean isQuickRead(Map<String, Object> rawArgs) {
     return false;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.session.SessionPolling;
 
 /**
- * Turns the observations of a wait into MCP progress notifications: one per wait round (at most
- * 5 s apart) and one whenever the phase changes, each with an increasing progress value.
+ * Turns the observations of a wait into MCP progress notifications: one per wait round (at most 5 s
+ * apart) and one whenever the phase changes, each with an increasing progress value.
  */
 final class WaitProgress implements SessionPolling.WaitObserver {
   private final RequestContext context;
@@ -24,6 +24,7 @@ final class WaitProgress implements SessionPolling.WaitObserver {
     count++;
     String phase = progress.path("phase").asText("running");
     String last = progress.path("lastMethod").asText("");
-    context.progress(count, null, "codex session " + phase + (last.isEmpty() ? "" : " (" + last + ")"));
+    context.progress(
+        count, null, "codex session " + phase + (last.isEmpty() ? "" : " (" + last + ")"));
   }
 }

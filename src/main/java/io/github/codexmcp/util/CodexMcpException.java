@@ -1,8 +1,6 @@
 package io.github.codexmcp.util;
 
-/**
- * A domain failure whose message is already in the contract's {@code Error [CODE]: text} form.
- */
+/** A domain failure whose message is already in the contract's {@code Error [CODE]: text} form. */
 public class CodexMcpException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final ErrorCode code;

@@ -9,7 +9,8 @@ public final class ErrorMessages {
   public static final String EFFORT_WEB_SEARCH_MESSAGE =
       "Error [INVALID_ARGUMENT]: effort=minimal is incompatible with the Codex web_search tool in"
           + " this CLI build. Use effort=low or higher, or let codex-mcp auto-upgrade it.";
-  private static final Pattern CODED = Pattern.compile("^Error \\[([A-Z_]+)\\]:[ \\t\\x0B\\f\\r]*(.*)$");
+  private static final Pattern CODED =
+      Pattern.compile("^Error \\[([A-Z_]+)\\]:[ \\t\\x0B\\f\\r]*(.*)$");
 
   private ErrorMessages() {}
 
@@ -33,7 +34,9 @@ public final class ErrorMessages {
     String m = message.toLowerCase(Locale.ROOT);
     return m.contains("minimal")
         && (m.contains("web_search") || m.contains("web search"))
-        && (m.contains("effort") || m.contains("reasoning_effort") || m.contains("reasoning effort"));
+        && (m.contains("effort")
+            || m.contains("reasoning_effort")
+            || m.contains("reasoning effort"));
   }
 
   /** The contract's formatting of an escaped failure (single line, paths redacted for INTERNAL). */

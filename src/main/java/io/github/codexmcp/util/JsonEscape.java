@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The escapes Jackson writes inside JSON strings, applied to UTF-8 bytes: a backslash before a
- * quote or a backslash, the short forms of backspace, tab, line feed, form feed and carriage return,
- * a {@code u00XX} hex escape (upper case) for the other control characters; every other byte, those
- * of non-ASCII characters included, as it is.
+ * quote or a backslash, the short forms of backspace, tab, line feed, form feed and carriage
+ * return, a {@code u00XX} hex escape (upper case) for the other control characters; every other
+ * byte, those of non-ASCII characters included, as it is.
  */
 final class JsonEscape {
   /** Most bytes one input byte can become. */
@@ -14,6 +14,7 @@ final class JsonEscape {
 
   /** For each byte: 0 to copy it, else the letter after the backslash ('u' for a hex escape). */
   private static final byte[] ESCAPE = new byte[256];
+
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
   static {
@@ -51,8 +52,8 @@ final class JsonEscape {
   /**
    * Writes {@code s} escaped into {@code dst} at {@code at} as {@link #escape} writes its UTF-8
    * bytes, with the same room needed per character, when all of it is ASCII: returns the position
-   * after the last byte written, or -1 at the first other character (what was written before it
-   * is then to be discarded). No byte array of the text is made.
+   * after the last byte written, or -1 at the first other character (what was written before it is
+   * then to be discarded). No byte array of the text is made.
    */
   static int escapeAscii(String s, byte[] dst, int at) {
     for (int i = 0, len = s.length(); i < len; i++) {

@@ -18,9 +18,9 @@ import java.util.Map;
  * <p>It handles the values tool results are made of: objects, arrays, strings, booleans, null,
  * integers that fit a long and finite doubles and floats. For anything else (big numbers, NaN and
  * infinities, binary, POJOs), for strings holding a lone surrogate and for nesting deeper than
- * Jackson allows, {@link #render} returns null and the caller uses Jackson.
- * Strings are escaped as Jackson escapes them (quote, backslash, the short escapes, upper-case
- * {@code \}{@code u00XX} for other control characters; characters beyond the BMP as UTF-8).
+ * Jackson allows, {@link #render} returns null and the caller uses Jackson. Strings are escaped as
+ * Jackson escapes them (quote, backslash, the short escapes, upper-case {@code \}{@code u00XX} for
+ * other control characters; characters beyond the BMP as UTF-8).
  */
 public final class PrettyJson {
   private static final int INITIAL = 8 * 1024;
@@ -52,7 +52,9 @@ public final class PrettyJson {
   public static Rendered render(JsonNode value) {
     PrettyJson w = WRITERS.get();
     try {
-      return w.write(value, true) ? new Rendered(Arrays.copyOf(w.buf, w.n), Arrays.copyOf(w.cbuf, w.cn)) : null;
+      return w.write(value, true)
+          ? new Rendered(Arrays.copyOf(w.buf, w.n), Arrays.copyOf(w.cbuf, w.cn))
+          : null;
     } finally {
       w.release();
     }
@@ -127,7 +129,9 @@ public final class PrettyJson {
     }
   }
 
-  /** Jackson's default limit on nesting when writing; deeper trees are left to it (it refuses them). */
+  /**
+   * Jackson's default limit on nesting when writing; deeper trees are left to it (it refuses them).
+   */
   private static final int MAX_NESTING = 1000;
 
   private boolean object(JsonNode v, int depth) {
@@ -199,7 +203,8 @@ public final class PrettyJson {
 
   private boolean encodedString(String s) {
     byte[] u = s.getBytes(StandardCharsets.UTF_8);
-    // encoding turns a lone surrogate into '?': only strings with non-ASCII text or a '?' can hide one
+    // encoding turns a lone surrogate into '?': only strings with non-ASCII text or a '?' can hide
+    // one
     if ((u.length != s.length() || hasQuestionMark(u)) && hasLoneSurrogate(s)) {
       return false;
     }
@@ -239,7 +244,9 @@ public final class PrettyJson {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
           i++;
         } else {
           return true;

@@ -13,8 +13,8 @@ public final class ReusableBytes extends ByteArrayOutputStream {
   private final int keepAtMost;
 
   /**
-   * @param initial starting capacity, and the capacity after a {@link #clear} that dropped a
-   *     large array
+   * @param initial starting capacity, and the capacity after a {@link #clear} that dropped a large
+   *     array
    * @param keepAtMost an array grown past this is not kept by {@link #clear}
    */
   public ReusableBytes(int initial, int keepAtMost) {

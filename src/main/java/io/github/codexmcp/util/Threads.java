@@ -11,7 +11,9 @@ public final class Threads {
   public static ThreadFactory daemonFactory(String pattern) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(r, pattern.contains("%d") ? String.format(pattern, n.incrementAndGet()) : pattern);
+      Thread t =
+          new Thread(
+              r, pattern.contains("%d") ? String.format(pattern, n.incrementAndGet()) : pattern);
       t.setDaemon(true);
       return t;
     };

@@ -31,15 +31,21 @@ class CodexBinaryResolverTest {
 
   @Test
   void bothVariablesAreRejected() {
-    var e = assertThrows(
-        CodexBinaryResolver.ResolutionException.class,
-        () -> resolve(Map.of("CODEX_MCP_PATH", "/x", "CODEX_MCP_COMMAND", "codex")));
-    assertEquals("Cannot set both CODEX_MCP_PATH and CODEX_MCP_COMMAND. Use one or the other.", e.getMessage());
+    var e =
+        assertThrows(
+            CodexBinaryResolver.ResolutionException.class,
+            () -> resolve(Map.of("CODEX_MCP_PATH", "/x", "CODEX_MCP_COMMAND", "codex")));
+    assertEquals(
+        "Cannot set both CODEX_MCP_PATH and CODEX_MCP_COMMAND. Use one or the other.",
+        e.getMessage());
   }
 
   @Test
   void missingPathFile() {
-    var e = assertThrows(CodexBinaryResolver.ResolutionException.class, () -> resolve(Map.of("CODEX_MCP_PATH", "nope/codex")));
+    var e =
+        assertThrows(
+            CodexBinaryResolver.ResolutionException.class,
+            () -> resolve(Map.of("CODEX_MCP_PATH", "nope/codex")));
     assertEquals("CODEX_MCP_PATH=\"nope/codex\" — file does not exist.", e.getMessage());
   }
 
@@ -47,7 +53,10 @@ class CodexBinaryResolverTest {
   void nonExecutablePathFile() throws Exception {
     Path f = tmp.resolve("plain");
     Files.writeString(f, "x");
-    var e = assertThrows(CodexBinaryResolver.ResolutionException.class, () -> resolve(Map.of("CODEX_MCP_PATH", f.toString())));
+    var e =
+        assertThrows(
+            CodexBinaryResolver.ResolutionException.class,
+            () -> resolve(Map.of("CODEX_MCP_PATH", f.toString())));
     assertEquals("CODEX_MCP_PATH=\"" + f + "\" — not an executable file.", e.getMessage());
   }
 
@@ -56,27 +65,35 @@ class CodexBinaryResolverTest {
     Path p = exe(tmp.resolve("bin"), "codex");
     ResolvedExecutable r = resolve(Map.of("CODEX_MCP_PATH", " \"bin/codex\" "));
     assertEquals(new ResolvedExecutable(p.toString(), true, "env_path"), r);
-    assertTrue(CodexBinaryResolver.describe(r).startsWith("[codex-executable] Using CODEX_MCP_PATH: "));
+    assertTrue(
+        CodexBinaryResolver.describe(r).startsWith("[codex-executable] Using CODEX_MCP_PATH: "));
   }
 
   @Test
   void commandThatLooksLikeAPath() {
-    var e = assertThrows(CodexBinaryResolver.ResolutionException.class, () -> resolve(Map.of("CODEX_MCP_COMMAND", "bin/codex")));
-    assertEquals("CODEX_MCP_COMMAND=\"bin/codex\" looks like a path. Use CODEX_MCP_PATH for filesystem paths.", e.getMessage());
+    var e =
+        assertThrows(
+            CodexBinaryResolver.ResolutionException.class,
+            () -> resolve(Map.of("CODEX_MCP_COMMAND", "bin/codex")));
+    assertEquals(
+        "CODEX_MCP_COMMAND=\"bin/codex\" looks like a path. Use CODEX_MCP_PATH for filesystem paths.",
+        e.getMessage());
   }
 
   @Test
   void commandNotOnPath() {
-    var e = assertThrows(
-        CodexBinaryResolver.ResolutionException.class,
-        () -> resolve(Map.of("CODEX_MCP_COMMAND", "nosuch", "PATH", tmp.toString())));
+    var e =
+        assertThrows(
+            CodexBinaryResolver.ResolutionException.class,
+            () -> resolve(Map.of("CODEX_MCP_COMMAND", "nosuch", "PATH", tmp.toString())));
     assertEquals("CODEX_MCP_COMMAND=\"nosuch\" was not found in PATH.", e.getMessage());
   }
 
   @Test
   void commandFoundOnQuotedPathEntry() throws Exception {
     Path p = exe(tmp.resolve("b"), "mycodex");
-    ResolvedExecutable r = resolve(Map.of("CODEX_MCP_COMMAND", "mycodex", "PATH", "\"" + tmp.resolve("b") + "\""));
+    ResolvedExecutable r =
+        resolve(Map.of("CODEX_MCP_COMMAND", "mycodex", "PATH", "\"" + tmp.resolve("b") + "\""));
     assertEquals(new ResolvedExecutable(p.toString(), true, "env_command"), r);
     assertTrue(CodexBinaryResolver.describe(r).contains("resolved to " + p));
   }
@@ -88,7 +105,9 @@ class CodexBinaryResolverTest {
     exe(b, "codex-internal");
     Path codex = exe(a, "codex");
     String path = a + ":" + b;
-    assertEquals(new ResolvedExecutable(codex.toString(), true, "auto_detect"), resolve(Map.of("PATH", path)));
+    assertEquals(
+        new ResolvedExecutable(codex.toString(), true, "auto_detect"),
+        resolve(Map.of("PATH", path)));
     Files.delete(codex);
     ResolvedExecutable internal = resolve(Map.of("PATH", path));
     assertTrue(internal.command().endsWith("codex-internal"));
@@ -99,12 +118,15 @@ class CodexBinaryResolverTest {
   void nothingFoundFallsBackToBareName() {
     ResolvedExecutable r = resolve(Map.of("PATH", tmp.toString()));
     assertEquals(new ResolvedExecutable("codex", false, "default"), r);
-    assertTrue(CodexBinaryResolver.describe(r).contains("No codex found on PATH; falling back to \"codex\""));
+    assertTrue(
+        CodexBinaryResolver.describe(r)
+            .contains("No codex found on PATH; falling back to \"codex\""));
   }
 
   @Test
   void windowsCandidatesFollowPathextRestrictedToFourExtensions() {
-    CodexBinaryResolver r = new CodexBinaryResolver(Map.of("PATHEXT", ".EXE;.PS1;.CMD"), tmp, "win32");
+    CodexBinaryResolver r =
+        new CodexBinaryResolver(Map.of("PATHEXT", ".EXE;.PS1;.CMD"), tmp, "win32");
     List<String> names = r.candidateNames("codex");
     assertEquals(List.of("codex.exe", "codex.cmd", "codex.com", "codex.bat"), names);
     assertFalse(names.contains("codex.ps1"));
@@ -113,17 +135,22 @@ class CodexBinaryResolverTest {
   @Test
   void posixInvocationRunsDirectly() {
     Map<String, String> env = new HashMap<>();
-    CodexInvocation inv = new CodexInvocation("linux", env, new CodexBinaryResolver(env, tmp, "linux"));
-    CodexInvocation.Command c = inv.build(new ResolvedExecutable("codex", false, "default"), List.of("app-server"));
+    CodexInvocation inv =
+        new CodexInvocation("linux", env, new CodexBinaryResolver(env, tmp, "linux"));
+    CodexInvocation.Command c =
+        inv.build(new ResolvedExecutable("codex", false, "default"), List.of("app-server"));
     assertEquals(List.of("codex", "app-server"), c.argv());
     assertFalse(c.spawnedViaCmd());
   }
 
   @Test
   void windowsBareNameFallsBackToComSpec() {
-    Map<String, String> env = Map.of("ComSpec", "C:\\Windows\\system32\\cmd.exe", "PATH", tmp.toString());
-    CodexInvocation inv = new CodexInvocation("win32", env, new CodexBinaryResolver(env, tmp, "win32"));
-    CodexInvocation.Command c = inv.build(new ResolvedExecutable("codex", false, "default"), List.of("app-server"));
+    Map<String, String> env =
+        Map.of("ComSpec", "C:\\Windows\\system32\\cmd.exe", "PATH", tmp.toString());
+    CodexInvocation inv =
+        new CodexInvocation("win32", env, new CodexBinaryResolver(env, tmp, "win32"));
+    CodexInvocation.Command c =
+        inv.build(new ResolvedExecutable("codex", false, "default"), List.of("app-server"));
     assertEquals("C:\\Windows\\system32\\cmd.exe", c.cmd());
     assertEquals(List.of("/d", "/s", "/c", "codex", "app-server"), c.args());
     assertTrue(c.spawnedViaCmd());
@@ -132,8 +159,10 @@ class CodexBinaryResolverTest {
   @Test
   void windowsCmdPathIsWrappedByComSpec() {
     Map<String, String> env = Map.of();
-    CodexInvocation inv = new CodexInvocation("win32", env, new CodexBinaryResolver(env, tmp, "win32"));
-    CodexInvocation.Command c = inv.build(new ResolvedExecutable("C:\\npm\\codex.cmd", true, "env_path"), List.of("x"));
+    CodexInvocation inv =
+        new CodexInvocation("win32", env, new CodexBinaryResolver(env, tmp, "win32"));
+    CodexInvocation.Command c =
+        inv.build(new ResolvedExecutable("C:\\npm\\codex.cmd", true, "env_path"), List.of("x"));
     assertEquals("cmd.exe", c.cmd());
     assertEquals(List.of("/d", "/s", "/c", "C:\\npm\\codex.cmd", "x"), c.args());
   }
@@ -144,11 +173,16 @@ class CodexBinaryResolverTest {
     Files.createDirectories(bin.resolve("node_modules/@openai/codex/bin"));
     Path script = bin.resolve("node_modules/@openai/codex/bin/codex.js");
     Files.writeString(script, "//");
-    Files.writeString(bin.resolve("codex.cmd"), "@\"%~dp0\\node_modules\\@openai\\codex\\bin\\codex.js\" %*\r\n");
+    Files.writeString(
+        bin.resolve("codex.cmd"), "@\"%~dp0\\node_modules\\@openai\\codex\\bin\\codex.js\" %*\r\n");
     Path node = exe(tmp.resolve("nodebin"), "node.exe");
     Map<String, String> env = Map.of("PATH", bin + ";" + tmp.resolve("nodebin"));
-    CodexInvocation inv = new CodexInvocation("win32", env, new CodexBinaryResolver(env, tmp, "win32"));
-    CodexInvocation.Command c = inv.build(new ResolvedExecutable("codex", false, "default"), List.of("app-server", "-c", "model=gpt-5"));
+    CodexInvocation inv =
+        new CodexInvocation("win32", env, new CodexBinaryResolver(env, tmp, "win32"));
+    CodexInvocation.Command c =
+        inv.build(
+            new ResolvedExecutable("codex", false, "default"),
+            List.of("app-server", "-c", "model=gpt-5"));
     assertEquals(node.toString(), c.cmd());
     assertEquals(List.of(script.toString(), "app-server", "-c", "model=gpt-5"), c.args());
   }

@@ -23,15 +23,20 @@ class StdioGuardTest {
     assertEquals("auto", m.mode());
     assertEquals("env_invalid", m.source());
     assertEquals("banana", m.invalidRaw());
-    StdioGuard.Preflight p = StdioGuard.preflight("linux", Map.of("CODEX_MCP_STDIO_MODE", "banana"), false, false);
-    assertTrue(p.notes().contains("Invalid CODEX_MCP_STDIO_MODE='banana'. Falling back to 'auto'."));
+    StdioGuard.Preflight p =
+        StdioGuard.preflight("linux", Map.of("CODEX_MCP_STDIO_MODE", "banana"), false, false);
+    assertTrue(
+        p.notes().contains("Invalid CODEX_MCP_STDIO_MODE='banana'. Falling back to 'auto'."));
   }
 
   @Test
   void strictPowerShellWithoutTtyWarnsButDoesNotBlock() {
     StdioGuard.Preflight p =
         StdioGuard.preflight(
-            "win32", Map.of("CODEX_MCP_STDIO_MODE", "strict", "PSModulePath", "C:\\x"), false, false);
+            "win32",
+            Map.of("CODEX_MCP_STDIO_MODE", "strict", "PSModulePath", "C:\\x"),
+            false,
+            false);
     assertEquals("strict", p.mode());
     assertEquals("elevated", p.riskLevel());
     assertFalse(p.shouldBlock());
@@ -41,7 +46,9 @@ class StdioGuardTest {
 
   @Test
   void autoWithPowerShellPolicyVariableIsElevated() {
-    StdioGuard.Preflight p = StdioGuard.preflight("win32", Map.of("PSExecutionPolicyPreference", "Bypass"), false, false);
+    StdioGuard.Preflight p =
+        StdioGuard.preflight(
+            "win32", Map.of("PSExecutionPolicyPreference", "Bypass"), false, false);
     assertEquals("elevated", p.riskLevel());
     assertFalse(p.shouldBlock());
   }
@@ -49,7 +56,8 @@ class StdioGuardTest {
   @Test
   void offSkipsAllChecks() {
     StdioGuard.Preflight p =
-        StdioGuard.preflight("win32", Map.of("CODEX_MCP_STDIO_MODE", "off", "PSModulePath", "x"), true, true);
+        StdioGuard.preflight(
+            "win32", Map.of("CODEX_MCP_STDIO_MODE", "off", "PSModulePath", "x"), true, true);
     assertEquals("low", p.riskLevel());
     assertTrue(p.riskReasons().isEmpty());
     assertTrue(p.blockingReasons().isEmpty());
@@ -58,7 +66,8 @@ class StdioGuardTest {
 
   @Test
   void strictOnATerminalBlocks() {
-    StdioGuard.Preflight p = StdioGuard.preflight("linux", Map.of("CODEX_MCP_STDIO_MODE", "strict"), true, false);
+    StdioGuard.Preflight p =
+        StdioGuard.preflight("linux", Map.of("CODEX_MCP_STDIO_MODE", "strict"), true, false);
     assertEquals("elevated", p.riskLevel());
     assertFalse(p.blockingReasons().isEmpty());
     assertTrue(p.shouldBlock());
@@ -66,7 +75,8 @@ class StdioGuardTest {
 
   @Test
   void modeIsTrimmedAndCaseInsensitive() {
-    StdioGuard.ModeResolution m = StdioGuard.resolveMode(Map.of("CODEX_MCP_STDIO_MODE", " STRICT "));
+    StdioGuard.ModeResolution m =
+        StdioGuard.resolveMode(Map.of("CODEX_MCP_STDIO_MODE", " STRICT "));
     assertEquals("strict", m.mode());
     assertEquals("env", m.source());
     assertEquals("default", StdioGuard.resolveMode(Map.of("CODEX_MCP_STDIO_MODE", "")).source());

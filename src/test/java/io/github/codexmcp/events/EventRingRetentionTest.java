@@ -23,7 +23,10 @@ class EventRingRetentionTest {
       };
 
   private static ObjectNode delta(int i) {
-    return Json.object().put("method", "item/agentMessage/delta").put("delta", "d" + i).put("itemId", "m");
+    return Json.object()
+        .put("method", "item/agentMessage/delta")
+        .put("delta", "d" + i)
+        .put("itemId", "m");
   }
 
   @Test

@@ -26,7 +26,8 @@ class EventShaperTest {
 
   /** The shaping rule written out plainly: the oracle for the shortcut that returns data as is. */
   private static JsonNode rebuilt(JsonNode data, ResponseMode mode) {
-    List<String> keys = mode == ResponseMode.MINIMAL ? EventShaper.MINIMAL_KEYS : EventShaper.DELTA_COMPACT_KEYS;
+    List<String> keys =
+        mode == ResponseMode.MINIMAL ? EventShaper.MINIMAL_KEYS : EventShaper.DELTA_COMPACT_KEYS;
     ObjectNode out = Json.object();
     if (data.path("method").isTextual()) {
       out.set("method", data.get("method"));
@@ -53,7 +54,10 @@ class EventShaperTest {
   @Test
   void shapingMatchesTheRuleForEveryKeyOrder() {
     java.util.SplittableRandom r = new java.util.SplittableRandom(7);
-    List<String> pool = List.of("method", "delta", "itemId", "turnId", "status", "command", "cwd", "extra", "reason", "message");
+    List<String> pool =
+        List.of(
+            "method", "delta", "itemId", "turnId", "status", "command", "cwd", "extra", "reason",
+            "message");
     for (int i = 0; i < 5_000; i++) {
       ObjectNode data = Json.object();
       int n = r.nextInt(5);
@@ -75,11 +79,16 @@ class EventShaperTest {
 
   @Test
   void dataAlreadyInShapeIsReturnedAsIs() {
-    ObjectNode delta = Json.object().put("method", "item/agentMessage/delta").put("delta", "hi").put("itemId", "i1");
+    ObjectNode delta =
+        Json.object()
+            .put("method", "item/agentMessage/delta")
+            .put("delta", "hi")
+            .put("itemId", "i1");
     assertSame(delta, EventShaper.shape(delta, ResponseMode.MINIMAL));
     assertSame(delta, EventShaper.shape(delta, ResponseMode.DELTA_COMPACT));
     ObjectNode reordered = Json.object().put("itemId", "i1").put("delta", "hi");
-    assertEquals(List.of("delta", "itemId"), keys(EventShaper.shape(reordered, ResponseMode.MINIMAL)));
+    assertEquals(
+        List.of("delta", "itemId"), keys(EventShaper.shape(reordered, ResponseMode.MINIMAL)));
   }
 
   @Test

@@ -78,17 +78,21 @@ class NotificationMapperTest {
   /** The session manager's shortcut for deltas must produce what the general mapping does. */
   @Test
   void agentMessageDeltaShortcutMatchesTheGeneralMapping() {
-    for (String params : List.of("{'itemId':'m1','delta':'Hel'}", "{}", "{'delta':3}", "[1]", "null")) {
+    for (String params :
+        List.of("{'itemId':'m1','delta':'Hel'}", "{}", "{'delta':3}", "[1]", "null")) {
       JsonNode p = io.github.codexmcp.util.Json.parse(params.replace('\'', '"'));
       for (boolean cancelled : List.of(false, true)) {
-        MappedEvent e = NotificationMapper.map(NotificationMapper.AGENT_MESSAGE_DELTA, p, cancelled, null).orElseThrow();
+        MappedEvent e =
+            NotificationMapper.map(NotificationMapper.AGENT_MESSAGE_DELTA, p, cancelled, null)
+                .orElseThrow();
         assertEquals(EventType.OUTPUT, e.type());
         assertFalse(e.pinned());
         assertEquals(e.data(), NotificationMapper.agentMessageDelta(p), params);
         assertEquals(keys(e.data()), keys(NotificationMapper.agentMessageDelta(p)));
       }
     }
-    assertEquals(json("{'method':'item/agentMessage/delta'}"), NotificationMapper.agentMessageDelta(null));
+    assertEquals(
+        json("{'method':'item/agentMessage/delta'}"), NotificationMapper.agentMessageDelta(null));
   }
 
   @Test

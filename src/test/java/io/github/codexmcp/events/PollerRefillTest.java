@@ -31,14 +31,39 @@ class PollerRefillTest {
   void eventsReclaimTheRoomOfADroppedResult() {
     EventRing ring = new EventRing(CLOCK);
     for (int i = 0; i < 50; i++) {
-      ring.push(EventType.OUTPUT, Json.object().put("method", "item/agentMessage/delta").put("delta", "d" + i).put("itemId", "m"));
+      ring.push(
+          EventType.OUTPUT,
+          Json.object()
+              .put("method", "item/agentMessage/delta")
+              .put("delta", "d" + i)
+              .put("itemId", "m"));
     }
-    ObjectNode result = Json.object().put("turnId", "t").put("text", "z".repeat(5000)).put("completedAt", "2026-01-01T00:00:00.000Z");
+    ObjectNode result =
+        Json.object()
+            .put("turnId", "t")
+            .put("text", "z".repeat(5000))
+            .put("completedAt", "2026-01-01T00:00:00.000Z");
     long cursor = 0;
     int seen = 0;
     for (int round = 0; round < 50 && seen < 50; round++) {
-      PollContext ctx = new PollContext("s", "idle", null, Json.object().put("phase", "finished"), cursor, List.of(), result, ring);
-      PollOutcome o = Poller.poll(new PollRequest(null, 1000, ResponseMode.FULL, new PollOptions(null, null, null, null, null, 2000L)), ctx);
+      PollContext ctx =
+          new PollContext(
+              "s",
+              "idle",
+              null,
+              Json.object().put("phase", "finished"),
+              cursor,
+              List.of(),
+              result,
+              ring);
+      PollOutcome o =
+          Poller.poll(
+              new PollRequest(
+                  null,
+                  1000,
+                  ResponseMode.FULL,
+                  new PollOptions(null, null, null, null, null, 2000L)),
+              ctx);
       int n = o.response().path("events").size();
       assertTrue(n > 0, "no events delivered in round " + round + ": " + o.response());
       assertTrue(o.response().path("truncated").asBoolean());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.testing.ManualClock;
 import io.github.codexmcp.util.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.testing.ManualClock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -222,9 +223,23 @@ class ProgressTrackerTest {
   @Test
   void tokenMergePicksTheFirstListedNumericKeyPerCounter() {
     List<String> keys =
-        List.of("inputTokens", "input_tokens", "promptTokens", "prompt_tokens", "outputTokens", "output_tokens",
-            "completionTokens", "completion_tokens", "totalTokens", "total_tokens", "tokenCount", "token_count",
-            "total", "delta", "itemId", "other");
+        List.of(
+            "inputTokens",
+            "input_tokens",
+            "promptTokens",
+            "prompt_tokens",
+            "outputTokens",
+            "output_tokens",
+            "completionTokens",
+            "completion_tokens",
+            "totalTokens",
+            "total_tokens",
+            "tokenCount",
+            "token_count",
+            "total",
+            "delta",
+            "itemId",
+            "other");
     java.util.SplittableRandom r = new java.util.SplittableRandom(11);
     for (int i = 0; i < 5_000; i++) {
       com.fasterxml.jackson.databind.node.ObjectNode usage = io.github.codexmcp.util.Json.object();
@@ -239,7 +254,8 @@ class ProgressTrackerTest {
       }
       ProgressTracker t = new ProgressTracker(new ManualClock(), "2026-02-15T10:00:00.000Z");
       t.mergeTokens(usage);
-      com.fasterxml.jackson.databind.node.ObjectNode expected = io.github.codexmcp.util.Json.object();
+      com.fasterxml.jackson.databind.node.ObjectNode expected =
+          io.github.codexmcp.util.Json.object();
       String[][] lists = {
         {"inputTokens", "input_tokens", "promptTokens", "prompt_tokens"},
         {"outputTokens", "output_tokens", "completionTokens", "completion_tokens"},

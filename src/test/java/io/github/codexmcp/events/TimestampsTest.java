@@ -16,7 +16,9 @@ class TimestampsTest {
   void sameTextAsTheFormatterAcrossTheYears() {
     SplittableRandom r = new SplittableRandom(42);
     for (int i = 0; i < 20_000; i++) {
-      Instant t = Instant.ofEpochSecond(r.nextLong(-62_167_219_200L, 253_402_300_800L), r.nextInt(1_000_000_000));
+      Instant t =
+          Instant.ofEpochSecond(
+              r.nextLong(-62_167_219_200L, 253_402_300_800L), r.nextInt(1_000_000_000));
       assertEquals(ORACLE.format(t), Timestamps.format(t), t.toString());
       assertEquals(ORACLE.format(t), Timestamps.formatMillis(t.toEpochMilli()), t.toString());
     }

@@ -13,7 +13,6 @@ import io.github.codexmcp.codex.LaunchOptions;
 import io.github.codexmcp.codex.ResolvedExecutable;
 import io.github.codexmcp.codex.appserver.AppServerBackendFactory;
 import io.github.codexmcp.codex.appserver.NativeCodexLocator;
-import io.github.codexmcp.process.ChildProcess;
 import io.github.codexmcp.process.ProcessLauncher;
 import io.github.codexmcp.process.ProcessSpec;
 import io.github.codexmcp.process.ProcessTree;
@@ -69,7 +68,9 @@ class AppServerBackendIT {
             + "\n"
             + "[model_providers.mock]\n"
             + "name = \"mock\"\n"
-            + "base_url = \"http://127.0.0.1:" + port + "/v1\"\n"
+            + "base_url = \"http://127.0.0.1:"
+            + port
+            + "/v1\"\n"
             + "wire_api = \"responses\"\n"
             + "request_max_retries = 0\n"
             + "stream_max_retries = 0\n"
@@ -89,7 +90,8 @@ class AppServerBackendIT {
         spec -> {
           Map<String, String> merged = new HashMap<>(spec.env());
           merged.putAll(env);
-          return system.start(new ProcessSpec(spec.command(), spec.cwd(), merged, spec.stdinFromNull()));
+          return system.start(
+              new ProcessSpec(spec.command(), spec.cwd(), merged, spec.stdinFromNull()));
         };
   }
 
@@ -107,7 +109,8 @@ class AppServerBackendIT {
     Path root =
         dir != null && !dir.isBlank()
             ? Path.of(dir)
-            : Path.of(System.getProperty("user.home"), ".cache", "codex-mcp", "codex-cli-" + version);
+            : Path.of(
+                System.getProperty("user.home"), ".cache", "codex-mcp", "codex-cli-" + version);
     Path launcher = root.resolve("node_modules/.bin/codex");
     if (!Files.exists(launcher)) {
       throw new IllegalStateException(
@@ -118,7 +121,11 @@ class AppServerBackendIT {
 
   private AppServerBackendFactory factory() {
     return new AppServerBackendFactory(
-        new ResolvedExecutable(npmLauncher().toString(), true, "env_path"), launcher, timer, env, true);
+        new ResolvedExecutable(npmLauncher().toString(), true, "env_path"),
+        launcher,
+        timer,
+        env,
+        true);
   }
 
   private CodexBackend started(LaunchOptions options, RecordingListener listener) throws Exception {
@@ -168,14 +175,16 @@ class AppServerBackendIT {
     String turnId =
         b.turnStart(turnParams).get(60, TimeUnit.SECONDS).path("turn").path("id").asText();
     listener.await(
-        e -> "item/completed".equals(e.method())
-            && "userMessage".equals(e.params().path("item").path("type").asText()),
+        e ->
+            "item/completed".equals(e.method())
+                && "userMessage".equals(e.params().path("item").path("type").asText()),
         1);
     b.turnInterrupt(Json.object().put("threadId", threadId).put("turnId", turnId))
         .get(30, TimeUnit.SECONDS);
     listener.await(e -> "turn/completed".equals(e.method()), 1);
 
-    JsonNode forked = b.threadFork(Json.object().put("threadId", threadId)).get(60, TimeUnit.SECONDS);
+    JsonNode forked =
+        b.threadFork(Json.object().put("threadId", threadId)).get(60, TimeUnit.SECONDS);
     String forkId = forked.path("thread").path("id").asText();
     assertFalse(forkId.isEmpty(), forked.toString());
     assertNotEquals(threadId, forkId);
@@ -216,9 +225,11 @@ class AppServerBackendIT {
     CodexBackend b = started(options(null, null, "on-failure"), new RecordingListener());
     JsonNode started = threadStart(b);
     assertEquals("on-request", started.path("approvalPolicy").asText());
-    ObjectNode params = Json.object().put("cwd", work.toString()).put("approvalPolicy", "on-failure");
+    ObjectNode params =
+        Json.object().put("cwd", work.toString()).put("approvalPolicy", "on-failure");
     assertEquals(
-        "on-request", b.threadStart(params).get(60, TimeUnit.SECONDS).path("approvalPolicy").asText());
+        "on-request",
+        b.threadStart(params).get(60, TimeUnit.SECONDS).path("approvalPolicy").asText());
   }
 
   @Test
@@ -229,8 +240,9 @@ class AppServerBackendIT {
     RecordingListener.Event exit = listener.awaitKind("exit", 1).get(0);
     assertEquals("null/SIGKILL", exit.detail());
     CompletableFuture<JsonNode> after = b.threadStart(Json.object());
-    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
-        ExecutionException.class, () -> after.get(10, TimeUnit.SECONDS));
+    ExecutionException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ExecutionException.class, () -> after.get(10, TimeUnit.SECONDS));
     assertEquals("app-server exited (code: null, signal: SIGKILL)", e.getCause().getMessage());
   }
 }

@@ -24,7 +24,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ApprovalsIT extends RealCodexFixture {
 
   private String startEscalated(String file, Object... extra) {
-    model.enqueue(ScriptedReply.escalatedCommand("echo escalated > " + file, "need to write outside the sandbox"));
+    model.enqueue(
+        ScriptedReply.escalatedCommand(
+            "echo escalated > " + file, "need to write outside the sandbox"));
     List<Object> a = new ArrayList<>(List.of("approvalPolicy", "on-request"));
     a.addAll(List.of(extra));
     JsonNode started = mcp.startSession(home, "write a file", a.toArray());
@@ -32,7 +34,8 @@ class ApprovalsIT extends RealCodexFixture {
   }
 
   private JsonNode awaitAction(String sid) {
-    McpSession.Polled p = mcp.pollUntil(sid, r -> r.path("actions").size() > 0, Duration.ofSeconds(60));
+    McpSession.Polled p =
+        mcp.pollUntil(sid, r -> r.path("actions").size() > 0, Duration.ofSeconds(60));
     assertEquals("waiting_approval", p.last().path("status").asText());
     assertEquals("respond_permission", p.last().path("recommendedNextAction").asText());
     assertEquals(1000, p.last().path("pollInterval").asInt());
@@ -43,13 +46,28 @@ class ApprovalsIT extends RealCodexFixture {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"accept", "decline", "acceptForSession", "acceptWithExecpolicyAmendment", "cancel"})
+  @ValueSource(
+      strings = {
+        "accept",
+        "decline",
+        "acceptForSession",
+        "acceptWithExecpolicyAmendment",
+        "cancel"
+      })
   void escalatedCommandDecisionReachesCodex(String decision) {
     String file = "esc-" + decision + ".txt";
     String sid = startEscalated(file);
     JsonNode action = awaitAction(sid);
     Map<String, Object> respond =
-        args("action", "respond_permission", "sessionId", sid, "requestId", action.path("requestId").asText(), "decision", decision);
+        args(
+            "action",
+            "respond_permission",
+            "sessionId",
+            sid,
+            "requestId",
+            action.path("requestId").asText(),
+            "decision",
+            decision);
     if (decision.equals("acceptWithExecpolicyAmendment")) {
       List<String> amendment = new ArrayList<>();
       action.path("proposedExecpolicyAmendment").forEach(n -> amendment.add(n.asText()));
@@ -67,20 +85,24 @@ class ApprovalsIT extends RealCodexFixture {
     } else {
       assertEquals("completed", p.last().at("/result/status").asText());
     }
-    assertTrue(p.hasEvent(e -> "approval_result".equals(e.path("type").asText()) && decision.equals(e.at("/data/decision").asText())));
+    assertTrue(
+        p.hasEvent(
+            e ->
+                "approval_result".equals(e.path("type").asText())
+                    && decision.equals(e.at("/data/decision").asText())));
   }
 
   @Test
   void approvalTimeoutAutoDeclines() {
     String sid = startEscalated("late.txt", "advanced", Map.of("approvalTimeoutMs", 1000));
     McpSession.Polled p =
-        mcp.pollUntil(
-            sid,
-            r -> "idle".equals(r.path("status").asText()),
-            Duration.ofSeconds(60));
+        mcp.pollUntil(sid, r -> "idle".equals(r.path("status").asText()), Duration.ofSeconds(60));
     assertFalse(Files.exists(home.workDir().resolve("late.txt")));
     assertTrue(
-        p.hasEvent(e -> "approval_result".equals(e.path("type").asText()) && e.at("/data/timeout").asBoolean()),
+        p.hasEvent(
+            e ->
+                "approval_result".equals(e.path("type").asText())
+                    && e.at("/data/timeout").asBoolean()),
         p.events().toString());
   }
 
@@ -96,20 +118,28 @@ class ApprovalsIT extends RealCodexFixture {
             "advanced",
             Map.of("config", Map.of("features.default_mode_request_user_input", true)));
     String sid = started.path("sessionId").asText();
-    McpSession.Polled p = mcp.pollUntil(sid, r -> r.path("actions").size() > 0, Duration.ofSeconds(60));
+    McpSession.Polled p =
+        mcp.pollUntil(sid, r -> r.path("actions").size() > 0, Duration.ofSeconds(60));
     assertEquals("respond_user_input", p.last().path("recommendedNextAction").asText());
     JsonNode action = p.last().path("actions").get(0);
     assertEquals("user_input", action.path("kind").asText());
     mcp.ok(
         "codex_check",
         args(
-            "action", "respond_user_input",
-            "sessionId", sid,
-            "requestId", action.path("requestId").asText(),
-            "answers", Map.of("q1", Map.of("answers", List.of("B")))));
+            "action",
+            "respond_user_input",
+            "sessionId",
+            sid,
+            "requestId",
+            action.path("requestId").asText(),
+            "answers",
+            Map.of("q1", Map.of("answers", List.of("B")))));
     mcp.pollUntilIdle(sid);
     JsonNode followUp = model.lastRequest();
-    assertTrue(ScriptedModelServer.toolOutputs(followUp).values().stream().anyMatch(o -> o.contains("\"B\"")), followUp.toString());
+    assertTrue(
+        ScriptedModelServer.toolOutputs(followUp).values().stream()
+            .anyMatch(o -> o.contains("\"B\"")),
+        followUp.toString());
   }
 
   @Test
@@ -117,7 +147,11 @@ class ApprovalsIT extends RealCodexFixture {
     model.enqueue(ScriptedReply.longCommand());
     String sid = mcp.startSession(home, "sleep").path("sessionId").asText();
     mcp.pollUntil(
-        sid, r -> "acting".equals(r.at("/progress/phase").asText()) || r.at("/progress/lastMethod").asText().startsWith("item/"), Duration.ofSeconds(60));
+        sid,
+        r ->
+            "acting".equals(r.at("/progress/phase").asText())
+                || r.at("/progress/lastMethod").asText().startsWith("item/"),
+        Duration.ofSeconds(60));
     JsonNode r = mcp.ok("codex_session", args("action", "interrupt", "sessionId", sid));
     assertTrue(r.path("success").asBoolean());
     McpSession.Polled p = mcp.pollUntilIdle(sid);
@@ -139,7 +173,9 @@ class ApprovalsIT extends RealCodexFixture {
     JsonNode after = mcp.ok("codex_check", args("action", "poll", "sessionId", sid));
     assertEquals("cancelled", after.path("status").asText());
     assertEquals("none", after.path("recommendedNextAction").asText());
-    assertTrue(codexChildrenOf(home).isEmpty(), "codex app-server still running: " + codexChildrenOf(home));
+    assertTrue(
+        codexChildrenOf(home).isEmpty(),
+        "codex app-server still running: " + codexChildrenOf(home));
   }
 
   static boolean sleepRunning() {
@@ -152,7 +188,12 @@ class ApprovalsIT extends RealCodexFixture {
     // The server is a child of this test JVM, so its codex children are our descendants.
     ProcessHandle.current()
         .descendants()
-        .filter(ph -> ph.info().commandLine().map(c -> c.contains("app-server") && !c.contains("java")).orElse(false))
+        .filter(
+            ph ->
+                ph.info()
+                    .commandLine()
+                    .map(c -> c.contains("app-server") && !c.contains("java"))
+                    .orElse(false))
         .filter(ProcessHandle::isAlive)
         .forEach(ph -> out.add(ph.pid() + " " + ph.info().commandLine().orElse("")));
     return out;

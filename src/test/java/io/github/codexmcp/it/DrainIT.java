@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * End of stdin while sessions run (spec 00 §8): the server waits at most 10 s for them, then stops
- * every Codex child and exits, leaving nothing behind; a turn that ends during the drain is on disk.
+ * every Codex child and exits, leaving nothing behind; a turn that ends during the drain is on
+ * disk.
  */
 @Timeout(180)
 class DrainIT {
@@ -72,9 +73,11 @@ class DrainIT {
     assertTrue(
         Procs.await(() -> Procs.sleeps(1741).size() == 3, Duration.ofSeconds(60)),
         "three commands never ran: " + Procs.withCommandLine("sleep 1741") + "\n" + server.stderr);
-    List<Long> appServers = Procs.appServersUnder(server.process.toHandle()).stream().map(ProcessHandle::pid).toList();
+    List<Long> appServers =
+        Procs.appServersUnder(server.process.toHandle()).stream().map(ProcessHandle::pid).toList();
     assertEquals(3, appServers.size(), appServers.toString());
-    List<Long> sleeps = Procs.withCommandLine("sleep 1741").stream().map(ProcessHandle::pid).toList();
+    List<Long> sleeps =
+        Procs.withCommandLine("sleep 1741").stream().map(ProcessHandle::pid).toList();
     leftovers.addAll(appServers);
     leftovers.addAll(sleeps);
 
@@ -82,19 +85,35 @@ class DrainIT {
     server.closeStdin();
     boolean exited = server.process.waitFor(EXIT_BOUND.toMillis(), TimeUnit.MILLISECONDS);
     long exitMs = (System.nanoTime() - eof) / 1_000_000;
-    assertTrue(exited, "server still running " + EXIT_BOUND + " after stdin EOF; stderr:\n" + server.stderr);
-    System.out.printf("[measure] drain: server exited %d ms after stdin EOF with 3 running sessions (exit code %d)%n", exitMs, server.process.exitValue());
-    assertTrue(exitMs >= 9_000, "the server must wait for running sessions before stopping them: " + exitMs + " ms");
+    assertTrue(
+        exited,
+        "server still running " + EXIT_BOUND + " after stdin EOF; stderr:\n" + server.stderr);
+    System.out.printf(
+        "[measure] drain: server exited %d ms after stdin EOF with 3 running sessions (exit code %d)%n",
+        exitMs, server.process.exitValue());
+    assertTrue(
+        exitMs >= 9_000,
+        "the server must wait for running sessions before stopping them: " + exitMs + " ms");
     assertEquals(0, server.process.exitValue(), server.stderr.toString());
-    assertTrue(server.stderr.toString().contains("drain period (10000ms) elapsed — forcing shutdown"), server.stderr.toString());
-    assertFalse(server.stderr.toString().contains("not every child stopped in time"), server.stderr.toString());
+    assertTrue(
+        server.stderr.toString().contains("drain period (10000ms) elapsed — forcing shutdown"),
+        server.stderr.toString());
+    assertFalse(
+        server.stderr.toString().contains("not every child stopped in time"),
+        server.stderr.toString());
 
     List<Long> all = new ArrayList<>(appServers);
     all.addAll(sleeps);
     boolean gone = Procs.await(() -> all.stream().noneMatch(Procs::alive), Duration.ofSeconds(1));
     assertTrue(
         gone,
-        "left behind: " + all.stream().filter(Procs::alive).map(Procs::describe).collect(Collectors.joining(", ")) + "\n" + server.stderr);
+        "left behind: "
+            + all.stream()
+                .filter(Procs::alive)
+                .map(Procs::describe)
+                .collect(Collectors.joining(", "))
+            + "\n"
+            + server.stderr);
   }
 
   @Test
@@ -103,21 +122,38 @@ class DrainIT {
     model.toolOutputReplyText("drained turn done");
     String sid = callTool("codex", sessionArgs("short")).path("sessionId").asText();
     assertTrue(
-        Procs.await(() -> !Procs.appServersUnder(server.process.toHandle()).isEmpty() && model.requestCount() >= 1, Duration.ofSeconds(60)));
+        Procs.await(
+            () ->
+                !Procs.appServersUnder(server.process.toHandle()).isEmpty()
+                    && model.requestCount() >= 1,
+            Duration.ofSeconds(60)));
     Thread.sleep(500);
 
     long eof = System.nanoTime();
     server.closeStdin();
-    assertTrue(server.process.waitFor(EXIT_BOUND.toMillis(), TimeUnit.MILLISECONDS), server.stderr.toString());
+    assertTrue(
+        server.process.waitFor(EXIT_BOUND.toMillis(), TimeUnit.MILLISECONDS),
+        server.stderr.toString());
     long exitMs = (System.nanoTime() - eof) / 1_000_000;
-    System.out.printf("[measure] drain: server exited %d ms after stdin EOF once its 3 s turn ended%n", exitMs);
-    assertTrue(exitMs < 9_000, "the server should exit when the last session goes idle: " + exitMs + " ms\n" + server.stderr);
-    assertTrue(server.stderr.toString().contains("stdin closed with no active sessions — shutting down"), server.stderr.toString());
+    System.out.printf(
+        "[measure] drain: server exited %d ms after stdin EOF once its 3 s turn ended%n", exitMs);
+    assertTrue(
+        exitMs < 9_000,
+        "the server should exit when the last session goes idle: "
+            + exitMs
+            + " ms\n"
+            + server.stderr);
+    assertTrue(
+        server.stderr.toString().contains("stdin closed with no active sessions — shutting down"),
+        server.stderr.toString());
 
     next = McpSession.start(home);
     JsonNode got = next.ok("codex_session", args("action", "get", "sessionId", sid));
     assertEquals("idle", got.path("status").asText(), got.toString());
-    JsonNode poll = next.ok("codex_check", args("action", "poll", "sessionId", sid, "maxEvents", 1000, "responseMode", "full"));
+    JsonNode poll =
+        next.ok(
+            "codex_check",
+            args("action", "poll", "sessionId", sid, "maxEvents", 1000, "responseMode", "full"));
     assertEquals("drained turn done", poll.at("/result/text").asText(), poll.toString());
   }
 
@@ -129,27 +165,42 @@ class DrainIT {
   void hungCodexIsKilledBeforeTheServerExits() throws Exception {
     model.enqueue(ScriptedReply.longCommand(1742));
     callTool("codex", sessionArgs("hang"));
-    assertTrue(Procs.await(() -> Procs.sleeps(1742).size() == 1, Duration.ofSeconds(60)), server.stderr.toString());
-    List<Long> appServers = Procs.appServersUnder(server.process.toHandle()).stream().map(ProcessHandle::pid).toList();
+    assertTrue(
+        Procs.await(() -> Procs.sleeps(1742).size() == 1, Duration.ofSeconds(60)),
+        server.stderr.toString());
+    List<Long> appServers =
+        Procs.appServersUnder(server.process.toHandle()).stream().map(ProcessHandle::pid).toList();
     assertEquals(1, appServers.size(), appServers.toString());
     List<Long> all = new ArrayList<>(appServers);
     Procs.sleeps(1742).forEach(ph -> all.add(ph.pid()));
     leftovers.addAll(all);
     Process stop = new ProcessBuilder("kill", "-STOP", String.valueOf(appServers.get(0))).start();
     assertEquals(0, stop.waitFor());
-    assertTrue(Procs.await(() -> "T".equals(Procs.state(appServers.get(0))), Duration.ofSeconds(5)));
+    assertTrue(
+        Procs.await(() -> "T".equals(Procs.state(appServers.get(0))), Duration.ofSeconds(5)));
 
     long eof = System.nanoTime();
     server.closeStdin();
     boolean exited = server.process.waitFor(EXIT_BOUND.toMillis(), TimeUnit.MILLISECONDS);
     long exitMs = (System.nanoTime() - eof) / 1_000_000;
-    assertTrue(exited, "server still running " + EXIT_BOUND + " after stdin EOF; stderr:\n" + server.stderr);
-    System.out.printf("[measure] drain: server exited %d ms after stdin EOF with a hung codex%n", exitMs);
-    assertTrue(server.stderr.toString().contains("still running after 3000ms — force killing"), server.stderr.toString());
+    assertTrue(
+        exited,
+        "server still running " + EXIT_BOUND + " after stdin EOF; stderr:\n" + server.stderr);
+    System.out.printf(
+        "[measure] drain: server exited %d ms after stdin EOF with a hung codex%n", exitMs);
+    assertTrue(
+        server.stderr.toString().contains("still running after 3000ms — force killing"),
+        server.stderr.toString());
     boolean gone = Procs.await(() -> all.stream().noneMatch(Procs::alive), Duration.ofSeconds(1));
     assertTrue(
         gone,
-        "left behind: " + all.stream().filter(Procs::alive).map(Procs::describe).collect(Collectors.joining(", ")) + "\n" + server.stderr);
+        "left behind: "
+            + all.stream()
+                .filter(Procs::alive)
+                .map(Procs::describe)
+                .collect(Collectors.joining(", "))
+            + "\n"
+            + server.stderr);
   }
 
   /**
@@ -162,24 +213,39 @@ class DrainIT {
     model.enqueue(ScriptedReply.text("before the signal"));
     String sid = callTool("codex", sessionArgs("short")).path("sessionId").asText();
     Path dir = home.root().resolve("state/sessions").resolve(sid);
-    assertTrue(Procs.await(() -> Files.exists(dir.resolve("result.json")), Duration.ofSeconds(60)), server.stderr.toString());
+    assertTrue(
+        Procs.await(() -> Files.exists(dir.resolve("result.json")), Duration.ofSeconds(60)),
+        server.stderr.toString());
     Path lock = home.root().resolve("state/.lock");
     assertTrue(Files.exists(lock));
-    List<Long> appServers = Procs.appServersUnder(server.process.toHandle()).stream().map(ProcessHandle::pid).toList();
+    List<Long> appServers =
+        Procs.appServersUnder(server.process.toHandle()).stream().map(ProcessHandle::pid).toList();
     assertEquals(1, appServers.size(), appServers.toString());
     leftovers.addAll(appServers);
-    assertEquals(0, new ProcessBuilder("kill", "-STOP", String.valueOf(appServers.get(0))).start().waitFor());
+    assertEquals(
+        0,
+        new ProcessBuilder("kill", "-STOP", String.valueOf(appServers.get(0))).start().waitFor());
 
     server.closeStdin();
     Thread.sleep(100);
     server.process.destroy(); // SIGTERM while the EOF shutdown waits for the hung app-server
     assertTrue(server.process.waitFor(10, TimeUnit.SECONDS), server.stderr.toString());
     assertFalse(Files.exists(lock), "lock left behind:\n" + server.stderr);
-    assertTrue(Procs.await(() -> !Procs.alive(appServers.get(0)), Duration.ofSeconds(1)), Procs.describe(appServers.get(0)));
+    assertTrue(
+        Procs.await(() -> !Procs.alive(appServers.get(0)), Duration.ofSeconds(1)),
+        Procs.describe(appServers.get(0)));
   }
 
   private Map<String, Object> sessionArgs(String prompt) {
-    return args("prompt", prompt, "approvalPolicy", "never", "sandbox", "workspace-write", "cwd", home.workDir().toString());
+    return args(
+        "prompt",
+        prompt,
+        "approvalPolicy",
+        "never",
+        "sandbox",
+        "workspace-write",
+        "cwd",
+        home.workDir().toString());
   }
 
   private void initialize() throws Exception {
@@ -190,11 +256,19 @@ class DrainIT {
     params.putObject("clientInfo").put("name", "drain-it").put("version", "1");
     server.send(init);
     server.response(init.get("id").asInt(), Duration.ofSeconds(30));
-    server.send(ServerProcess.JSON.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/initialized"));
+    server.send(
+        ServerProcess.JSON
+            .createObjectNode()
+            .put("jsonrpc", "2.0")
+            .put("method", "notifications/initialized"));
   }
 
   private ObjectNode request(String method) {
-    return ServerProcess.JSON.createObjectNode().put("jsonrpc", "2.0").put("id", ids.getAndIncrement()).put("method", method);
+    return ServerProcess.JSON
+        .createObjectNode()
+        .put("jsonrpc", "2.0")
+        .put("id", ids.getAndIncrement())
+        .put("method", method);
   }
 
   /** A successful tool call's structured result. */
@@ -205,7 +279,9 @@ class DrainIT {
     params.set("arguments", ServerProcess.JSON.valueToTree(arguments));
     server.send(call);
     JsonNode resp = server.response(call.get("id").asInt(), Duration.ofSeconds(120));
-    assertTrue(!resp.at("/result/isError").asBoolean(false) && resp.has("result"), resp + "\n" + server.stderr);
+    assertTrue(
+        !resp.at("/result/isError").asBoolean(false) && resp.has("result"),
+        resp + "\n" + server.stderr);
     return resp.at("/result/structuredContent");
   }
 }

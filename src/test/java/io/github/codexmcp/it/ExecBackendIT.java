@@ -173,8 +173,10 @@ class ExecBackendIT {
     List<JsonNode> requests = model.requests();
     assertEquals(3, requests.size());
     JsonNode last = requests.get(2);
-    for (String earlier : List.of("first question", "alpha answer", "second question", "beta answer")) {
-      assertTrue(ScriptedModelServer.inputContains(last, earlier), earlier + " missing from turn 3");
+    for (String earlier :
+        List.of("first question", "alpha answer", "second question", "beta answer")) {
+      assertTrue(
+          ScriptedModelServer.inputContains(last, earlier), earlier + " missing from turn 3");
     }
     assertEquals("third question", ScriptedModelServer.lastUserText(last));
     assertTrue(
@@ -229,7 +231,8 @@ class ExecBackendIT {
     await(backend.turnInterrupt(Json.object()));
     JsonNode turn = listener.await("turn/completed", 1).path("turn");
     assertEquals("failed", turn.path("status").asText(), listener.log());
-    assertEquals("exec process killed by signal SIGTERM", turn.path("error").path("message").asText());
+    assertEquals(
+        "exec process killed by signal SIGTERM", turn.path("error").path("message").asText());
     assertAllExit(sleeps);
     assertTrue(sleepDescendants(ProcessHandle.current()).isEmpty());
   }
@@ -259,7 +262,8 @@ class ExecBackendIT {
             () -> backend.threadFork(Json.object().put("threadId", "x")).get(5, TimeUnit.SECONDS));
     CodexMcpException cause = (CodexMcpException) e.getCause();
     assertEquals(ErrorCode.EXEC_NOT_SUPPORTED, cause.code());
-    assertEquals("Error [EXEC_NOT_SUPPORTED]: threadFork is not supported in exec mode", cause.getMessage());
+    assertEquals(
+        "Error [EXEC_NOT_SUPPORTED]: threadFork is not supported in exec mode", cause.getMessage());
   }
 
   // ---------------------------------------------------------------- processes
@@ -389,7 +393,10 @@ class ExecBackendIT {
       StringBuilder sb = new StringBuilder("--- notifications\n");
       for (int i = 0; i < methods.size(); i++) {
         String p = Json.write(params.get(i));
-        sb.append(methods.get(i)).append(' ').append(p.length() > 300 ? p.substring(0, 300) + "..." : p).append('\n');
+        sb.append(methods.get(i))
+            .append(' ')
+            .append(p.length() > 300 ? p.substring(0, 300) + "..." : p)
+            .append('\n');
       }
       return sb.toString();
     }

@@ -12,7 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Exec-mode sessions end to end: the packaged server with {@code CODEX_MCP_MODE=exec}, the real CLI. */
+/**
+ * Exec-mode sessions end to end: the packaged server with {@code CODEX_MCP_MODE=exec}, the real
+ * CLI.
+ */
 @Timeout(180)
 class ExecSessionsIT extends RealCodexFixture {
   @Override
@@ -29,14 +32,20 @@ class ExecSessionsIT extends RealCodexFixture {
     McpSession.Polled p = mcp.pollUntilIdle(sid);
     assertEquals("first answer", p.last().at("/result/text").asText(), p.last().toString());
     assertEquals("completed", p.last().at("/result/status").asText());
-    JsonNode info = mcp.ok("codex_session", args("action", "get", "sessionId", sid, "includeSensitive", true));
-    assertNotEquals(started.path("threadId").asText(), info.path("threadId").asText(), "the real CLI thread id replaced the synthetic one");
+    JsonNode info =
+        mcp.ok("codex_session", args("action", "get", "sessionId", sid, "includeSensitive", true));
+    assertNotEquals(
+        started.path("threadId").asText(),
+        info.path("threadId").asText(),
+        "the real CLI thread id replaced the synthetic one");
 
     model.enqueue(ScriptedReply.text("second answer"));
     mcp.ok("codex_reply", args("sessionId", sid, "prompt", "and again"));
     McpSession.Polled p2 = mcp.pollUntilIdle(sid);
     assertEquals("second answer", p2.last().at("/result/text").asText(), p2.last().toString());
-    assertTrue(ScriptedModelServer.inputContains(model.lastRequest(), "first answer"), "exec resume carries the first turn");
+    assertTrue(
+        ScriptedModelServer.inputContains(model.lastRequest(), "first answer"),
+        "exec resume carries the first turn");
 
     JsonNode fork = mcp.call("codex_session", args("action", "fork", "sessionId", sid));
     assertTrue(fork.toString().contains("EXEC_NOT_SUPPORTED"), fork.toString());
@@ -45,12 +54,17 @@ class ExecSessionsIT extends RealCodexFixture {
   @Test
   void interruptEndsTheTurnIdleAndFailed() {
     model.enqueue(ScriptedReply.longCommand());
-    String sid = mcp.startSession(home, "sleep a while", "sandbox", "danger-full-access").path("sessionId").asText();
-    mcp.pollUntil(sid, r -> r.toString().contains("commandExecution"), java.time.Duration.ofSeconds(60));
+    String sid =
+        mcp.startSession(home, "sleep a while", "sandbox", "danger-full-access")
+            .path("sessionId")
+            .asText();
+    mcp.pollUntil(
+        sid, r -> r.toString().contains("commandExecution"), java.time.Duration.ofSeconds(60));
     mcp.ok("codex_session", args("action", "interrupt", "sessionId", sid));
     McpSession.Polled p = mcp.pollUntilIdle(sid);
     assertEquals("failed", p.last().at("/result/status").asText(), p.last().toString());
-    assertTrue(p.last().toString().contains("exec process killed by signal SIGTERM"), p.last().toString());
+    assertTrue(
+        p.last().toString().contains("exec process killed by signal SIGTERM"), p.last().toString());
   }
 
   @Test
@@ -65,7 +79,10 @@ class ExecSessionsIT extends RealCodexFixture {
     mcp.ok("codex_reply", args("sessionId", sid, "prompt", "three"));
     assertEquals("gamma", mcp.pollUntilIdle(sid).last().at("/result/text").asText());
     JsonNode third = model.lastRequest();
-    assertTrue(ScriptedModelServer.inputContains(third, "alpha") && ScriptedModelServer.inputContains(third, "beta"), third.toString());
+    assertTrue(
+        ScriptedModelServer.inputContains(third, "alpha")
+            && ScriptedModelServer.inputContains(third, "beta"),
+        third.toString());
   }
 
   @Test
@@ -81,11 +98,18 @@ class ExecSessionsIT extends RealCodexFixture {
     model.enqueue(ScriptedReply.structured("{\"answer\":\"42\"}"));
     Map<String, Object> schema =
         Map.of(
-            "type", "object",
-            "properties", Map.of("answer", Map.of("type", "string")),
-            "required", java.util.List.of("answer"),
-            "additionalProperties", false);
-    String sid = mcp.startSession(home, "answer", "advanced", Map.of("outputSchema", schema)).path("sessionId").asText();
+            "type",
+            "object",
+            "properties",
+            Map.of("answer", Map.of("type", "string")),
+            "required",
+            java.util.List.of("answer"),
+            "additionalProperties",
+            false);
+    String sid =
+        mcp.startSession(home, "answer", "advanced", Map.of("outputSchema", schema))
+            .path("sessionId")
+            .asText();
     JsonNode last = mcp.pollUntilIdle(sid).last();
     assertEquals("42", last.at("/result/structuredOutput/answer").asText(), last.toString());
   }
@@ -93,7 +117,8 @@ class ExecSessionsIT extends RealCodexFixture {
   @Test
   void cancelDuringALongCommandLeavesNothingRunning() throws Exception {
     model.enqueue(ScriptedReply.longCommand(41));
-    String sid = mcp.startSession(home, "sleep", "sandbox", "danger-full-access").path("sessionId").asText();
+    String sid =
+        mcp.startSession(home, "sleep", "sandbox", "danger-full-access").path("sessionId").asText();
     mcp.pollUntil(sid, r -> sleeping(), java.time.Duration.ofSeconds(60));
     mcp.ok("codex_session", args("action", "cancel", "sessionId", sid));
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
@@ -102,12 +127,18 @@ class ExecSessionsIT extends RealCodexFixture {
     }
     assertTrue(!sleeping(), "sleep 41 survived the cancel");
     assertTrue(
-        ProcessHandle.current().descendants().noneMatch(ph -> ph.info().commandLine().map(c -> c.contains(" exec ")).orElse(false) && ph.isAlive()),
+        ProcessHandle.current()
+            .descendants()
+            .noneMatch(
+                ph ->
+                    ph.info().commandLine().map(c -> c.contains(" exec ")).orElse(false)
+                        && ph.isAlive()),
         "a codex exec child survived");
   }
 
   private static boolean sleeping() {
-    return ProcessHandle.allProcesses().anyMatch(ph -> ph.info().commandLine().map(c -> c.contains("sleep 41")).orElse(false));
+    return ProcessHandle.allProcesses()
+        .anyMatch(ph -> ph.info().commandLine().map(c -> c.contains("sleep 41")).orElse(false));
   }
 
   @Test
@@ -122,16 +153,24 @@ class ExecSessionsIT extends RealCodexFixture {
         script,
         "#!/bin/sh\n"
             + "if [ \"$1\" = \"app-server\" ]; then echo \"error: unrecognized subcommand 'app-server'\" >&2; exit 2; fi\n"
-            + "exec '" + real + "' \"$@\"\n");
+            + "exec '"
+            + real
+            + "' \"$@\"\n");
     script.toFile().setExecutable(true);
     try (McpSession auto =
         McpSession.start(home, Map.of("CODEX_MCP_PATH", "", "PATH", bin + ":/usr/bin:/bin"))) {
       model.enqueue(ScriptedReply.text("via codex-internal"));
       String sid = auto.startSession(home, "hello").path("sessionId").asText();
-      assertEquals("via codex-internal", auto.pollUntilIdle(sid).last().at("/result/text").asText());
+      assertEquals(
+          "via codex-internal", auto.pollUntilIdle(sid).last().at("/result/text").asText());
       String info =
           ((io.modelcontextprotocol.spec.McpSchema.TextResourceContents)
-                  auto.client.readResource(new io.modelcontextprotocol.spec.McpSchema.ReadResourceRequest("codex-mcp:///server-info")).contents().get(0))
+                  auto.client
+                      .readResource(
+                          new io.modelcontextprotocol.spec.McpSchema.ReadResourceRequest(
+                              "codex-mcp:///server-info"))
+                      .contents()
+                      .get(0))
               .text();
       assertTrue(info.contains("\"clientMode\": \"exec\""), info);
     }

@@ -53,7 +53,8 @@ class McpServerIT {
                     "PATH", System.getenv("PATH")))
             .build();
     client =
-        McpClient.sync(new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())))
+        McpClient.sync(
+                new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())))
             .requestTimeout(Duration.ofSeconds(60))
             .build();
     McpSchema.InitializeResult init = client.initialize();
@@ -79,13 +80,20 @@ class McpServerIT {
     assertEquals(
         List.of("codex", "codex_reply", "codex_setup", "codex_session", "codex_check"),
         tools.tools().stream().map(McpSchema.Tool::name).toList());
-    assertEquals(golden, actual, "tools/list differs from src/test/resources/golden/tools-list.json:\n" + JSON.writeValueAsString(actual));
+    assertEquals(
+        golden,
+        actual,
+        "tools/list differs from src/test/resources/golden/tools-list.json:\n"
+            + JSON.writeValueAsString(actual));
   }
 
   @Test
   void allSixResourcesAreListedAndReadable() {
     McpSchema.ListResourcesResult list = client.listResources();
-    java.util.Set<String> uris = list.resources().stream().map(McpSchema.Resource::uri).collect(java.util.stream.Collectors.toSet());
+    java.util.Set<String> uris =
+        list.resources().stream()
+            .map(McpSchema.Resource::uri)
+            .collect(java.util.stream.Collectors.toSet());
     assertEquals(
         java.util.Set.of(
             "codex-mcp:///server-info",
@@ -96,7 +104,8 @@ class McpServerIT {
             "codex-mcp:///errors"),
         uris);
     for (McpSchema.Resource r : list.resources()) {
-      McpSchema.ReadResourceResult read = client.readResource(new McpSchema.ReadResourceRequest(r.uri()));
+      McpSchema.ReadResourceResult read =
+          client.readResource(new McpSchema.ReadResourceRequest(r.uri()));
       McpSchema.TextResourceContents c = (McpSchema.TextResourceContents) read.contents().get(0);
       assertEquals(r.mimeType(), c.mimeType());
       assertFalse(c.text().isBlank(), r.uri());
@@ -112,13 +121,17 @@ class McpServerIT {
   }
 
   private static String text(String uri) {
-    return ((McpSchema.TextResourceContents) client.readResource(new McpSchema.ReadResourceRequest(uri)).contents().get(0)).text();
+    return ((McpSchema.TextResourceContents)
+            client.readResource(new McpSchema.ReadResourceRequest(uri)).contents().get(0))
+        .text();
   }
 
   @Test
   void codexSetupReportsTheRealCli() throws Exception {
     McpSchema.CallToolResult r =
-        client.callTool(new McpSchema.CallToolRequest("codex_setup", Map.of("cwd", tmp.resolve("project").toString())));
+        client.callTool(
+            new McpSchema.CallToolRequest(
+                "codex_setup", Map.of("cwd", tmp.resolve("project").toString())));
     assertFalse(Boolean.TRUE.equals(r.isError()));
     OutputSchemas.assertValid("codex_setup", r.structuredContent());
     JsonNode s = JSON.valueToTree(r.structuredContent());
@@ -130,27 +143,43 @@ class McpServerIT {
     assertTrue(s.at("/projectContext/hasUserConfig").asBoolean());
     assertTrue(s.at("/projectContext/hasProjectConfig").asBoolean());
     // With a dummy home codex is not logged in: the report says so instead of failing.
-    assertTrue(List.of("authenticated", "unauthenticated", "unknown").contains(s.at("/auth/state").asText()));
+    assertTrue(
+        List.of("authenticated", "unauthenticated", "unknown")
+            .contains(s.at("/auth/state").asText()));
     assertEquals(JSON.readTree(((McpSchema.TextContent) r.content().get(0)).text()), s);
   }
 
   @Test
   void invalidArgumentsGiveTheContractError() {
     McpSchema.CallToolResult r =
-        client.callTool(new McpSchema.CallToolRequest("codex", Map.of("prompt", "x", "sandbox", "full")));
+        client.callTool(
+            new McpSchema.CallToolRequest("codex", Map.of("prompt", "x", "sandbox", "full")));
     assertTrue(r.isError());
     String text = ((McpSchema.TextContent) r.content().get(0)).text();
-    assertTrue(text.startsWith("MCP error -32602: Input validation error: Invalid arguments for tool codex: "), text);
+    assertTrue(
+        text.startsWith(
+            "MCP error -32602: Input validation error: Invalid arguments for tool codex: "),
+        text);
     McpSchema.CallToolResult poll =
-        client.callTool(new McpSchema.CallToolRequest("codex_check", Map.of("action", "poll", "sessionId", "s", "decision", "accept")));
+        client.callTool(
+            new McpSchema.CallToolRequest(
+                "codex_check", Map.of("action", "poll", "sessionId", "s", "decision", "accept")));
     assertTrue(poll.isError());
-    assertTrue(((McpSchema.TextContent) poll.content().get(0)).text().contains("decision is only allowed for action='respond_permission'."));
-    McpSchema.CallToolResult missing = client.callTool(new McpSchema.CallToolRequest("codex_session", Map.of("action", "get")));
+    assertTrue(
+        ((McpSchema.TextContent) poll.content().get(0))
+            .text()
+            .contains("decision is only allowed for action='respond_permission'."));
+    McpSchema.CallToolResult missing =
+        client.callTool(new McpSchema.CallToolRequest("codex_session", Map.of("action", "get")));
     assertTrue(missing.isError());
     OutputSchemas.assertValid("codex_session", missing.structuredContent());
     McpSchema.CallToolResult unknown =
-        client.callTool(new McpSchema.CallToolRequest("codex_check", Map.of("action", "poll", "sessionId", "sess_nope")));
+        client.callTool(
+            new McpSchema.CallToolRequest(
+                "codex_check", Map.of("action", "poll", "sessionId", "sess_nope")));
     assertTrue(unknown.isError());
-    assertEquals("Error [SESSION_NOT_FOUND]: Session 'sess_nope' not found", ((McpSchema.TextContent) unknown.content().get(0)).text());
+    assertEquals(
+        "Error [SESSION_NOT_FOUND]: Session 'sess_nope' not found",
+        ((McpSchema.TextContent) unknown.content().get(0)).text());
   }
 }

@@ -36,10 +36,15 @@ final class McpSession implements AutoCloseable {
   final Path stateDir;
   final List<McpSchema.ProgressNotification> progress;
   final StringBuffer stderr = new StringBuffer();
+
   /** Unique JVM argument of this session's server, to find its process among our descendants. */
   final String tag;
 
-  private McpSession(McpSyncClient client, Path stateDir, List<McpSchema.ProgressNotification> progress, String tag) {
+  private McpSession(
+      McpSyncClient client,
+      Path stateDir,
+      List<McpSchema.ProgressNotification> progress,
+      String tag) {
     this.client = client;
     this.stateDir = stateDir;
     this.progress = progress;
@@ -58,11 +63,16 @@ final class McpSession implements AutoCloseable {
     env.putAll(extraEnv);
     String tag = "-Dcodexmcp.it.tag=" + UUID.randomUUID();
     List<String> cmd = ServerProcess.command(tag);
-    ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size())).env(env).build();
-    StdioClientTransport transport = new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper()));
+    ServerParameters params =
+        ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size())).env(env).build();
+    StdioClientTransport transport =
+        new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper()));
     List<McpSchema.ProgressNotification> sink = new CopyOnWriteArrayList<>();
     McpSyncClient client =
-        McpClient.sync(transport).requestTimeout(Duration.ofSeconds(120)).progressConsumer(sink::add).build();
+        McpClient.sync(transport)
+            .requestTimeout(Duration.ofSeconds(120))
+            .progressConsumer(sink::add)
+            .build();
     McpSession s = new McpSession(client, state, sink, tag);
     transport.setStdErrorHandler(line -> s.stderr.append(line).append('\n'));
     client.initialize();
@@ -76,7 +86,9 @@ final class McpSession implements AutoCloseable {
     if (!Boolean.TRUE.equals(r.isError())) {
       OutputSchemas.assertValid(tool, r.structuredContent());
     } else if (structured == null || structured.isNull()) {
-      return JSON.createObjectNode().put("error", ((McpSchema.TextContent) r.content().get(0)).text()).put("isError", true);
+      return JSON.createObjectNode()
+          .put("error", ((McpSchema.TextContent) r.content().get(0)).text())
+          .put("isError", true);
     }
     return structured;
   }
@@ -84,7 +96,9 @@ final class McpSession implements AutoCloseable {
   /** Calls a tool that must succeed. */
   JsonNode ok(String tool, Map<String, Object> args) {
     JsonNode r = call(tool, args);
-    assertFalse(r.path("isError").asBoolean(false), () -> tool + " failed: " + r + "\nserver stderr:\n" + stderr);
+    assertFalse(
+        r.path("isError").asBoolean(false),
+        () -> tool + " failed: " + r + "\nserver stderr:\n" + stderr);
     return r;
   }
 
@@ -98,14 +112,26 @@ final class McpSession implements AutoCloseable {
 
   /** Starts a session in the test's work dir. */
   JsonNode startSession(CodexTestHome home, String prompt, Object... extra) {
-    Map<String, Object> a = args("prompt", prompt, "approvalPolicy", "never", "sandbox", "workspace-write", "cwd", home.workDir().toString());
+    Map<String, Object> a =
+        args(
+            "prompt",
+            prompt,
+            "approvalPolicy",
+            "never",
+            "sandbox",
+            "workspace-write",
+            "cwd",
+            home.workDir().toString());
     for (int i = 0; i < extra.length; i += 2) {
       a.put((String) extra[i], extra[i + 1]);
     }
     return ok("codex", a);
   }
 
-  /** Polls (full mode, long-polling) until {@code done} holds for a response; returns all events seen and the last response. */
+  /**
+   * Polls (full mode, long-polling) until {@code done} holds for a response; returns all events
+   * seen and the last response.
+   */
   Polled pollUntil(String sessionId, Predicate<JsonNode> done, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<JsonNode> events = new ArrayList<>();
@@ -114,17 +140,29 @@ final class McpSession implements AutoCloseable {
       last =
           ok(
               "codex_check",
-              args("action", "poll", "sessionId", sessionId, "maxEvents", 1000, "responseMode", "full", "pollOptions", Map.of("waitMs", 2000)));
+              args(
+                  "action",
+                  "poll",
+                  "sessionId",
+                  sessionId,
+                  "maxEvents",
+                  1000,
+                  "responseMode",
+                  "full",
+                  "pollOptions",
+                  Map.of("waitMs", 2000)));
       last.path("events").forEach(events::add);
       if (done.test(last)) {
         return new Polled(events, last);
       }
     }
-    throw new AssertionError("condition not reached; last poll: " + last + "\nserver stderr:\n" + stderr);
+    throw new AssertionError(
+        "condition not reached; last poll: " + last + "\nserver stderr:\n" + stderr);
   }
 
   Polled pollUntilStatus(String sessionId, String status) {
-    return pollUntil(sessionId, r -> status.equals(r.path("status").asText()), Duration.ofSeconds(60));
+    return pollUntil(
+        sessionId, r -> status.equals(r.path("status").asText()), Duration.ofSeconds(60));
   }
 
   Polled pollUntilIdle(String sessionId) {

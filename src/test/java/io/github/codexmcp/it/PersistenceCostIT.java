@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * What disk persistence costs, printed with a {@code [measure]} prefix: {@code codex_check} poll
  * latency with persistence on and off (off = the state dir is a regular file), and the bytes and
- * server CPU time of persisting a 5000-delta turn. Assertions are loose bounds that only catch gross
- * regressions; the figures are the point.
+ * server CPU time of persisting a 5000-delta turn. Assertions are loose bounds that only catch
+ * gross regressions; the figures are the point.
  */
 @Timeout(300)
 class PersistenceCostIT {
@@ -55,7 +55,9 @@ class PersistenceCostIT {
     model.close();
   }
 
-  /** Both servers polled alternately, so that load from elsewhere and client warm-up hit both alike. */
+  /**
+   * Both servers polled alternately, so that load from elsewhere and client warm-up hit both alike.
+   */
   @Test
   void pollLatencyWithAndWithoutPersistence() throws Exception {
     PollTarget a = prepare(on, "on");
@@ -94,17 +96,23 @@ class PersistenceCostIT {
       m.pollUntilIdle(sid);
       events = eventCount(m, sid);
     }
-    JsonNode all = m.ok("codex_check", args("action", "poll", "sessionId", sid, "cursor", 0, "maxEvents", 1000));
+    JsonNode all =
+        m.ok(
+            "codex_check",
+            args("action", "poll", "sessionId", sid, "cursor", 0, "maxEvents", 1000));
     long first = all.at("/events/0/id").asLong();
     long span = all.path("nextCursor").asLong() - first;
-    System.out.printf("[measure] poll latency setup (persistence %s): %d events in the idle session%n", label, events);
+    System.out.printf(
+        "[measure] poll latency setup (persistence %s): %d events in the idle session%n",
+        label, events);
     return new PollTarget(m, sid, first, span);
   }
 
   record PollTarget(McpSession m, String sid, long first, long span) {
     /** One poll of one event (cycling through the buffer); its latency in ms. */
     double poll(int i) {
-      Map<String, Object> a = args("action", "poll", "sessionId", sid, "maxEvents", 1, "cursor", first + (i % span));
+      Map<String, Object> a =
+          args("action", "poll", "sessionId", sid, "maxEvents", 1, "cursor", first + (i % span));
       long t0 = System.nanoTime();
       JsonNode r = m.ok("codex_check", a);
       long dt = System.nanoTime() - t0;
@@ -114,7 +122,10 @@ class PersistenceCostIT {
   }
 
   private static int eventCount(McpSession m, String sid) {
-    return m.ok("codex_check", args("action", "poll", "sessionId", sid, "cursor", 0, "maxEvents", 1000)).path("events").size();
+    return m.ok(
+            "codex_check", args("action", "poll", "sessionId", sid, "cursor", 0, "maxEvents", 1000))
+        .path("events")
+        .size();
   }
 
   @Test
@@ -137,14 +148,22 @@ class PersistenceCostIT {
     System.out.printf(
         "[measure] %d-delta turn: events.jsonl %d bytes, %d lines (%.0f bytes/line); server CPU for the turn (median"
             + " of %d) %.3f s with persistence, %.3f s without; state writer thread %.3f s (10 ms tick resolution)%n",
-        DELTAS, bytes, lines, (double) bytes / lines, MEASURED_TURNS, percentile(cpuOn, 50), percentile(cpuOff, 50),
+        DELTAS,
+        bytes,
+        lines,
+        (double) bytes / lines,
+        MEASURED_TURNS,
+        percentile(cpuOn, 50),
+        percentile(cpuOff, 50),
         percentile(writer, 50));
     assertTrue(lines >= DELTAS, "every delta gets its own log line: " + lines);
   }
 
   record Turn(double cpuSeconds, double writerCpuSeconds, Path eventLog) {}
 
-  /** One {@value #DELTAS}-delta turn on a new session of {@code m}; the server's CPU time for it. */
+  /**
+   * One {@value #DELTAS}-delta turn on a new session of {@code m}; the server's CPU time for it.
+   */
   private Turn streamedTurn(McpSession m, String text, boolean persistence) throws Exception {
     model.enqueue(ScriptedReply.streamedText(text, DELTAS));
     long pid = m.serverProcess().pid();
@@ -161,16 +180,23 @@ class PersistenceCostIT {
     }
     double cpu = Procs.cpuSeconds(pid) - before;
     double writer = Procs.threadCpuSeconds(pid, "codex-mcp-state") - writerBefore;
-    JsonNode r = m.ok("codex_check", args("action", "poll", "sessionId", sid, "responseMode", "full"));
+    JsonNode r =
+        m.ok("codex_check", args("action", "poll", "sessionId", sid, "responseMode", "full"));
     assertEquals(text, r.at("/result/text").asText());
     return new Turn(cpu, writer, log);
   }
 
-  /** Waits for idle with cheap {@code get} calls, so that polling does not dominate the CPU figure. */
+  /**
+   * Waits for idle with cheap {@code get} calls, so that polling does not dominate the CPU figure.
+   */
   private static void awaitIdle(McpSession m, String sid) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (System.nanoTime() < deadline) {
-      if ("idle".equals(m.ok("codex_session", args("action", "get", "sessionId", sid)).path("status").asText())) {
+      if ("idle"
+          .equals(
+              m.ok("codex_session", args("action", "get", "sessionId", sid))
+                  .path("status")
+                  .asText())) {
         return;
       }
       Thread.sleep(200);

@@ -83,7 +83,9 @@ class PersistenceIT {
     McpSession mcp = start(Map.of("CODEX_MCP_STATE_DIR", file.toString()));
     String sid = turn(mcp, "served without disk");
     List<String> w = warnings(mcp);
-    assertTrue(w.stream().anyMatch(s -> s.contains(MEMORY_ONLY) && s.contains(file.toString())), w.toString());
+    assertTrue(
+        w.stream().anyMatch(s -> s.contains(MEMORY_ONLY) && s.contains(file.toString())),
+        w.toString());
     assertTrue(mcp.stderr.toString().contains("running memory-only"), mcp.stderr.toString());
     assertEquals("not a directory\n", Files.readString(file), "the file is left alone");
     JsonNode clean = mcp.ok("codex_session", args("action", "clean"));
@@ -101,19 +103,30 @@ class PersistenceIT {
     McpSession second = start(Map.of());
     String secondSid = turn(second, "second server");
     List<String> w = warnings(second);
-    assertTrue(w.stream().anyMatch(s -> s.contains(MEMORY_ONLY) && s.contains("locked by another process")), w.toString());
-    assertTrue(second.stderr.toString().contains("Failed to acquire STATE_DIR lock"), second.stderr.toString());
+    assertTrue(
+        w.stream()
+            .anyMatch(s -> s.contains(MEMORY_ONLY) && s.contains("locked by another process")),
+        w.toString());
+    assertTrue(
+        second.stderr.toString().contains("Failed to acquire STATE_DIR lock"),
+        second.stderr.toString());
     assertTrue(second.stderr.toString().contains("running memory-only"), second.stderr.toString());
     Thread.sleep(300);
-    assertFalse(Files.exists(sessionDir(secondSid)), "the second server wrote into a state dir it does not own");
+    assertFalse(
+        Files.exists(sessionDir(secondSid)),
+        "the second server wrote into a state dir it does not own");
     JsonNode list = second.ok("codex_session", args("action", "list"));
-    assertEquals(1, list.path("sessions").size(), "the second server must not recover the first one's sessions: " + list);
+    assertEquals(
+        1,
+        list.path("sessions").size(),
+        "the second server must not recover the first one's sessions: " + list);
     assertTrue(warnings(first).stream().noneMatch(s -> s.contains(MEMORY_ONLY)));
 
     // Once the first server stops (SIGTERM from the client), the lock is free again.
     servers.remove(first);
     first.closeAndWait();
-    assertFalse(Files.exists(state().resolve(".lock")), "lock not released at shutdown:\n" + first.stderr);
+    assertFalse(
+        Files.exists(state().resolve(".lock")), "lock not released at shutdown:\n" + first.stderr);
     McpSession third = start(Map.of());
     assertTrue(warnings(third).stream().noneMatch(s -> s.contains(MEMORY_ONLY)));
     JsonNode recovered = third.ok("codex_session", args("action", "get", "sessionId", firstSid));
@@ -124,7 +137,9 @@ class PersistenceIT {
   void corruptSessionFilesDoNotStopStartup() throws Exception {
     Path sessions = Files.createDirectories(state().resolve("sessions"));
     Files.createDirectories(sessions.resolve("sess_corrupt-001"));
-    Files.writeString(sessions.resolve("sess_corrupt-001/meta.json"), "{\"schemaVersion\":1,\"sessionId\":\"sess_corr");
+    Files.writeString(
+        sessions.resolve("sess_corrupt-001/meta.json"),
+        "{\"schemaVersion\":1,\"sessionId\":\"sess_corr");
     Files.createDirectories(sessions.resolve("sess_corrupt-002"));
     Files.writeString(sessions.resolve("sess_corrupt-002/meta.json"), "[1,2,3]\n");
     Files.createDirectories(sessions.resolve("sess_corrupt-003"));
@@ -135,16 +150,22 @@ class PersistenceIT {
     McpSession mcp = start(Map.of());
     assertEquals(0, mcp.ok("codex_session", args("action", "list")).path("sessions").size());
     String sid = turn(mcp, "still works");
-    assertTrue(awaitFile(sessionDir(sid).resolve("result.json")), "persistence must stay on:\n" + mcp.stderr);
+    assertTrue(
+        awaitFile(sessionDir(sid).resolve("result.json")),
+        "persistence must stay on:\n" + mcp.stderr);
     assertTrue(warnings(mcp).stream().noneMatch(s -> s.contains(MEMORY_ONLY)));
-    assertTrue(mcp.stderr.toString().contains("[recovery] Skipping sess_corrupt-001"), mcp.stderr.toString());
+    assertTrue(
+        mcp.stderr.toString().contains("[recovery] Skipping sess_corrupt-001"),
+        mcp.stderr.toString());
     for (String d : List.of("sess_corrupt-001", "sess_corrupt-002", "sess_corrupt-003")) {
       assertTrue(Files.exists(sessions.resolve(d).resolve("meta.json")), d + " must be left alone");
     }
     assertTrue(Files.exists(sessions.resolve("stray-file.txt")));
   }
 
-  /** An unreadable lock is not deleted (spec 40 §3): the server cannot lock and runs memory-only. */
+  /**
+   * An unreadable lock is not deleted (spec 40 §3): the server cannot lock and runs memory-only.
+   */
   @Test
   void unreadableLockFileMeansMemoryOnly() throws Exception {
     Files.createDirectories(state());
@@ -152,8 +173,12 @@ class PersistenceIT {
     McpSession mcp = start(Map.of());
     String sid = turn(mcp, "served despite the lock");
     List<String> w = warnings(mcp);
-    assertTrue(w.stream().anyMatch(s -> s.contains(MEMORY_ONLY) && s.contains("race with another process")), w.toString());
-    assertTrue(mcp.stderr.toString().contains("[lockfile] Existing lock at"), mcp.stderr.toString());
+    assertTrue(
+        w.stream()
+            .anyMatch(s -> s.contains(MEMORY_ONLY) && s.contains("race with another process")),
+        w.toString());
+    assertTrue(
+        mcp.stderr.toString().contains("[lockfile] Existing lock at"), mcp.stderr.toString());
     assertTrue(mcp.stderr.toString().contains("running memory-only"), mcp.stderr.toString());
     assertEquals("garbage, not a lock", Files.readString(state().resolve(".lock")));
     assertFalse(Files.exists(sessionDir(sid)));
@@ -171,15 +196,19 @@ class PersistenceIT {
     assertEquals(0, kept.path("diskSessionsRemoved").asInt());
     Thread.sleep(300);
     assertTrue(Files.isDirectory(dir), "includeDisk:false must keep the directory");
-    assertTrue(Files.readString(dir.resolve("events.jsonl")).contains("to be cleaned"), "event log flushed");
+    assertTrue(
+        Files.readString(dir.resolve("events.jsonl")).contains("to be cleaned"),
+        "event log flushed");
     JsonNode gone = first.call("codex_session", args("action", "get", "sessionId", sid));
-    assertTrue(gone.path("error").asText().startsWith("Error [SESSION_NOT_FOUND]"), gone.toString());
+    assertTrue(
+        gone.path("error").asText().startsWith("Error [SESSION_NOT_FOUND]"), gone.toString());
 
     String other = turn(first, "cleaned with disk");
     assertTrue(awaitFile(sessionDir(other).resolve("result.json")));
     JsonNode removed = first.ok("codex_session", args("action", "clean"));
     assertEquals(1, removed.path("diskSessionsRemoved").asInt(), removed.toString());
-    assertFalse(Files.exists(sessionDir(other)), "includeDisk (default true) must remove the directory");
+    assertFalse(
+        Files.exists(sessionDir(other)), "includeDisk (default true) must remove the directory");
     assertTrue(Files.isDirectory(dir));
 
     // The kept directory is recovered by the next server; a default clean there removes it.
@@ -188,7 +217,8 @@ class PersistenceIT {
     McpSession second = start(Map.of());
     JsonNode recovered = second.ok("codex_session", args("action", "get", "sessionId", sid));
     assertEquals("idle", recovered.path("status").asText());
-    JsonNode poll = second.ok("codex_check", args("action", "poll", "sessionId", sid, "responseMode", "full"));
+    JsonNode poll =
+        second.ok("codex_check", args("action", "poll", "sessionId", sid, "responseMode", "full"));
     assertEquals("to be cleaned", poll.at("/result/text").asText(), poll.toString());
     JsonNode clean = second.ok("codex_session", args("action", "clean", "includeDisk", true));
     assertEquals(List.of(sid), List.of(clean.at("/removedSessionIds/0").asText()));

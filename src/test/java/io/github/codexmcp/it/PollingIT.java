@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.codexmcp.testing.CodexTestHome;
-import io.github.codexmcp.testing.ScriptedModelServer;
 import io.github.codexmcp.testing.ScriptedReply;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The polling contract end to end: foreground waits, long polls, payload limits, no lost events. */
+/**
+ * The polling contract end to end: foreground waits, long polls, payload limits, no lost events.
+ */
 @Timeout(300)
 class PollingIT extends RealCodexFixture {
 
@@ -49,7 +49,9 @@ class PollingIT extends RealCodexFixture {
   @Test
   void waitForResultReturnsEarlyForAnApproval() {
     model.enqueue(ScriptedReply.escalatedCommand("echo x > x.txt", "need it"));
-    JsonNode r = mcp.startSession(home, "hi", "approvalPolicy", "on-request", "advanced", Map.of("waitForResult", 60000));
+    JsonNode r =
+        mcp.startSession(
+            home, "hi", "approvalPolicy", "on-request", "advanced", Map.of("waitForResult", 60000));
     assertEquals("waiting_approval", r.path("status").asText(), r.toString());
     assertEquals("respond_permission", r.path("recommendedNextAction").asText());
     assertEquals("interactive_poll_required", r.at("/execution/fallbackReason").asText());
@@ -64,7 +66,15 @@ class PollingIT extends RealCodexFixture {
     for (int i = 0; i < 3; i++) {
       long t0 = System.nanoTime();
       JsonNode r =
-          mcp.ok("codex_check", args("action", "poll", "sessionId", sid, "pollOptions", Map.of("waitMs", 1000, "includeResult", false)));
+          mcp.ok(
+              "codex_check",
+              args(
+                  "action",
+                  "poll",
+                  "sessionId",
+                  sid,
+                  "pollOptions",
+                  Map.of("waitMs", 1000, "includeResult", false)));
       elapsed.add((System.nanoTime() - t0) / 1_000_000);
       assertEquals(0, r.path("events").size(), r.toString());
     }
@@ -89,8 +99,17 @@ class PollingIT extends RealCodexFixture {
                   JsonNode r =
                       mcp.ok(
                           "codex_check",
-                          args("action", "poll", "sessionId", sid, "maxEvents", 1, "responseMode", "full",
-                              "pollOptions", Map.of("waitMs", 20000, "includeResult", false)));
+                          args(
+                              "action",
+                              "poll",
+                              "sessionId",
+                              sid,
+                              "maxEvents",
+                              1,
+                              "responseMode",
+                              "full",
+                              "pollOptions",
+                              Map.of("waitMs", 20000, "includeResult", false)));
                   long received = Instant.now().toEpochMilli();
                   long at = Instant.parse(r.at("/events/0/timestamp").asText()).toEpochMilli();
                   return new long[] {received, at};
@@ -108,7 +127,14 @@ class PollingIT extends RealCodexFixture {
     }
     Collections.sort(latencies);
     long median = latencies.get(latencies.size() / 2);
-    System.out.println("[measure] long-poll wake latency over " + rounds + " waits: median " + median + " ms, max " + latencies.get(latencies.size() - 1) + " ms");
+    System.out.println(
+        "[measure] long-poll wake latency over "
+            + rounds
+            + " waits: median "
+            + median
+            + " ms, max "
+            + latencies.get(latencies.size() - 1)
+            + " ms");
     assertTrue(median <= 10, "median wake latency " + median + " ms");
   }
 
@@ -125,7 +151,16 @@ class PollingIT extends RealCodexFixture {
         String sid = sids.get(i % 5);
         polls.add(
             CompletableFuture.supplyAsync(
-                () -> mcp.ok("codex_check", args("action", "poll", "sessionId", sid, "pollOptions", Map.of("waitMs", 8000, "includeResult", false))),
+                () ->
+                    mcp.ok(
+                        "codex_check",
+                        args(
+                            "action",
+                            "poll",
+                            "sessionId",
+                            sid,
+                            "pollOptions",
+                            Map.of("waitMs", 8000, "includeResult", false))),
                 pool));
       }
       Thread.sleep(1000);
@@ -137,7 +172,11 @@ class PollingIT extends RealCodexFixture {
         assertEquals(5, list.path("sessions").size());
       }
       Collections.sort(times);
-      System.out.println("[measure] codex_session list with 20 long-polls waiting (us): median " + times.get(10) + ", max " + times.get(19));
+      System.out.println(
+          "[measure] codex_session list with 20 long-polls waiting (us): median "
+              + times.get(10)
+              + ", max "
+              + times.get(19));
       assertTrue(times.get(10) < 50_000, "list took " + times);
       for (CompletableFuture<JsonNode> f : polls) {
         f.get(30, TimeUnit.SECONDS);
@@ -159,10 +198,21 @@ class PollingIT extends RealCodexFixture {
           mcp.client.callTool(
               new McpSchema.CallToolRequest(
                   "codex_check",
-                  args("action", "poll", "sessionId", sid, "maxEvents", 1000, "responseMode", "full", "pollOptions", Map.of("maxBytes", 2000))));
+                  args(
+                      "action",
+                      "poll",
+                      "sessionId",
+                      sid,
+                      "maxEvents",
+                      1000,
+                      "responseMode",
+                      "full",
+                      "pollOptions",
+                      Map.of("maxBytes", 2000))));
       JsonNode s = McpSession.JSON.valueToTree(raw.structuredContent());
       JsonNode forSize = s.deepCopy();
-      ((com.fasterxml.jackson.databind.node.ObjectNode) forSize).remove(List.of("interactionState", "recommendedNextAction"));
+      ((com.fasterxml.jackson.databind.node.ObjectNode) forSize)
+          .remove(List.of("interactionState", "recommendedNextAction"));
       int bytes = forSize.toString().getBytes(StandardCharsets.UTF_8).length;
       assertTrue(bytes <= 2000, "payload of " + bytes + " bytes");
       assertFalse(s.has("cursorResetTo"), s.toString());
@@ -191,7 +241,17 @@ class PollingIT extends RealCodexFixture {
       JsonNode r =
           mcp.ok(
               "codex_check",
-              args("action", "poll", "sessionId", sid, "maxEvents", 1000, "responseMode", "full", "pollOptions", Map.of("waitMs", 1000)));
+              args(
+                  "action",
+                  "poll",
+                  "sessionId",
+                  sid,
+                  "maxEvents",
+                  1000,
+                  "responseMode",
+                  "full",
+                  "pollOptions",
+                  Map.of("waitMs", 1000)));
       assertFalse(r.has("cursorResetTo"), "events were evicted: " + r.path("cursorResetTo"));
       for (JsonNode e : r.path("events")) {
         assertTrue(e.path("id").asLong() > lastId);
@@ -213,7 +273,12 @@ class PollingIT extends RealCodexFixture {
   void progressNotificationsFlowDuringALongWait() {
     model.enqueue(ScriptedReply.longCommand(38));
     String sid = mcp.startSession(home, "sleep").path("sessionId").asText();
-    mcp.pollUntil(sid, r -> "acting".equals(r.at("/progress/phase").asText()) || r.at("/progress/lastMethod").asText().startsWith("item/"), Duration.ofSeconds(60));
+    mcp.pollUntil(
+        sid,
+        r ->
+            "acting".equals(r.at("/progress/phase").asText())
+                || r.at("/progress/lastMethod").asText().startsWith("item/"),
+        Duration.ofSeconds(60));
     mcp.ok("codex_check", args("action", "poll", "sessionId", sid, "maxEvents", 1000));
     int before = mcp.progress.size();
     long t0 = System.nanoTime();
@@ -221,12 +286,23 @@ class PollingIT extends RealCodexFixture {
         mcp.client.callTool(
             new McpSchema.CallToolRequest(
                 "codex_check",
-                args("action", "poll", "sessionId", sid, "pollOptions", Map.of("waitMs", 15000, "includeEvents", false)),
+                args(
+                    "action",
+                    "poll",
+                    "sessionId",
+                    sid,
+                    "pollOptions",
+                    Map.of("waitMs", 15000, "includeEvents", false)),
                 Map.of("progressToken", "wait-1")));
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertFalse(Boolean.TRUE.equals(r.isError()));
     int received = mcp.progress.size() - before;
-    System.out.println("[measure] a 15 s wait took " + ms + " ms and produced " + received + " progress notifications");
+    System.out.println(
+        "[measure] a 15 s wait took "
+            + ms
+            + " ms and produced "
+            + received
+            + " progress notifications");
     assertTrue(ms >= 14_000, "the wait ended early after " + ms + " ms");
     assertTrue(received >= 2, "progress notifications: " + received);
     assertTrue(mcp.progress.stream().allMatch(p -> "wait-1".equals(p.progressToken())));
@@ -240,33 +316,86 @@ class PollingIT extends RealCodexFixture {
     env.put("CODEX_MCP_PATH", io.github.codexmcp.testing.CodexCli.get().nativeBinary().toString());
     env.put("CODEX_MCP_STATE_DIR", home.root().resolve("state-raw").toString());
     try (ServerProcess p = ServerProcess.start(env, home.workDir())) {
-      com.fasterxml.jackson.databind.node.ObjectNode init = McpSession.JSON.createObjectNode().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize");
-      init.putObject("params").put("protocolVersion", "2025-06-18").putObject("clientInfo").put("name", "raw").put("version", "1");
-      ((com.fasterxml.jackson.databind.node.ObjectNode) init.get("params")).putObject("capabilities");
+      com.fasterxml.jackson.databind.node.ObjectNode init =
+          McpSession.JSON
+              .createObjectNode()
+              .put("jsonrpc", "2.0")
+              .put("id", 1)
+              .put("method", "initialize");
+      init.putObject("params")
+          .put("protocolVersion", "2025-06-18")
+          .putObject("clientInfo")
+          .put("name", "raw")
+          .put("version", "1");
+      ((com.fasterxml.jackson.databind.node.ObjectNode) init.get("params"))
+          .putObject("capabilities");
       p.send(init);
       p.response(1, Duration.ofSeconds(20));
-      p.send(McpSession.JSON.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/initialized"));
-      com.fasterxml.jackson.databind.node.ObjectNode start = McpSession.JSON.createObjectNode().put("jsonrpc", "2.0").put("id", 2).put("method", "tools/call");
-      start.putObject("params").put("name", "codex").set("arguments", McpSession.JSON.valueToTree(args(
-          "prompt", "sleep", "approvalPolicy", "never", "sandbox", "workspace-write", "cwd", home.workDir().toString())));
+      p.send(
+          McpSession.JSON
+              .createObjectNode()
+              .put("jsonrpc", "2.0")
+              .put("method", "notifications/initialized"));
+      com.fasterxml.jackson.databind.node.ObjectNode start =
+          McpSession.JSON
+              .createObjectNode()
+              .put("jsonrpc", "2.0")
+              .put("id", 2)
+              .put("method", "tools/call");
+      start
+          .putObject("params")
+          .put("name", "codex")
+          .set(
+              "arguments",
+              McpSession.JSON.valueToTree(
+                  args(
+                      "prompt",
+                      "sleep",
+                      "approvalPolicy",
+                      "never",
+                      "sandbox",
+                      "workspace-write",
+                      "cwd",
+                      home.workDir().toString())));
       p.send(start);
       JsonNode started = p.response(2, Duration.ofSeconds(30));
       String sid = started.at("/result/structuredContent/sessionId").asText();
       assertFalse(sid.isEmpty(), started.toString());
-      com.fasterxml.jackson.databind.node.ObjectNode wait = McpSession.JSON.createObjectNode().put("jsonrpc", "2.0").put("id", 3).put("method", "tools/call");
-      wait.putObject("params").put("name", "codex_check").set("arguments", McpSession.JSON.valueToTree(args(
-          "action", "poll", "sessionId", sid, "pollOptions", Map.of("waitMs", 60000, "includeEvents", false))));
+      com.fasterxml.jackson.databind.node.ObjectNode wait =
+          McpSession.JSON
+              .createObjectNode()
+              .put("jsonrpc", "2.0")
+              .put("id", 3)
+              .put("method", "tools/call");
+      wait.putObject("params")
+          .put("name", "codex_check")
+          .set(
+              "arguments",
+              McpSession.JSON.valueToTree(
+                  args(
+                      "action",
+                      "poll",
+                      "sessionId",
+                      sid,
+                      "pollOptions",
+                      Map.of("waitMs", 60000, "includeEvents", false))));
       p.send(wait);
       Thread.sleep(500);
       long t0 = System.nanoTime();
-      com.fasterxml.jackson.databind.node.ObjectNode cancel = McpSession.JSON.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/cancelled");
+      com.fasterxml.jackson.databind.node.ObjectNode cancel =
+          McpSession.JSON
+              .createObjectNode()
+              .put("jsonrpc", "2.0")
+              .put("method", "notifications/cancelled");
       cancel.putObject("params").put("requestId", 3).put("reason", "user gave up");
       p.send(cancel);
       JsonNode answered = p.response(3, Duration.ofSeconds(5));
       long ms = (System.nanoTime() - t0) / 1_000_000;
-      System.out.println("[measure] a cancelled 60 s wait answered " + ms + " ms after notifications/cancelled");
+      System.out.println(
+          "[measure] a cancelled 60 s wait answered " + ms + " ms after notifications/cancelled");
       assertTrue(ms < 1000, "cancelled wait took " + ms + " ms");
-      assertEquals("running", answered.at("/result/structuredContent/status").asText(), answered.toString());
+      assertEquals(
+          "running", answered.at("/result/structuredContent/status").asText(), answered.toString());
     }
   }
 }

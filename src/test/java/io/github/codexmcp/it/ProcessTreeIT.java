@@ -58,7 +58,8 @@ class ProcessTreeIT {
                 Map.of("FOO", "bar"),
                 true));
     assertNull(c.stdin());
-    BufferedReader r = new BufferedReader(new InputStreamReader(c.stdout(), StandardCharsets.UTF_8));
+    BufferedReader r =
+        new BufferedReader(new InputStreamReader(c.stdout(), StandardCharsets.UTF_8));
     assertEquals(dir.toRealPath().toString(), r.readLine());
     assertEquals("1 bar", r.readLine());
     assertEquals("done", r.readLine(), "cat read the null device and ended at once");

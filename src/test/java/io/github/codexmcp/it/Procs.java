@@ -17,13 +17,16 @@ final class Procs {
 
   /** Whether {@code pid} is a live, non-zombie process. */
   static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !"Z".equals(state(pid));
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+        && !"Z".equals(state(pid));
   }
 
   /** The one-letter state of {@code /proc/<pid>/stat}, or null. */
   static String state(long pid) {
     try {
-      String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+      String s =
+          Files.readString(
+              Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
       int close = s.lastIndexOf(')');
       return close < 0 || close + 2 >= s.length() ? null : String.valueOf(s.charAt(close + 2));
     } catch (IOException | RuntimeException e) {
@@ -49,7 +52,12 @@ final class Procs {
   /** Live codex app-server processes among the descendants of {@code root}. */
   static List<ProcessHandle> appServersUnder(ProcessHandle root) {
     return root.descendants()
-        .filter(ph -> ph.info().commandLine().map(c -> c.contains("app-server") && !c.contains("java")).orElse(false))
+        .filter(
+            ph ->
+                ph.info()
+                    .commandLine()
+                    .map(c -> c.contains("app-server") && !c.contains("java"))
+                    .orElse(false))
         .filter(ph -> alive(ph.pid()))
         .toList();
   }
@@ -113,6 +121,10 @@ final class Procs {
 
   /** Short description for assertion messages. */
   static String describe(long pid) {
-    return pid + " " + state(pid) + " " + ProcessHandle.of(pid).flatMap(ph -> ph.info().commandLine()).orElse("?");
+    return pid
+        + " "
+        + state(pid)
+        + " "
+        + ProcessHandle.of(pid).flatMap(ph -> ph.info().commandLine()).orElse("?");
   }
 }

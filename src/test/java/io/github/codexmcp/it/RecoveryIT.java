@@ -62,9 +62,9 @@ class RecoveryIT {
   }
 
   /**
-   * As above, but the app-server's stdin is held open by this test, so codex never notices that
-   * its parent died (as when another process shares the pipe): the new server's orphan reaper
-   * must stop it and the command it started.
+   * As above, but the app-server's stdin is held open by this test, so codex never notices that its
+   * parent died (as when another process shares the pipe): the new server's orphan reaper must stop
+   * it and the command it started.
    */
   @Test
   void orphanThatOutlivesItsServerIsReapedByTheNextServer() throws Exception {
@@ -81,7 +81,9 @@ class RecoveryIT {
     String sleepCmd = "sleep " + sleepSeconds;
     model.enqueue(ScriptedReply.longCommand(sleepSeconds));
     first.ok("codex_reply", args("sessionId", sid, "prompt", "second turn"));
-    assertTrue(Procs.await(() -> !Procs.withCommandLine(sleepCmd).isEmpty(), Duration.ofSeconds(60)), "command never started");
+    assertTrue(
+        Procs.await(() -> !Procs.withCommandLine(sleepCmd).isEmpty(), Duration.ofSeconds(60)),
+        "command never started");
     first.pollUntil(
         sid, r -> r.path("events").toString().contains("commandExecution"), Duration.ofSeconds(30));
 
@@ -93,12 +95,15 @@ class RecoveryIT {
     leftovers.add(appServerPid);
     leftovers.addAll(sleeps);
     Path sessionDir = home.root().resolve("state/sessions").resolve(sid);
-    assertTrue(Procs.await(() -> pidRecorded(sessionDir, appServerPid), Duration.ofSeconds(5)), "pid.json does not name the app-server");
+    assertTrue(
+        Procs.await(() -> pidRecorded(sessionDir, appServerPid), Duration.ofSeconds(5)),
+        "pid.json does not name the app-server");
     Thread.sleep(300); // let the 100 ms event-log batch reach the disk
 
     JsonNode recoveredEvents;
     // A second writer on the app-server's stdin pipe keeps it from seeing end of input.
-    try (OutputStream held = holdStdin ? new FileOutputStream("/proc/" + appServerPid + "/fd/0") : null) {
+    try (OutputStream held =
+        holdStdin ? new FileOutputStream("/proc/" + appServerPid + "/fd/0") : null) {
       server.destroyForcibly(); // SIGKILL: no shutdown hook runs
       server.onExit().get(10, TimeUnit.SECONDS);
       first.close();
@@ -106,10 +111,13 @@ class RecoveryIT {
       if (holdStdin) {
         Thread.sleep(1000);
         assertTrue(Procs.alive(appServerPid), "app-server died although its stdin is held open");
-        assertTrue(sleeps.stream().allMatch(Procs::alive), "command died although the app-server lives");
+        assertTrue(
+            sleeps.stream().allMatch(Procs::alive), "command died although the app-server lives");
       }
       String afterKill =
-          "after kill: app-server " + Procs.describe(appServerPid) + "; sleeps "
+          "after kill: app-server "
+              + Procs.describe(appServerPid)
+              + "; sleeps "
               + sleeps.stream().map(Procs::describe).collect(Collectors.joining(", "));
       System.out.println("[recovery] " + afterKill);
 
@@ -122,13 +130,17 @@ class RecoveryIT {
       assertEquals(RESTART_REASON, got.path("cancelledReason").asText(), got.toString());
 
       JsonNode poll =
-          second.ok("codex_check", args("action", "poll", "sessionId", sid, "maxEvents", 1000, "responseMode", "full"));
+          second.ok(
+              "codex_check",
+              args("action", "poll", "sessionId", sid, "maxEvents", 1000, "responseMode", "full"));
       assertEquals("error", poll.path("status").asText(), poll.toString());
       assertEquals("first turn result 4c1e", poll.at("/result/text").asText(), poll.toString());
       String events = poll.path("events").toString();
       assertTrue(poll.path("events").size() >= turn1.events().size(), "events lost: " + poll);
-      assertTrue(events.contains("first turn result 4c1e"), "first turn's events missing: " + events);
-      assertTrue(events.contains("commandExecution"), "second turn's command events missing: " + events);
+      assertTrue(
+          events.contains("first turn result 4c1e"), "first turn's events missing: " + events);
+      assertTrue(
+          events.contains("commandExecution"), "second turn's command events missing: " + events);
       assertIdsIncrease(poll.path("events"));
       recoveredEvents = poll.path("events");
 
@@ -147,13 +159,16 @@ class RecoveryIT {
               + afterKill
               + "\nserver stderr:\n"
               + second.stderr);
-      System.out.printf("[measure] recovery (stdin held: %s): orphans gone %d ms after the new server started%n", holdStdin, goneMs);
+      System.out.printf(
+          "[measure] recovery (stdin held: %s): orphans gone %d ms after the new server started%n",
+          holdStdin, goneMs);
     }
 
     // The recovered session is read-only, and a new poll continues after the recovered events.
     JsonNode reply = second.call("codex_reply", args("sessionId", sid, "prompt", "again"));
     assertTrue(reply.path("error").asText().contains("No client for session"), reply.toString());
-    JsonNode again = second.ok("codex_check", args("action", "poll", "sessionId", sid, "maxEvents", 1000));
+    JsonNode again =
+        second.ok("codex_check", args("action", "poll", "sessionId", sid, "maxEvents", 1000));
     assertEquals(0, again.path("events").size(), again.toString());
     if (!holdStdin) {
       cancelAndRestartAgain(sid, recoveredEvents);
@@ -161,13 +176,16 @@ class RecoveryIT {
   }
 
   /**
-   * A recovered session can still be cancelled; the log continues after the recovered events, so
-   * a third server sees every event once, in order, with the cancellation last.
+   * A recovered session can still be cancelled; the log continues after the recovered events, so a
+   * third server sees every event once, in order, with the cancellation last.
    */
   private void cancelAndRestartAgain(String sid, JsonNode recoveredEvents) throws Exception {
     JsonNode cancel = second.ok("codex_session", args("action", "cancel", "sessionId", sid));
     assertTrue(cancel.path("success").asBoolean(), cancel.toString());
-    JsonNode afterCancel = second.ok("codex_check", args("action", "poll", "sessionId", sid, "maxEvents", 1000, "responseMode", "full"));
+    JsonNode afterCancel =
+        second.ok(
+            "codex_check",
+            args("action", "poll", "sessionId", sid, "maxEvents", 1000, "responseMode", "full"));
     long lastRecoveredId = recoveredEvents.get(recoveredEvents.size() - 1).path("id").asLong();
     assertTrue(afterCancel.at("/events/0/id").asLong() > lastRecoveredId, afterCancel.toString());
     second.closeAndWait();
@@ -177,11 +195,17 @@ class RecoveryIT {
     second = third;
     JsonNode got = third.ok("codex_session", args("action", "get", "sessionId", sid));
     assertEquals("cancelled", got.path("status").asText(), got.toString());
-    JsonNode poll = third.ok("codex_check", args("action", "poll", "sessionId", sid, "maxEvents", 1000, "responseMode", "full"));
+    JsonNode poll =
+        third.ok(
+            "codex_check",
+            args("action", "poll", "sessionId", sid, "maxEvents", 1000, "responseMode", "full"));
     JsonNode events = poll.path("events");
     assertIdsIncrease(events);
-    assertEquals(recoveredEvents.size() + afterCancel.path("events").size(), events.size(), poll.toString());
-    assertEquals(afterCancel.path("events").toString(), tail(events, afterCancel.path("events").size()).toString());
+    assertEquals(
+        recoveredEvents.size() + afterCancel.path("events").size(), events.size(), poll.toString());
+    assertEquals(
+        afterCancel.path("events").toString(),
+        tail(events, afterCancel.path("events").size()).toString());
     assertEquals("cancelled", poll.at("/result/status").asText(), poll.toString());
   }
 
@@ -195,7 +219,11 @@ class RecoveryIT {
 
   private static boolean pidRecorded(Path sessionDir, long pid) {
     try {
-      return McpSession.JSON.readTree(Files.readString(sessionDir.resolve("pid.json"))).path("pid").asLong() == pid;
+      return McpSession.JSON
+              .readTree(Files.readString(sessionDir.resolve("pid.json")))
+              .path("pid")
+              .asLong()
+          == pid;
     } catch (Exception e) {
       return false;
     }

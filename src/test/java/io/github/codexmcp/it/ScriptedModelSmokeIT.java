@@ -76,7 +76,8 @@ class ScriptedModelSmokeIT {
                 e ->
                     "item.completed".equals(Json.text(e, "type"))
                         && "agent_message".equals(Json.text(e.path("item"), "type"))
-                        && "Hello from the scripted model".equals(Json.text(e.path("item"), "text"))),
+                        && "Hello from the scripted model"
+                            .equals(Json.text(e.path("item"), "text"))),
         run::describe);
     assertTrue(run.events().stream().anyMatch(e -> "turn.completed".equals(Json.text(e, "type"))));
     assertEquals(1, model.requestCount());
@@ -122,9 +123,7 @@ class ScriptedModelSmokeIT {
       JsonNode thread =
           server.call(
               "thread/start",
-              Json.object()
-                  .put("cwd", home.workDir().toString())
-                  .put("approvalPolicy", "never"));
+              Json.object().put("cwd", home.workDir().toString()).put("approvalPolicy", "never"));
       String threadId = thread.path("thread").path("id").asText();
       assertTrue(!threadId.isEmpty(), thread::toString);
 
@@ -136,8 +135,7 @@ class ScriptedModelSmokeIT {
           .putArray("text_elements");
       server.call("turn/start", turn);
 
-      JsonNode completed =
-          server.await(m -> "turn/completed".equals(Json.text(m, "method")));
+      JsonNode completed = server.await(m -> "turn/completed".equals(Json.text(m, "method")));
       assertEquals(
           "completed", completed.path("params").path("turn").path("status").asText(), server::log);
       assertTrue(
@@ -154,8 +152,7 @@ class ScriptedModelSmokeIT {
               .filter(m -> "item/agentMessage/delta".equals(Json.text(m, "method")))
               .count();
       assertEquals(5, deltas, server::log);
-      assertEquals(
-          "hello over app-server", ScriptedModelServer.lastUserText(model.lastRequest()));
+      assertEquals("hello over app-server", ScriptedModelServer.lastUserText(model.lastRequest()));
     }
   }
 
@@ -274,7 +271,10 @@ class ScriptedModelSmokeIT {
         if (message.has("method") && message.has("id")) {
           ObjectNode error = Json.object();
           error.set("id", message.get("id"));
-          error.putObject("error").put("code", -32601).put("message", "not handled by the smoke IT");
+          error
+              .putObject("error")
+              .put("code", -32601)
+              .put("message", "not handled by the smoke IT");
           send(error);
         }
         if (match.test(message)) {

@@ -18,8 +18,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged server as a child process driven over raw stdio: every stdout line is collected
- * (to check that only JSON-RPC appears) and stderr is kept for diagnostics.
+ * The packaged server as a child process driven over raw stdio: every stdout line is collected (to
+ * check that only JSON-RPC appears) and stderr is kept for diagnostics.
  */
 final class ServerProcess implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +35,9 @@ final class ServerProcess implements AutoCloseable {
     Thread out =
         new Thread(
             () -> {
-              try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                   stdoutLines.add(line);
@@ -55,7 +57,9 @@ final class ServerProcess implements AutoCloseable {
     Thread err =
         new Thread(
             () -> {
-              try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                   stderr.append(line).append('\n');
@@ -111,7 +115,8 @@ final class ServerProcess implements AutoCloseable {
   JsonNode next(Duration timeout) throws InterruptedException {
     JsonNode m = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (m == null) {
-      throw new AssertionError("no message from the server within " + timeout + "; stderr:\n" + stderr);
+      throw new AssertionError(
+          "no message from the server within " + timeout + "; stderr:\n" + stderr);
     }
     return m;
   }

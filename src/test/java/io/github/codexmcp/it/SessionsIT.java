@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.codexmcp.testing.CodexTestHome;
 import io.github.codexmcp.testing.ScriptedModelServer;
 import io.github.codexmcp.testing.ScriptedReply;
 import java.nio.file.Files;
@@ -40,7 +39,9 @@ class SessionsIT extends RealCodexFixture {
     McpSession.Polled p2 = mcp.pollUntilIdle(sid);
     assertEquals("second answer", p2.last().at("/result/text").asText());
     JsonNode second = model.lastRequest();
-    assertTrue(ScriptedModelServer.inputContains(second, "first answer"), "the reply turn must carry the first turn");
+    assertTrue(
+        ScriptedModelServer.inputContains(second, "first answer"),
+        "the reply turn must carry the first turn");
   }
 
   @Test
@@ -67,20 +68,28 @@ class SessionsIT extends RealCodexFixture {
     JsonNode started = mcp.startSession(home, "base turn");
     String sid = started.path("sessionId").asText();
     mcp.pollUntilIdle(sid);
-    String originalThread = mcp.ok("codex_session", args("action", "get", "sessionId", sid, "includeSensitive", true)).path("threadId").asText();
+    String originalThread =
+        mcp.ok("codex_session", args("action", "get", "sessionId", sid, "includeSensitive", true))
+            .path("threadId")
+            .asText();
 
     JsonNode fork = mcp.ok("codex_session", args("action", "fork", "sessionId", sid));
     String forkId = fork.path("sessionId").asText();
     assertEquals("idle", fork.path("status").asText());
     assertNotEquals(sid, forkId);
     assertNotEquals(originalThread, fork.path("threadId").asText());
-    String afterFork = mcp.ok("codex_session", args("action", "get", "sessionId", sid, "includeSensitive", true)).path("threadId").asText();
+    String afterFork =
+        mcp.ok("codex_session", args("action", "get", "sessionId", sid, "includeSensitive", true))
+            .path("threadId")
+            .asText();
     assertEquals(originalThread, afterFork, "fork must not touch the source session's thread");
 
     model.enqueue(ScriptedReply.text("from fork"));
     mcp.ok("codex_reply", args("sessionId", forkId, "prompt", "fork turn"));
     assertEquals("from fork", mcp.pollUntilIdle(forkId).last().at("/result/text").asText());
-    assertTrue(ScriptedModelServer.inputContains(model.lastRequest(), "base"), "the fork carries the source history");
+    assertTrue(
+        ScriptedModelServer.inputContains(model.lastRequest(), "base"),
+        "the fork carries the source history");
     model.enqueue(ScriptedReply.text("from source"));
     mcp.ok("codex_reply", args("sessionId", sid, "prompt", "source turn"));
     assertEquals("from source", mcp.pollUntilIdle(sid).last().at("/result/text").asText());
@@ -102,7 +111,8 @@ class SessionsIT extends RealCodexFixture {
     JsonNode clean = mcp.ok("codex_session", args("action", "clean"));
     assertEquals(1, clean.path("removedCount").asInt());
     JsonNode gone = mcp.call("codex_session", args("action", "get", "sessionId", sid));
-    assertTrue(gone.path("error").asText().startsWith("Error [SESSION_NOT_FOUND]"), gone.toString());
+    assertTrue(
+        gone.path("error").asText().startsWith("Error [SESSION_NOT_FOUND]"), gone.toString());
   }
 
   static Map<String, Object> pollArgs(String sid) {

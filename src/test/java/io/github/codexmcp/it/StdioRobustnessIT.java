@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.testing.CodexCli;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -54,7 +54,11 @@ class StdioRobustnessIT {
     p.send(init);
     JsonNode resp = p.response(1, Duration.ofSeconds(20));
     assertEquals("codex-mcp", resp.at("/result/serverInfo/name").asText(), resp.toString());
-    p.send(ServerProcess.JSON.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/initialized"));
+    p.send(
+        ServerProcess.JSON
+            .createObjectNode()
+            .put("jsonrpc", "2.0")
+            .put("method", "notifications/initialized"));
   }
 
   @Test
@@ -68,7 +72,9 @@ class StdioRobustnessIT {
       JsonNode pong = p.response(2, Duration.ofSeconds(10));
       assertTrue(pong.has("result"), pong.toString());
       // bytes that are not UTF-8 inside a string: read as replacement characters, not refused
-      byte[] head = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\",\"params\":{\"x\":\"a".getBytes(StandardCharsets.UTF_8);
+      byte[] head =
+          "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\",\"params\":{\"x\":\"a"
+              .getBytes(StandardCharsets.UTF_8);
       byte[] tail = "b\"}}".getBytes(StandardCharsets.UTF_8);
       byte[] raw = new byte[head.length + 1 + tail.length];
       System.arraycopy(head, 0, raw, 0, head.length);
@@ -80,16 +86,25 @@ class StdioRobustnessIT {
       p.send(request(3, "server/discover"));
       JsonNode unknown = p.response(3, Duration.ofSeconds(10));
       assertEquals(-32601, unknown.at("/error/code").asInt(), unknown.toString());
-      ObjectNode cancel = ServerProcess.JSON.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/cancelled");
+      ObjectNode cancel =
+          ServerProcess.JSON
+              .createObjectNode()
+              .put("jsonrpc", "2.0")
+              .put("method", "notifications/cancelled");
       cancel.putObject("params").put("requestId", 99).put("reason", "test");
       p.send(cancel);
       ObjectNode call = request(4, "tools/call");
       call.putObject("params").put("name", "nope").putObject("arguments");
       p.send(call);
       JsonNode nope = p.response(4, Duration.ofSeconds(10));
-      assertEquals("MCP error -32602: Tool nope not found", nope.at("/result/content/0/text").asText(), nope.toString());
+      assertEquals(
+          "MCP error -32602: Tool nope not found",
+          nope.at("/result/content/0/text").asText(),
+          nope.toString());
       assertTrue(nope.at("/result/isError").asBoolean());
-      assertFalse(p.stderr.toString().contains("No handler registered for notification"), p.stderr.toString());
+      assertFalse(
+          p.stderr.toString().contains("No handler registered for notification"),
+          p.stderr.toString());
       for (String line : p.stdoutLines) {
         JsonNode m = ServerProcess.JSON.readTree(line);
         assertEquals("2.0", m.path("jsonrpc").asText(), "non JSON-RPC line on stdout: " + line);
@@ -108,14 +123,19 @@ class StdioRobustnessIT {
       p.sendLine("\f {\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"} \r");
       assertTrue(p.response(2, Duration.ofSeconds(10)).has("result"));
       String deep = "[".repeat(40) + "]".repeat(40);
-      p.sendLine("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\",\"params\":{\"_meta\":{\"x\":" + deep + "}}}");
+      p.sendLine(
+          "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\",\"params\":{\"_meta\":{\"x\":"
+              + deep
+              + "}}}");
       assertTrue(p.response(3, Duration.ofSeconds(10)).has("result"));
-      p.sendLine("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\",\"params\":{\"_meta\":{\"n\":123456789012345678901234}}}");
+      p.sendLine(
+          "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\",\"params\":{\"_meta\":{\"n\":123456789012345678901234}}}");
       assertTrue(p.response(4, Duration.ofSeconds(10)).has("result"));
       p.sendLine("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\"} trailing");
       assertTrue(p.response(5, Duration.ofSeconds(10)).has("result"));
-      p.sendLine("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\",\"params\":{\"name\":\"codex_session\","
-          + "\"arguments\":{\"action\":\"list\"},\"_meta\":{\"s\":\"\\u00e9\\ud83d\\ude00\"}}}");
+      p.sendLine(
+          "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\",\"params\":{\"name\":\"codex_session\","
+              + "\"arguments\":{\"action\":\"list\"},\"_meta\":{\"s\":\"\\u00e9\\ud83d\\ude00\"}}}");
       JsonNode list = p.response(6, Duration.ofSeconds(10));
       assertTrue(list.at("/result/structuredContent/sessions").isArray(), list.toString());
       for (String line : p.stdoutLines) {
@@ -130,7 +150,9 @@ class StdioRobustnessIT {
       initialize(p);
       long start = System.nanoTime();
       p.closeStdin();
-      assertTrue(p.process.waitFor(2, TimeUnit.SECONDS), "server still running 2 s after stdin EOF; stderr:\n" + p.stderr);
+      assertTrue(
+          p.process.waitFor(2, TimeUnit.SECONDS),
+          "server still running 2 s after stdin EOF; stderr:\n" + p.stderr);
       assertEquals(0, p.process.exitValue());
       assertTrue((System.nanoTime() - start) < 2_000_000_000L);
     }
@@ -140,11 +162,13 @@ class StdioRobustnessIT {
   void misconfigurationExitsWithTheMessageAndNoStdout() throws Exception {
     Map<String, String> missing = env();
     missing.put("CODEX_MCP_PATH", tmp.resolve("nowhere/codex").toString());
-    assertFails(missing, "CODEX_MCP_PATH=\"" + tmp.resolve("nowhere/codex") + "\" — file does not exist.");
+    assertFails(
+        missing, "CODEX_MCP_PATH=\"" + tmp.resolve("nowhere/codex") + "\" — file does not exist.");
 
     Map<String, String> both = env();
     both.put("CODEX_MCP_COMMAND", "codex");
-    assertFails(both, "Cannot set both CODEX_MCP_PATH and CODEX_MCP_COMMAND. Use one or the other.");
+    assertFails(
+        both, "Cannot set both CODEX_MCP_PATH and CODEX_MCP_COMMAND. Use one or the other.");
   }
 
   @Test
@@ -156,7 +180,10 @@ class StdioRobustnessIT {
       return;
     }
     String cmd = String.join(" ", ServerProcess.command()) + " < /dev/null";
-    ProcessBuilder pb = new ProcessBuilder(List.of("/usr/bin/script", "-qec", String.join(" ", ServerProcess.command()), "/dev/null"));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            List.of(
+                "/usr/bin/script", "-qec", String.join(" ", ServerProcess.command()), "/dev/null"));
     pb.environment().putAll(env);
     pb.redirectErrorStream(true);
     Process proc = pb.start();
@@ -164,7 +191,10 @@ class StdioRobustnessIT {
     assertTrue(proc.waitFor(30, TimeUnit.SECONDS), cmd);
     String out = new String(proc.getInputStream().readAllBytes());
     assertEquals(1, proc.exitValue(), out);
-    assertTrue(out.contains("Fatal error: STDIO preflight failed in strict mode due to blocking stdout contamination risk"), out);
+    assertTrue(
+        out.contains(
+            "Fatal error: STDIO preflight failed in strict mode due to blocking stdout contamination risk"),
+        out);
   }
 
   private void assertFails(Map<String, String> env, String message) throws Exception {

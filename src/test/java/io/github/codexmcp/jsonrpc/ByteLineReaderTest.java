@@ -17,7 +17,10 @@ class ByteLineReaderTest {
     ByteLineReader r = new ByteLineReader(in, LIMIT);
     List<String> out = new ArrayList<>();
     for (int n; (n = r.next()) != ByteLineReader.END; ) {
-      out.add(n == ByteLineReader.TOO_LONG ? "<too long: " + r.droppedLength() + ">" : new String(r.line(), 0, n, StandardCharsets.UTF_8));
+      out.add(
+          n == ByteLineReader.TOO_LONG
+              ? "<too long: " + r.droppedLength() + ">"
+              : new String(r.line(), 0, n, StandardCharsets.UTF_8));
     }
     return out;
   }
@@ -51,7 +54,8 @@ class ByteLineReaderTest {
   @Test
   void splitsOnNewlinesDropsCarriageReturnsKeepsTheLastUnterminatedLine() throws IOException {
     String text = "{\"a\":1}\r\n\n  \n{\"t\":\"h\u00e9\u20ac\uD83D\uDE00\"}\n{\"last\":true}";
-    List<String> expected = List.of("{\"a\":1}", "", "  ", "{\"t\":\"h\u00e9\u20ac\uD83D\uDE00\"}", "{\"last\":true}");
+    List<String> expected =
+        List.of("{\"a\":1}", "", "  ", "{\"t\":\"h\u00e9\u20ac\uD83D\uDE00\"}", "{\"last\":true}");
     assertEquals(expected, lines(bytes(text)));
     assertEquals(expected, lines(trickle(text)));
   }

@@ -74,7 +74,8 @@ class JsonLineReaderTest {
   @Test
   void acceptsLineExactlyAtTheLimit() throws IOException {
     String line = "{\"x\":\"" + "a".repeat(10) + "\"}";
-    new JsonLineReader(new OneByteAtATime((line + "\n").getBytes(StandardCharsets.UTF_8)), line.length())
+    new JsonLineReader(
+            new OneByteAtATime((line + "\n").getBytes(StandardCharsets.UTF_8)), line.length())
         .readAll(sink);
     assertEquals(List.of(line), values);
     assertTrue(oversized.isEmpty());
@@ -117,7 +118,8 @@ class JsonLineReaderTest {
   }
 
   private void read(String text) throws IOException {
-    new JsonLineReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))).readAll(sink);
+    new JsonLineReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))
+        .readAll(sink);
   }
 
   /** Returns one byte per read, so every multi-byte character is split across reads. */

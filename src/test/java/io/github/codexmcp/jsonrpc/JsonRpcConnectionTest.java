@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.codexmcp.testing.appserver.BytePipe;
 import io.github.codexmcp.testing.ManualTimer;
+import io.github.codexmcp.testing.appserver.BytePipe;
 import io.github.codexmcp.util.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -94,10 +94,13 @@ class JsonRpcConnectionTest {
   @Test
   void numbersRequestsFromOneAndCorrelatesOutOfOrderResponses() throws Exception {
     CompletableFuture<JsonNode> a = conn.request("a", null, Duration.ofSeconds(30));
-    CompletableFuture<JsonNode> b = conn.request("b", Json.object().put("k", 1), Duration.ofSeconds(30));
-    assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"a\",\"params\":{}}", peerReads().toString());
+    CompletableFuture<JsonNode> b =
+        conn.request("b", Json.object().put("k", 1), Duration.ofSeconds(30));
     assertEquals(
-        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"b\",\"params\":{\"k\":1}}", peerReads().toString());
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"a\",\"params\":{}}", peerReads().toString());
+    assertEquals(
+        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"b\",\"params\":{\"k\":1}}",
+        peerReads().toString());
     peerSends("{\"id\":2,\"result\":{\"r\":\"b\"}}");
     peerSends("{\"id\":1,\"result\":{\"r\":\"a\"}}");
     assertEquals("b", b.get(5, TimeUnit.SECONDS).path("r").asText());
@@ -109,7 +112,8 @@ class JsonRpcConnectionTest {
   @Test
   void completesResponseFuturesOnTheReaderThread() throws Exception {
     CompletableFuture<String> thread =
-        conn.request("a", null, Duration.ofSeconds(30)).thenApply(r -> Thread.currentThread().getName());
+        conn.request("a", null, Duration.ofSeconds(30))
+            .thenApply(r -> Thread.currentThread().getName());
     peerReads();
     peerSends("{\"id\":1,\"result\":{}}");
     assertEquals("test-reader", thread.get(5, TimeUnit.SECONDS));
@@ -155,7 +159,8 @@ class JsonRpcConnectionTest {
     assertFalse(f.isDone(), "neither the peer's request nor an unknown id touch our call 1");
     conn.respond(Json.NODES.numberNode(1), Json.object().put("decision", "accept"));
     assertEquals(
-        "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"decision\":\"accept\"}}", peerReads().toString());
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"decision\":\"accept\"}}",
+        peerReads().toString());
   }
 
   @Test
@@ -165,7 +170,11 @@ class JsonRpcConnectionTest {
     peerSends("{\"method\":\"three\"}");
     awaitEvent("notification three {}");
     assertEquals(
-        List.of("notification one {}", "notification two {}", "parse-error {not json", "notification three {}"),
+        List.of(
+            "notification one {}",
+            "notification two {}",
+            "parse-error {not json",
+            "notification three {}"),
         events);
   }
 

@@ -35,7 +35,8 @@ class JsonRpcMessageTest {
 
   @Test
   void keepsStringIdsAndDefaultsParams() {
-    JsonRpcMessage.Request r = (JsonRpcMessage.Request) classify("{\"id\":\"abc\",\"method\":\"m\"}");
+    JsonRpcMessage.Request r =
+        (JsonRpcMessage.Request) classify("{\"id\":\"abc\",\"method\":\"m\"}");
     assertEquals("\"abc\"", r.id().toString());
     assertEquals("{}", r.params().toString());
   }
@@ -43,14 +44,16 @@ class JsonRpcMessageTest {
   @Test
   void writesJsonrpcVersionAndAlwaysParams() {
     String req =
-        Json.write(new JsonRpcMessage.Request(Json.NODES.numberNode(1L), "thread/start", null).toJson());
+        Json.write(
+            new JsonRpcMessage.Request(Json.NODES.numberNode(1L), "thread/start", null).toJson());
     assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"thread/start\",\"params\":{}}", req);
     String note = Json.write(new JsonRpcMessage.Notification("initialized", null).toJson());
     assertEquals("{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}", note);
     String err =
         Json.write(
             new JsonRpcMessage.ErrorResponse(
-                    Json.NODES.textNode("abc"), new JsonRpcError(-32601, "Method not handled: x", null))
+                    Json.NODES.textNode("abc"),
+                    new JsonRpcError(-32601, "Method not handled: x", null))
                 .toJson());
     assertEquals(
         "{\"jsonrpc\":\"2.0\",\"id\":\"abc\",\"error\":{\"code\":-32601,\"message\":\"Method not handled: x\"}}",

@@ -13,10 +13,13 @@ import org.junit.jupiter.api.Test;
 class ReadPacerTest {
   private long now;
   private final List<Long> pauses = new ArrayList<>();
-  private final ReadPacer pacer = new ReadPacer(() -> now, nanos -> {
-    pauses.add(nanos);
-    now += nanos;
-  });
+  private final ReadPacer pacer =
+      new ReadPacer(
+          () -> now,
+          nanos -> {
+            pauses.add(nanos);
+            now += nanos;
+          });
 
   /** One read returning {@code afterNanos} after the previous one. */
   private void read(long afterNanos, boolean filled) {
@@ -53,7 +56,8 @@ class ReadPacerTest {
     int paused = pauses.size();
     read(5_000_000, false); // the stream stopped: this read waited for a while
     read(10_000, false);
-    assertEquals(paused + 1, pauses.size(), "the read right after the gap was still paced, not the next");
+    assertEquals(
+        paused + 1, pauses.size(), "the read right after the gap was still paced, not the next");
     for (int i = 0; i < ReadPacer.STREAK - 1; i++) {
       read(10_000, false);
     }
@@ -68,7 +72,8 @@ class ReadPacerTest {
     int paused = pauses.size();
     read(10_000, true);
     read(10_000, false);
-    assertEquals(paused + 1, pauses.size(), "more is waiting after a full read: no pause before the next");
+    assertEquals(
+        paused + 1, pauses.size(), "more is waiting after a full read: no pause before the next");
   }
 
   /**
@@ -78,10 +83,13 @@ class ReadPacerTest {
    */
   @Test
   void pausesThatKeepOverrunningTurnPacingOff() {
-    ReadPacer windowsLike = new ReadPacer(() -> now, nanos -> {
-      pauses.add(nanos);
-      now += 15_600_000;
-    });
+    ReadPacer windowsLike =
+        new ReadPacer(
+            () -> now,
+            nanos -> {
+              pauses.add(nanos);
+              now += 15_600_000;
+            });
     for (int burst = 0; burst < 10; burst++) {
       completeAStreak(windowsLike);
       windowsLike.beforeRead();
@@ -89,10 +97,13 @@ class ReadPacerTest {
     assertEquals(3, pauses.size(), "off after three overruns");
 
     pauses.clear();
-    ReadPacer busyHost = new ReadPacer(() -> now, nanos -> {
-      pauses.add(nanos);
-      now += pauses.size() % 10 == 0 ? 5_000_000 : nanos; // one pause in ten overruns
-    });
+    ReadPacer busyHost =
+        new ReadPacer(
+            () -> now,
+            nanos -> {
+              pauses.add(nanos);
+              now += pauses.size() % 10 == 0 ? 5_000_000 : nanos; // one pause in ten overruns
+            });
     for (int burst = 0; burst < 40; burst++) {
       completeAStreak(busyHost);
       busyHost.beforeRead();
@@ -139,6 +150,9 @@ class ReadPacerTest {
     }
     assertEquals(40, got.size());
     assertEquals("{\"n\":39}", got.get(39));
-    assertEquals(40 - ReadPacer.STREAK, pauses.size(), "reads 18 to 41 (the last one meets the end) were paced");
+    assertEquals(
+        40 - ReadPacer.STREAK,
+        pauses.size(),
+        "reads 18 to 41 (the last one meets the end) were paced");
   }
 }

@@ -34,30 +34,40 @@ class StringTreeParserTest {
 
   @Test
   void deltaLinesAndOtherStringObjects() throws Exception {
-    same("{\"method\":\"item/agentMessage/delta\",\"params\":{\"threadId\":\"t-1\",\"turnId\":\"u-2\",\"itemId\":\"msg_3\",\"delta\":\"Hello\"}}");
+    same(
+        "{\"method\":\"item/agentMessage/delta\",\"params\":{\"threadId\":\"t-1\",\"turnId\":\"u-2\",\"itemId\":\"msg_3\",\"delta\":\"Hello\"}}");
     same("{}");
     same("{\"a\":{}}");
     same("{ \"a\" : \"b\" , \"c\" : { \"d\" : \"\" } }");
-    same("{\"method\":\"thread/status/changed\",\"params\":{\"threadId\":\"t\",\"status\":{\"type\":\"active\",\"x\":{\"y\":\"z\"}}}}");
+    same(
+        "{\"method\":\"thread/status/changed\",\"params\":{\"threadId\":\"t\",\"status\":{\"type\":\"active\",\"x\":{\"y\":\"z\"}}}}");
     same("{\"s\":\"quote \\\" backslash \\\\ slash \\/ \\b\\f\\n\\r\\t end\"}");
     same("{\"u\":\"\\u00e9\\u20AC \\ud83d\\ude00 lone \\ud800 x\"}");
     same("{\"raw\":\"é € 中文 😀\",\"mixed\":\"é\\n😀\\\"\"}");
     same("{\"dup\":\"first\",\"other\":\"x\",\"dup\":\"second\"}");
-    same("{\"method\":\"item/agentMessage/delta\",\"params\":{\"threadId\":\"t\",\"delta\":\"w0 \"},\"emittedAtMs\":1795250974903}");
-    same("{\"i\":0,\"j\":-7,\"k\":2147483647,\"l\":2147483648,\"m\":-2147483648,\"n\":-2147483649,\"o\":999999999999999999}");
+    same(
+        "{\"method\":\"item/agentMessage/delta\",\"params\":{\"threadId\":\"t\",\"delta\":\"w0 \"},\"emittedAtMs\":1795250974903}");
+    same(
+        "{\"i\":0,\"j\":-7,\"k\":2147483647,\"l\":2147483648,\"m\":-2147483648,\"n\":-2147483649,\"o\":999999999999999999}");
     same("{\"t\":true,\"f\":false,\"z\":null,\"o\":{\"x\" : 12 , \"y\":false}}");
   }
 
-  /** The lines of a turn's start and end: arrays, fractions and deeper nesting (they went to Jackson before). */
+  /**
+   * The lines of a turn's start and end: arrays, fractions and deeper nesting (they went to Jackson
+   * before).
+   */
   @Test
   void arraysFractionsAndDeeperNesting() throws Exception {
     same("{\"a\":[]}");
     same("{\"a\":[ ]}");
     same("{\"a\":[1,\"x\",true,null,{},[],{\"b\":[2.5]}]}");
     same("{\"a\" : [ 1 , [ 2 , [ 3 ] ] ] }");
-    same("{\"id\":2,\"result\":{\"thread\":{\"id\":\"t\",\"environments\":[{\"environmentId\":\"local\",\"cwd\":\"/w\",\"runtimeWorkspaceRoots\":[\"/w\"]}],\"extra\":null}}}");
-    same("{\"p\":1.5,\"q\":-0.25,\"r\":1e3,\"s\":1E-3,\"t\":2.5e+10,\"u\":-0.0,\"v\":0.1,\"w\":123456789.123456789,\"x\":1e400,\"y\":4.9e-325}");
-    same("{\"rateLimits\":{\"primary\":{\"usedPercent\":12.5,\"windowDurationMins\":300,\"resetsAt\":1795250974}}}");
+    same(
+        "{\"id\":2,\"result\":{\"thread\":{\"id\":\"t\",\"environments\":[{\"environmentId\":\"local\",\"cwd\":\"/w\",\"runtimeWorkspaceRoots\":[\"/w\"]}],\"extra\":null}}}");
+    same(
+        "{\"p\":1.5,\"q\":-0.25,\"r\":1e3,\"s\":1E-3,\"t\":2.5e+10,\"u\":-0.0,\"v\":0.1,\"w\":123456789.123456789,\"x\":1e400,\"y\":4.9e-325}");
+    same(
+        "{\"rateLimits\":{\"primary\":{\"usedPercent\":12.5,\"windowDurationMins\":300,\"resetsAt\":1795250974}}}");
     same("{\"1\":{\"2\":{\"3\":{\"4\":{\"5\":{}}}}}}");
     StringBuilder deep = new StringBuilder("{\"d\":");
     for (int i = 1; i < StringTreeParser.MAX_DEPTH; i++) {
@@ -109,13 +119,30 @@ class StringTreeParserTest {
             "{\"a\":\"control \u0001 char\"}",
             "{\"a\":\"tab \t raw\"}",
             "{a:\"b\"}",
-            "{\"d\":" + "[".repeat(StringTreeParser.MAX_DEPTH) + "]".repeat(StringTreeParser.MAX_DEPTH) + "}")) {
+            "{\"d\":"
+                + "[".repeat(StringTreeParser.MAX_DEPTH)
+                + "]".repeat(StringTreeParser.MAX_DEPTH)
+                + "}")) {
       assertNull(parse(line), line);
     }
     byte[] invalidUtf8 = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '"', '}'};
     assertNull(parser.parse(invalidUtf8, 0, invalidUtf8.length));
     // review: a real U+FFFD next to an invalid sequence was taken for valid text
-    byte[] mixed = {'{', '"', 'd', '"', ':', '"', (byte) 0xEF, (byte) 0xBF, (byte) 0xBD, (byte) 0xC0, (byte) 0x80, '"', '}'};
+    byte[] mixed = {
+      '{',
+      '"',
+      'd',
+      '"',
+      ':',
+      '"',
+      (byte) 0xEF,
+      (byte) 0xBF,
+      (byte) 0xBD,
+      (byte) 0xC0,
+      (byte) 0x80,
+      '"',
+      '}'
+    };
     assertNull(parser.parse(mixed, 0, mixed.length));
     assertNull(parse("{\"replacement\":\"\uFFFD is left to Jackson\"}"));
   }
@@ -132,7 +159,10 @@ class StringTreeParserTest {
     assertSame(n1.next(), n2.next());
   }
 
-  /** A value repeated by the next line (a thread or turn id) shares the node; anything else is read afresh. */
+  /**
+   * A value repeated by the next line (a thread or turn id) shares the node; anything else is read
+   * afresh.
+   */
   @Test
   void repeatedShortValuesShareTheirNode() throws Exception {
     JsonNode a = parse("{\"params\":{\"threadId\":\"t-1\",\"delta\":\"one\"}}");
@@ -141,7 +171,18 @@ class StringTreeParserTest {
     assertEquals("two", b.get("params").get("delta").asText());
     // prefixes, extensions, escapes, non-ASCII and other types are not taken for the last value
     for (String v :
-        List.of("\"t-\"", "\"t-12\"", "\"t-1\\\"\"", "\"t-1\\n\"", "\"t\\u002d1\"", "\"t-é\"", "7", "null", "[\"t-1\"]", "{\"t\":\"t-1\"}", "\"\"")) {
+        List.of(
+            "\"t-\"",
+            "\"t-12\"",
+            "\"t-1\\\"\"",
+            "\"t-1\\n\"",
+            "\"t\\u002d1\"",
+            "\"t-é\"",
+            "7",
+            "null",
+            "[\"t-1\"]",
+            "{\"t\":\"t-1\"}",
+            "\"\"")) {
       same("{\"params\":{\"threadId\":" + v + "}}");
       same("{\"params\":{\"threadId\":\"t-1\"}}");
       same("{\"params\":{\"threadId\":" + v + "}}");
@@ -159,13 +200,30 @@ class StringTreeParserTest {
     org.junit.jupiter.api.Assertions.assertNotSame(l1.get("x"), l2.get("x"));
   }
 
-  /** Lines drawn from small pools of names and values (so that they repeat), against Jackson, on one parser. */
+  /**
+   * Lines drawn from small pools of names and values (so that they repeat), against Jackson, on one
+   * parser.
+   */
   @Test
   void repeatingLinesMatchJackson() throws Exception {
     Random r = new Random(11);
-    List<String> names = List.of("threadId", "turnId", "id", "t\\\"q", "é", "n".repeat(70), "delta", "x");
+    List<String> names =
+        List.of("threadId", "turnId", "id", "t\\\"q", "é", "n".repeat(70), "delta", "x");
     List<String> values =
-        List.of("\"a\"", "\"ab\"", "\"a\\\"\"", "\"a\\\\\"", "\"\"", "\"é\"", "\"ab\\u0041\"", "1", "true", "null", "[\"a\"]", "{\"id\":\"a\"}", "\"" + "z".repeat(130) + "\"");
+        List.of(
+            "\"a\"",
+            "\"ab\"",
+            "\"a\\\"\"",
+            "\"a\\\\\"",
+            "\"\"",
+            "\"é\"",
+            "\"ab\\u0041\"",
+            "1",
+            "true",
+            "null",
+            "[\"a\"]",
+            "{\"id\":\"a\"}",
+            "\"" + "z".repeat(130) + "\"");
     for (int i = 0; i < 3000; i++) {
       StringBuilder line = new StringBuilder("{");
       int fields = 1 + r.nextInt(4);
@@ -195,14 +253,18 @@ class StringTreeParserTest {
     org.junit.jupiter.api.Assertions.assertNotSame(a.fieldNames().next(), b.fieldNames().next());
   }
 
-  /** Random objects of strings, numbers, booleans, nulls, objects and arrays, written by Jackson: each parses to the same tree. */
+  /**
+   * Random objects of strings, numbers, booleans, nulls, objects and arrays, written by Jackson:
+   * each parses to the same tree.
+   */
   @Test
   void randomStringObjectsMatchJackson() throws Exception {
     Random r = new Random(7);
     String alphabet = "ab \"\\/\n\t\r\b\f\u0001\u001fé€中😀\uFFFD";
     for (int i = 0; i < 2000; i++) {
       var root = Json.object();
-      List<com.fasterxml.jackson.databind.node.ContainerNode<?>> open = new ArrayList<>(List.of(root));
+      List<com.fasterxml.jackson.databind.node.ContainerNode<?>> open =
+          new ArrayList<>(List.of(root));
       int fields = r.nextInt(10);
       for (int f = 0; f < fields; f++) {
         var into = open.get(r.nextInt(open.size()));

@@ -26,7 +26,8 @@ class LiveChildrenIT {
           new SystemProcessLauncher(timer)
               .start(
                   new ProcessSpec(
-                      List.of("sh", "-c", "trap '' TERM; setsid sleep 300 & echo $!; exec sleep 300"),
+                      List.of(
+                          "sh", "-c", "trap '' TERM; setsid sleep 300 & echo $!; exec sleep 300"),
                       null,
                       Map.of(),
                       false));

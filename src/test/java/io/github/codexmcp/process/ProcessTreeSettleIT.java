@@ -29,7 +29,10 @@ class ProcessTreeSettleIT {
   void completesWhenTheLastDescendantExitsAfterTheRoot() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/bin/sh")) && Files.isDirectory(Path.of("/proc")));
     Process root =
-        new ProcessBuilder("/bin/sh", "-c", "/bin/sh -c 'trap \"sleep 0.5; exit 0\" TERM; sleep 300 & wait' & wait")
+        new ProcessBuilder(
+                "/bin/sh",
+                "-c",
+                "/bin/sh -c 'trap \"sleep 0.5; exit 0\" TERM; sleep 300 & wait' & wait")
             .start();
     try (ScheduledTimer timer = new ScheduledTimer()) {
       awaitDescendants(root, 2);
@@ -57,7 +60,9 @@ class ProcessTreeSettleIT {
     try (ScheduledTimer timer = new ScheduledTimer()) {
       awaitDescendants(root, 1);
       List<ProcessHandle> tree = root.descendants().toList();
-      CompletableFuture<Void> stop = ProcessTree.terminate(root.toHandle(), root.getOutputStream(), Duration.ofSeconds(60), timer);
+      CompletableFuture<Void> stop =
+          ProcessTree.terminate(
+              root.toHandle(), root.getOutputStream(), Duration.ofSeconds(60), timer);
       Thread.sleep(500);
       assertFalse(stop.isDone(), "the tree ignores SIGTERM");
       assertTrue(ProcessTree.forceKillAllInGrace() >= 1);

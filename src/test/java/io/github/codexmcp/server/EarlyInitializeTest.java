@@ -22,10 +22,13 @@ class EarlyInitializeTest {
   void recognisesInitializeWithNumberOrStringIds() {
     assertArrayEquals(
         new String[] {"7", "2025-06-18"},
-        EarlyInitialize.parseInitialize(utf8("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"x\":[1,{}]}}}\n")));
+        EarlyInitialize.parseInitialize(
+            utf8(
+                "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"x\":[1,{}]}}}\n")));
     assertArrayEquals(
         new String[] {"\"a\\\"b\"", null},
-        EarlyInitialize.parseInitialize(utf8("{\"method\":\"initialize\",\"id\":\"a\\\"b\",\"params\":{}}")));
+        EarlyInitialize.parseInitialize(
+            utf8("{\"method\":\"initialize\",\"id\":\"a\\\"b\",\"params\":{}}")));
   }
 
   @Test
@@ -42,7 +45,8 @@ class EarlyInitializeTest {
   void negotiatesTheProtocolVersionLikeTheSdk() {
     JsonNode known = Json.parse(EarlyInitialize.response("1", "2025-03-26", "codex-mcp", "2.1.7"));
     assertEquals("2025-03-26", known.at("/result/protocolVersion").asText());
-    JsonNode unknown = Json.parse(EarlyInitialize.response("1", "1999-01-01", "codex-mcp", "2.1.7"));
+    JsonNode unknown =
+        Json.parse(EarlyInitialize.response("1", "1999-01-01", "codex-mcp", "2.1.7"));
     assertEquals("2025-11-25", unknown.at("/result/protocolVersion").asText());
     assertEquals("codex-mcp", unknown.at("/result/serverInfo/name").asText());
     assertTrue(unknown.at("/result/capabilities/tools/listChanged").asBoolean());
@@ -50,7 +54,8 @@ class EarlyInitializeTest {
 
   @Test
   void answersAtOnceAndReplaysTheLine() throws Exception {
-    String first = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\"}}\n";
+    String first =
+        "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\"}}\n";
     String rest = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n";
     ByteArrayInputStream in = new ByteArrayInputStream(utf8(first + rest));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -60,14 +65,16 @@ class EarlyInitializeTest {
     JsonNode answer = Json.parse(out.toString(StandardCharsets.UTF_8));
     assertEquals(3, answer.get("id").asInt());
     assertEquals("2025-06-18", answer.at("/result/protocolVersion").asText());
-    String replayed = new String(EarlyInitialize.replay(r, in).readAllBytes(), StandardCharsets.UTF_8);
+    String replayed =
+        new String(EarlyInitialize.replay(r, in).readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(first + rest, replayed);
   }
 
   @Test
   void aDifferentFirstLineIsPassedOnUnanswered() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    EarlyInitialize e = EarlyInitialize.start(new ByteArrayInputStream(utf8("{bad\n")), out, "codex-mcp", "2.1.7");
+    EarlyInitialize e =
+        EarlyInitialize.start(new ByteArrayInputStream(utf8("{bad\n")), out, "codex-mcp", "2.1.7");
     EarlyInitialize.Result r = e.result().get(5, TimeUnit.SECONDS);
     assertNull(r.answeredId());
     assertEquals(0, out.size());

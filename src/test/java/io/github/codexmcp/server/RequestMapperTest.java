@@ -28,7 +28,8 @@ class RequestMapperTest {
 
   /** What Jackson binds from the same parameters, record for record (maps compared by content). */
   private void sameAsJackson(String params) {
-    McpSchema.CallToolRequest expected = jackson.convertValue(Json.MAPPER.convertValue(tree(params), Map.class), CALL);
+    McpSchema.CallToolRequest expected =
+        jackson.convertValue(Json.MAPPER.convertValue(tree(params), Map.class), CALL);
     McpSchema.CallToolRequest actual = ours.convertValue(tree(params), CALL);
     assertEquals(expected.name(), actual.name(), params);
     assertEquals(expected.arguments(), actual.arguments(), params);
@@ -39,7 +40,8 @@ class RequestMapperTest {
       for (String k : expected.arguments().keySet()) {
         Object e = expected.arguments().get(k);
         Object a = actual.arguments().get(k);
-        assertEquals(e == null ? null : e.getClass(), a == null ? null : a.getClass(), params + " " + k);
+        assertEquals(
+            e == null ? null : e.getClass(), a == null ? null : a.getClass(), params + " " + k);
       }
     }
   }
@@ -47,9 +49,10 @@ class RequestMapperTest {
   @Test
   void toolCallParametersAreBoundAsJacksonBindsThem() {
     sameAsJackson("{'name':'codex_session','arguments':{'action':'list'}}");
-    sameAsJackson("{'name':'codex_check','arguments':{'action':'poll','sessionId':'sess_1','cursor':12,'big':12345678901,"
-        + "'maxEvents':10000,'ratio':0.5,'flag':true,'none':null,'obj':{'k':[1,'x',{'y':false}]},'list':[1,2]},"
-        + "'_meta':{'progressToken':'tok','codex-mcp/requestId':7}}");
+    sameAsJackson(
+        "{'name':'codex_check','arguments':{'action':'poll','sessionId':'sess_1','cursor':12,'big':12345678901,"
+            + "'maxEvents':10000,'ratio':0.5,'flag':true,'none':null,'obj':{'k':[1,'x',{'y':false}]},'list':[1,2]},"
+            + "'_meta':{'progressToken':'tok','codex-mcp/requestId':7}}");
     sameAsJackson("{'name':'codex','arguments':{},'_meta':{'progressToken':42}}");
     sameAsJackson("{'name':'codex'}");
     sameAsJackson("{'name':'codex','arguments':null,'_meta':null,'unknown':[1]}");
@@ -86,25 +89,53 @@ class RequestMapperTest {
     assertEquals("", ours.convertValue(tree("{'arguments':{}}"), CALL).name());
     // other requests are Jackson's
     McpSchema.ReadResourceRequest read =
-        ours.convertValue(tree("{'uri':'codex-mcp:///server-info'}"), new TypeRef<McpSchema.ReadResourceRequest>() {});
+        ours.convertValue(
+            tree("{'uri':'codex-mcp:///server-info'}"),
+            new TypeRef<McpSchema.ReadResourceRequest>() {});
     assertEquals("codex-mcp:///server-info", read.uri());
   }
 
   @Test
   void onlyToolCallsWithStringOrIntegerIdsSkipDataBinding() {
-    McpSchema.JSONRPCRequest r = StdioTransportProvider.toolCall(tree("{'jsonrpc':'2.0','id':5,'method':'tools/call','params':{'name':'x'}}"), "tools/call");
+    McpSchema.JSONRPCRequest r =
+        StdioTransportProvider.toolCall(
+            tree("{'jsonrpc':'2.0','id':5,'method':'tools/call','params':{'name':'x'}}"),
+            "tools/call");
     assertNotNull(r);
     assertEquals(5, r.id());
     assertEquals("2.0", r.jsonrpc());
     assertInstanceOf(ObjectNode.class, r.params());
-    assertEquals(12345678901L, StdioTransportProvider.toolCall(tree("{'jsonrpc':'2.0','id':12345678901,'method':'tools/call','params':{}}"), "tools/call").id());
-    assertEquals("a", StdioTransportProvider.toolCall(tree("{'jsonrpc':'2.0','id':'a','method':'tools/call','params':{}}"), "tools/call").id());
-    assertNull(StdioTransportProvider.toolCall(tree("{'id':'a','method':'tools/call','params':{}}"), "tools/call"));
-    assertNull(StdioTransportProvider.toolCall(tree("{'jsonrpc':' ','id':'a','method':'tools/call','params':{}}"), "tools/call"));
-    assertNull(StdioTransportProvider.toolCall(tree("{'jsonrpc':'2.0','id':1.5,'method':'tools/call','params':{}}"), "tools/call"));
-    assertNull(StdioTransportProvider.toolCall(tree("{'jsonrpc':'2.0','id':1,'method':'tools/call','params':[]}"), "tools/call"));
-    assertNull(StdioTransportProvider.toolCall(tree("{'jsonrpc':'2.0','id':1,'method':'tools/call'}"), "tools/call"));
-    assertNull(StdioTransportProvider.toolCall(tree("{'id':1,'jsonrpc':2,'method':'tools/call','params':{}}"), "tools/call"));
-    assertNull(StdioTransportProvider.toolCall(tree("{'jsonrpc':'2.0','id':1,'method':'tools/list','params':{}}"), "tools/list"));
+    assertEquals(
+        12345678901L,
+        StdioTransportProvider.toolCall(
+                tree("{'jsonrpc':'2.0','id':12345678901,'method':'tools/call','params':{}}"),
+                "tools/call")
+            .id());
+    assertEquals(
+        "a",
+        StdioTransportProvider.toolCall(
+                tree("{'jsonrpc':'2.0','id':'a','method':'tools/call','params':{}}"), "tools/call")
+            .id());
+    assertNull(
+        StdioTransportProvider.toolCall(
+            tree("{'id':'a','method':'tools/call','params':{}}"), "tools/call"));
+    assertNull(
+        StdioTransportProvider.toolCall(
+            tree("{'jsonrpc':' ','id':'a','method':'tools/call','params':{}}"), "tools/call"));
+    assertNull(
+        StdioTransportProvider.toolCall(
+            tree("{'jsonrpc':'2.0','id':1.5,'method':'tools/call','params':{}}"), "tools/call"));
+    assertNull(
+        StdioTransportProvider.toolCall(
+            tree("{'jsonrpc':'2.0','id':1,'method':'tools/call','params':[]}"), "tools/call"));
+    assertNull(
+        StdioTransportProvider.toolCall(
+            tree("{'jsonrpc':'2.0','id':1,'method':'tools/call'}"), "tools/call"));
+    assertNull(
+        StdioTransportProvider.toolCall(
+            tree("{'id':1,'jsonrpc':2,'method':'tools/call','params':{}}"), "tools/call"));
+    assertNull(
+        StdioTransportProvider.toolCall(
+            tree("{'jsonrpc':'2.0','id':1,'method':'tools/list','params':{}}"), "tools/list"));
   }
 }

@@ -47,8 +47,10 @@ class ShutdownCoordinatorTest {
           }
         };
     SessionManager sessions =
-        new SessionManager(none, SystemClock.INSTANCE, timer, Runnable::run, PersistenceHook.NONE, true);
-    return new ShutdownCoordinator(sessions, new CancellationRegistry(), timer, exits::add, halts::add);
+        new SessionManager(
+            none, SystemClock.INSTANCE, timer, Runnable::run, PersistenceHook.NONE, true);
+    return new ShutdownCoordinator(
+        sessions, new CancellationRegistry(), timer, exits::add, halts::add);
   }
 
   /**

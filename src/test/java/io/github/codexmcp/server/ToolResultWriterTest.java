@@ -26,7 +26,8 @@ class ToolResultWriterTest {
     o.put("sessionId", "sess_0123456789ab").put("status", "running").put("nextCursor", 42);
     var events = o.putArray("events");
     String[] texts = {
-      "plain", "quote \" backslash \\ slash / newline \n tab \t cr \r", "é € ß 中文 😀 👍🏽", "\u0001\u0008\u000c\u001f\u007f",
+      "plain", "quote \" backslash \\ slash / newline \n tab \t cr \r", "é € ß 中文 😀 👍🏽",
+          "\u0001\u0008\u000c\u001f\u007f",
       "", "\\\"\\n escaped-looking", "  spaces   inside  ", "{\"json\": [1, 2]} in text"
     };
     for (int i = 0; i < texts.length; i++) {
@@ -37,7 +38,12 @@ class ToolResultWriterTest {
     o.putArray("empty");
     o.putObject("none");
     o.putNull("nothing");
-    o.put("n", 1.5).put("neg", -3).put("big", 12345678901L).put("e", 1e-9).put("ok", true).put("no", false);
+    o.put("n", 1.5)
+        .put("neg", -3)
+        .put("big", 12345678901L)
+        .put("e", 1e-9)
+        .put("ok", true)
+        .put("no", false);
     o.putArray("nested").addArray().addObject().putArray("deeper").add(1).add("two").addNull();
     return o;
   }
@@ -61,7 +67,9 @@ class ToolResultWriterTest {
     McpSchema.CallToolResult result = ToolAdapter.render(ToolOutcome.success(busyPoll()));
     for (Object id : new Object[] {7, 12345678901L, "req-1", "ünï \"quoted\" 😀"}) {
       Object message = response(id, result);
-      assertEquals(new String(viaJackson(message), StandardCharsets.UTF_8), new String(viaWriter(message), StandardCharsets.UTF_8));
+      assertEquals(
+          new String(viaJackson(message), StandardCharsets.UTF_8),
+          new String(viaWriter(message), StandardCharsets.UTF_8));
       assertArrayEquals(viaJackson(message), viaWriter(message));
     }
   }
@@ -73,11 +81,15 @@ class ToolResultWriterTest {
     assertTrue(inBody.isError());
     assertArrayEquals(viaJackson(response(1, inBody)), viaWriter(response(1, inBody)));
     McpSchema.CallToolResult returned =
-        ToolAdapter.render(ToolOutcome.returned("Error [SESSION_NOT_FOUND]: Session 'x' not found"));
+        ToolAdapter.render(
+            ToolOutcome.returned("Error [SESSION_NOT_FOUND]: Session 'x' not found"));
     assertArrayEquals(viaJackson(response(2, returned)), viaWriter(response(2, returned)));
   }
 
-  /** A value the tree writer leaves to Jackson (NaN, a lone surrogate): the compact copy comes from the text. */
+  /**
+   * A value the tree writer leaves to Jackson (NaN, a lone surrogate): the compact copy comes from
+   * the text.
+   */
   @Test
   void resultRenderedByJacksonIsWrittenAsJacksonWritesIt() throws Exception {
     ObjectNode poll = busyPoll().put("ratio", Double.NaN).put("lone", "x\uD800y");
@@ -89,7 +101,9 @@ class ToolResultWriterTest {
   @Test
   void emptyAndNonObjectValues() throws Exception {
     for (ToolOutcome o :
-        List.of(ToolOutcome.success(Json.object()), ToolOutcome.success(Json.NODES.textNode("just \"text\"")))) {
+        List.of(
+            ToolOutcome.success(Json.object()),
+            ToolOutcome.success(Json.NODES.textNode("just \"text\"")))) {
       McpSchema.CallToolResult result = ToolAdapter.render(o);
       assertArrayEquals(viaJackson(response(3, result)), viaWriter(response(3, result)));
     }
@@ -113,25 +127,34 @@ class ToolResultWriterTest {
     ReusableBytes b = new ReusableBytes(16, 1024);
     ObjectNode plain = busyPoll();
     McpSchema.CallToolResult unrendered =
-        new McpSchema.CallToolResult(List.of(new McpSchema.TextContent(Json.pretty(plain))), false, plain, null);
-    RenderedObject rendered = (RenderedObject) ToolAdapter.render(ToolOutcome.success(plain)).structuredContent();
+        new McpSchema.CallToolResult(
+            List.of(new McpSchema.TextContent(Json.pretty(plain))), false, plain, null);
+    RenderedObject rendered =
+        (RenderedObject) ToolAdapter.render(ToolOutcome.success(plain)).structuredContent();
     // same text, but not the rendered string itself: it could have been replaced
     McpSchema.CallToolResult otherText =
-        new McpSchema.CallToolResult(List.of(new McpSchema.TextContent(new String(rendered.text()))), false, rendered, null);
+        new McpSchema.CallToolResult(
+            List.of(new McpSchema.TextContent(new String(rendered.text()))), false, rendered, null);
     McpSchema.CallToolResult withMeta =
-        new McpSchema.CallToolResult(List.of(new McpSchema.TextContent(rendered.text())), false, rendered, Map.of("k", 1));
+        new McpSchema.CallToolResult(
+            List.of(new McpSchema.TextContent(rendered.text())), false, rendered, Map.of("k", 1));
     McpSchema.CallToolResult twoTexts =
         new McpSchema.CallToolResult(
-            List.of(new McpSchema.TextContent(rendered.text()), new McpSchema.TextContent("more")), false, rendered, null);
+            List.of(new McpSchema.TextContent(rendered.text()), new McpSchema.TextContent("more")),
+            false,
+            rendered,
+            null);
     for (Object message :
         List.of(
             response(1, unrendered),
             response(1, otherText),
             response(1, withMeta),
             response(1, twoTexts),
-            new McpSchema.JSONRPCResponse("2.0", 1, null, new McpSchema.JSONRPCResponse.JSONRPCError(-32603, "x", null)),
+            new McpSchema.JSONRPCResponse(
+                "2.0", 1, null, new McpSchema.JSONRPCResponse.JSONRPCError(-32603, "x", null)),
             new McpSchema.JSONRPCResponse("2.0", 1, Map.of("tools", List.of()), null),
-            new McpSchema.JSONRPCNotification("2.0", "notifications/progress", Map.of("progress", 1)))) {
+            new McpSchema.JSONRPCNotification(
+                "2.0", "notifications/progress", Map.of("progress", 1)))) {
       assertFalse(ToolResultWriter.write(message, b, JACKSON), String.valueOf(message));
       assertEquals(0, b.size());
     }
@@ -140,22 +163,30 @@ class ToolResultWriterTest {
   @Test
   void compactAndEscapedTransformsOfReusableBytes() {
     ReusableBytes b = new ReusableBytes(4, 1024);
-    b.appendCompact("{\n  \"a b\" : [ 1, \"x\\\" y\" ],\r\n\t\"c\" : { }\n}".getBytes(StandardCharsets.UTF_8));
-    assertEquals("{\"a b\":[1,\"x\\\" y\"],\"c\":{}}", new String(b.toByteArray(), StandardCharsets.UTF_8));
+    b.appendCompact(
+        "{\n  \"a b\" : [ 1, \"x\\\" y\" ],\r\n\t\"c\" : { }\n}".getBytes(StandardCharsets.UTF_8));
+    assertEquals(
+        "{\"a b\":[1,\"x\\\" y\"],\"c\":{}}", new String(b.toByteArray(), StandardCharsets.UTF_8));
     b.clear();
     b.appendJsonStringContent("a\"b\\c\n\u0000\u001f é😀".getBytes(StandardCharsets.UTF_8));
-    assertEquals("a\\\"b\\\\c\\n\\u0000\\u001F é😀", new String(b.toByteArray(), StandardCharsets.UTF_8));
+    assertEquals(
+        "a\\\"b\\\\c\\n\\u0000\\u001F é😀", new String(b.toByteArray(), StandardCharsets.UTF_8));
     b.clear();
     // an escaped backslash right before the closing quote, then spaces to drop
-    b.appendCompact("{\"k\" : \"a\\\\\" , \"m\" : [ \"\\\" }\" ] }".getBytes(StandardCharsets.UTF_8));
-    assertEquals("{\"k\":\"a\\\\\",\"m\":[\"\\\" }\"]}", new String(b.toByteArray(), StandardCharsets.UTF_8));
+    b.appendCompact(
+        "{\"k\" : \"a\\\\\" , \"m\" : [ \"\\\" }\" ] }".getBytes(StandardCharsets.UTF_8));
+    assertEquals(
+        "{\"k\":\"a\\\\\",\"m\":[\"\\\" }\"]}",
+        new String(b.toByteArray(), StandardCharsets.UTF_8));
     b.clear();
     // malformed input ends inside a string: copied, no failure
     b.appendCompact("[\"abc\\".getBytes(StandardCharsets.UTF_8));
     assertEquals("[\"abc\\", new String(b.toByteArray(), StandardCharsets.UTF_8));
   }
 
-  /** Long text made mostly of characters to escape, so the buffer grows in the middle of escaping. */
+  /**
+   * Long text made mostly of characters to escape, so the buffer grows in the middle of escaping.
+   */
   @Test
   void escapingGrowsTheBufferAsNeeded() throws Exception {
     StringBuilder sb = new StringBuilder();
@@ -166,6 +197,8 @@ class ToolResultWriterTest {
     ReusableBytes b = new ReusableBytes(4, 1 << 20);
     b.appendJsonStringContent(text.getBytes(StandardCharsets.UTF_8));
     String quoted = JACKSON.writeValueAsString(text);
-    assertEquals(quoted.substring(1, quoted.length() - 1), new String(b.toByteArray(), StandardCharsets.UTF_8));
+    assertEquals(
+        quoted.substring(1, quoted.length() - 1),
+        new String(b.toByteArray(), StandardCharsets.UTF_8));
   }
 }

@@ -40,7 +40,8 @@ class ToolSchemaValidatorTest {
     assertTrue(validator.forResults(false).validate(check.outputSchema(), badPoll).valid());
     assertFalse(validator.forResults(true).validate(check.outputSchema(), badPoll).valid());
     org.junit.jupiter.api.Assertions.assertThrows(
-        AssertionError.class, () -> io.github.codexmcp.testing.OutputSchemas.assertValid("codex_check", badPoll));
+        AssertionError.class,
+        () -> io.github.codexmcp.testing.OutputSchemas.assertValid("codex_check", badPoll));
   }
 
   @Test
@@ -53,13 +54,27 @@ class ToolSchemaValidatorTest {
             Map.of("prompt", 3),
             Map.of(),
             Map.of("prompt", "x", "approvalPolicy", "never", "sandbox", "read-only"),
-            Map.of("prompt", "x", "approvalPolicy", "never", "sandbox", "read-only", "advanced", Map.of("waitForResult", -1)));
+            Map.of(
+                "prompt",
+                "x",
+                "approvalPolicy",
+                "never",
+                "sandbox",
+                "read-only",
+                "advanced",
+                Map.of("waitForResult", -1)));
     for (Map<String, Object> in : inputs) {
       ValidationResponse expected = sdk.validate(codex.inputSchema(), in);
-      assertEquals(expected.valid(), validator.validate(codex.inputSchema(), in).valid(), in.toString());
-      assertEquals(expected.errorMessage(), validator.validate(codex.inputSchema(), in).errorMessage(), in.toString());
+      assertEquals(
+          expected.valid(), validator.validate(codex.inputSchema(), in).valid(), in.toString());
+      assertEquals(
+          expected.errorMessage(),
+          validator.validate(codex.inputSchema(), in).errorMessage(),
+          in.toString());
       // a tree is validated as it is, with the same outcome
-      assertEquals(expected.errorMessage(), validator.validate(codex.inputSchema(), Json.MAPPER.valueToTree(in)).errorMessage());
+      assertEquals(
+          expected.errorMessage(),
+          validator.validate(codex.inputSchema(), Json.MAPPER.valueToTree(in)).errorMessage());
     }
     ObjectNode badPoll = Json.object().put("sessionId", "s").put("nextCursor", "not a number");
     badPoll.putArray("events");
@@ -72,7 +87,8 @@ class ToolSchemaValidatorTest {
   @Test
   void validResultsCarryNoReserialisedText() {
     McpSchema.Tool session = ToolAdapter.toSdkTool(ToolCatalog.definition("codex_session"));
-    ValidationResponse r = validator.validate(session.outputSchema(), Json.object().put("success", true));
+    ValidationResponse r =
+        validator.validate(session.outputSchema(), Json.object().put("success", true));
     assertTrue(r.valid());
     assertNull(r.jsonStructuredOutput());
   }

@@ -56,12 +56,14 @@ class ApprovalsTest {
     return permit(rid, decision, null, null, null);
   }
 
-  private ObjectNode permit(String rid, String decision, List<String> exec, JsonNode net, String deny) {
+  private ObjectNode permit(
+      String rid, String decision, List<String> exec, JsonNode net, String deny) {
     return f.polling.respondPermission(id, rid, decision, exec, net, deny, PollRequest.of(null, 0));
   }
 
   private ObjectNode answer(String rid, String answersJson) {
-    return f.polling.respondUserInput(id, rid, (ObjectNode) json(answersJson), PollRequest.of(null, 0));
+    return f.polling.respondUserInput(
+        id, rid, (ObjectNode) json(answersJson), PollRequest.of(null, 0));
   }
 
   private static CodexMcpException fails(ErrorCode code, Executable call) {
@@ -111,8 +113,13 @@ class ApprovalsTest {
     JsonNode action = f.poll(id, null, 0).get("actions").get(0);
     JsonNode sent = json(params);
     for (String k :
-        List.of("commandActions", "proposedExecpolicyAmendment", "availableDecisions", "additionalPermissions",
-            "networkApprovalContext", "proposedNetworkPolicyAmendments")) {
+        List.of(
+            "commandActions",
+            "proposedExecpolicyAmendment",
+            "availableDecisions",
+            "additionalPermissions",
+            "networkApprovalContext",
+            "proposedNetworkPolicyAmendments")) {
       assertEquals(sent.get(k), action.get(k), k);
     }
     assertEquals(sent, action.get("params"));
@@ -131,11 +138,18 @@ class ApprovalsTest {
     assertEquals("2026-02-15T10:00:00.000Z", action.get("createdAt").asText());
   }
 
-  private void assertRollbackThenRetry(String rid, Object rpcId, Executable respond, String kind, JsonNode expected) throws Throwable {
+  private void assertRollbackThenRetry(
+      String rid, Object rpcId, Executable respond, String kind, JsonNode expected)
+      throws Throwable {
     b().failRespond(1, new IllegalStateException("app-server stdin closed"));
     CodexMcpException e = assertThrows(CodexMcpException.class, respond);
     assertEquals(
-        "Error [INTERNAL]: Failed to send response: session=" + id + " request=" + rid + " kind=" + kind
+        "Error [INTERNAL]: Failed to send response: session="
+            + id
+            + " request="
+            + rid
+            + " kind="
+            + kind
             + " error=app-server stdin closed",
         e.getMessage());
     assertEquals(List.of(rid), f.pendingRequestIds(id));
@@ -151,20 +165,26 @@ class ApprovalsTest {
   @Test
   void o3CommandAnswerWriteFailureRollsBack() throws Throwable {
     String rid = park(1, COMMAND, "{'itemId':'i'}");
-    assertRollbackThenRetry(rid, 1, () -> permit(rid, "accept"), "command", json("{'decision':'accept'}"));
+    assertRollbackThenRetry(
+        rid, 1, () -> permit(rid, "accept"), "command", json("{'decision':'accept'}"));
   }
 
   @Test
   void o4FileChangeAnswerWriteFailureRollsBack() throws Throwable {
     String rid = park(2, FILE_CHANGE, "{'itemId':'f'}");
-    assertRollbackThenRetry(rid, 2, () -> permit(rid, "decline"), "fileChange", json("{'decision':'decline'}"));
+    assertRollbackThenRetry(
+        rid, 2, () -> permit(rid, "decline"), "fileChange", json("{'decision':'decline'}"));
   }
 
   @Test
   void o5UserInputAnswerWriteFailureRollsBack() throws Throwable {
     String rid = f.userInput(id, 3);
     assertRollbackThenRetry(
-        rid, 3, () -> answer(rid, "{'q1':{'answers':['A']}}"), "user_input", json("{'answers':{'q1':{'answers':['A']}}}"));
+        rid,
+        3,
+        () -> answer(rid, "{'q1':{'answers':['A']}}"),
+        "user_input",
+        json("{'answers':{'q1':{'answers':['A']}}}"));
   }
 
   @Test
@@ -188,7 +208,8 @@ class ApprovalsTest {
     assertJson("{'answers':{'q1':{'answers':['B']}}}", b().answerFor("ui-1").result());
     assertEquals(0, f.manager.get(id, false).get("pendingRequestCount").asInt());
     assertJson(
-        "{'requestId':'" + rid + "','kind':'user_input','answers':{'q1':{'answers':['B']}}}", lastApprovalResult().data());
+        "{'requestId':'" + rid + "','kind':'user_input','answers':{'q1':{'answers':['B']}}}",
+        lastApprovalResult().data());
   }
 
   @Test
@@ -216,7 +237,9 @@ class ApprovalsTest {
   void o8StringReasonIsKept() {
     park(1, COMMAND, "{'itemId':'a','reason':'need write'}");
     assertEquals("need write", f.poll(id, null, 0).at("/actions/0/reason").asText());
-    assertEquals("need write", f.events(id, EventType.APPROVAL_REQUEST).get(0).data().get("reason").asText());
+    assertEquals(
+        "need write",
+        f.events(id, EventType.APPROVAL_REQUEST).get(0).data().get("reason").asText());
   }
 
   @Test
@@ -224,9 +247,12 @@ class ApprovalsTest {
     String rid = park(1, FILE_CHANGE, "{'itemId':'f'}");
     assertEquals(
         "Error [INVALID_ARGUMENT]: Invalid fileChange decision 'acceptWithExecpolicyAmendment'",
-        fails(ErrorCode.INVALID_ARGUMENT, () -> permit(rid, "acceptWithExecpolicyAmendment", List.of("x"), null, null))
+        fails(
+                ErrorCode.INVALID_ARGUMENT,
+                () -> permit(rid, "acceptWithExecpolicyAmendment", List.of("x"), null, null))
             .getMessage());
-    assertEquals(List.of(rid), f.pendingRequestIds(id), "a refused decision leaves the request pending");
+    assertEquals(
+        List.of(rid), f.pendingRequestIds(id), "a refused decision leaves the request pending");
     assertTrue(b().answers().isEmpty());
   }
 
@@ -235,16 +261,23 @@ class ApprovalsTest {
     String rid = park(1, COMMAND, "{'itemId':'i'}");
     assertEquals(
         "Error [INVALID_ARGUMENT]: execpolicy_amendment required for acceptWithExecpolicyAmendment",
-        fails(ErrorCode.INVALID_ARGUMENT, () -> permit(rid, "acceptWithExecpolicyAmendment")).getMessage());
-    fails(ErrorCode.INVALID_ARGUMENT, () -> permit(rid, "acceptWithExecpolicyAmendment", List.of(), null, null));
+        fails(ErrorCode.INVALID_ARGUMENT, () -> permit(rid, "acceptWithExecpolicyAmendment"))
+            .getMessage());
+    fails(
+        ErrorCode.INVALID_ARGUMENT,
+        () -> permit(rid, "acceptWithExecpolicyAmendment", List.of(), null, null));
     assertEquals(
         "Error [INVALID_ARGUMENT]: execpolicy_amendment is only valid for acceptWithExecpolicyAmendment",
-        fails(ErrorCode.INVALID_ARGUMENT, () -> permit(rid, "accept", List.of("x"), null, null)).getMessage());
+        fails(ErrorCode.INVALID_ARGUMENT, () -> permit(rid, "accept", List.of("x"), null, null))
+            .getMessage());
   }
 
   private String networkApproval(Object rpcId) {
-    return park(rpcId, COMMAND, "{'itemId':'n','availableDecisions':['accept',"
-        + "{'applyNetworkPolicyAmendment':{'network_policy_amendment':{'host':'example.com','action':'allow'}}},'cancel']}");
+    return park(
+        rpcId,
+        COMMAND,
+        "{'itemId':'n','availableDecisions':['accept',"
+            + "{'applyNetworkPolicyAmendment':{'network_policy_amendment':{'host':'example.com','action':'allow'}}},'cancel']}");
   }
 
   @Test
@@ -252,15 +285,32 @@ class ApprovalsTest {
     String rid = networkApproval(1);
     assertEquals(
         "Error [INVALID_ARGUMENT]: network_policy_amendment required for applyNetworkPolicyAmendment",
-        fails(ErrorCode.INVALID_ARGUMENT, () -> permit(rid, "applyNetworkPolicyAmendment")).getMessage());
+        fails(ErrorCode.INVALID_ARGUMENT, () -> permit(rid, "applyNetworkPolicyAmendment"))
+            .getMessage());
     assertEquals(
         "Error [INVALID_ARGUMENT]: network_policy_amendment.action must be 'allow' or 'deny'",
-        fails(ErrorCode.INVALID_ARGUMENT,
-            () -> permit(rid, "applyNetworkPolicyAmendment", null, json("{'action':'maybe','host':'h'}"), null)).getMessage());
+        fails(
+                ErrorCode.INVALID_ARGUMENT,
+                () ->
+                    permit(
+                        rid,
+                        "applyNetworkPolicyAmendment",
+                        null,
+                        json("{'action':'maybe','host':'h'}"),
+                        null))
+            .getMessage());
     assertEquals(
         "Error [INVALID_ARGUMENT]: network_policy_amendment.host required for applyNetworkPolicyAmendment",
-        fails(ErrorCode.INVALID_ARGUMENT,
-            () -> permit(rid, "applyNetworkPolicyAmendment", null, json("{'action':'deny','host':''}"), null)).getMessage());
+        fails(
+                ErrorCode.INVALID_ARGUMENT,
+                () ->
+                    permit(
+                        rid,
+                        "applyNetworkPolicyAmendment",
+                        null,
+                        json("{'action':'deny','host':''}"),
+                        null))
+            .getMessage());
   }
 
   @Test
@@ -268,16 +318,27 @@ class ApprovalsTest {
     String rid = networkApproval(1);
     assertEquals(
         "Error [INVALID_ARGUMENT]: network_policy_amendment is only valid for applyNetworkPolicyAmendment",
-        fails(ErrorCode.INVALID_ARGUMENT,
-            () -> permit(rid, "accept", null, json("{'action':'allow','host':'example.com'}"), null)).getMessage());
+        fails(
+                ErrorCode.INVALID_ARGUMENT,
+                () ->
+                    permit(
+                        rid, "accept", null, json("{'action':'allow','host':'example.com'}"), null))
+            .getMessage());
   }
 
   @Test
   void o13NetworkDecisionNeedsAdvertisedDecisions() {
     String rid = park(1, COMMAND, "{'itemId':'i'}");
     CodexMcpException e =
-        fails(ErrorCode.INVALID_ARGUMENT,
-            () -> permit(rid, "applyNetworkPolicyAmendment", null, json("{'action':'allow','host':'example.com'}"), null));
+        fails(
+            ErrorCode.INVALID_ARGUMENT,
+            () ->
+                permit(
+                    rid,
+                    "applyNetworkPolicyAmendment",
+                    null,
+                    json("{'action':'allow','host':'example.com'}"),
+                    null));
     assertEquals(
         "Error [INVALID_ARGUMENT]: Decision 'applyNetworkPolicyAmendment' is not supported by this Codex CLI version"
             + " (missing availableDecisions)",
@@ -287,11 +348,17 @@ class ApprovalsTest {
   @Test
   void o14NetworkDecisionSentInTheNestedShape() {
     String rid = networkApproval(7);
-    permit(rid, "applyNetworkPolicyAmendment", null, json("{'action':'allow','host':'example.com'}"), null);
+    permit(
+        rid,
+        "applyNetworkPolicyAmendment",
+        null,
+        json("{'action':'allow','host':'example.com'}"),
+        null);
     assertJson(
         "{'decision':{'applyNetworkPolicyAmendment':{'network_policy_amendment':{'action':'allow','host':'example.com'}}}}",
         b().answerFor(7).result());
-    assertEquals("applyNetworkPolicyAmendment", lastApprovalResult().data().get("decision").asText());
+    assertEquals(
+        "applyNetworkPolicyAmendment", lastApprovalResult().data().get("decision").asText());
   }
 
   @Test
@@ -299,7 +366,8 @@ class ApprovalsTest {
     String rid = park(8, COMMAND, "{'itemId':'i'}");
     permit(rid, "acceptWithExecpolicyAmendment", List.of("allow:npm"), null, null);
     assertJson(
-        "{'decision':{'acceptWithExecpolicyAmendment':{'execpolicy_amendment':['allow:npm']}}}", b().answerFor(8).result());
+        "{'decision':{'acceptWithExecpolicyAmendment':{'execpolicy_amendment':['allow:npm']}}}",
+        b().answerFor(8).result());
   }
 
   @Test
@@ -307,8 +375,10 @@ class ApprovalsTest {
     String rid = park(1, COMMAND, "{'itemId':'i','availableDecisions':['accept','decline']}");
     assertEquals(
         "Error [INVALID_ARGUMENT]: Decision 'acceptWithExecpolicyAmendment' is not available for this approval prompt",
-        fails(ErrorCode.INVALID_ARGUMENT,
-            () -> permit(rid, "acceptWithExecpolicyAmendment", List.of("x"), null, null)).getMessage());
+        fails(
+                ErrorCode.INVALID_ARGUMENT,
+                () -> permit(rid, "acceptWithExecpolicyAmendment", List.of("x"), null, null))
+            .getMessage());
     // spec 80 §3: cancel (and decline, acceptForSession) are always accepted.
     permit(rid, "cancel");
     assertJson("{'decision':'cancel'}", b().answerFor(1).result());
@@ -327,8 +397,15 @@ class ApprovalsTest {
   @Test
   void o17EmptyAvailableDecisionsCountAsNotAdvertised() {
     String rid = park(1, COMMAND, "{'itemId':'i','availableDecisions':[]}");
-    fails(ErrorCode.INVALID_ARGUMENT,
-        () -> permit(rid, "applyNetworkPolicyAmendment", null, json("{'action':'allow','host':'h'}"), null));
+    fails(
+        ErrorCode.INVALID_ARGUMENT,
+        () ->
+            permit(
+                rid,
+                "applyNetworkPolicyAmendment",
+                null,
+                json("{'action':'allow','host':'h'}"),
+                null));
     permit(rid, "cancel");
     assertJson("{'decision':'cancel'}", b().answerFor(1).result());
   }
@@ -373,8 +450,11 @@ class ApprovalsTest {
 
   @Test
   void respondOnUnknownSession() {
-    fails(ErrorCode.SESSION_NOT_FOUND,
-        () -> f.polling.respondPermission("sess_x", "req_1", "accept", null, null, null, PollRequest.of(null, 0)));
+    fails(
+        ErrorCode.SESSION_NOT_FOUND,
+        () ->
+            f.polling.respondPermission(
+                "sess_x", "req_1", "accept", null, null, null, PollRequest.of(null, 0)));
   }
 
   @Test
@@ -391,7 +471,9 @@ class ApprovalsTest {
     permit(rid, "accept");
     SessionEvent e = lastApprovalResult();
     assertTrue(e.pinned());
-    assertJson("{'requestId':'" + rid + "','kind':'command','approvalId':'ap_1','decision':'accept'}", e.data());
+    assertJson(
+        "{'requestId':'" + rid + "','kind':'command','approvalId':'ap_1','decision':'accept'}",
+        e.data());
     SessionEvent req = f.events(id, EventType.APPROVAL_REQUEST).get(0);
     assertTrue(req.pinned());
     assertEquals("ap_1", req.data().get("approvalId").asText());
@@ -423,7 +505,10 @@ class ApprovalsTest {
     SessionEvent e = lastApprovalResult();
     assertTrue(e.pinned());
     assertJson(
-        "{'requestId':'" + rid + "','kind':'command','approvalId':'ap','decision':'decline','timeout':true}", e.data());
+        "{'requestId':'"
+            + rid
+            + "','kind':'command','approvalId':'ap','decision':'decline','timeout':true}",
+        e.data());
   }
 
   @Test
@@ -431,7 +516,9 @@ class ApprovalsTest {
     String rid = f.userInput(id, 4);
     f.timer.advance(Duration.ofMillis(SessionManager.DEFAULT_APPROVAL_TIMEOUT_MS));
     assertJson("{'answers':{}}", b().answerFor(4).result());
-    assertJson("{'requestId':'" + rid + "','kind':'user_input','timeout':true}", lastApprovalResult().data());
+    assertJson(
+        "{'requestId':'" + rid + "','kind':'user_input','timeout':true}",
+        lastApprovalResult().data());
     assertEquals(0, f.manager.get(id, false).get("pendingRequestCount").asInt());
   }
 
@@ -441,7 +528,8 @@ class ApprovalsTest {
     f.timer.advance(Duration.ofMinutes(1));
     assertJson("{'decision':'decline'}", b().answerFor(5).result());
     assertJson(
-        "{'requestId':'" + rid + "','kind':'fileChange','decision':'decline','timeout':true}", lastApprovalResult().data());
+        "{'requestId':'" + rid + "','kind':'fileChange','decision':'decline','timeout':true}",
+        lastApprovalResult().data());
   }
 
   @Test
@@ -495,23 +583,36 @@ class ApprovalsTest {
   void o32AnswersAreForwardedVerbatim() {
     String rid = f.userInput(id, 1);
     answer(rid, "{'unknown_q':{'answers':['x','y']},'q1':{'answers':[]}}");
-    assertJson("{'answers':{'unknown_q':{'answers':['x','y']},'q1':{'answers':[]}}}", b().answerFor(1).result());
+    assertJson(
+        "{'answers':{'unknown_q':{'answers':['x','y']},'q1':{'answers':[]}}}",
+        b().answerFor(1).result());
   }
 
   @Test
   void secretAnswersAreMaskedInTheEventOnly() {
-    f.request(id, 1, USER_INPUT, "{'itemId':'q','questions':[{'id':'pw','question':'Password?','isSecret':true},{'id':'n','question':'Name?'}]}");
+    f.request(
+        id,
+        1,
+        USER_INPUT,
+        "{'itemId':'q','questions':[{'id':'pw','question':'Password?','isSecret':true},{'id':'n','question':'Name?'}]}");
     String rid = f.onlyRequestId(id);
     answer(rid, "{'pw':{'answers':['hunter2']},'n':{'answers':['bob']}}");
-    assertJson("{'answers':{'pw':{'answers':['hunter2']},'n':{'answers':['bob']}}}", b().answerFor(1).result());
-    assertJson("{'pw':{'answers':['<secret>']},'n':{'answers':['bob']}}", lastApprovalResult().data().get("answers"));
+    assertJson(
+        "{'answers':{'pw':{'answers':['hunter2']},'n':{'answers':['bob']}}}",
+        b().answerFor(1).result());
+    assertJson(
+        "{'pw':{'answers':['<secret>']},'n':{'answers':['bob']}}",
+        lastApprovalResult().data().get("answers"));
   }
 
   @Test
   void approvalRequestEventShape() {
-    String rid = park(1, COMMAND, "{'itemId':'i','command':'ls','cwd':'/w','threadId':'t','turnId':'u'}");
+    String rid =
+        park(1, COMMAND, "{'itemId':'i','command':'ls','cwd':'/w','threadId':'t','turnId':'u'}");
     assertJson(
-        "{'requestId':'" + rid + "','kind':'command','itemId':'i','command':'ls','cwd':'/w','commandActions':null,"
+        "{'requestId':'"
+            + rid
+            + "','kind':'command','itemId':'i','command':'ls','cwd':'/w','commandActions':null,"
             + "'proposedExecpolicyAmendment':null,'availableDecisions':null,'proposedNetworkPolicyAmendments':null}",
         f.events(id, EventType.APPROVAL_REQUEST).get(0).data());
   }
@@ -520,14 +621,19 @@ class ApprovalsTest {
 
   @Test
   void permissionsRequestGrantsTheRequestedProfileForTheTurn() {
-    String rid = park(1, PERMISSIONS, "{'itemId':'call_16','reason':'need net','permissions':{'network':{'enabled':true},'fileSystem':null}}");
+    String rid =
+        park(
+            1,
+            PERMISSIONS,
+            "{'itemId':'call_16','reason':'need net','permissions':{'network':{'enabled':true},'fileSystem':null}}");
     JsonNode action = f.poll(id, null, 0).get("actions").get(0);
     assertEquals("approval", action.get("type").asText());
     assertEquals("permissions", action.get("kind").asText());
     assertEquals("need net", action.get("reason").asText());
     assertEquals("respond_permission", f.poll(id, null, 0).get("recommendedNextAction").asText());
     permit(rid, "accept");
-    assertJson("{'permissions':{'network':{'enabled':true}},'scope':'turn'}", b().answerFor(1).result());
+    assertJson(
+        "{'permissions':{'network':{'enabled':true}},'scope':'turn'}", b().answerFor(1).result());
   }
 
   @Test
@@ -538,7 +644,9 @@ class ApprovalsTest {
     permit(r1, "acceptForSession");
     permit(r2, "decline");
     permit(r3, "cancel");
-    assertJson("{'permissions':{'network':{'enabled':true}},'scope':'session'}", b().answerFor(1).result());
+    assertJson(
+        "{'permissions':{'network':{'enabled':true}},'scope':'session'}",
+        b().answerFor(1).result());
     assertJson("{'permissions':{}}", b().answerFor(2).result());
     assertJson("{'permissions':{}}", b().answerFor(3).result());
   }
@@ -568,10 +676,13 @@ class ApprovalsTest {
     permit(r3, "decline");
     permit(r4, "cancel");
     assertJson("{'action':'accept','content':{}}", b().answerFor(1).result());
-    assertJson("{'action':'accept','content':{},'_meta':{'persist':'session'}}", b().answerFor(2).result());
+    assertJson(
+        "{'action':'accept','content':{},'_meta':{'persist':'session'}}",
+        b().answerFor(2).result());
     assertJson("{'action':'decline'}", b().answerFor(3).result());
     assertJson("{'action':'cancel'}", b().answerFor(4).result());
-    assertEquals("Allow the elic MCP server to run tool ask?",
+    assertEquals(
+        "Allow the elic MCP server to run tool ask?",
         f.events(id, EventType.APPROVAL_REQUEST).get(0).data().get("message").asText());
   }
 
@@ -584,8 +695,12 @@ class ApprovalsTest {
 
   @Test
   void formElicitationIsAnsweredWithUserInput() {
-    String rid = park(1, ELICITATION, "{'serverName':'elic','mode':'form','_meta':null,'message':'Pick a color',"
-        + "'requestedSchema':{'type':'object','properties':{'color':{'type':'string'}},'required':['color']}}");
+    String rid =
+        park(
+            1,
+            ELICITATION,
+            "{'serverName':'elic','mode':'form','_meta':null,'message':'Pick a color',"
+                + "'requestedSchema':{'type':'object','properties':{'color':{'type':'string'}},'required':['color']}}");
     ObjectNode poll = f.poll(id, null, 0);
     JsonNode action = poll.get("actions").get(0);
     assertEquals("user_input", action.get("type").asText());

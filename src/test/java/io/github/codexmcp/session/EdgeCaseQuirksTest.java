@@ -84,7 +84,10 @@ class EdgeCaseQuirksTest {
     f.notify(id, "item/commandExecution/outputDelta", "{'itemId':'c','delta':'b'}");
     assertEquals(1, f.events(id).size(), "merged into the consumed event");
     assertEquals(0, f.poll(id, null, 10).get("events").size());
-    assertEquals("ab", f.poll(id, 0L, 10).at("/events/0/data/delta").asText(), "an explicit cursor replays it");
+    assertEquals(
+        "ab",
+        f.poll(id, 0L, 10).at("/events/0/data/delta").asText(),
+        "an explicit cursor replays it");
   }
 
   @Test

@@ -13,13 +13,12 @@ import io.github.codexmcp.codex.ResolvedExecutable;
 import io.github.codexmcp.codex.exec.ExecBackendFactory;
 import io.github.codexmcp.events.EventType;
 import io.github.codexmcp.events.SessionEvent;
-import io.github.codexmcp.testing.appserver.FakeChildProcess;
 import io.github.codexmcp.testing.ManualTimer;
+import io.github.codexmcp.testing.appserver.FakeChildProcess;
 import io.github.codexmcp.testing.exec.ExecFakeLauncher;
 import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.CodexMcpException;
 import io.github.codexmcp.util.ErrorCode;
-import io.github.codexmcp.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +65,12 @@ class ExecSessionTest {
         };
     ExecBackendFactory factory =
         new ExecBackendFactory(
-            new ResolvedExecutable("/opt/codex", true, "env_path"), launcher, timer, Map.of(), false, tmp);
+            new ResolvedExecutable("/opt/codex", true, "env_path"),
+            launcher,
+            timer,
+            Map.of(),
+            false,
+            tmp);
     manager = new SessionManager(factory, clock, timer, Runnable::run, PersistenceHook.NONE, false);
   }
 
@@ -77,7 +81,8 @@ class ExecSessionTest {
 
   private SessionRequests.Create create(String prompt) {
     return new SessionRequests.Create(
-        prompt, work, null, null, null, null, "medium", null, null, null, null, null, null, null, null, null);
+        prompt, work, null, null, null, null, "medium", null, null, null, null, null, null, null,
+        null, null);
   }
 
   private SessionRequests.Reply reply(String id, String prompt, String sandbox, String cwd) {
@@ -101,7 +106,8 @@ class ExecSessionTest {
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new AssertionError("condition not reached; status " + s.status + ", events " + events(s));
+        throw new AssertionError(
+            "condition not reached; status " + s.status + ", events " + events(s));
       }
       try {
         woken.get(left, TimeUnit.NANOSECONDS);
@@ -141,7 +147,9 @@ class ExecSessionTest {
         child,
         "{\"type\":\"thread.started\",\"thread_id\":\"T-real\"}",
         "{\"type\":\"turn.started\"}",
-        "{\"type\":\"item.completed\",\"item\":{\"id\":\"item_0\",\"type\":\"agent_message\",\"text\":\"" + answer + "\"}}",
+        "{\"type\":\"item.completed\",\"item\":{\"id\":\"item_0\",\"type\":\"agent_message\",\"text\":\""
+            + answer
+            + "\"}}",
         "{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":20,\"output_tokens\":10}}");
     await(s, ExecSessionTest::idle);
     child.exit(0);
@@ -169,7 +177,8 @@ class ExecSessionTest {
     manager.reply(reply(s.id, "second", "read-only", other.toString())).get(5, TimeUnit.SECONDS);
     List<String> args = launcher.args();
     assertEquals(
-        List.of("exec", "-s", "read-only", "-C", other.toString(), "resume", "T-real"), args.subList(0, 7));
+        List.of("exec", "-s", "read-only", "-C", other.toString(), "resume", "T-real"),
+        args.subList(0, 7));
     synchronized (s) {
       assertEquals(other, s.cwd, "0.169 applies cwd on resume turns, so the session keeps it");
       assertEquals("read-only", s.sandbox);
@@ -192,8 +201,10 @@ class ExecSessionTest {
     }
     assertTrue(
         events(s, EventType.PROGRESS).stream()
-            .anyMatch(e -> "codex-mcp/reconnect".equals(e.method())
-                && e.data().toString().contains("multi-turn context unavailable")),
+            .anyMatch(
+                e ->
+                    "codex-mcp/reconnect".equals(e.method())
+                        && e.data().toString().contains("multi-turn context unavailable")),
         events(s).toString());
   }
 
@@ -201,7 +212,10 @@ class ExecSessionTest {
   void reconnectIsProgressAndAFatalErrorSetsErrorStatus() throws Exception {
     ObjectNode resp = manager.create(create("p")).get(5, TimeUnit.SECONDS);
     Session s = session(resp.path("sessionId").asText());
-    emit(launcher.child(), "{\"type\":\"turn.started\"}", "{\"type\":\"error\",\"message\":\"Reconnecting... 2/5\"}");
+    emit(
+        launcher.child(),
+        "{\"type\":\"turn.started\"}",
+        "{\"type\":\"error\",\"message\":\"Reconnecting... 2/5\"}");
     await(s, x -> events(x).stream().anyMatch(e -> "codex-mcp/reconnect".equals(e.method())));
     synchronized (s) {
       assertEquals(SessionStatus.RUNNING, s.status, "AC8");
@@ -225,7 +239,9 @@ class ExecSessionTest {
     await(s, ExecSessionTest::idle);
     synchronized (s) {
       assertEquals("failed", s.lastResult.path("status").asText(), "AC14");
-      assertEquals("exec process exited with code 1", s.lastResult.path("turnError").path("message").asText());
+      assertEquals(
+          "exec process exited with code 1",
+          s.lastResult.path("turnError").path("message").asText());
     }
     assertEquals(1, events(s, EventType.ERROR).size());
   }
@@ -234,7 +250,9 @@ class ExecSessionTest {
   void cleanExitWithoutEndEventCompletesTheTurn() throws Exception {
     ObjectNode resp = manager.create(create("p")).get(5, TimeUnit.SECONDS);
     Session s = session(resp.path("sessionId").asText());
-    emit(launcher.child(), "{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"ok\"}}");
+    emit(
+        launcher.child(),
+        "{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"ok\"}}");
     launcher.child().exit(0);
     await(s, ExecSessionTest::idle);
     synchronized (s) {
@@ -254,7 +272,8 @@ class ExecSessionTest {
     synchronized (s) {
       assertEquals("failed", s.lastResult.path("status").asText(), "AC15");
       assertEquals(
-          "exec process killed by signal SIGTERM", s.lastResult.path("turnError").path("message").asText());
+          "exec process killed by signal SIGTERM",
+          s.lastResult.path("turnError").path("message").asText());
     }
     assertTrue(events(s, EventType.ERROR).isEmpty());
   }

@@ -28,7 +28,8 @@ class ForegroundWaitTest {
   }
 
   private CompletableFuture<ObjectNode> await(long ms) {
-    return f.polling.foreground(id, "thread_mock", ms, List.of(), cancelled, SessionPolling.WaitObserver.NONE);
+    return f.polling.foreground(
+        id, "thread_mock", ms, List.of(), cancelled, SessionPolling.WaitObserver.NONE);
   }
 
   @Test
@@ -45,7 +46,9 @@ class ForegroundWaitTest {
     assertEquals("Done.", o.at("/result/text").asText());
     assertEquals("2026-02-15T10:00:02.000Z", o.get("completedAt").asText());
     assertEquals(o.at("/result/completedAt").asText(), o.get("completedAt").asText());
-    assertJson("{'requested':'foreground','effective':'foreground','waitForResultMs':30000}", o.get("execution"));
+    assertJson(
+        "{'requested':'foreground','effective':'foreground','waitForResultMs':30000}",
+        o.get("execution"));
     assertEquals("none", o.get("recommendedNextAction").asText());
     assertEquals("finished", o.get("interactionState").asText());
     assertFalse(o.has("pollInterval"));
@@ -149,7 +152,13 @@ class ForegroundWaitTest {
   void streamingTurnCostsOneTimerAndReportsProgressPerPhaseChangeAndSlice() {
     List<String> phases = new java.util.ArrayList<>();
     CompletableFuture<ObjectNode> r =
-        f.polling.foreground(id, "thread_mock", 300_000, List.of(), cancelled, p -> phases.add(p.get("phase").asText()));
+        f.polling.foreground(
+            id,
+            "thread_mock",
+            300_000,
+            List.of(),
+            cancelled,
+            p -> phases.add(p.get("phase").asText()));
     for (int i = 0; i < 3; i++) {
       f.notify(id, "item/reasoning/textDelta", "{'itemId':'r','delta':'think'}");
     }
@@ -170,8 +179,8 @@ class ForegroundWaitTest {
 
   /**
    * Regression (review): a new slice was started only when the wall clock had passed the slice's
-   * end, so a slice timer firing while the wall clock read earlier (set back, slewed) left the
-   * wait with no timer at all: past its deadline it went on waiting for a session change.
+   * end, so a slice timer firing while the wall clock read earlier (set back, slewed) left the wait
+   * with no timer at all: past its deadline it went on waiting for a session change.
    */
   @Test
   void aWallClockSetBackNeverLeavesAWaitWithoutItsTimer() {
@@ -192,9 +201,16 @@ class ForegroundWaitTest {
   void anObserverThatThrowsLeavesNoWaiterAndNoTimer() {
     org.junit.jupiter.api.Assertions.assertThrows(
         IllegalStateException.class,
-        () -> f.polling.foreground(id, "thread_mock", 30_000, List.of(), cancelled, p -> {
-          throw new IllegalStateException("observer failed");
-        }));
+        () ->
+            f.polling.foreground(
+                id,
+                "thread_mock",
+                30_000,
+                List.of(),
+                cancelled,
+                p -> {
+                  throw new IllegalStateException("observer failed");
+                }));
     assertEquals(0, f.waiterCount(id));
     assertEquals(0, f.timer.pending());
   }
@@ -202,7 +218,12 @@ class ForegroundWaitTest {
   @Test
   void x8FourWaitersAlreadyRegistered() {
     for (int i = 0; i < 4; i++) {
-      f.polling.longPoll(id, io.github.codexmcp.events.PollRequest.of(null, 1), 60_000, new CompletableFuture<>(), SessionPolling.WaitObserver.NONE);
+      f.polling.longPoll(
+          id,
+          io.github.codexmcp.events.PollRequest.of(null, 1),
+          60_000,
+          new CompletableFuture<>(),
+          SessionPolling.WaitObserver.NONE);
     }
     CompletableFuture<ObjectNode> r = await(30_000);
     assertTrue(r.isDone());
@@ -233,7 +254,15 @@ class ForegroundWaitTest {
   void compatWarningsArePassedThrough() {
     f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock'}}");
     ObjectNode o =
-        f.polling.foreground(id, "thread_mock", 1_000, List.of("w1"), cancelled, SessionPolling.WaitObserver.NONE).join();
+        f.polling
+            .foreground(
+                id,
+                "thread_mock",
+                1_000,
+                List.of("w1"),
+                cancelled,
+                SessionPolling.WaitObserver.NONE)
+            .join();
     assertJson("['w1']", o.get("compatWarnings"));
   }
 }

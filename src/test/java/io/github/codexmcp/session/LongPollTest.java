@@ -37,7 +37,8 @@ class LongPollTest {
   }
 
   private CompletableFuture<ObjectNode> await(long waitMs, PollOptions o) {
-    return f.polling.longPoll(id, new PollRequest(null, 1, ResponseMode.MINIMAL, o), waitMs, cancelled, observed::add);
+    return f.polling.longPoll(
+        id, new PollRequest(null, 1, ResponseMode.MINIMAL, o), waitMs, cancelled, observed::add);
   }
 
   @Test
@@ -177,7 +178,8 @@ class LongPollTest {
     // Regression: the wait used to go on polling the evicted session until its deadline.
     assertTrue(r.isDone());
     assertEquals(
-        "Error [SESSION_NOT_FOUND]: Session '" + id + "' not found", io.github.codexmcp.testing.Futures.failureMessage(r));
+        "Error [SESSION_NOT_FOUND]: Session '" + id + "' not found",
+        io.github.codexmcp.testing.Futures.failureMessage(r));
     assertEquals(0, f.timer.pending());
   }
 }

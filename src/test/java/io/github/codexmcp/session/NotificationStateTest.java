@@ -57,7 +57,9 @@ class NotificationStateTest {
   void q3CommandOutputDeltasOfOneItemCoalesce() {
     int before = f.events(id).size();
     for (String d : List.of("a", "b", "c")) {
-      n("item/commandExecution/outputDelta", "{'itemId':'c1','turnId':'turn_mock','delta':'" + d + "'}");
+      n(
+          "item/commandExecution/outputDelta",
+          "{'itemId':'c1','turnId':'turn_mock','delta':'" + d + "'}");
     }
     assertEquals(before + 1, f.events(id).size());
     assertEquals("abc", last().data().get("delta").asText());
@@ -85,8 +87,12 @@ class NotificationStateTest {
     n("item/commandExecution/outputDelta", "{'delta':'4'}");
     n("item/commandExecution/outputDelta", "{'delta':'5'}");
     List<SessionEvent> deltas =
-        f.events(id).stream().filter(e -> "item/commandExecution/outputDelta".equals(e.method())).toList();
-    assertEquals(List.of("1", "2", "3", "4", "5"), deltas.stream().map(e -> e.data().get("delta").asText()).toList());
+        f.events(id).stream()
+            .filter(e -> "item/commandExecution/outputDelta".equals(e.method()))
+            .toList();
+    assertEquals(
+        List.of("1", "2", "3", "4", "5"),
+        deltas.stream().map(e -> e.data().get("delta").asText()).toList());
   }
 
   @Test
@@ -95,7 +101,8 @@ class NotificationStateTest {
     n("item/agentMessage/delta", "{'threadId':'t','turnId':'u','itemId':'m','delta':'lo'}");
     List<SessionEvent> out = f.events(id, EventType.OUTPUT);
     assertEquals(2, out.size());
-    assertJson("{'method':'item/agentMessage/delta','delta':'Hel','itemId':'m'}", out.get(0).data());
+    assertJson(
+        "{'method':'item/agentMessage/delta','delta':'Hel','itemId':'m'}", out.get(0).data());
   }
 
   @Test
@@ -103,12 +110,15 @@ class NotificationStateTest {
     int before = f.events(id).size();
     n("item/commandExecution/outputDelta", "{'itemId':'c','delta':'oh-my-posh init'}");
     assertEquals(before, f.events(id).size(), "an all-noise delta creates no event");
-    n("item/commandExecution/outputDelta", "{'itemId':'c','delta':'oh-my-posh init\\nreal output'}");
+    n(
+        "item/commandExecution/outputDelta",
+        "{'itemId':'c','delta':'oh-my-posh init\\nreal output'}");
     assertEquals("real output", last().data().get("delta").asText());
 
     SessionFixture raw = new SessionFixture(cwd, BackendMode.APP_SERVER, true, false);
     String rid = raw.newSession();
-    raw.notify(rid, "item/commandExecution/outputDelta", "{'itemId':'c','delta':'oh-my-posh init'}");
+    raw.notify(
+        rid, "item/commandExecution/outputDelta", "{'itemId':'c','delta':'oh-my-posh init'}");
     List<SessionEvent> all = raw.events(rid);
     assertEquals("oh-my-posh init", all.get(all.size() - 1).data().get("delta").asText());
   }
@@ -145,7 +155,9 @@ class NotificationStateTest {
 
   @Test
   void q13ErrorMessagesAreRedacted() {
-    n("error", "{'message':'spawn /usr/local/bin/codex failed','error':{'message':'at /home/u/x/y','codexErrorInfo':'other'}}");
+    n(
+        "error",
+        "{'message':'spawn /usr/local/bin/codex failed','error':{'message':'at /home/u/x/y','codexErrorInfo':'other'}}");
     ObjectNode data = (ObjectNode) f.events(id, EventType.ERROR).get(0).data();
     assertEquals("spawn <path> failed", data.get("message").asText());
     assertEquals("at <path>", data.at("/error/message").asText());
@@ -179,7 +191,9 @@ class NotificationStateTest {
 
   @Test
   void q17TurnCompletedPushesAPinnedResultEvent() {
-    n("turn/completed", "{'threadId':'thread_mock','turn':{'id':'t1','status':'completed','items':[]}}");
+    n(
+        "turn/completed",
+        "{'threadId':'thread_mock','turn':{'id':'t1','status':'completed','items':[]}}");
     SessionEvent e = last();
     assertEquals(EventType.RESULT, e.type());
     assertTrue(e.pinned());
@@ -195,7 +209,8 @@ class NotificationStateTest {
     assertEquals("cancelled", f.status(id));
     assertEquals("cancelled", f.lastResult(id).get("status").asText());
     assertTrue(
-        f.events(id, EventType.RESULT).stream().noneMatch(e -> "turn/completed".equals(e.method())));
+        f.events(id, EventType.RESULT).stream()
+            .noneMatch(e -> "turn/completed".equals(e.method())));
   }
 
   @Test
@@ -207,7 +222,8 @@ class NotificationStateTest {
     int before = f.events(id).size();
     f.manager.handleNotification(s, "turn/completed", SessionFixture.json("{'turn':{'id':'x'}}"));
     f.manager.handleNotification(s, "error", SessionFixture.json("{'message':'late'}"));
-    f.manager.handleNotification(s, "turn/started", SessionFixture.json("{'turn':{'id':'turn_late'}}"));
+    f.manager.handleNotification(
+        s, "turn/started", SessionFixture.json("{'turn':{'id':'turn_late'}}"));
     assertEquals("cancelled", f.status(id));
     assertEquals(before, f.events(id).size());
   }
@@ -216,7 +232,8 @@ class NotificationStateTest {
   void q19TurnStartedAfterCancelIsIgnored() {
     f.manager.cancel(id, null).join();
     Session s = f.session(id);
-    f.manager.handleNotification(s, "turn/started", SessionFixture.json("{'turn':{'id':'turn_late'}}"));
+    f.manager.handleNotification(
+        s, "turn/started", SessionFixture.json("{'turn':{'id':'turn_late'}}"));
     assertNull(f.activeTurnId(id));
   }
 
@@ -234,7 +251,8 @@ class NotificationStateTest {
     n("thread/started", "{'thread':{'id':'thread_new','status':{'type':'idle'}}}");
     assertEquals("thread_new", f.threadId(id));
     assertEquals("thread_new", f.persistence.meta(id).get("threadId").asText());
-    assertEquals("idle", last().data().get("status").asText(), "v2 object status mapped to its type");
+    assertEquals(
+        "idle", last().data().get("status").asText(), "v2 object status mapped to its type");
     n("thread/started", "{'threadId':'thread_v1'}");
     assertEquals("thread_v1", f.threadId(id));
   }
@@ -254,7 +272,9 @@ class NotificationStateTest {
   @Test
   void q23TokenUsageFillsTokensWithoutChangingLastMethod() {
     n("item/started", "{'item':{'type':'reasoning','id':'r'}}");
-    n("thread/tokenUsage/updated", "{'tokenUsage':{'total':{'inputTokens':10,'outputTokens':5,'totalTokens':15},'last':{'inputTokens':1}}}");
+    n(
+        "thread/tokenUsage/updated",
+        "{'tokenUsage':{'total':{'inputTokens':10,'outputTokens':5,'totalTokens':15},'last':{'inputTokens':1}}}");
     SessionEvent e = last();
     assertEquals(EventType.PROGRESS, e.type());
     assertEquals("thread/tokenUsage/updated", e.method());
@@ -265,7 +285,12 @@ class NotificationStateTest {
 
   @Test
   void q24PlainProgressNotifications() {
-    for (String m : List.of("model/rerouted", "turn/diff/updated", "turn/plan/updated", "item/mcpToolCall/progress")) {
+    for (String m :
+        List.of(
+            "model/rerouted",
+            "turn/diff/updated",
+            "turn/plan/updated",
+            "item/mcpToolCall/progress")) {
       n(m, "{'threadId':'thread_mock','x':1}");
       SessionEvent e = last();
       assertEquals(EventType.PROGRESS, e.type(), m);
@@ -283,7 +308,8 @@ class NotificationStateTest {
 
   @Test
   void notificationsWithNullParamsAreTolerated() {
-    f.backend(id).emitNotification("turn/completed", (com.fasterxml.jackson.databind.JsonNode) null);
+    f.backend(id)
+        .emitNotification("turn/completed", (com.fasterxml.jackson.databind.JsonNode) null);
     assertEquals("idle", f.status(id));
     assertEquals("turn_mock", f.lastResult(id).get("turnId").asText());
   }

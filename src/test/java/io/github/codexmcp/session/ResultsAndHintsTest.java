@@ -72,8 +72,14 @@ class ResultsAndHintsTest {
 
   @Test
   void w3AFinalAnswerPhaseIsPreferred() {
-    f.notify(id, "item/completed", "{'item':{'type':'agentMessage','id':'a','text':'the answer','phase':'final_answer'}}");
-    f.notify(id, "item/completed", "{'item':{'type':'agentMessage','id':'b','text':'a late comment','phase':'commentary'}}");
+    f.notify(
+        id,
+        "item/completed",
+        "{'item':{'type':'agentMessage','id':'a','text':'the answer','phase':'final_answer'}}");
+    f.notify(
+        id,
+        "item/completed",
+        "{'item':{'type':'agentMessage','id':'b','text':'a late comment','phase':'commentary'}}");
     complete("{'id':'t'}");
     assertEquals("the answer", result().get("text").asText());
   }
@@ -106,7 +112,20 @@ class ResultsAndHintsTest {
   @Test
   void w6ReplyWithSchemaParsesJsonText() {
     complete("{'id':'t1'}");
-    f.manager.reply(new SessionRequests.Reply(id, "p", null, null, null, null, null, null, null, (ObjectNode) json("{'type':'array'}"))).join();
+    f.manager
+        .reply(
+            new SessionRequests.Reply(
+                id,
+                "p",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                (ObjectNode) json("{'type':'array'}")))
+        .join();
     agent("[1,2]");
     complete("{'id':'t2'}");
     assertJson("[1,2]", result().get("structuredOutput"));
@@ -139,7 +158,8 @@ class ResultsAndHintsTest {
 
   @Test
   void w8PhaseFollowsStatusAndLastMethod() {
-    f.factory.configureNext(b -> b.answer(io.github.codexmcp.testing.FakeCodexBackend.TURN_START, "{}"));
+    f.factory.configureNext(
+        b -> b.answer(io.github.codexmcp.testing.FakeCodexBackend.TURN_START, "{}"));
     id = f.newSession();
     assertEquals("starting", progress().get("phase").asText());
     f.notify(id, "turn/started", "{'turn':{'id':'t'}}");
@@ -150,7 +170,8 @@ class ResultsAndHintsTest {
     assertEquals("acting", progress().get("phase").asText());
     String rid = f.commandApproval(id, 1);
     assertEquals("waiting_approval", progress().get("phase").asText());
-    f.polling.respondPermission(id, rid, "accept", null, null, null, io.github.codexmcp.events.PollRequest.of(null, 0));
+    f.polling.respondPermission(
+        id, rid, "accept", null, null, null, io.github.codexmcp.events.PollRequest.of(null, 0));
     f.notify(id, "turn/completed", "{'turn':{'id':'t'}}");
     assertEquals("finished", progress().get("phase").asText());
     f.manager.reply(f.reply(id)).join();
@@ -165,7 +186,8 @@ class ResultsAndHintsTest {
     String r1 = f.commandApproval(id, 1);
     f.userInput(id, 2);
     assertEquals(2, progress().get("pendingActionCount").asInt());
-    f.polling.respondPermission(id, r1, "accept", null, null, null, io.github.codexmcp.events.PollRequest.of(null, 0));
+    f.polling.respondPermission(
+        id, r1, "accept", null, null, null, io.github.codexmcp.events.PollRequest.of(null, 0));
     assertEquals(1, progress().get("pendingActionCount").asInt());
   }
 

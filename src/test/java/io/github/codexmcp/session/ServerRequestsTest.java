@@ -42,7 +42,8 @@ class ServerRequestsTest {
   void p1DynamicToolCallIsRefused() {
     f.request(id, 1, "item/tool/call", "{'callId':'c','tool':'mytool','arguments':{}}");
     assertJson(
-        "{'success':false,'contentItems':[{'type':'inputText','text':'Not supported by codex-mcp'}]}", b().answerFor(1).result());
+        "{'success':false,'contentItems':[{'type':'inputText','text':'Not supported by codex-mcp'}]}",
+        b().answerFor(1).result());
     assertEquals("running", f.status(id));
     assertNothingParked();
   }
@@ -53,7 +54,8 @@ class ServerRequestsTest {
     FakeCodexBackend.Answer a = b().answerFor(2);
     assertEquals(-32000, a.code());
     assertEquals(
-        "account/chatgptAuthTokens/refresh unsupported: codex-mcp does not manage external ChatGPT auth tokens", a.message());
+        "account/chatgptAuthTokens/refresh unsupported: codex-mcp does not manage external ChatGPT auth tokens",
+        a.message());
     assertNothingParked();
   }
 
@@ -145,21 +147,27 @@ class ServerRequestsTest {
   @Test
   void p6ApprovalAfterCancelIsCancelled() {
     cancel();
-    assertJson("{'decision':'cancel'}", terminalRequest(1, "item/commandExecution/requestApproval", "{'itemId':'i'}").result());
+    assertJson(
+        "{'decision':'cancel'}",
+        terminalRequest(1, "item/commandExecution/requestApproval", "{'itemId':'i'}").result());
     assertEquals("cancelled", f.status(id));
   }
 
   @Test
   void p7FileChangeWhileErrorIsCancelled() {
     fail();
-    assertJson("{'decision':'cancel'}", terminalRequest(1, "item/fileChange/requestApproval", "{'itemId':'f'}").result());
+    assertJson(
+        "{'decision':'cancel'}",
+        terminalRequest(1, "item/fileChange/requestApproval", "{'itemId':'f'}").result());
     assertEquals("error", f.status(id));
   }
 
   @Test
   void p8UserInputAfterCancelGetsEmptyAnswers() {
     cancel();
-    assertJson("{'answers':{}}", terminalRequest(1, "item/tool/requestUserInput", "{'questions':[]}").result());
+    assertJson(
+        "{'answers':{}}",
+        terminalRequest(1, "item/tool/requestUserInput", "{'questions':[]}").result());
   }
 
   @Test
@@ -187,16 +195,27 @@ class ServerRequestsTest {
   @Test
   void newKindsOnTerminalSessionsAreRefused() {
     fail();
-    assertJson("{'permissions':{}}", terminalRequest(1, "item/permissions/requestApproval", "{'permissions':{}}").result());
+    assertJson(
+        "{'permissions':{}}",
+        terminalRequest(1, "item/permissions/requestApproval", "{'permissions':{}}").result());
     assertJson(
         "{'action':'cancel'}",
-        terminalRequest(2, "mcpServer/elicitation/request", "{'_meta':{'codex_approval_kind':'mcp_tool_call'}}").result());
-    assertJson("{'action':'cancel'}", terminalRequest(3, "mcpServer/elicitation/request", "{'message':'form'}").result());
+        terminalRequest(
+                2,
+                "mcpServer/elicitation/request",
+                "{'_meta':{'codex_approval_kind':'mcp_tool_call'}}")
+            .result());
+    assertJson(
+        "{'action':'cancel'}",
+        terminalRequest(3, "mcpServer/elicitation/request", "{'message':'form'}").result());
   }
 
   @Test
   void requestsWithNullParamsAreHandled() {
-    b().emitRequest(1, "item/commandExecution/requestApproval", (com.fasterxml.jackson.databind.JsonNode) null);
+    b().emitRequest(
+            1,
+            "item/commandExecution/requestApproval",
+            (com.fasterxml.jackson.databind.JsonNode) null);
     assertEquals("waiting_approval", f.status(id));
     ObjectNode action = (ObjectNode) f.poll(id, null, 0).get("actions").get(0);
     assertEquals("", action.get("itemId").asText());

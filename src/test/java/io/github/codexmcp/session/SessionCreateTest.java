@@ -6,8 +6,8 @@ import static io.github.codexmcp.testing.FakeCodexBackend.START;
 import static io.github.codexmcp.testing.FakeCodexBackend.THREAD_START;
 import static io.github.codexmcp.testing.FakeCodexBackend.TURN_START;
 import static io.github.codexmcp.testing.Futures.failure;
-import static io.github.codexmcp.testing.JsonAssert.assertJson;
 import static io.github.codexmcp.testing.Futures.failureMessage;
+import static io.github.codexmcp.testing.JsonAssert.assertJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -54,7 +54,8 @@ class SessionCreateTest {
 
   @Test
   void l2ThreadIdFromV1Response() {
-    f.factory.configureNext(b -> b.answer(THREAD_START, "{'threadId':'thread_v1','thread':{'id':'other'}}"));
+    f.factory.configureNext(
+        b -> b.answer(THREAD_START, "{'threadId':'thread_v1','thread':{'id':'other'}}"));
     String id = f.newSession();
     assertEquals("thread_v1", f.threadId(id));
   }
@@ -130,7 +131,9 @@ class SessionCreateTest {
     c.images = List.of("./nope.png");
     CodexMcpException e = assertThrows(CodexMcpException.class, c::start);
     assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
-    assertEquals("Error [INVALID_ARGUMENT]: image does not exist: " + cwd.resolve("nope.png"), e.getMessage());
+    assertEquals(
+        "Error [INVALID_ARGUMENT]: image does not exist: " + cwd.resolve("nope.png"),
+        e.getMessage());
     assertTrue(f.factory.created().isEmpty(), "no backend created, so start was never called");
     assertTrue(f.manager.list().isEmpty());
   }
@@ -141,7 +144,9 @@ class SessionCreateTest {
     SessionFixture.Create c = f.create();
     c.images = List.of("dir.png");
     CodexMcpException e = assertThrows(CodexMcpException.class, c::start);
-    assertTrue(e.getMessage().startsWith("Error [INVALID_ARGUMENT]: image is not a file: "), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("Error [INVALID_ARGUMENT]: image is not a file: "),
+        e.getMessage());
     assertTrue(f.manager.list().isEmpty());
   }
 
@@ -154,7 +159,10 @@ class SessionCreateTest {
     String id = c.id();
     JsonNode input = f.backend(id).lastParams(TURN_START).get("input");
     assertJson(
-        json("[{'type':'text','text':'look'},{'type':'localImage','path':'" + cwd.resolve("pic.png") + "'}]"),
+        json(
+            "[{'type':'text','text':'look'},{'type':'localImage','path':'"
+                + cwd.resolve("pic.png")
+                + "'}]"),
         input);
   }
 
@@ -172,8 +180,9 @@ class SessionCreateTest {
     c.personality = "friendly";
     String id2 = c.id();
     assertJson(
-        json("{'threadId':'thread_mock','input':[{'type':'text','text':'hello'}],'effort':'low',"
-            + "'summary':'concise','outputSchema':{'type':'object'}}"),
+        json(
+            "{'threadId':'thread_mock','input':[{'type':'text','text':'hello'}],'effort':'low',"
+                + "'summary':'concise','outputSchema':{'type':'object'}}"),
         f.backend(id2).lastParams(TURN_START));
   }
 
@@ -196,9 +205,12 @@ class SessionCreateTest {
     c.profile = "work";
     String id2 = c.id();
     assertJson(
-        json("{'cwd':'" + cwd + "','model':'o4','approvalPolicy':'never','sandbox':'read-only',"
-            + "'personality':'pragmatic','ephemeral':true,'baseInstructions':'base',"
-            + "'developerInstructions':'dev','config':{'retries':3}}"),
+        json(
+            "{'cwd':'"
+                + cwd
+                + "','model':'o4','approvalPolicy':'never','sandbox':'read-only',"
+                + "'personality':'pragmatic','ephemeral':true,'baseInstructions':'base',"
+                + "'developerInstructions':'dev','config':{'retries':3}}"),
         f.backend(id2).lastParams(THREAD_START));
     assertEquals("work", f.backend(id2).options().profile());
   }
@@ -209,9 +221,13 @@ class SessionCreateTest {
     c.approvalPolicy = "on-failure";
     ObjectNode r = c.start().join();
     String id = r.get("sessionId").asText();
-    assertEquals("on-request", f.backend(id).lastParams(THREAD_START).get("approvalPolicy").asText());
+    assertEquals(
+        "on-request", f.backend(id).lastParams(THREAD_START).get("approvalPolicy").asText());
     assertEquals(SessionManager.ON_FAILURE_WARNING, r.get("compatWarnings").get(0).asText());
-    assertEquals("on-failure", f.manager.get(id, false).get("approvalPolicy").asText(), "the session keeps the contract value");
+    assertEquals(
+        "on-failure",
+        f.manager.get(id, false).get("approvalPolicy").asText(),
+        "the session keeps the contract value");
     assertTrue(
         f.events(id, EventType.PROGRESS).stream()
             .anyMatch(e -> "codex-mcp/compat_warning".equals(e.method())));
@@ -250,7 +266,8 @@ class SessionCreateTest {
   void h11MissingThreadIdIsInternal() {
     f.factory.configureNext(b -> b.answer(THREAD_START, "{'thread':{}}"));
     assertEquals(
-        "Error [INTERNAL]: Invalid thread response: missing thread id", failureMessage(f.create().start()));
+        "Error [INTERNAL]: Invalid thread response: missing thread id",
+        failureMessage(f.create().start()));
     assertEquals(1, f.factory.last().count(DESTROY));
     assertTrue(f.manager.list().isEmpty());
   }
@@ -259,14 +276,16 @@ class SessionCreateTest {
   void h11EmptyThreadIdsAreMissing() {
     f.factory.configureNext(b -> b.answer(THREAD_START, "{'threadId':'','thread':{'id':''}}"));
     assertEquals(
-        "Error [INTERNAL]: Invalid thread response: missing thread id", failureMessage(f.create().start()));
+        "Error [INTERNAL]: Invalid thread response: missing thread id",
+        failureMessage(f.create().start()));
   }
 
   @Test
   void h12NonObjectThreadResponseIsInternal() {
     f.factory.configureNext(b -> b.answer(THREAD_START, Json.NODES.textNode("thread_x")));
     assertEquals(
-        "Error [INTERNAL]: Invalid thread response: expected object", failureMessage(f.create().start()));
+        "Error [INTERNAL]: Invalid thread response: expected object",
+        failureMessage(f.create().start()));
     assertTrue(f.manager.list().isEmpty());
   }
 
@@ -305,7 +324,8 @@ class SessionCreateTest {
     assertEquals("minimal", turns.get(0).params().get("effort").asText());
     assertEquals("low", turns.get(1).params().get("effort").asText());
     assertJson(
-        json("['effort=minimal is incompatible with the Codex web_search tool in this CLI build; automatically retried with effort=low.']"),
+        json(
+            "['effort=minimal is incompatible with the Codex web_search tool in this CLI build; automatically retried with effort=low.']"),
         r.get("compatWarnings"));
     assertEquals("running", r.get("status").asText());
   }
@@ -323,7 +343,8 @@ class SessionCreateTest {
 
   @Test
   void l19RetryFailingForAnotherReasonIsRethrownUnchanged() {
-    f.factory.configureNext(b -> b.failOnce(TURN_START, WEB_SEARCH_ERROR).fail(TURN_START, "second failure"));
+    f.factory.configureNext(
+        b -> b.failOnce(TURN_START, WEB_SEARCH_ERROR).fail(TURN_START, "second failure"));
     SessionFixture.Create c = f.create();
     c.effort = "minimal";
     assertEquals("second failure", failureMessage(c.start()));
@@ -344,7 +365,8 @@ class SessionCreateTest {
     String id = f.newSession();
     assertNull(f.activeTurnId(id));
     CodexMcpException e = assertThrows(CodexMcpException.class, () -> f.manager.interrupt(id));
-    assertEquals("Error [INTERNAL]: Missing threadId or activeTurnId for interrupt", e.getMessage());
+    assertEquals(
+        "Error [INTERNAL]: Missing threadId or activeTurnId for interrupt", e.getMessage());
   }
 
   @Test
@@ -379,8 +401,11 @@ class SessionCreateTest {
   @Test
   void j1ListIsInCreationOrderEvenWithinOneMillisecond() {
     // Random ids do not sort in creation order; three sessions created in the same millisecond.
-    java.util.Iterator<String> ids = List.of("cccccccc-0000", "aaaaaaaa-0000", "bbbbbbbb-0000").iterator();
-    SessionManager m = new SessionManager(f.factory, f.clock, f.timer, SessionFixture.DIRECT, f.persistence, true, ids::next);
+    java.util.Iterator<String> ids =
+        List.of("cccccccc-0000", "aaaaaaaa-0000", "bbbbbbbb-0000").iterator();
+    SessionManager m =
+        new SessionManager(
+            f.factory, f.clock, f.timer, SessionFixture.DIRECT, f.persistence, true, ids::next);
     List<String> created = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
       created.add(m.create(f.create().build()).join().get("sessionId").asText());

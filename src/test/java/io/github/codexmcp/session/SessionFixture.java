@@ -23,10 +23,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link SessionManager} on fakes, for session and tool tests: {@link FakeBackendFactory},
- * {@link ManualClock} + {@link ManualTimer}, a same-thread executor, {@link RecordingPersistence}
- * and deterministic ids ({@code sess_00000001-aaa}, {@code req_00000002}, ...). The cleanup timer
- * is not started. Public so that the tool tests can reach session internals through it.
+ * A {@link SessionManager} on fakes, for session and tool tests: {@link FakeBackendFactory}, {@link
+ * ManualClock} + {@link ManualTimer}, a same-thread executor, {@link RecordingPersistence} and
+ * deterministic ids ({@code sess_00000001-aaa}, {@code req_00000002}, ...). The cleanup timer is
+ * not started. Public so that the tool tests can reach session internals through it.
  */
 public final class SessionFixture {
   public final ManualClock clock = new ManualClock();
@@ -45,7 +45,8 @@ public final class SessionFixture {
     this(cwd, BackendMode.APP_SERVER, true, true);
   }
 
-  public SessionFixture(Path cwd, BackendMode mode, boolean persistenceEnabled, boolean noiseFilter) {
+  public SessionFixture(
+      Path cwd, BackendMode mode, boolean persistenceEnabled, boolean noiseFilter) {
     this.cwd = cwd;
     this.factory = new FakeBackendFactory(mode);
     this.persistence = new RecordingPersistence(persistenceEnabled);
@@ -82,8 +83,22 @@ public final class SessionFixture {
 
     public SessionRequests.Create build() {
       return new SessionRequests.Create(
-          prompt, cwd, profile, model, approvalPolicy, sandbox, effort, config, baseInstructions,
-          developerInstructions, personality, summary, ephemeral, outputSchema, images, approvalTimeoutMs);
+          prompt,
+          cwd,
+          profile,
+          model,
+          approvalPolicy,
+          sandbox,
+          effort,
+          config,
+          baseInstructions,
+          developerInstructions,
+          personality,
+          summary,
+          ephemeral,
+          outputSchema,
+          images,
+          approvalTimeoutMs);
     }
 
     public CompletableFuture<ObjectNode> start() {
@@ -108,7 +123,8 @@ public final class SessionFixture {
   /** A default session whose first turn completed: status idle. */
   public String idleSession() {
     String id = newSession();
-    backend(id).emitNotification("turn/completed", "{'turn':{'id':'turn_mock','status':'completed'}}");
+    backend(id)
+        .emitNotification("turn/completed", "{'turn':{'id':'turn_mock','status':'completed'}}");
     return id;
   }
 
@@ -119,10 +135,22 @@ public final class SessionFixture {
   }
 
   /** Adds a client-less session as startup recovery would (status after the restart rule). */
-  public String recovered(String id, String status, String threadId, ObjectNode result, List<ObjectNode> events) {
+  public String recovered(
+      String id, String status, String threadId, ObjectNode result, List<ObjectNode> events) {
     PersistedMeta meta =
-        new PersistedMeta(id, status, "2026-02-15T09:00:00.000Z", "2026-02-15T09:30:00.000Z", null, null, threadId,
-            "o4", cwd.toString(), "on-request", "workspace-write", null);
+        new PersistedMeta(
+            id,
+            status,
+            "2026-02-15T09:00:00.000Z",
+            "2026-02-15T09:30:00.000Z",
+            null,
+            null,
+            threadId,
+            "o4",
+            cwd.toString(),
+            "on-request",
+            "workspace-write",
+            null);
     long lastSeq = events.isEmpty() ? -1 : events.get(events.size() - 1).get("seq").asLong();
     manager.ingestRecovered(
         new RecoveredSession(id, meta, status, events, lastSeq, result, null, cwd));
@@ -266,8 +294,14 @@ public final class SessionFixture {
   }
 
   public static PollOptions options(
-      Boolean includeEvents, Boolean includeActions, Boolean includeResult, Boolean skipDeltas, Boolean finalOnly, Long maxBytes) {
-    return new PollOptions(includeEvents, includeActions, includeResult, skipDeltas, finalOnly, maxBytes);
+      Boolean includeEvents,
+      Boolean includeActions,
+      Boolean includeResult,
+      Boolean skipDeltas,
+      Boolean finalOnly,
+      Long maxBytes) {
+    return new PollOptions(
+        includeEvents, includeActions, includeResult, skipDeltas, finalOnly, maxBytes);
   }
 
   // ------------------------------------------------------------------ emit shortcuts
@@ -288,7 +322,10 @@ public final class SessionFixture {
   }
 
   public String commandApproval(String id, Object rpcId) {
-    return commandApproval(id, rpcId, "{'itemId':'item_1','threadId':'thread_mock','turnId':'turn_mock','command':'ls'}");
+    return commandApproval(
+        id,
+        rpcId,
+        "{'itemId':'item_1','threadId':'thread_mock','turnId':'turn_mock','command':'ls'}");
   }
 
   public String userInput(String id, Object rpcId) {

@@ -42,7 +42,8 @@ class SessionLifecycleTest {
     f = new SessionFixture(cwd);
   }
 
-  private static CodexMcpException thrown(ErrorCode code, org.junit.jupiter.api.function.Executable call) {
+  private static CodexMcpException thrown(
+      ErrorCode code, org.junit.jupiter.api.function.Executable call) {
     CodexMcpException e = assertThrows(CodexMcpException.class, call);
     assertEquals(code, e.code(), e.getMessage());
     return e;
@@ -71,7 +72,11 @@ class SessionLifecycleTest {
     ObjectNode r = f.manager.fork(src).join();
     String fork = r.get("sessionId").asText();
     assertJson(
-        json("{'sessionId':'" + fork + "','threadId':'thread_forked','status':'idle','pollInterval':120000}"), r);
+        json(
+            "{'sessionId':'"
+                + fork
+                + "','threadId':'thread_forked','status':'idle','pollInterval':120000}"),
+        r);
     assertNotEquals(src, fork);
     ObjectNode info = f.manager.get(fork, true);
     assertEquals("idle", info.get("status").asText());
@@ -82,11 +87,13 @@ class SessionLifecycleTest {
     assertEquals("work", info.get("profile").asText());
     assertJson("{'k':'v'}", info.get("config"));
     assertEquals("thread_forked", info.get("threadId").asText());
-    assertEquals(1234L, f.session(fork).approvalTimeoutMs, "O28: forks inherit the approval timeout");
+    assertEquals(
+        1234L, f.session(fork).approvalTimeoutMs, "O28: forks inherit the approval timeout");
 
     FakeCodexBackend child = f.backend(fork);
     assertEquals(
-        new LaunchOptions("work", "o4", "never", "read-only", (ObjectNode) json("{'k':'v'}"), cwd), child.options());
+        new LaunchOptions("work", "o4", "never", "read-only", (ObjectNode) json("{'k':'v'}"), cwd),
+        child.options());
     assertEquals(1, child.count(START));
     assertEquals("thread_mock", child.lastParams(THREAD_FORK).get("threadId").asText());
     assertEquals(0, child.count(THREAD_START));
@@ -120,7 +127,9 @@ class SessionLifecycleTest {
     assertFalse(r.isDone());
     assertEquals("idle", f.persistence.meta(child.sessionId()).get("status").asText());
     child.held(THREAD_FORK).get(0).complete(json("{'thread':{'id':'thread_forked'}}"));
-    assertEquals("thread_forked", f.persistence.meta(r.join().get("sessionId").asText()).get("threadId").asText());
+    assertEquals(
+        "thread_forked",
+        f.persistence.meta(r.join().get("sessionId").asText()).get("threadId").asText());
   }
 
   /**
@@ -152,7 +161,8 @@ class SessionLifecycleTest {
   private void assertForkFailed(String src, CompletableFuture<ObjectNode> r, String cause) {
     Throwable t = failure(r);
     assertEquals(
-        "Error [THREAD_FORK_RESUME_FAILED]: Failed to resume forked thread 'thread_mock' in new app-server process: " + cause,
+        "Error [THREAD_FORK_RESUME_FAILED]: Failed to resume forked thread 'thread_mock' in new app-server process: "
+            + cause,
         t.getMessage());
     FakeCodexBackend child = f.factory.last();
     assertEquals(1, child.count(DESTROY));
@@ -181,7 +191,10 @@ class SessionLifecycleTest {
   void l6ForkFailureWithFailingDestroyStillLeavesOnlyTheSource() {
     String src = f.idleSession();
     f.factory.configureNext(
-        b -> b.fail(THREAD_FORK, "boom").destroyResult(CompletableFuture.failedFuture(new RuntimeException("kill failed"))));
+        b ->
+            b.fail(THREAD_FORK, "boom")
+                .destroyResult(
+                    CompletableFuture.failedFuture(new RuntimeException("kill failed"))));
     assertForkFailed(src, f.manager.fork(src), "boom");
   }
 
@@ -190,7 +203,9 @@ class SessionLifecycleTest {
     String src = f.newSession();
     f.manager.cancel(src, null).join();
     CodexMcpException e = thrown(ErrorCode.CANCELLED, () -> f.manager.fork(src));
-    assertEquals("Error [CANCELLED]: Session '" + src + "' has been cancelled and cannot be forked", e.getMessage());
+    assertEquals(
+        "Error [CANCELLED]: Session '" + src + "' has been cancelled and cannot be forked",
+        e.getMessage());
   }
 
   @Test
@@ -207,7 +222,8 @@ class SessionLifecycleTest {
     SessionFixture exec = new SessionFixture(cwd, BackendMode.EXEC, true, true);
     String src = exec.newSession();
     CodexMcpException e = thrown(ErrorCode.EXEC_NOT_SUPPORTED, () -> exec.manager.fork(src));
-    assertEquals("Error [EXEC_NOT_SUPPORTED]: threadFork is not supported in exec mode", e.getMessage());
+    assertEquals(
+        "Error [EXEC_NOT_SUPPORTED]: threadFork is not supported in exec mode", e.getMessage());
     assertEquals(1, exec.factory.created().size());
   }
 
@@ -227,7 +243,9 @@ class SessionLifecycleTest {
     ObjectNode poll = f.poll(id, 0L, 200);
     assertFalse(poll.has("actions"));
     assertEquals("error", poll.at("/result/status").asText());
-    assertTrue(poll.at("/result/error").asText().contains("app-server exited unexpectedly"), poll.toString());
+    assertTrue(
+        poll.at("/result/error").asText().contains("app-server exited unexpectedly"),
+        poll.toString());
     assertEquals("app-server exited unexpectedly (code: 1)", poll.at("/result/error").asText());
     assertEquals("turn_mock", poll.at("/result/turnId").asText());
     assertEquals(0, f.manager.get(id, false).get("pendingRequestCount").asInt());
@@ -235,7 +253,8 @@ class SessionLifecycleTest {
     assertEquals(1, results.size());
     assertTrue(results.get(0).pinned());
     assertEquals(
-        "app-server exited unexpectedly (code: 1)", f.events(id, EventType.ERROR).get(0).data().get("message").asText());
+        "app-server exited unexpectedly (code: 1)",
+        f.events(id, EventType.ERROR).get(0).data().get("message").asText());
     assertTrue(f.events(id, EventType.ERROR).get(0).pinned());
     assertJson("{'decision':'cancel'}", f.backend(id).answerFor(5).result(), "best-effort answer");
     assertNull(f.activeTurnId(id));
@@ -258,7 +277,8 @@ class SessionLifecycleTest {
       }
     }
     assertTrue(result >= 0 && error == result + 1, all.toString());
-    assertEquals("app-server exited unexpectedly (code: null)", f.lastResult(id).get("error").asText());
+    assertEquals(
+        "app-server exited unexpectedly (code: null)", f.lastResult(id).get("error").asText());
   }
 
   @Test
@@ -268,7 +288,8 @@ class SessionLifecycleTest {
     assertEquals("error", f.status(id));
     assertEquals("app-server error: spawn <path> EACCES", f.lastResult(id).get("error").asText());
     assertEquals(
-        "app-server error: spawn <path> EACCES", f.events(id, EventType.ERROR).get(0).data().get("message").asText());
+        "app-server error: spawn <path> EACCES",
+        f.events(id, EventType.ERROR).get(0).data().get("message").asText());
   }
 
   @Test
@@ -346,7 +367,8 @@ class SessionLifecycleTest {
 
   @Test
   void r6CancelCompletesEvenWhenDestroyFails() {
-    f.factory.configureNext(b -> b.destroyResult(CompletableFuture.failedFuture(new RuntimeException("kill failed"))));
+    f.factory.configureNext(
+        b -> b.destroyResult(CompletableFuture.failedFuture(new RuntimeException("kill failed"))));
     String id = f.newSession();
     f.manager.cancel(id, null).join();
     assertEquals("cancelled", f.status(id));
@@ -393,7 +415,8 @@ class SessionLifecycleTest {
 
   @Test
   void r10CancelUnknownSession() {
-    CodexMcpException e = thrown(ErrorCode.SESSION_NOT_FOUND, () -> f.manager.cancel("sess_x", null));
+    CodexMcpException e =
+        thrown(ErrorCode.SESSION_NOT_FOUND, () -> f.manager.cancel("sess_x", null));
     assertEquals("Error [SESSION_NOT_FOUND]: Session 'sess_x' not found", e.getMessage());
   }
 
@@ -413,7 +436,12 @@ class SessionLifecycleTest {
   void cancelWakesWaiters() {
     String id = f.newSession();
     CompletableFuture<ObjectNode> wait =
-        f.polling.longPoll(id, io.github.codexmcp.events.PollRequest.of(f.nextEventId(id), 1), 60_000, new CompletableFuture<>(), SessionPolling.WaitObserver.NONE);
+        f.polling.longPoll(
+            id,
+            io.github.codexmcp.events.PollRequest.of(f.nextEventId(id), 1),
+            60_000,
+            new CompletableFuture<>(),
+            SessionPolling.WaitObserver.NONE);
     assertFalse(wait.isDone());
     f.manager.cancel(id, null).join();
     assertTrue(wait.isDone());
@@ -427,14 +455,17 @@ class SessionLifecycleTest {
     String id = f.newSession();
     f.notify(id, "turn/started", "{'turn':{'id':'turn_v2_started','status':'inProgress'}}");
     f.manager.interrupt(id).join();
-    assertJson("{'threadId':'thread_mock','turnId':'turn_v2_started'}", f.backend(id).lastParams(TURN_INTERRUPT));
+    assertJson(
+        "{'threadId':'thread_mock','turnId':'turn_v2_started'}",
+        f.backend(id).lastParams(TURN_INTERRUPT));
   }
 
   @Test
   void s2InterruptOfAnIdleSessionIsRefused() {
     String id = f.idleSession();
     CodexMcpException e = thrown(ErrorCode.SESSION_NOT_RUNNING, () -> f.manager.interrupt(id));
-    assertEquals("Error [SESSION_NOT_RUNNING]: Cannot interrupt session in idle state", e.getMessage());
+    assertEquals(
+        "Error [SESSION_NOT_RUNNING]: Cannot interrupt session in idle state", e.getMessage());
   }
 
   @Test
@@ -505,7 +536,8 @@ class SessionLifecycleTest {
     assertTrue(f.pendingRequestIds(id).isEmpty());
     assertEquals("interrupted", f.lastResult(id).get("status").asText());
     f.timer.advance(java.time.Duration.ofMinutes(2));
-    assertTrue(f.backend(id).answers().isEmpty(), "no late decline for a request codex already dropped");
+    assertTrue(
+        f.backend(id).answers().isEmpty(), "no late decline for a request codex already dropped");
   }
 
   @Test
@@ -514,8 +546,12 @@ class SessionLifecycleTest {
     f.commandApproval(running, 1);
     String idle = f.idleSession();
     CompletableFuture<ObjectNode> wait =
-        f.polling.longPoll(idle, io.github.codexmcp.events.PollRequest.of(f.nextEventId(idle), 1), 60_000,
-            new CompletableFuture<>(), SessionPolling.WaitObserver.NONE);
+        f.polling.longPoll(
+            idle,
+            io.github.codexmcp.events.PollRequest.of(f.nextEventId(idle), 1),
+            60_000,
+            new CompletableFuture<>(),
+            SessionPolling.WaitObserver.NONE);
     f.manager.startJanitor();
     f.manager.closeAsync().join();
     assertTrue(f.manager.isClosed());

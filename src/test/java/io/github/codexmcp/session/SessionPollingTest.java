@@ -57,7 +57,8 @@ class SessionPollingTest {
   }
 
   private ObjectNode respond(String rid, Long cursor, int max, PollOptions o) {
-    return f.polling.respondPermission(id, rid, "accept", null, null, null, new PollRequest(cursor, max, ResponseMode.MINIMAL, o));
+    return f.polling.respondPermission(
+        id, rid, "accept", null, null, null, new PollRequest(cursor, max, ResponseMode.MINIMAL, o));
   }
 
   @Test
@@ -83,7 +84,8 @@ class SessionPollingTest {
 
   @Test
   void unconsumedEventsSurviveTheSoftLimit() {
-    // The port keeps what the client has not read yet (bounded backlog), so a slow poller loses nothing.
+    // The port keeps what the client has not read yet (bounded backlog), so a slow poller loses
+    // nothing.
     deltas(1105);
     ObjectNode r = f.poll(id, 0L, 2000);
     assertFalse(r.has("cursorResetTo"));
@@ -172,20 +174,25 @@ class SessionPollingTest {
   @Test
   void m13MinimalSummarisesDataWithoutPreferredKeys() {
     f.notify(id, "model/rerouted", "{'fromModel':'a','toModel':'b'}");
-    assertJson("{'method':'model/rerouted'}", poll(0L, 1, ResponseMode.MINIMAL, null).at("/events/0/data"));
+    assertJson(
+        "{'method':'model/rerouted'}",
+        poll(0L, 1, ResponseMode.MINIMAL, null).at("/events/0/data"));
     f.manager.cancel(id, null).join();
     JsonNode cancelled = f.events(id, EventType.PROGRESS).get(1).data();
     assertEquals("Session cancelled", cancelled.get("message").asText());
     // an event whose data has no method and none of the preferred keys
     f.session(id).push(EventType.PROGRESS, json("{'foo':1}"), false);
     long last = f.nextEventId(id) - 1;
-    assertJson("{'summary':'omitted for minimal response mode'}", poll(last, 1, ResponseMode.MINIMAL, null).at("/events/0/data"));
+    assertJson(
+        "{'summary':'omitted for minimal response mode'}",
+        poll(last, 1, ResponseMode.MINIMAL, null).at("/events/0/data"));
     assertJson("{'foo':1}", poll(last, 1, ResponseMode.DELTA_COMPACT, null).at("/events/0/data"));
   }
 
   @Test
   void m14MinimalApprovalRequestData() {
-    String rid = f.commandApproval(id, 1, "{'itemId':'i','command':'rm -rf x','cwd':'/w','reason':'why'}");
+    String rid =
+        f.commandApproval(id, 1, "{'itemId':'i','command':'rm -rf x','cwd':'/w','reason':'why'}");
     JsonNode data = poll(0L, 10, ResponseMode.MINIMAL, null).at("/events/0/data");
     assertJson("{'requestId':'" + rid + "','kind':'command','itemId':'i'}", data);
   }
@@ -223,7 +230,9 @@ class SessionPollingTest {
     ObjectNode ack = respond(rid, 0L, 0, null);
     assertEquals(0, ack.get("events").size());
     assertEquals(cursor, ack.get("nextCursor").asLong());
-    assertJson("['Provided cursor 0 is stale; used session cursor " + cursor + ".']", ack.get("compatWarnings"));
+    assertJson(
+        "['Provided cursor 0 is stale; used session cursor " + cursor + ".']",
+        ack.get("compatWarnings"));
     assertEquals("approval_result", f.poll(id, null, 10).at("/events/0/type").asText());
   }
 
@@ -240,14 +249,24 @@ class SessionPollingTest {
     String rid = f.userInput(id, 1);
     long cursor = f.poll(id, null, 10).get("nextCursor").asLong();
     ObjectNode ack =
-        f.polling.respondUserInput(id, rid, (ObjectNode) json("{'q1':{'answers':['A']}}"), new PollRequest(0L, 0, ResponseMode.MINIMAL, null));
+        f.polling.respondUserInput(
+            id,
+            rid,
+            (ObjectNode) json("{'q1':{'answers':['A']}}"),
+            new PollRequest(0L, 0, ResponseMode.MINIMAL, null));
     assertEquals(0, ack.get("events").size());
     assertEquals(cursor, ack.get("nextCursor").asLong());
-    assertEquals("Provided cursor 0 is stale; used session cursor " + cursor + ".", ack.at("/compatWarnings/0").asText());
+    assertEquals(
+        "Provided cursor 0 is stale; used session cursor " + cursor + ".",
+        ack.at("/compatWarnings/0").asText());
     String rid2 = f.userInput(id, 2);
     f.poll(id, null, 10);
     ObjectNode withEvents =
-        f.polling.respondUserInput(id, rid2, (ObjectNode) json("{}"), new PollRequest(null, 10, ResponseMode.MINIMAL, null));
+        f.polling.respondUserInput(
+            id,
+            rid2,
+            (ObjectNode) json("{}"),
+            new PollRequest(null, 10, ResponseMode.MINIMAL, null));
     assertEquals("approval_result", withEvents.at("/events/0/type").asText());
   }
 
@@ -274,7 +293,9 @@ class SessionPollingTest {
         f.commandApproval(
             id,
             1,
-            "{'itemId':'i','command':'" + cmd + "','reason':'r','availableDecisions':['accept','cancel'],"
+            "{'itemId':'i','command':'"
+                + cmd
+                + "','reason':'r','availableDecisions':['accept','cancel'],"
                 + "'additionalPermissions':{'network':{'enabled':true}},'networkApprovalContext':{'host':'h','protocol':'https'},"
                 + "'proposedNetworkPolicyAmendments':[{'host':'h','action':'allow'}]}");
     ObjectNode r = f.poll(id, null, 10, options(false, null, null, null, null, 700L));
@@ -296,7 +317,10 @@ class SessionPollingTest {
 
   @Test
   void m23LargeUserInputKeepsQuestionIds() {
-    f.request(id, 1, "item/tool/requestUserInput",
+    f.request(
+        id,
+        1,
+        "item/tool/requestUserInput",
         "{'itemId':'q','questions':[{'id':'q1','question':'" + "z".repeat(3000) + "'}]}");
     String rid = f.onlyRequestId(id);
     ObjectNode r = f.poll(id, null, 10, options(false, null, null, null, null, 700L));
@@ -304,7 +328,8 @@ class SessionPollingTest {
     assertEquals(1, r.get("actions").size());
     assertEquals("user_input", r.at("/actions/0/kind").asText());
     assertEquals("q1", r.at("/actions/0/params/questions/0/id").asText());
-    f.polling.respondUserInput(id, rid, (ObjectNode) json("{'q1':{'answers':['ok']}}"), PollRequest.of(null, 0));
+    f.polling.respondUserInput(
+        id, rid, (ObjectNode) json("{'q1':{'answers':['ok']}}"), PollRequest.of(null, 0));
     assertTrue(f.pendingRequestIds(id).isEmpty());
   }
 
@@ -313,7 +338,9 @@ class SessionPollingTest {
     deltas(50);
     ObjectNode roomy = f.poll(id, 0L, 50, options(null, null, null, null, null, 2000L));
     assertTrue(roomy.get("truncated").asBoolean());
-    assertJson("['Response truncated to respect pollOptions.maxBytes=2000.']", roomy.get("compatWarnings"));
+    assertJson(
+        "['Response truncated to respect pollOptions.maxBytes=2000.']",
+        roomy.get("compatWarnings"));
     ObjectNode tiny = f.poll(id, 0L, 50, options(null, null, null, null, null, 10L));
     assertTrue(tiny.get("truncated").asBoolean());
     assertFalse(tiny.has("compatWarnings"));
@@ -356,7 +383,8 @@ class SessionPollingTest {
     ObjectNode r = f.poll(id, null, 10, options(null, null, false, null, true, null));
     assertEquals(0, r.get("events").size());
     assertTrue(r.has("result"), "finalOnly forces the result");
-    assertEquals(1, r.get("actions").size(), "the pending request is still listed after turn/completed");
+    assertEquals(
+        1, r.get("actions").size(), "the pending request is still listed after turn/completed");
     assertEquals(f.nextEventId(id), f.lastEventCursor(id));
   }
 
@@ -383,10 +411,17 @@ class SessionPollingTest {
   @Test
   void m31ProgressIsDroppedAfterResultAndBeforeActions() {
     f.commandApproval(id, 1);
-    f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock','status':'completed','items':[],'x':'" + "w".repeat(500) + "'}}");
+    f.notify(
+        id,
+        "turn/completed",
+        "{'turn':{'id':'turn_mock','status':'completed','items':[],'x':'"
+            + "w".repeat(500)
+            + "'}}");
     ObjectNode full = f.poll(id, null, 0, options(null, null, null, null, null, null));
-    long withoutResultAndProgress = bytes(full) - bytes(full.get("result")) - bytes(full.get("progress"));
-    ObjectNode r = f.poll(id, null, 0, options(null, null, null, null, null, withoutResultAndProgress + 60));
+    long withoutResultAndProgress =
+        bytes(full) - bytes(full.get("result")) - bytes(full.get("progress"));
+    ObjectNode r =
+        f.poll(id, null, 0, options(null, null, null, null, null, withoutResultAndProgress + 60));
     assertJson("['result','progress']", r.get("truncatedFields"));
     assertTrue(r.has("actions"));
   }
@@ -406,8 +441,16 @@ class SessionPollingTest {
     f.commandApproval(id, 1);
     List<String> names = List.copyOf(iterable(f.poll(id, null, 1).fieldNames()));
     assertEquals(
-        List.of("sessionId", "status", "pollInterval", "progress", "events", "nextCursor", "actions",
-            "interactionState", "recommendedNextAction"),
+        List.of(
+            "sessionId",
+            "status",
+            "pollInterval",
+            "progress",
+            "events",
+            "nextCursor",
+            "actions",
+            "interactionState",
+            "recommendedNextAction"),
         names);
   }
 

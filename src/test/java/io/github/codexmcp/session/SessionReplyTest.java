@@ -37,10 +37,26 @@ class SessionReplyTest {
   }
 
   private SessionRequests.Reply reply(
-      String id, String model, String approvalPolicy, String effort, String summary, String personality,
-      String sandbox, String cwdOverride, ObjectNode outputSchema) {
+      String id,
+      String model,
+      String approvalPolicy,
+      String effort,
+      String summary,
+      String personality,
+      String sandbox,
+      String cwdOverride,
+      ObjectNode outputSchema) {
     return new SessionRequests.Reply(
-        id, "next", model, approvalPolicy, effort, summary, personality, sandbox, cwdOverride, outputSchema);
+        id,
+        "next",
+        model,
+        approvalPolicy,
+        effort,
+        summary,
+        personality,
+        sandbox,
+        cwdOverride,
+        outputSchema);
   }
 
   private CodexMcpException refused(ErrorCode code, String id) {
@@ -51,7 +67,9 @@ class SessionReplyTest {
 
   @Test
   void i4UnknownSession() {
-    assertEquals("Error [SESSION_NOT_FOUND]: Session 'sess_x' not found", refused(ErrorCode.SESSION_NOT_FOUND, "sess_x").getMessage());
+    assertEquals(
+        "Error [SESSION_NOT_FOUND]: Session 'sess_x' not found",
+        refused(ErrorCode.SESSION_NOT_FOUND, "sess_x").getMessage());
   }
 
   @Test
@@ -107,7 +125,8 @@ class SessionReplyTest {
 
   @Test
   void statusIsRunningBeforeTurnStartIsSent() {
-    f.factory.configureNext(b -> b.answerOnce(TURN_START, json("{'turn':{'id':'turn_mock'}}")).hold(TURN_START));
+    f.factory.configureNext(
+        b -> b.answerOnce(TURN_START, json("{'turn':{'id':'turn_mock'}}")).hold(TURN_START));
     String id = f.idleSession();
     CompletableFuture<ObjectNode> r = f.manager.reply(f.reply(id));
     assertFalse(r.isDone());
@@ -127,7 +146,8 @@ class SessionReplyTest {
     assertEquals(1, errors.size());
     assertFalse(errors.get(0).pinned());
     assertEquals(
-        "Failed to start turn: app-server exited (code: 1, signal: null)", errors.get(0).data().get("message").asText());
+        "Failed to start turn: app-server exited (code: 1, signal: null)",
+        errors.get(0).data().get("message").asText());
     assertEquals("error", f.persistence.meta(id).get("status").asText());
   }
 
@@ -155,7 +175,9 @@ class SessionReplyTest {
     List<SessionEvent> after = f.events(id);
     assertEquals(nextId, f.nextEventId(id));
     assertEquals(
-        before.stream().filter(e -> e.type() != EventType.RESULT && e.type() != EventType.ERROR).collect(Collectors.toList()),
+        before.stream()
+            .filter(e -> e.type() != EventType.RESULT && e.type() != EventType.ERROR)
+            .collect(Collectors.toList()),
         after);
   }
 
@@ -163,7 +185,9 @@ class SessionReplyTest {
   void i11TurnStartContainsOnlyGivenOverrides() {
     String id = f.idleSession();
     f.manager.reply(f.reply(id)).join();
-    assertJson("{'threadId':'thread_mock','input':[{'type':'text','text':'next'}]}", f.backend(id).lastParams(TURN_START));
+    assertJson(
+        "{'threadId':'thread_mock','input':[{'type':'text','text':'next'}]}",
+        f.backend(id).lastParams(TURN_START));
 
     f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock'}}");
     f.manager.reply(reply(id, null, null, "high", "concise", "friendly", null, null, null)).join();
@@ -176,8 +200,12 @@ class SessionReplyTest {
   void i2AllOverridesAreForwarded() throws Exception {
     Path sub = Files.createDirectory(cwd.resolve("sub"));
     String id = f.idleSession();
-    ObjectNode schema = (ObjectNode) json("{'type':'object','properties':{'ok':{'type':'boolean'}}}");
-    f.manager.reply(reply(id, "o4", "never", "xhigh", "detailed", "pragmatic", "read-only", "sub", schema)).join();
+    ObjectNode schema =
+        (ObjectNode) json("{'type':'object','properties':{'ok':{'type':'boolean'}}}");
+    f.manager
+        .reply(
+            reply(id, "o4", "never", "xhigh", "detailed", "pragmatic", "read-only", "sub", schema))
+        .join();
     JsonNode p = f.backend(id).lastParams(TURN_START);
     assertEquals("o4", p.get("model").asText());
     assertEquals("never", p.get("approvalPolicy").asText());
@@ -194,10 +222,15 @@ class SessionReplyTest {
   @Test
   void i12SandboxMapping() {
     String id = f.idleSession();
-    String[][] cases = {{"read-only", "readOnly"}, {"workspace-write", "workspaceWrite"}, {"danger-full-access", "dangerFullAccess"}};
+    String[][] cases = {
+      {"read-only", "readOnly"},
+      {"workspace-write", "workspaceWrite"},
+      {"danger-full-access", "dangerFullAccess"}
+    };
     for (String[] c : cases) {
       f.manager.reply(reply(id, null, null, null, null, null, c[0], null, null)).join();
-      assertJson("{'type':'" + c[1] + "'}", f.backend(id).lastParams(TURN_START).get("sandboxPolicy"));
+      assertJson(
+          "{'type':'" + c[1] + "'}", f.backend(id).lastParams(TURN_START).get("sandboxPolicy"));
       f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock'}}");
     }
   }
@@ -218,10 +251,12 @@ class SessionReplyTest {
         assertThrows(
             CodexMcpException.class,
             () -> f.manager.reply(reply(id, null, null, null, null, null, null, "nope", null)));
-    assertEquals("Error [INVALID_ARGUMENT]: cwd does not exist: " + cwd.resolve("nope"), e.getMessage());
+    assertEquals(
+        "Error [INVALID_ARGUMENT]: cwd does not exist: " + cwd.resolve("nope"), e.getMessage());
     assertEquals("idle", f.status(id));
     assertEquals(1, f.backend(id).count(TURN_START));
-    assertEquals(1, f.events(id, EventType.RESULT).size(), "a refused reply does not clear the result");
+    assertEquals(
+        1, f.events(id, EventType.RESULT).size(), "a refused reply does not clear the result");
   }
 
   @Test
@@ -229,7 +264,9 @@ class SessionReplyTest {
     Files.createDirectory(cwd.resolve("sub"));
     f.factory.configureNext(b -> b.supportsTurnOverrides(false));
     String id = f.idleSession();
-    f.manager.reply(reply(id, "o4", "never", null, null, null, "danger-full-access", "sub", null)).join();
+    f.manager
+        .reply(reply(id, "o4", "never", null, null, null, "danger-full-access", "sub", null))
+        .join();
     ObjectNode info = f.manager.get(id, true);
     assertEquals("o4", info.get("model").asText());
     assertEquals("never", info.get("approvalPolicy").asText());
@@ -249,7 +286,8 @@ class SessionReplyTest {
   void i16RecoveredSessionWithoutThreadCannotReply() {
     String id = f.recovered("sess_rec-2", "error", null, null, List.of());
     assertEquals(
-        "Error [INTERNAL]: Session 'sess_rec-2' has no threadId, cannot reply", refused(ErrorCode.INTERNAL, id).getMessage());
+        "Error [INTERNAL]: Session 'sess_rec-2' has no threadId, cannot reply",
+        refused(ErrorCode.INTERNAL, id).getMessage());
   }
 
   @Test
@@ -259,7 +297,8 @@ class SessionReplyTest {
     assertEquals("idle", f.status(id));
     f.backend(id).fail(TURN_START, "app-server exited (code: 1, signal: null)");
     Throwable t = io.github.codexmcp.testing.Futures.failure(f.manager.reply(f.reply(id)));
-    assertEquals("Error [INTERNAL]: app-server exited (code: 1, signal: null)", ErrorMessages.format(t));
+    assertEquals(
+        "Error [INTERNAL]: app-server exited (code: 1, signal: null)", ErrorMessages.format(t));
     assertEquals("error", f.status(id));
   }
 
@@ -274,7 +313,8 @@ class SessionReplyTest {
   @Test
   void onFailureOverrideIsSentAsOnRequest() {
     String id = f.idleSession();
-    ObjectNode r = f.manager.reply(reply(id, null, "on-failure", null, null, null, null, null, null)).join();
+    ObjectNode r =
+        f.manager.reply(reply(id, null, "on-failure", null, null, null, null, null, null)).join();
     assertEquals("on-request", f.backend(id).lastParams(TURN_START).get("approvalPolicy").asText());
     assertEquals(SessionManager.ON_FAILURE_WARNING, r.get("compatWarnings").get(0).asText());
     assertEquals("on-failure", f.manager.get(id, false).get("approvalPolicy").asText());
@@ -284,7 +324,8 @@ class SessionReplyTest {
   void replyEffortFallbackAppliesToo() {
     String id = f.idleSession();
     f.backend(id).failOnce(TURN_START, "minimal reasoning effort cannot be used with web_search");
-    ObjectNode r = f.manager.reply(reply(id, null, null, "minimal", null, null, null, null, null)).join();
+    ObjectNode r =
+        f.manager.reply(reply(id, null, null, "minimal", null, null, null, null, null)).join();
     assertEquals(SessionManager.EFFORT_FALLBACK_WARNING, r.get("compatWarnings").get(0).asText());
     assertEquals("low", f.backend(id).lastParams(TURN_START).get("effort").asText());
   }
@@ -295,7 +336,10 @@ class SessionReplyTest {
   void t1OverridesArePersistedOnTheSession() {
     Path tmp = cwd.getParent();
     String id = f.idleSession();
-    f.manager.reply(reply(id, "o4", "never", null, null, null, "danger-full-access", tmp.toString(), null)).join();
+    f.manager
+        .reply(
+            reply(id, "o4", "never", null, null, null, "danger-full-access", tmp.toString(), null))
+        .join();
     ObjectNode info = f.manager.get(id, true);
     assertEquals("o4", info.get("model").asText());
     assertEquals("never", info.get("approvalPolicy").asText());
@@ -315,7 +359,19 @@ class SessionReplyTest {
   void t2TurnOnlyOverridesAreNotStored() {
     String id = f.idleSession();
     ObjectNode before = f.manager.get(id, true);
-    f.manager.reply(reply(id, null, null, "high", "concise", "friendly", null, null, (ObjectNode) json("{'type':'object'}"))).join();
+    f.manager
+        .reply(
+            reply(
+                id,
+                null,
+                null,
+                "high",
+                "concise",
+                "friendly",
+                null,
+                null,
+                (ObjectNode) json("{'type':'object'}")))
+        .join();
     ObjectNode after = f.manager.get(id, true);
     after.remove("status");
     after.remove("lastActiveAt");
@@ -323,14 +379,16 @@ class SessionReplyTest {
     before.remove("lastActiveAt");
     assertEquals(before, after);
     String meta = f.persistence.meta(id).toString();
-    assertFalse(meta.contains("concise") || meta.contains("friendly") || meta.contains("high"), meta);
+    assertFalse(
+        meta.contains("concise") || meta.contains("friendly") || meta.contains("high"), meta);
   }
 
   @Test
   void t3FailedTurnStartDoesNotPersistOverrides() {
     String id = f.idleSession();
     f.backend(id).fail(TURN_START, "refused");
-    f.manager.reply(reply(id, "o4", "never", null, null, null, "read-only", cwd.getParent().toString(), null));
+    f.manager.reply(
+        reply(id, "o4", "never", null, null, null, "read-only", cwd.getParent().toString(), null));
     ObjectNode info = f.manager.get(id, true);
     assertTrue(info.path("model").isMissingNode());
     assertEquals("on-request", info.get("approvalPolicy").asText());

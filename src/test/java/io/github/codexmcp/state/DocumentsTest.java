@@ -14,19 +14,25 @@ import org.junit.jupiter.api.Test;
 class DocumentsTest {
   @Test
   void metaOmitsAbsentFieldsAndToleratesUnknownOnes() {
-    PersistedMeta m = new PersistedMeta("sess_a", "idle", "c", "l", null, null, null, null, null, null, null, null);
-    assertEquals("{\"schemaVersion\":1,\"sessionId\":\"sess_a\",\"status\":\"idle\",\"createdAt\":\"c\",\"lastActiveAt\":\"l\"}",
+    PersistedMeta m =
+        new PersistedMeta(
+            "sess_a", "idle", "c", "l", null, null, null, null, null, null, null, null);
+    assertEquals(
+        "{\"schemaVersion\":1,\"sessionId\":\"sess_a\",\"status\":\"idle\",\"createdAt\":\"c\",\"lastActiveAt\":\"l\"}",
         Json.write(m.toJson()));
     var n = m.toJson().put("future", true).put("model", 5);
     assertEquals(m, PersistedMeta.fromJson(n), "unknown field ignored, mistyped field absent");
     assertNull(PersistedMeta.fromJson(Json.object().put("sessionId", "../x")));
-    assertEquals("unknown", PersistedMeta.fromJson(Json.object().put("sessionId", "sess_b")).status());
+    assertEquals(
+        "unknown", PersistedMeta.fromJson(Json.object().put("sessionId", "sess_b")).status());
     assertThrows(IllegalArgumentException.class, () -> m.withStatus(null, null));
   }
 
   @Test
   void pidRecordRoundTripsAndRejectsNonsense() {
-    PidRecord p = new PidRecord(42, "2026-02-15T10:00:00.000Z", null, "2026-02-15T10:00:00.010Z", "/bin/codex");
+    PidRecord p =
+        new PidRecord(
+            42, "2026-02-15T10:00:00.000Z", null, "2026-02-15T10:00:00.010Z", "/bin/codex");
     assertEquals(p, PidRecord.fromJson(p.toJson()));
     assertEquals(Instant.parse("2026-02-15T10:00:00.010Z"), p.processStartInstant());
     assertNull(PidRecord.fromJson(Json.object().put("pid", -1)));
@@ -38,7 +44,10 @@ class DocumentsTest {
   @Test
   void sessionIdsAreStrict() {
     assertTrue(SessionIds.isValid("sess_1a2b3c4d-5e6"));
-    for (String bad : new String[] {null, "", "sess_", "../sess_a", "sess_a/..", "sess_.", "SESS_a", "sess_a\n"}) {
+    for (String bad :
+        new String[] {
+          null, "", "sess_", "../sess_a", "sess_a/..", "sess_.", "SESS_a", "sess_a\n"
+        }) {
       assertFalse(SessionIds.isValid(bad), String.valueOf(bad));
     }
     Path base = Path.of("/state/sessions");
@@ -62,8 +71,20 @@ class DocumentsTest {
     assertEquals("error", RecoveredSession.statusAfterRestart("error"));
     assertEquals("cancelled", RecoveredSession.statusAfterRestart("cancelled"));
     assertEquals("error", RecoveredSession.statusAfterRestart("paused"));
-    PersistedMeta cancelled = new PersistedMeta("sess_a", "cancelled", null, null, "t", "Idle timeout",
-        null, null, null, null, null, null);
+    PersistedMeta cancelled =
+        new PersistedMeta(
+            "sess_a",
+            "cancelled",
+            null,
+            null,
+            "t",
+            "Idle timeout",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     assertEquals(cancelled, RecoveredSession.applyRestartRule(cancelled));
   }
 }

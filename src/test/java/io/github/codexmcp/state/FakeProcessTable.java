@@ -39,7 +39,9 @@ final class FakeProcessTable implements ProcessTable {
   @Override
   public Optional<ProcessInfo> lookup(long pid) {
     Proc p = procs.get(pid);
-    return p == null || !p.alive ? Optional.empty() : Optional.of(new ProcessInfo(pid, p.start, p.command));
+    return p == null || !p.alive
+        ? Optional.empty()
+        : Optional.of(new ProcessInfo(pid, p.start, p.command));
   }
 
   @Override

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.testing.ManualClock;
 import io.github.codexmcp.util.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +47,19 @@ class JsonFileStateStoreTest {
   }
 
   static PersistedMeta meta(String id, String status) {
-    return new PersistedMeta(id, status, "2026-02-15T10:00:00.000Z", "2026-02-15T10:05:00.000Z",
-        null, null, "thr_1", "gpt-5", "/work/repo", "on-request", "workspace-write", null);
+    return new PersistedMeta(
+        id,
+        status,
+        "2026-02-15T10:00:00.000Z",
+        "2026-02-15T10:05:00.000Z",
+        null,
+        null,
+        "thr_1",
+        "gpt-5",
+        "/work/repo",
+        "on-request",
+        "workspace-write",
+        null);
   }
 
   static ObjectNode event(String type, String text) {
@@ -75,7 +87,9 @@ class JsonFileStateStoreTest {
 
     Path sd = dir.resolve("sessions").resolve(ID);
     String metaText = Files.readString(sd.resolve("meta.json"));
-    assertTrue(metaText.startsWith("{\n  \"schemaVersion\": 1,\n  \"sessionId\": \"" + ID + "\""), metaText);
+    assertTrue(
+        metaText.startsWith("{\n  \"schemaVersion\": 1,\n  \"sessionId\": \"" + ID + "\""),
+        metaText);
     assertTrue(metaText.endsWith("}\n"));
     assertEquals(meta(ID, "idle"), PersistedMeta.fromJson(readJson(sd.resolve("meta.json"))));
     assertEquals(result, readJson(sd.resolve("result.json")));
@@ -109,12 +123,20 @@ class JsonFileStateStoreTest {
     store.flush();
     Path sd = dir.resolve("sessions").resolve(ID);
     for (Path d : List.of(tmp.resolve("a"), dir, dir.resolve("sessions"), sd)) {
-      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)), d.toString());
+      assertEquals(
+          "rwx------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(d)),
+          d.toString());
     }
     for (String f : List.of("meta.json", "events.jsonl", "result.json", "pid.json")) {
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sd.resolve(f))), f);
+      assertEquals(
+          "rw-------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(sd.resolve(f))),
+          f);
     }
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store.lockPath())));
+    assertEquals(
+        "rw-------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(store.lockPath())));
   }
 
   @Test
@@ -127,7 +149,8 @@ class JsonFileStateStoreTest {
     store.appendEvent(ID, explicit);
     store.appendEvent(ID, event("progress", "d"));
     store.flush();
-    List<String> lines = Files.readAllLines(tmp.resolve("sessions").resolve(ID).resolve("events.jsonl"));
+    List<String> lines =
+        Files.readAllLines(tmp.resolve("sessions").resolve(ID).resolve("events.jsonl"));
     assertEquals(
         "{\"seq\":0,\"type\":\"progress\",\"data\":{\"text\":\"a\"},\"timestamp\":\"2026-02-15T10:00:01.000Z\"}",
         lines.get(0));
@@ -147,7 +170,10 @@ class JsonFileStateStoreTest {
     JsonFileStateStore store = open(tmp);
     store.appendEvent(ID, event("output", "caf\u00e9 \uD83D\uDE00 \"q\"\n"));
     store.flush();
-    List<String> lines = Files.readAllLines(tmp.resolve("sessions").resolve(ID).resolve("events.jsonl"), java.nio.charset.StandardCharsets.UTF_8);
+    List<String> lines =
+        Files.readAllLines(
+            tmp.resolve("sessions").resolve(ID).resolve("events.jsonl"),
+            java.nio.charset.StandardCharsets.UTF_8);
     assertEquals(
         "{\"seq\":0,\"type\":\"output\",\"data\":{\"text\":\"caf\u00e9 \uD83D\uDE00 \\\"q\\\"\\n\"},\"timestamp\":\"2026-02-15T10:00:01.000Z\"}",
         lines.get(0));
@@ -174,7 +200,10 @@ class JsonFileStateStoreTest {
     store.appendEvent(ID, event("approval_request", "x"));
     store.appendEvent(ID, "approval_result", Json.NODES.nullNode(), "2026-02-15T10:00:02.000Z");
     store.flush();
-    List<String> lines = Files.readAllLines(tmp.resolve("sessions").resolve(ID).resolve("events.jsonl"), java.nio.charset.StandardCharsets.UTF_8);
+    List<String> lines =
+        Files.readAllLines(
+            tmp.resolve("sessions").resolve(ID).resolve("events.jsonl"),
+            java.nio.charset.StandardCharsets.UTF_8);
     assertEquals(4, lines.size());
     assertEquals(lines.get(0).replace("\"seq\":0,", "\"seq\":1,"), lines.get(1));
     assertEquals(
@@ -188,33 +217,53 @@ class JsonFileStateStoreTest {
     JsonFileStateStore store = open(tmp);
     ObjectNode e = event("progress", "x");
     ObjectNode data = e.putObject("data");
-    data.put("s", "t\u00e9\"\n").put("i", 7).put("l", 12345678901L).put("d", 1.25).put("f", 2.5f)
-        .put("big", new java.math.BigInteger("123456789012345678901234567890")).put("dec", new java.math.BigDecimal("1.50"))
-        .put("t", true).putNull("n").put("bin", new byte[] {1, 2, 3});
+    data.put("s", "t\u00e9\"\n")
+        .put("i", 7)
+        .put("l", 12345678901L)
+        .put("d", 1.25)
+        .put("f", 2.5f)
+        .put("big", new java.math.BigInteger("123456789012345678901234567890"))
+        .put("dec", new java.math.BigDecimal("1.50"))
+        .put("t", true)
+        .putNull("n")
+        .put("bin", new byte[] {1, 2, 3});
     data.putArray("a").add(1).add("two").addNull().addObject().putArray("deep").add(false);
     data.putObject("empty");
     data.putArray("none");
     data.putPOJO("pojo", java.util.Map.of("k", 1));
     store.appendEvent(ID, e);
     store.flush();
-    String line = Files.readAllLines(tmp.resolve("sessions").resolve(ID).resolve("events.jsonl"), java.nio.charset.StandardCharsets.UTF_8).get(0);
+    String line =
+        Files.readAllLines(
+                tmp.resolve("sessions").resolve(ID).resolve("events.jsonl"),
+                java.nio.charset.StandardCharsets.UTF_8)
+            .get(0);
     ObjectNode expected = Json.object().put("seq", 0);
     e.properties().forEach(f -> expected.set(f.getKey(), f.getValue()));
     assertEquals(Json.write(expected), line);
   }
 
   /**
-   * Regression: the session layer hands over its whole view of a session, and meta.json used to
-   * get all of it, advanced.config included (which the docs promise never reaches the disk).
+   * Regression: the session layer hands over its whole view of a session, and meta.json used to get
+   * all of it, advanced.config included (which the docs promise never reaches the disk).
    */
   @Test
   void metaKeepsOnlyItsOwnFieldsAndNeverTheConfig() throws IOException {
     JsonFileStateStore store = open(tmp);
     ObjectNode view = Json.object();
-    view.put("sessionId", ID).put("status", "running").put("createdAt", "2026-02-15T10:00:00.000Z")
-        .put("lastActiveAt", "2026-02-15T10:00:01.000Z").put("threadId", "th").put("model", "m").put("cwd", "/w")
-        .put("approvalPolicy", "never").put("sandbox", "read-only").put("profile", "p")
-        .put("approvalTimeoutMs", 60000).put("lastEventCursor", 12).put("activeTurnId", "t1");
+    view.put("sessionId", ID)
+        .put("status", "running")
+        .put("createdAt", "2026-02-15T10:00:00.000Z")
+        .put("lastActiveAt", "2026-02-15T10:00:01.000Z")
+        .put("threadId", "th")
+        .put("model", "m")
+        .put("cwd", "/w")
+        .put("approvalPolicy", "never")
+        .put("sandbox", "read-only")
+        .put("profile", "p")
+        .put("approvalTimeoutMs", 60000)
+        .put("lastEventCursor", 12)
+        .put("activeTurnId", "t1");
     view.putObject("config").put("model_providers.x.api_key", "secret-value");
     store.saveMeta(ID, view);
     store.flush();
@@ -223,8 +272,18 @@ class JsonFileStateStoreTest {
     List<String> fields = new ArrayList<>();
     Json.parse(text).fieldNames().forEachRemaining(fields::add);
     assertEquals(
-        List.of("schemaVersion", "sessionId", "status", "createdAt", "lastActiveAt", "threadId", "model", "cwd",
-            "approvalPolicy", "sandbox", "profile"),
+        List.of(
+            "schemaVersion",
+            "sessionId",
+            "status",
+            "createdAt",
+            "lastActiveAt",
+            "threadId",
+            "model",
+            "cwd",
+            "approvalPolicy",
+            "sandbox",
+            "profile"),
         fields);
   }
 
@@ -249,7 +308,8 @@ class JsonFileStateStoreTest {
     }
     store.appendEvent(ID, event("progress", "after"));
     store.flush();
-    List<String> lines = Files.readAllLines(tmp.resolve("sessions").resolve(ID).resolve("events.jsonl"));
+    List<String> lines =
+        Files.readAllLines(tmp.resolve("sessions").resolve(ID).resolve("events.jsonl"));
     assertEquals(2, lines.size(), lines.toString());
     assertEquals("before", Json.parse(lines.get(0)).at("/data/text").asText());
     assertEquals("after", Json.parse(lines.get(1)).at("/data/text").asText());
@@ -356,8 +416,21 @@ class JsonFileStateStoreTest {
     Path sibling = dir.resolve("victim");
     Files.createDirectories(sibling);
     Files.writeString(sibling.resolve("keep.txt"), "x");
-    List<String> bad = new ArrayList<>(List.of("../victim", "..", "/etc", "sess_../x", "sess_a/b",
-        "sess_a\\b", "sess_", "", "sess_" + "a".repeat(65), "C:\\x", "sess_a b", "sess_a\u0000"));
+    List<String> bad =
+        new ArrayList<>(
+            List.of(
+                "../victim",
+                "..",
+                "/etc",
+                "sess_../x",
+                "sess_a/b",
+                "sess_a\\b",
+                "sess_",
+                "",
+                "sess_" + "a".repeat(65),
+                "C:\\x",
+                "sess_a b",
+                "sess_a\u0000"));
     bad.add(null);
     for (String id : bad) {
       store.saveMeta(id, meta(ID, "idle").toJson());
@@ -396,7 +469,8 @@ class JsonFileStateStoreTest {
     for (Path dir : List.of(file, file.resolve("state"), sessionsIsFile)) {
       StateStore s = JsonFileStateStore.open(dir, clock);
       assertFalse(s.enabled());
-      assertTrue(s.disabledReason().startsWith("Cannot create state directory"), s.disabledReason());
+      assertTrue(
+          s.disabledReason().startsWith("Cannot create state directory"), s.disabledReason());
       assertEquals(dir.toAbsolutePath().normalize(), s.stateDir());
       s.saveMeta(meta(ID, "running")); // all no-ops, never throw
       s.appendEvent(ID, event("progress", "x"));
@@ -412,13 +486,17 @@ class JsonFileStateStoreTest {
   void lockHeldByLiveOtherProcessDisablesPersistence() throws IOException {
     FakeProcessTable table = new FakeProcessTable();
     table.add(777, 0, T0, "/usr/bin/node", false);
-    Files.writeString(tmp.resolve(".lock"),
+    Files.writeString(
+        tmp.resolve(".lock"),
         "{\"pid\":777,\"startedAt\":\"2026-02-15T10:00:00Z\",\"processStartedAt\":\"2026-02-15T10:00:00Z\"}\n");
     StateStore s = JsonFileStateStore.open(tmp, clock, table);
     opened.add(s);
     assertFalse(s.enabled());
-    assertEquals("STATE_DIR is locked by another process (pid=777, started=2026-02-15T10:00:00Z). "
-        + "If this is stale, delete " + tmp.toRealPath().resolve(".lock"), s.disabledReason());
+    assertEquals(
+        "STATE_DIR is locked by another process (pid=777, started=2026-02-15T10:00:00Z). "
+            + "If this is stale, delete "
+            + tmp.toRealPath().resolve(".lock"),
+        s.disabledReason());
   }
 
   @Test
@@ -431,7 +509,8 @@ class JsonFileStateStoreTest {
     s.close();
     // live pid, but a different process than the one that wrote the lock (pid reuse)
     table.add(777, 0, T0.plusSeconds(3600), "/bin/other", false);
-    Files.writeString(tmp.resolve(".lock"),
+    Files.writeString(
+        tmp.resolve(".lock"),
         "{\"pid\":777,\"startedAt\":\"x\",\"processStartedAt\":\"2026-02-15T10:00:00Z\"}\n");
     s = JsonFileStateStore.open(tmp, clock, table);
     assertTrue(s.enabled(), String.valueOf(s.disabledReason()));
@@ -476,8 +555,15 @@ class JsonFileStateStoreTest {
           "[perf] %s: 5000 appendEvent took %.1f ms wall / %.1f ms CPU on the caller (%.2f us each); "
               + "with final flush %.1f ms wall / %.1f ms CPU; writer thread %.1f ms CPU; "
               + "%d bytes written (%d per line)%n",
-          round, appendNanos / 1e6, appendCpu / 1e6, appendCpu / 5000e3, totalNanos / 1e6,
-          totalCpu / 1e6, writerCpu / 1e6, bytes, bytes / 5000);
+          round,
+          appendNanos / 1e6,
+          appendCpu / 1e6,
+          appendCpu / 5000e3,
+          totalNanos / 1e6,
+          totalCpu / 1e6,
+          writerCpu / 1e6,
+          bytes,
+          bytes / 5000);
     }
     assertEquals(10000, Files.readAllLines(log).size());
   }

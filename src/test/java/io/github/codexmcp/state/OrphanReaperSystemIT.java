@@ -35,8 +35,13 @@ class OrphanReaperSystemIT {
 
       StateStore first = JsonFileStateStore.open(tmp, SystemClock.INSTANCE);
       assertInstanceOf(JsonFileStateStore.class, first);
-      first.savePid("sess_sleep", sleeper.pid(), sleeper.toHandle().info().startInstant().orElseThrow(), null);
-      first.savePid("sess_shell", shell.pid(), shell.toHandle().info().startInstant().orElseThrow(), null);
+      first.savePid(
+          "sess_sleep",
+          sleeper.pid(),
+          sleeper.toHandle().info().startInstant().orElseThrow(),
+          null);
+      first.savePid(
+          "sess_shell", shell.pid(), shell.toHandle().info().startInstant().orElseThrow(), null);
       first.saveMeta(JsonFileStateStoreTest.meta("sess_sleep", "running"));
       first.saveMeta(JsonFileStateStoreTest.meta("sess_shell", "running"));
       first.close(); // the "crash": children stay alive
@@ -53,7 +58,8 @@ class OrphanReaperSystemIT {
         assertTrue(ms < 5_000, "reaped within 5 s, took " + ms + " ms");
         assertTrue(sleeper.waitFor(5, TimeUnit.SECONDS));
         assertTrue(shell.waitFor(5, TimeUnit.SECONDS));
-        assertTrue(ProcessTable.system().lookup(grandchild.pid()).isEmpty(), "descendant stopped too");
+        assertTrue(
+            ProcessTable.system().lookup(grandchild.pid()).isEmpty(), "descendant stopped too");
       }
     } finally {
       sleeper.destroyForcibly();
@@ -69,8 +75,16 @@ class OrphanReaperSystemIT {
     Process other = new ProcessBuilder("sleep", "60").start();
     try (ScheduledTimer timer = new ScheduledTimer()) {
       PidRecord stale = new PidRecord(other.pid(), "2020-01-01T00:00:00Z", null, null, null);
-      RecoveredSession r = new RecoveredSession("sess_x", JsonFileStateStoreTest.meta("sess_x", "error"),
-          "running", List.of(), -1, null, stale, tmp);
+      RecoveredSession r =
+          new RecoveredSession(
+              "sess_x",
+              JsonFileStateStoreTest.meta("sess_x", "error"),
+              "running",
+              List.of(),
+              -1,
+              null,
+              stale,
+              tmp);
       OrphanReaper.Summary s =
           new OrphanReaper(ProcessTable.system(), timer).reap(List.of(r)).get(10, TimeUnit.SECONDS);
       assertEquals(new OrphanReaper.Summary(0, 0, 1, 0), s);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.codexmcp.testing.ManualTimer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +24,15 @@ class OrphanReaperTest {
   final OrphanReaper reaper = new OrphanReaper(table, timer);
 
   static RecoveredSession session(String id, PidRecord pid) {
-    return new RecoveredSession(id, JsonFileStateStoreTest.meta(id, "error"), "running", List.of(), -1, null,
-        pid, Path.of("/nowhere"));
+    return new RecoveredSession(
+        id,
+        JsonFileStateStoreTest.meta(id, "error"),
+        "running",
+        List.of(),
+        -1,
+        null,
+        pid,
+        Path.of("/nowhere"));
   }
 
   static PidRecord pid(long pid, String spawnedAt, String startedAt, String exe) {
@@ -59,7 +67,10 @@ class OrphanReaperTest {
   void recordedOsStartTimeWinsOverSpawnedAt() {
     table.add(100, 1, SPAWN.plusSeconds(3), CODEX, false);
     // spawnedAt alone would match (3 s), but the OS start time recorded at spawn says otherwise
-    var s = run(session("sess_a", pid(100, SPAWN.toString(), SPAWN.minusSeconds(60).toString(), CODEX)));
+    var s =
+        run(
+            session(
+                "sess_a", pid(100, SPAWN.toString(), SPAWN.minusSeconds(60).toString(), CODEX)));
     assertEquals(1, s.skipped());
     assertEquals(List.of(), table.signals());
   }
@@ -76,9 +87,10 @@ class OrphanReaperTest {
   void unparseableSpawnedAtOrUnknownStartTimeIsNotKilled() {
     table.add(100, 1, SPAWN, CODEX, false);
     table.add(101, 1, null, CODEX, false);
-    var s = run(
-        session("sess_a", pid(100, "yesterday", null, null)),
-        session("sess_b", pid(101, SPAWN.toString(), null, null)));
+    var s =
+        run(
+            session("sess_a", pid(100, "yesterday", null, null)),
+            session("sess_b", pid(101, SPAWN.toString(), null, null)));
     assertEquals(new OrphanReaper.Summary(0, 0, 2, 0), s);
     assertEquals(List.of(), table.signals());
   }
@@ -108,7 +120,8 @@ class OrphanReaperTest {
     table.add(100, 1, SPAWN, CODEX, true);
     table.add(200, 100, SPAWN, "/bin/sh", true);
     CompletableFuture<OrphanReaper.Summary> f =
-        reaper.reap(List.of(session("sess_a", pid(100, SPAWN.toString(), SPAWN.toString(), CODEX))));
+        reaper.reap(
+            List.of(session("sess_a", pid(100, SPAWN.toString(), SPAWN.toString(), CODEX))));
     timer.advance(Duration.ZERO);
     assertEquals(List.of("TERM 100", "TERM 200"), table.signals());
     timer.advance(Duration.ofMillis(4_999));
@@ -133,10 +146,11 @@ class OrphanReaperTest {
   void candidatesAreHandledIndependently() {
     table.add(100, 1, SPAWN, CODEX, false);
     table.add(101, 1, SPAWN.plusSeconds(30), CODEX, false);
-    var s = run(
-        session("sess_a", pid(100, SPAWN.toString(), null, null)),
-        session("sess_b", pid(101, SPAWN.toString(), null, null)),
-        session("sess_c", pid(102, SPAWN.toString(), null, null)));
+    var s =
+        run(
+            session("sess_a", pid(100, SPAWN.toString(), null, null)),
+            session("sess_b", pid(101, SPAWN.toString(), null, null)),
+            session("sess_c", pid(102, SPAWN.toString(), null, null)));
     assertEquals(new OrphanReaper.Summary(1, 1, 1, 0), s);
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.testing.ManualClock;
 import io.github.codexmcp.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,17 +46,22 @@ class RecoveryTest {
   }
 
   void writeMeta(String id, String status) throws IOException {
-    Files.writeString(sessionDir(id).resolve("meta.json"),
+    Files.writeString(
+        sessionDir(id).resolve("meta.json"),
         Json.pretty(JsonFileStateStoreTest.meta(id, status).toJson()));
   }
 
   static String line(long seq) {
-    return "{\"seq\":" + seq + ",\"type\":\"progress\",\"data\":{\"n\":" + seq
+    return "{\"seq\":"
+        + seq
+        + ",\"type\":\"progress\",\"data\":{\"n\":"
+        + seq
         + "},\"timestamp\":\"2026-02-15T10:00:00.000Z\"}\n";
   }
 
   Map<String, RecoveredSession> recoverById() {
-    return open().recover().stream().collect(Collectors.toMap(RecoveredSession::sessionId, Function.identity()));
+    return open().recover().stream()
+        .collect(Collectors.toMap(RecoveredSession::sessionId, Function.identity()));
   }
 
   @Test
@@ -68,8 +74,9 @@ class RecoveryTest {
     Files.writeString(sessionDir("sess_running").resolve("result.json"), "{\"status\":\"failed\"}");
 
     JsonFileStateStore store = open();
-    Map<String, RecoveredSession> rec = store.recover().stream()
-        .collect(Collectors.toMap(RecoveredSession::sessionId, Function.identity()));
+    Map<String, RecoveredSession> rec =
+        store.recover().stream()
+            .collect(Collectors.toMap(RecoveredSession::sessionId, Function.identity()));
     assertEquals(5, rec.size());
     RecoveredSession r = rec.get("sess_running");
     assertEquals("error", r.meta().status());
@@ -87,10 +94,16 @@ class RecoveryTest {
     assertNull(rec.get("sess_weird").meta().cancelledReason());
 
     store.flush();
-    var onDisk = PersistedMeta.fromJson(Json.parse(Files.readString(tmp.resolve("sessions/sess_running/meta.json"))));
+    var onDisk =
+        PersistedMeta.fromJson(
+            Json.parse(Files.readString(tmp.resolve("sessions/sess_running/meta.json"))));
     assertEquals("error", onDisk.status());
     assertEquals(RecoveredSession.RESTART_REASON, onDisk.cancelledReason());
-    assertEquals("idle", Json.parse(Files.readString(tmp.resolve("sessions/sess_idle/meta.json"))).get("status").asText());
+    assertEquals(
+        "idle",
+        Json.parse(Files.readString(tmp.resolve("sessions/sess_idle/meta.json")))
+            .get("status")
+            .asText());
   }
 
   @Test
@@ -123,7 +136,11 @@ class RecoveryTest {
     String pad = "x".repeat(2000);
     StringBuilder sb = new StringBuilder("garbage that would stop a full scan\n");
     for (int i = 0; i < 3000; i++) {
-      sb.append("{\"seq\":").append(i).append(",\"type\":\"progress\",\"data\":\"").append(pad).append("\"}\n");
+      sb.append("{\"seq\":")
+          .append(i)
+          .append(",\"type\":\"progress\",\"data\":\"")
+          .append(pad)
+          .append("\"}\n");
     }
     Files.writeString(sessionDir("sess_big").resolve("events.jsonl"), sb);
     RecoveredSession r = open().recover().get(0);
@@ -163,7 +180,8 @@ class RecoveryTest {
   @Test
   void garbageLinesInsideTheLogAreSkipped() throws IOException {
     writeMeta("sess_g", "idle");
-    Files.writeString(sessionDir("sess_g").resolve("events.jsonl"),
+    Files.writeString(
+        sessionDir("sess_g").resolve("events.jsonl"),
         line(0) + "not json\n\n[1,2]\n{\"seq\":\"x\"}\n" + line(1));
     RecoveredSession r = open().recover().get(0);
     assertEquals(List.of(0L, 1L), r.events().stream().map(e -> e.get("seq").asLong()).toList());
@@ -172,11 +190,15 @@ class RecoveryTest {
   @Test
   void corruptOrMissingDocumentsNeverStopRecovery() throws IOException {
     writeMeta("sess_ok", "idle");
-    Files.writeString(sessionDir("sess_trunc").resolve("meta.json"), "{\"schemaVersion\":1,\"sessionId\":\"sess_tr");
+    Files.writeString(
+        sessionDir("sess_trunc").resolve("meta.json"),
+        "{\"schemaVersion\":1,\"sessionId\":\"sess_tr");
     Files.writeString(sessionDir("sess_empty").resolve("meta.json"), "");
     Files.writeString(sessionDir("sess_array").resolve("meta.json"), "[1]");
-    Files.writeString(sessionDir("sess_noid").resolve("meta.json"), "{\"schemaVersion\":1,\"status\":\"idle\"}");
-    Files.writeString(sessionDir("sess_mismatch").resolve("meta.json"),
+    Files.writeString(
+        sessionDir("sess_noid").resolve("meta.json"), "{\"schemaVersion\":1,\"status\":\"idle\"}");
+    Files.writeString(
+        sessionDir("sess_mismatch").resolve("meta.json"),
         "{\"schemaVersion\":1,\"sessionId\":\"sess_ok\",\"status\":\"idle\"}");
     sessionDir("sess_nometa");
     Files.write(sessionDir("sess_binary").resolve("meta.json"), new byte[] {(byte) 0xff, 0, 1, 2});
@@ -197,21 +219,28 @@ class RecoveryTest {
   @Test
   void unknownSchemaVersionsAreSkipped() throws IOException {
     writeMeta("sess_ok", "idle");
-    Files.writeString(sessionDir("sess_v2").resolve("meta.json"),
+    Files.writeString(
+        sessionDir("sess_v2").resolve("meta.json"),
         "{\"schemaVersion\":2,\"sessionId\":\"sess_v2\",\"status\":\"idle\"}");
-    Files.writeString(sessionDir("sess_vs").resolve("meta.json"),
+    Files.writeString(
+        sessionDir("sess_vs").resolve("meta.json"),
         "{\"schemaVersion\":\"one\",\"sessionId\":\"sess_vs\",\"status\":\"idle\"}");
-    Files.writeString(sessionDir("sess_v0").resolve("meta.json"),
+    Files.writeString(
+        sessionDir("sess_v0").resolve("meta.json"),
         "{\"schemaVersion\":0,\"sessionId\":\"sess_v0\",\"status\":\"idle\"}");
-    Files.writeString(sessionDir("sess_legacy").resolve("meta.json"),
+    Files.writeString(
+        sessionDir("sess_legacy").resolve("meta.json"),
         "{\"sessionId\":\"sess_legacy\",\"status\":\"idle\"}");
-    Files.writeString(sessionDir("sess_legacy").resolve("pid.json"),
+    Files.writeString(
+        sessionDir("sess_legacy").resolve("pid.json"),
         "{\"pid\":12,\"spawnedAt\":\"2026-02-15T10:00:00.000Z\",\"command\":\"gpt-5\"}");
-    Files.writeString(sessionDir("sess_pidv9").resolve("meta.json"),
+    Files.writeString(
+        sessionDir("sess_pidv9").resolve("meta.json"),
         "{\"schemaVersion\":1,\"sessionId\":\"sess_pidv9\",\"status\":\"idle\"}");
     Files.writeString(sessionDir("sess_pidv9").resolve("pid.json"), "{\"version\":9,\"pid\":12}");
     Map<String, RecoveredSession> rec = recoverById();
-    assertEquals(List.of("sess_legacy", "sess_ok", "sess_pidv9"), rec.keySet().stream().sorted().toList());
+    assertEquals(
+        List.of("sess_legacy", "sess_ok", "sess_pidv9"), rec.keySet().stream().sorted().toList());
     assertEquals(12, rec.get("sess_legacy").pid().pid());
     assertNull(rec.get("sess_legacy").pid().model(), "2.1.7 'command' key is not read as anything");
     assertNull(rec.get("sess_pidv9").pid());
@@ -224,13 +253,18 @@ class RecoveryTest {
     Files.writeString(tmp.resolve("sessions").resolve("notes.txt"), "mine");
     Files.writeString(tmp.resolve("sessions").resolve("sess_file"), "not a dir");
     Path foreign = Files.createDirectories(tmp.resolve("sessions").resolve("backup"));
-    Files.writeString(foreign.resolve("meta.json"), "{\"schemaVersion\":1,\"sessionId\":\"backup\",\"status\":\"idle\"}");
+    Files.writeString(
+        foreign.resolve("meta.json"),
+        "{\"schemaVersion\":1,\"sessionId\":\"backup\",\"status\":\"idle\"}");
     Path outside = Files.createDirectories(tmp.resolve("elsewhere"));
-    Files.writeString(outside.resolve("meta.json"), "{\"schemaVersion\":1,\"sessionId\":\"sess_link\",\"status\":\"idle\"}");
+    Files.writeString(
+        outside.resolve("meta.json"),
+        "{\"schemaVersion\":1,\"sessionId\":\"sess_link\",\"status\":\"idle\"}");
     Files.createSymbolicLink(tmp.resolve("sessions").resolve("sess_link"), outside);
 
     JsonFileStateStore store = open();
-    assertEquals(List.of("sess_ok"), store.recover().stream().map(RecoveredSession::sessionId).toList());
+    assertEquals(
+        List.of("sess_ok"), store.recover().stream().map(RecoveredSession::sessionId).toList());
     // the most aggressive policy still removes only session-shaped directories
     assertEquals(1, store.prune(new RetentionPolicy(java.time.Duration.ZERO, 0, 0)));
     assertFalse(Files.exists(tmp.resolve("sessions").resolve("sess_ok")));

@@ -3,6 +3,7 @@ package io.github.codexmcp.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.github.codexmcp.testing.ManualClock;
 import io.github.codexmcp.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,8 +35,12 @@ class RetentionTest {
 
   Path session(String id, Instant lastActive, int payloadBytes) throws IOException {
     Path d = Files.createDirectories(tmp.resolve("sessions").resolve(id));
-    var meta = Json.object().put("schemaVersion", 1).put("sessionId", id).put("status", "idle")
-        .put("createdAt", lastActive.minusSeconds(60).toString());
+    var meta =
+        Json.object()
+            .put("schemaVersion", 1)
+            .put("sessionId", id)
+            .put("status", "idle")
+            .put("createdAt", lastActive.minusSeconds(60).toString());
     if (lastActive != null) {
       meta.put("lastActiveAt", lastActive.toString());
     }
@@ -101,8 +106,9 @@ class RetentionTest {
   @Test
   void createdAtIsUsedWhenLastActiveAtIsMissing() throws IOException {
     Path d = Files.createDirectories(tmp.resolve("sessions").resolve("sess_c"));
-    Files.writeString(d.resolve("meta.json"), "{\"sessionId\":\"sess_c\",\"createdAt\":\""
-        + NOW.minus(Duration.ofDays(9)) + "\"}");
+    Files.writeString(
+        d.resolve("meta.json"),
+        "{\"sessionId\":\"sess_c\",\"createdAt\":\"" + NOW.minus(Duration.ofDays(9)) + "\"}");
     assertEquals(1, prune(RetentionPolicy.DEFAULT));
   }
 }

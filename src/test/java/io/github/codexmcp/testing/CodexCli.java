@@ -91,7 +91,8 @@ public final class CodexCli {
     if (override != null && !override.isBlank()) {
       return Paths.get(override);
     }
-    return Paths.get(System.getProperty("user.home"), ".cache", "codex-mcp", "codex-cli-" + version);
+    return Paths.get(
+        System.getProperty("user.home"), ".cache", "codex-mcp", "codex-cli-" + version);
   }
 
   /** The pinned version, e.g. {@code 0.169.0}. */
@@ -229,7 +230,8 @@ public final class CodexCli {
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File(isWindows() ? "NUL" : "/dev/null")));
+            .redirectInput(
+                ProcessBuilder.Redirect.from(new File(isWindows() ? "NUL" : "/dev/null")));
     Process process;
     try {
       process = pb.start();
@@ -253,7 +255,12 @@ public final class CodexCli {
       throw failure(
           version,
           dir,
-          "npm install exited with " + process.exitValue() + "; output (" + log + "):\n" + tail(log),
+          "npm install exited with "
+              + process.exitValue()
+              + "; output ("
+              + log
+              + "):\n"
+              + tail(log),
           null);
     }
   }

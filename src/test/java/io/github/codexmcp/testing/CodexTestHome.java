@@ -27,9 +27,9 @@ import java.util.regex.Pattern;
  *
  * <p>{@code config.toml} is the one of spec 95 §2: model {@code mock-model} from provider {@code
  * mock} at {@code http://127.0.0.1:<port>/v1} with {@code wire_api = "responses"} and no retries,
- * plus {@code [projects."<work>"] trust_level = "trusted"}, plus any extra TOML the test passes
- * (or adds later with {@link #appendConfig}). All paths are real paths (symlinks resolved),
- * because codex compares trusted project paths canonically.
+ * plus {@code [projects."<work>"] trust_level = "trusted"}, plus any extra TOML the test passes (or
+ * adds later with {@link #appendConfig}). All paths are real paths (symlinks resolved), because
+ * codex compares trusted project paths canonically.
  *
  * <p>{@link #env()} is the complete environment for the child; {@link #configure} applies it (and
  * the cwd) to a {@link ProcessBuilder}. {@link #close()} deletes the tree, best effort.
@@ -77,11 +77,11 @@ public final class CodexTestHome implements AutoCloseable {
   }
 
   /**
-   * The config text of spec 95 §2 with the extra TOML merged in: the top-level keys of every
-   * extra (the lines before its first table header) go right after {@code model}/{@code
-   * model_provider}, the extra tables follow, and the spec tables ({@code [model_providers.mock]},
-   * {@code [projects."<work>"]}) come last. So extra top-level keys stay top-level no matter when
-   * they were added.
+   * The config text of spec 95 §2 with the extra TOML merged in: the top-level keys of every extra
+   * (the lines before its first table header) go right after {@code model}/{@code model_provider},
+   * the extra tables follow, and the spec tables ({@code [model_providers.mock]}, {@code
+   * [projects."<work>"]}) come last. So extra top-level keys stay top-level no matter when they
+   * were added.
    */
   static String renderConfig(int port, Path workDir, List<String> extras) {
     StringBuilder topLevel = new StringBuilder();

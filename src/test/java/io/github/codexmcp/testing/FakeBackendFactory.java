@@ -10,8 +10,8 @@ import java.util.function.Consumer;
 
 /**
  * A {@link BackendFactory} handing out {@link FakeCodexBackend}s. Every created backend is kept
- * ({@link #created()}); a configurer applied on creation lets a test script the next backends
- * (for example a failing {@code start} for a fork's new child) before the session layer uses them.
+ * ({@link #created()}); a configurer applied on creation lets a test script the next backends (for
+ * example a failing {@code start} for a fork's new child) before the session layer uses them.
  */
 public final class FakeBackendFactory implements BackendFactory {
   private final List<FakeCodexBackend> created = new ArrayList<>();

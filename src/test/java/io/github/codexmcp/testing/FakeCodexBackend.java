@@ -24,11 +24,11 @@ import java.util.function.Supplier;
  * turnStart → {turn:{id:"turn_mock"}}}, {@code threadFork}/{@code threadResume → {thread:{id:
  * "thread_forked"}}} and {@code {}} for the rest. A result can be replaced ({@link #answer}), made
  * to fail ({@link #fail}, {@link #failOnce}) or held open for the test to complete later ({@link
- * #hold}). {@link #respond}/{@link #respondError} can be made to throw ({@link
- * #failRespond}). The {@code emit*} methods call the registered {@link BackendListener} on the
- * calling thread, like the single reader thread of a real backend; after {@link #destroy()} exit
- * and error reports are suppressed, as the {@link CodexBackend} contract requires. Thread-safe
- * enough for single-threaded tests; not meant for concurrent use.
+ * #hold}). {@link #respond}/{@link #respondError} can be made to throw ({@link #failRespond}). The
+ * {@code emit*} methods call the registered {@link BackendListener} on the calling thread, like the
+ * single reader thread of a real backend; after {@link #destroy()} exit and error reports are
+ * suppressed, as the {@link CodexBackend} contract requires. Thread-safe enough for single-threaded
+ * tests; not meant for concurrent use.
  */
 public final class FakeCodexBackend implements CodexBackend {
   /** Method names as recorded in {@link #calls()}. */
@@ -46,7 +46,8 @@ public final class FakeCodexBackend implements CodexBackend {
   public static final String RESPOND_FAILED = "respondFailed";
 
   /** One recorded call: {@code params} for requests, {@code id}/{@code result} for answers. */
-  public record Call(String method, JsonNode params, JsonNode id, JsonNode result, Integer code, String message) {}
+  public record Call(
+      String method, JsonNode params, JsonNode id, JsonNode result, Integer code, String message) {}
 
   /** One answer to a server request ({@code result} or {@code code}/{@code message}). */
   public record Answer(JsonNode id, JsonNode result, Integer code, String message) {
@@ -121,7 +122,9 @@ public final class FakeCodexBackend implements CodexBackend {
     return this;
   }
 
-  /** Every later call of {@code method} fails with a {@link RuntimeException} of {@code message}. */
+  /**
+   * Every later call of {@code method} fails with a {@link RuntimeException} of {@code message}.
+   */
   public FakeCodexBackend fail(String method, String message) {
     return fail(method, new RuntimeException(message));
   }
@@ -129,7 +132,8 @@ public final class FakeCodexBackend implements CodexBackend {
   /** The next call of {@code method} fails with {@code message}; later calls use the default. */
   public FakeCodexBackend failOnce(String method, String message) {
     RuntimeException e = new RuntimeException(message);
-    once.computeIfAbsent(method, k -> new ArrayDeque<>()).add(() -> CompletableFuture.failedFuture(e));
+    once.computeIfAbsent(method, k -> new ArrayDeque<>())
+        .add(() -> CompletableFuture.failedFuture(e));
     return this;
   }
 

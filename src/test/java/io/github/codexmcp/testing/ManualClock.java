@@ -32,9 +32,13 @@ public final class ManualClock implements Clock {
     nanos += d.toNanos();
   }
 
+  public void advanceMillis(long ms) {
+    advance(Duration.ofMillis(ms));
+  }
+
   /**
-   * Sets the wall clock back (or forth) without touching the monotonic time the timer runs on, as
-   * a clock adjustment would.
+   * Sets the wall clock back (or forth) without touching the monotonic time the timer runs on, as a
+   * clock adjustment would.
    */
   public synchronized void adjustWallClock(Duration d) {
     now = now.plus(d);

@@ -12,16 +12,22 @@ import java.util.Map;
 /** Asserts that a tool's structured result conforms to the tool's declared output schema. */
 public final class OutputSchemas {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final DefaultJsonSchemaValidator VALIDATOR = new DefaultJsonSchemaValidator(MAPPER);
+  private static final DefaultJsonSchemaValidator VALIDATOR =
+      new DefaultJsonSchemaValidator(MAPPER);
 
   private OutputSchemas() {}
 
   /** Fails when {@code structured} (a Map or JsonNode) violates {@code tool}'s outputSchema. */
   public static void assertValid(String tool, Object structured) {
     Map<String, Object> schema =
-        MAPPER.convertValue(ToolCatalog.definition(tool).get("outputSchema"), new TypeReference<Map<String, Object>>() {});
-    Object value = structured instanceof Map ? structured : MAPPER.convertValue(structured, Object.class);
+        MAPPER.convertValue(
+            ToolCatalog.definition(tool).get("outputSchema"),
+            new TypeReference<Map<String, Object>>() {});
+    Object value =
+        structured instanceof Map ? structured : MAPPER.convertValue(structured, Object.class);
     JsonSchemaValidator.ValidationResponse r = VALIDATOR.validate(schema, value);
-    assertTrue(r.valid(), () -> tool + " result violates its outputSchema: " + r.errorMessage() + "\n" + value);
+    assertTrue(
+        r.valid(),
+        () -> tool + " result violates its outputSchema: " + r.errorMessage() + "\n" + value);
   }
 }

@@ -36,8 +36,8 @@ import java.util.zip.GZIPInputStream;
  * JsonNode}) and answered with the first reply that applies:
  *
  * <ol>
- *   <li>the head of the FIFO queue filled with {@link #enqueue} (every model request, including
- *       the follow-up request that carries a tool result, consumes one queued reply);
+ *   <li>the head of the FIFO queue filled with {@link #enqueue} (every model request, including the
+ *       follow-up request that carries a tool result, consumes one queued reply);
  *   <li>a keyword rule ({@link #onUserMessageContaining}) whose keyword occurs in the text of the
  *       last input item, when that item is a user message (rules are not consumed; the first
  *       matching rule in registration order wins);
@@ -149,9 +149,9 @@ public final class ScriptedModelServer implements AutoCloseable {
   }
 
   /**
-   * Registers a reusable rule: a request whose last input item is a user message containing
-   * {@code keyword} gets {@code reply} (when the queue is empty). Handy for concurrent sessions,
-   * where the order of requests is not deterministic.
+   * Registers a reusable rule: a request whose last input item is a user message containing {@code
+   * keyword} gets {@code reply} (when the queue is empty). Handy for concurrent sessions, where the
+   * order of requests is not deterministic.
    */
   public ScriptedModelServer onUserMessageContaining(String keyword, ScriptedReply reply) {
     synchronized (lock) {

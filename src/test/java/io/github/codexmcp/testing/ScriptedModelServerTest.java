@@ -142,7 +142,8 @@ class ScriptedModelServerTest {
             .filter(e -> e.type().equals("response.output_text.delta"))
             .collect(Collectors.toList());
     assertEquals(5000, deltas.size());
-    String joined = deltas.stream().map(e -> e.data().path("delta").asText()).collect(Collectors.joining());
+    String joined =
+        deltas.stream().map(e -> e.data().path("delta").asText()).collect(Collectors.joining());
     assertEquals(text.toString(), joined);
     assertEquals("response.output_item.added", events.get(1).type());
     String itemId = events.get(1).data().path("item").path("id").asText();
@@ -284,8 +285,7 @@ class ScriptedModelServerTest {
             r -> "async".equals(ScriptedModelServer.lastUserText(r)), Duration.ofSeconds(1));
     assertNotNull(found);
     AssertionError timeout =
-        assertThrows(
-            AssertionError.class, () -> model.awaitRequestCount(2, Duration.ofMillis(50)));
+        assertThrows(AssertionError.class, () -> model.awaitRequestCount(2, Duration.ofMillis(50)));
     assertTrue(timeout.getMessage().contains("1 request(s)"), timeout.getMessage());
   }
 

@@ -53,10 +53,10 @@ public abstract class ScriptedReply {
   }
 
   /**
-   * An assistant message streamed as {@code deltas} {@code response.output_text.delta} events
-   * whose concatenation is {@code text}. The text is split on code-point boundaries into pieces
-   * of nearly equal length, so it needs at least {@code deltas} code points. The whole stream is
-   * rendered in one buffered pass (5000 deltas is cheap).
+   * An assistant message streamed as {@code deltas} {@code response.output_text.delta} events whose
+   * concatenation is {@code text}. The text is split on code-point boundaries into pieces of nearly
+   * equal length, so it needs at least {@code deltas} code points. The whole stream is rendered in
+   * one buffered pass (5000 deltas is cheap).
    */
   public static ScriptedReply streamedText(String text, int deltas) {
     return builder().streamedMessage(split(text, deltas)).build();
@@ -90,7 +90,13 @@ public abstract class ScriptedReply {
   public static ScriptedReply escalatedCommand(String cmd, String justification) {
     return functionCall(
         "exec_command",
-        args("cmd", cmd, "sandbox_permissions", "require_escalated", "justification", justification));
+        args(
+            "cmd",
+            cmd,
+            "sandbox_permissions",
+            "require_escalated",
+            "justification",
+            justification));
   }
 
   /** {@code sleep 30} with {@code yield_time_ms:60000}: a command that keeps a turn busy. */
@@ -115,7 +121,8 @@ public abstract class ScriptedReply {
 
   /** A patch body that adds {@code path} (relative to the cwd or absolute) with the given lines. */
   public static String addFilePatch(String path, String... lines) {
-    StringBuilder sb = new StringBuilder("*** Begin Patch\n*** Add File: ").append(path).append('\n');
+    StringBuilder sb =
+        new StringBuilder("*** Begin Patch\n*** Add File: ").append(path).append('\n');
     for (String line : lines) {
       sb.append('+').append(line).append('\n');
     }
@@ -123,8 +130,8 @@ public abstract class ScriptedReply {
   }
 
   /**
-   * A {@code request_user_input} call with one question. codex forwards it to the client as
-   * {@code item/tool/requestUserInput} only in Plan collaboration mode or with {@code --enable
+   * A {@code request_user_input} call with one question. codex forwards it to the client as {@code
+   * item/tool/requestUserInput} only in Plan collaboration mode or with {@code --enable
    * default_mode_request_user_input}.
    */
   public static ScriptedReply requestUserInput(
@@ -169,8 +176,7 @@ public abstract class ScriptedReply {
 
   /**
    * A reasoning item whose summary is streamed as the given {@code
-   * response.reasoning_summary_text.delta} chunks, followed by an assistant message {@code
-   * answer}.
+   * response.reasoning_summary_text.delta} chunks, followed by an assistant message {@code answer}.
    */
   public static ScriptedReply reasoning(List<String> summaryDeltas, String answer) {
     return builder().reasoning(summaryDeltas).message(answer).build();
@@ -210,9 +216,9 @@ public abstract class ScriptedReply {
   }
 
   /**
-   * Holds the HTTP response back (nothing, not even headers, is sent) until {@code gate}
-   * completes or the server closes, then answers with {@code reply}. Use it to keep a turn "in
-   * model streaming" while the test interrupts or steers it.
+   * Holds the HTTP response back (nothing, not even headers, is sent) until {@code gate} completes
+   * or the server closes, then answers with {@code reply}. Use it to keep a turn "in model
+   * streaming" while the test interrupts or steers it.
    */
   public static ScriptedReply gated(CompletionStage<?> gate, ScriptedReply reply) {
     return new Gated(gate.toCompletableFuture(), Objects.requireNonNull(reply));
@@ -377,7 +383,8 @@ public abstract class ScriptedReply {
         case MESSAGE:
           {
             ObjectNode done = message(ex.nextId("msg"), String.join("", item.chunks()));
-            sse.event("response.output_item.done", itemEvent("response.output_item.done", index, done));
+            sse.event(
+                "response.output_item.done", itemEvent("response.output_item.done", index, done));
             return done;
           }
         case STREAMED_MESSAGE:
@@ -387,7 +394,8 @@ public abstract class ScriptedReply {
             added.put("type", "message").put("role", "assistant").put("id", id);
             added.put("status", "in_progress").putArray("content");
             sse.event(
-                "response.output_item.added", itemEvent("response.output_item.added", index, added));
+                "response.output_item.added",
+                itemEvent("response.output_item.added", index, added));
             StringBuilder full = new StringBuilder();
             for (String chunk : item.chunks()) {
               full.append(chunk);
@@ -410,7 +418,8 @@ public abstract class ScriptedReply {
                     .put("content_index", 0)
                     .put("text", text));
             ObjectNode done = message(id, text);
-            sse.event("response.output_item.done", itemEvent("response.output_item.done", index, done));
+            sse.event(
+                "response.output_item.done", itemEvent("response.output_item.done", index, done));
             return done;
           }
         case REASONING:
@@ -419,7 +428,8 @@ public abstract class ScriptedReply {
             ObjectNode added = Json.object().put("type", "reasoning").put("id", id);
             added.putArray("summary");
             sse.event(
-                "response.output_item.added", itemEvent("response.output_item.added", index, added));
+                "response.output_item.added",
+                itemEvent("response.output_item.added", index, added));
             sse.event(
                 "response.reasoning_summary_part.added",
                 Json.object()
@@ -452,7 +462,8 @@ public abstract class ScriptedReply {
                 .addObject()
                 .put("type", "summary_text")
                 .put("text", full.toString());
-            sse.event("response.output_item.done", itemEvent("response.output_item.done", index, done));
+            sse.event(
+                "response.output_item.done", itemEvent("response.output_item.done", index, done));
             return done;
           }
         case FUNCTION_CALL:
@@ -465,7 +476,8 @@ public abstract class ScriptedReply {
                     .put("call_id", item.callId())
                     .put("name", item.name())
                     .put("arguments", item.arguments());
-            sse.event("response.output_item.done", itemEvent("response.output_item.done", index, done));
+            sse.event(
+                "response.output_item.done", itemEvent("response.output_item.done", index, done));
             return done;
           }
         default:

@@ -5,11 +5,11 @@
  * against a scripted OpenAI Responses-API server on loopback ({@link
  * io.github.codexmcp.testing.ScriptedModelServer}), so tests need no network and no credentials.
  * Each test gets a throw-away {@code HOME}/{@code CODEX_HOME}/project directory whose {@code
- * config.toml} points codex at that server ({@link io.github.codexmcp.testing.CodexTestHome}).
- * What the "model" answers is scripted per request with {@link
- * io.github.codexmcp.testing.ScriptedReply} (plain or streamed text, shell commands, escalation,
- * patches, user-input and permission requests, reasoning, structured output, HTTP errors, dropped
- * streams); every request codex sends is recorded for assertions.
+ * config.toml} points codex at that server ({@link io.github.codexmcp.testing.CodexTestHome}). What
+ * the "model" answers is scripted per request with {@link io.github.codexmcp.testing.ScriptedReply}
+ * (plain or streamed text, shell commands, escalation, patches, user-input and permission requests,
+ * reasoning, structured output, HTTP errors, dropped streams); every request codex sends is
+ * recorded for assertions.
  *
  * <pre>{@code
  * CodexCli cli = CodexCli.get();                       // installs the pinned CLI once if missing

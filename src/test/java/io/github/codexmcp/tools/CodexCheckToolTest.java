@@ -15,7 +15,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@code codex_check} tool: validation (spec 70 K) and tool-level polling/answers (M, N, O). */
+/**
+ * The {@code codex_check} tool: validation (spec 70 K) and tool-level polling/answers (M, N, O).
+ */
 class CodexCheckToolTest {
   @TempDir Path cwd;
   SessionFixture f;
@@ -42,8 +44,13 @@ class CodexCheckToolTest {
   @Test
   void k1PollWithRespondFields() {
     for (String extra :
-        List.of("'requestId':'r'", "'decision':'accept'", "'execpolicy_amendment':['x']",
-            "'network_policy_amendment':{'action':'allow','host':'h'}", "'denyMessage':'no'", "'answers':{}")) {
+        List.of(
+            "'requestId':'r'",
+            "'decision':'accept'",
+            "'execpolicy_amendment':['x']",
+            "'network_policy_amendment':{'action':'allow','host':'h'}",
+            "'denyMessage':'no'",
+            "'answers':{}")) {
       assertEquals(
           "Error [INVALID_ARGUMENT]: requestId/decision/execpolicy_amendment/network_policy_amendment/denyMessage/answers are only"
               + " valid for respond_* actions",
@@ -56,17 +63,23 @@ class CodexCheckToolTest {
   void k2PermissionWithAnswers() {
     assertEquals(
         "Error [INVALID_ARGUMENT]: answers is only valid for respond_user_input",
-        check("'action':'respond_permission','requestId':'r','decision':'accept','answers':{}").returnedError());
+        check("'action':'respond_permission','requestId':'r','decision':'accept','answers':{}")
+            .returnedError());
   }
 
   @Test
   void k3UserInputWithPermissionFields() {
     for (String extra :
-        List.of("'decision':'accept'", "'execpolicy_amendment':['x']", "'network_policy_amendment':{}", "'denyMessage':'d'")) {
+        List.of(
+            "'decision':'accept'",
+            "'execpolicy_amendment':['x']",
+            "'network_policy_amendment':{}",
+            "'denyMessage':'d'")) {
       assertEquals(
           "Error [INVALID_ARGUMENT]: decision/execpolicy_amendment/network_policy_amendment/denyMessage are only valid for"
               + " respond_permission",
-          check("'action':'respond_user_input','requestId':'r','answers':{}," + extra).returnedError());
+          check("'action':'respond_user_input','requestId':'r','answers':{}," + extra)
+              .returnedError());
     }
   }
 
@@ -75,7 +88,9 @@ class CodexCheckToolTest {
     String msg = "Error [INVALID_ARGUMENT]: requestId and decision required for respond_permission";
     assertEquals(msg, check("'action':'respond_permission','decision':'accept'").returnedError());
     assertEquals(msg, check("'action':'respond_permission','requestId':'r'").returnedError());
-    assertEquals(msg, check("'action':'respond_permission','requestId':'','decision':'accept'").returnedError());
+    assertEquals(
+        msg,
+        check("'action':'respond_permission','requestId':'','decision':'accept'").returnedError());
   }
 
   @Test
@@ -87,11 +102,17 @@ class CodexCheckToolTest {
 
   @Test
   void k6AndK7AmendmentDecisionWithoutAmendment() {
-    String msg = "Error [INVALID_ARGUMENT]: execpolicy_amendment required for acceptWithExecpolicyAmendment";
-    assertEquals(msg, check("'action':'respond_permission','requestId':'r','decision':'acceptWithExecpolicyAmendment'").returnedError());
+    String msg =
+        "Error [INVALID_ARGUMENT]: execpolicy_amendment required for acceptWithExecpolicyAmendment";
     assertEquals(
         msg,
-        check("'action':'respond_permission','requestId':'r','decision':'acceptWithExecpolicyAmendment','execpolicy_amendment':[]")
+        check(
+                "'action':'respond_permission','requestId':'r','decision':'acceptWithExecpolicyAmendment'")
+            .returnedError());
+    assertEquals(
+        msg,
+        check(
+                "'action':'respond_permission','requestId':'r','decision':'acceptWithExecpolicyAmendment','execpolicy_amendment':[]")
             .returnedError());
   }
 
@@ -99,21 +120,26 @@ class CodexCheckToolTest {
   void k8AmendmentWithAnotherDecision() {
     assertEquals(
         "Error [INVALID_ARGUMENT]: execpolicy_amendment is only valid with decision='acceptWithExecpolicyAmendment'",
-        check("'action':'respond_permission','requestId':'r','decision':'accept','execpolicy_amendment':['x']").returnedError());
+        check(
+                "'action':'respond_permission','requestId':'r','decision':'accept','execpolicy_amendment':['x']")
+            .returnedError());
   }
 
   @Test
   void k9NetworkDecisionWithoutAmendment() {
     assertEquals(
         "Error [INVALID_ARGUMENT]: network_policy_amendment required for applyNetworkPolicyAmendment",
-        check("'action':'respond_permission','requestId':'r','decision':'applyNetworkPolicyAmendment'").returnedError());
+        check(
+                "'action':'respond_permission','requestId':'r','decision':'applyNetworkPolicyAmendment'")
+            .returnedError());
   }
 
   @Test
   void k10NetworkAmendmentWithAnotherDecision() {
     assertEquals(
         "Error [INVALID_ARGUMENT]: network_policy_amendment is only valid with decision='applyNetworkPolicyAmendment'",
-        check("'action':'respond_permission','requestId':'r','decision':'accept','network_policy_amendment':{'action':'allow','host':'h'}")
+        check(
+                "'action':'respond_permission','requestId':'r','decision':'accept','network_policy_amendment':{'action':'allow','host':'h'}")
             .returnedError());
   }
 
@@ -121,8 +147,9 @@ class CodexCheckToolTest {
   void k11NetworkActionMustBeAllowOrDeny() {
     assertEquals(
         "Error [INVALID_ARGUMENT]: network_policy_amendment.action must be 'allow' or 'deny'",
-        check("'action':'respond_permission','requestId':'r','decision':'applyNetworkPolicyAmendment',"
-                + "'network_policy_amendment':{'action':'maybe','host':'h'}")
+        check(
+                "'action':'respond_permission','requestId':'r','decision':'applyNetworkPolicyAmendment',"
+                    + "'network_policy_amendment':{'action':'maybe','host':'h'}")
             .returnedError());
   }
 
@@ -130,8 +157,9 @@ class CodexCheckToolTest {
   void k12NetworkHostRequired() {
     assertEquals(
         "Error [INVALID_ARGUMENT]: network_policy_amendment.host required for applyNetworkPolicyAmendment",
-        check("'action':'respond_permission','requestId':'r','decision':'applyNetworkPolicyAmendment',"
-                + "'network_policy_amendment':{'action':'deny','host':''}")
+        check(
+                "'action':'respond_permission','requestId':'r','decision':'applyNetworkPolicyAmendment',"
+                    + "'network_policy_amendment':{'action':'deny','host':''}")
             .returnedError());
   }
 
@@ -139,12 +167,15 @@ class CodexCheckToolTest {
   void k13UnknownDecision() {
     assertEquals(
         "Error [INVALID_ARGUMENT]: Unknown decision 'approve'",
-        check("'action':'respond_permission','requestId':'r','decision':'approve'").returnedError());
+        check("'action':'respond_permission','requestId':'r','decision':'approve'")
+            .returnedError());
   }
 
   @Test
   void k14UnknownAction() {
-    assertEquals("Error [INVALID_ARGUMENT]: Unknown action 'peek'", check("'action':'peek'").returnedError());
+    assertEquals(
+        "Error [INVALID_ARGUMENT]: Unknown action 'peek'",
+        check("'action':'peek'").returnedError());
   }
 
   // ------------------------------------------------------------------ K: schema layer
@@ -153,26 +184,45 @@ class CodexCheckToolTest {
   void k15PollWithDecisionIsAnInputError() {
     List<String> i = issues("{'action':'poll','sessionId':'s','decision':'accept'}");
     assertEquals(1, i.size());
-    assertTrue(i.get(0).contains("decision") && i.get(0).contains("only allowed for action='respond_permission'."), i.toString());
-    assertTrue(issues("{'action':'poll','sessionId':'s','requestId':'r'}").get(0).contains("requestId is only allowed for respond_* actions."));
-    assertTrue(issues("{'action':'poll','sessionId':'s','answers':{}}").get(0).contains("answers is only allowed for action='respond_user_input'."));
+    assertTrue(
+        i.get(0).contains("decision")
+            && i.get(0).contains("only allowed for action='respond_permission'."),
+        i.toString());
+    assertTrue(
+        issues("{'action':'poll','sessionId':'s','requestId':'r'}")
+            .get(0)
+            .contains("requestId is only allowed for respond_* actions."));
+    assertTrue(
+        issues("{'action':'poll','sessionId':'s','answers':{}}")
+            .get(0)
+            .contains("answers is only allowed for action='respond_user_input'."));
   }
 
   @Test
   void k15RespondRulesAtTheSchemaLayer() {
-    assertTrue(issues("{'action':'respond_permission','sessionId':'s'}").contains("requestId: requestId is required for action='respond_permission'."));
-    assertTrue(issues("{'action':'respond_permission','sessionId':'s'}").contains("decision: decision is required for action='respond_permission'."));
     assertTrue(
-        issues("{'action':'respond_permission','sessionId':'s','requestId':'r','decision':'acceptWithExecpolicyAmendment','execpolicy_amendment':[]}")
-            .contains("execpolicy_amendment: execpolicy_amendment is required and must be non-empty when decision='acceptWithExecpolicyAmendment'."));
+        issues("{'action':'respond_permission','sessionId':'s'}")
+            .contains("requestId: requestId is required for action='respond_permission'."));
     assertTrue(
-        issues("{'action':'respond_permission','sessionId':'s','requestId':'r','decision':'applyNetworkPolicyAmendment'}")
-            .contains("network_policy_amendment: network_policy_amendment is required when decision='applyNetworkPolicyAmendment'."));
+        issues("{'action':'respond_permission','sessionId':'s'}")
+            .contains("decision: decision is required for action='respond_permission'."));
+    assertTrue(
+        issues(
+                "{'action':'respond_permission','sessionId':'s','requestId':'r','decision':'acceptWithExecpolicyAmendment','execpolicy_amendment':[]}")
+            .contains(
+                "execpolicy_amendment: execpolicy_amendment is required and must be non-empty when decision='acceptWithExecpolicyAmendment'."));
+    assertTrue(
+        issues(
+                "{'action':'respond_permission','sessionId':'s','requestId':'r','decision':'applyNetworkPolicyAmendment'}")
+            .contains(
+                "network_policy_amendment: network_policy_amendment is required when decision='applyNetworkPolicyAmendment'."));
     assertTrue(
         issues("{'action':'respond_user_input','sessionId':'s','requestId':'r'}")
             .contains("answers: answers is required for action='respond_user_input'."));
-    assertTrue(issues("{'action':'respond_user_input','sessionId':'s','requestId':'r','answers':{},'denyMessage':'x'}")
-        .contains("denyMessage: denyMessage is only allowed for action='respond_permission'."));
+    assertTrue(
+        issues(
+                "{'action':'respond_user_input','sessionId':'s','requestId':'r','answers':{},'denyMessage':'x'}")
+            .contains("denyMessage: denyMessage is only allowed for action='respond_permission'."));
   }
 
   @Test
@@ -184,14 +234,16 @@ class CodexCheckToolTest {
   void k17NegativeCursorOrFractionalMaxEvents() {
     assertFalse(issues("{'action':'poll','sessionId':'s','cursor':-1}").isEmpty());
     assertFalse(issues("{'action':'poll','sessionId':'s','maxEvents':1.5}").isEmpty());
-    assertFalse(issues("{'action':'poll','sessionId':'s','cursor':'3'}").isEmpty(), "no type coercion");
+    assertFalse(
+        issues("{'action':'poll','sessionId':'s','cursor':'3'}").isEmpty(), "no type coercion");
   }
 
   @Test
   void k18EmptyNetworkHostIsAnInputError() {
     assertFalse(
-        issues("{'action':'respond_permission','sessionId':'s','requestId':'r','decision':'applyNetworkPolicyAmendment',"
-                + "'network_policy_amendment':{'action':'allow','host':''}}")
+        issues(
+                "{'action':'respond_permission','sessionId':'s','requestId':'r','decision':'applyNetworkPolicyAmendment',"
+                    + "'network_policy_amendment':{'action':'allow','host':''}}")
             .isEmpty());
   }
 
@@ -230,7 +282,10 @@ class CodexCheckToolTest {
 
   @Test
   void defaultResponseModeIsMinimal() {
-    f.notify(id, "item/commandExecution/outputDelta", "{'itemId':'c','delta':'" + "q".repeat(1000) + "'}");
+    f.notify(
+        id,
+        "item/commandExecution/outputDelta",
+        "{'itemId':'c','delta':'" + "q".repeat(1000) + "'}");
     ObjectNode r = check("'action':'poll'").ok();
     assertEquals(256, r.at("/events/0/data/delta").asText().length());
     ObjectNode full = check("'action':'poll','cursor':0,'responseMode':'full'").ok();
@@ -240,20 +295,26 @@ class CodexCheckToolTest {
   @Test
   void m16PollOfAnUnknownSessionIsThrown() {
     id = "sess_nope";
-    assertEquals("Error [SESSION_NOT_FOUND]: Session 'sess_nope' not found", check("'action':'poll'").thrownText());
+    assertEquals(
+        "Error [SESSION_NOT_FOUND]: Session 'sess_nope' not found",
+        check("'action':'poll'").thrownText());
   }
 
   @Test
   void o1ApprovalRoundTripThroughTheTool() {
-    f.commandApproval(id, 41, "{'itemId':'i','command':'ls','availableDecisions':['accept',{'acceptWithExecpolicyAmendment':{'execpolicy_amendment':['ls']}},'cancel'],"
-        + "'proposedExecpolicyAmendment':['ls'],'commandActions':[{'type':'listFiles'}]}");
+    f.commandApproval(
+        id,
+        41,
+        "{'itemId':'i','command':'ls','availableDecisions':['accept',{'acceptWithExecpolicyAmendment':{'execpolicy_amendment':['ls']}},'cancel'],"
+            + "'proposedExecpolicyAmendment':['ls'],'commandActions':[{'type':'listFiles'}]}");
     ObjectNode poll = check("'action':'poll','maxEvents':10").ok();
     assertEquals("waiting_approval", poll.get("status").asText());
     assertEquals(1_000, poll.get("pollInterval").asLong());
     assertEquals("respond_permission", poll.get("recommendedNextAction").asText());
     assertEquals("waiting_input", poll.get("interactionState").asText());
     String rid = poll.at("/actions/0/requestId").asText();
-    ObjectNode ack = check("'action':'respond_permission','requestId':'" + rid + "','decision':'accept'").ok();
+    ObjectNode ack =
+        check("'action':'respond_permission','requestId':'" + rid + "','decision':'accept'").ok();
     assertEquals(0, ack.get("events").size());
     assertEquals(poll.get("nextCursor"), ack.get("nextCursor"));
     assertEquals("running", ack.get("status").asText());
@@ -266,7 +327,9 @@ class CodexCheckToolTest {
   void o3WriteFailureIsAReturnedInternalError() {
     String rid = f.commandApproval(id, 1);
     f.backend(id).failRespond(1, new IllegalStateException("app-server stdin closed"));
-    String err = check("'action':'respond_permission','requestId':'" + rid + "','decision':'accept'").returnedError();
+    String err =
+        check("'action':'respond_permission','requestId':'" + rid + "','decision':'accept'")
+            .returnedError();
     assertTrue(err.startsWith("Error [INTERNAL]: Failed to send response: session=" + id), err);
     assertEquals("waiting_approval", f.status(id));
     check("'action':'respond_permission','requestId':'" + rid + "','decision':'accept'").ok();
@@ -279,7 +342,11 @@ class CodexCheckToolTest {
     ObjectNode poll = check("'action':'poll'").ok();
     assertEquals("respond_user_input", poll.get("recommendedNextAction").asText());
     assertEquals("user_input", poll.at("/actions/0/type").asText());
-    check("'action':'respond_user_input','requestId':'" + rid + "','answers':{'q1':{'answers':['A']}}").ok();
+    check(
+            "'action':'respond_user_input','requestId':'"
+                + rid
+                + "','answers':{'q1':{'answers':['A']}}")
+        .ok();
     assertJson("{'answers':{'q1':{'answers':['A']}}}", f.backend(id).answerFor(2).result());
   }
 
@@ -289,14 +356,21 @@ class CodexCheckToolTest {
     String ui = f.userInput(id, 2);
     assertEquals(
         "Error [REQUEST_NOT_FOUND]: User input request '" + cmd + "' not found",
-        check("'action':'respond_user_input','requestId':'" + cmd + "','answers':{}").returnedError());
+        check("'action':'respond_user_input','requestId':'" + cmd + "','answers':{}")
+            .returnedError());
     assertEquals(
         "Error [INVALID_ARGUMENT]: Request '" + ui + "' is not an approval request",
-        check("'action':'respond_permission','requestId':'" + ui + "','decision':'accept'").returnedError());
-    check("'action':'respond_permission','requestId':'" + cmd + "','decision':'decline','denyMessage':'no'").ok();
+        check("'action':'respond_permission','requestId':'" + ui + "','decision':'accept'")
+            .returnedError());
+    check(
+            "'action':'respond_permission','requestId':'"
+                + cmd
+                + "','decision':'decline','denyMessage':'no'")
+        .ok();
     assertEquals(
         "Error [REQUEST_NOT_FOUND]: Request '" + cmd + "' not found or already resolved",
-        check("'action':'respond_permission','requestId':'" + cmd + "','decision':'accept'").returnedError());
+        check("'action':'respond_permission','requestId':'" + cmd + "','decision':'accept'")
+            .returnedError());
   }
 
   @Test
@@ -312,42 +386,74 @@ class CodexCheckToolTest {
     delta("a", "x");
     String rid = f.commandApproval(id, 1);
     long cursor = check("'action':'poll','maxEvents':10").ok().get("nextCursor").asLong();
-    ObjectNode ack = check("'action':'respond_permission','requestId':'" + rid + "','decision':'accept','cursor':0").ok();
+    ObjectNode ack =
+        check(
+                "'action':'respond_permission','requestId':'"
+                    + rid
+                    + "','decision':'accept','cursor':0")
+            .ok();
     assertEquals(cursor, ack.get("nextCursor").asLong());
-    assertEquals("Provided cursor 0 is stale; used session cursor " + cursor + ".", ack.at("/compatWarnings/0").asText());
+    assertEquals(
+        "Provided cursor 0 is stale; used session cursor " + cursor + ".",
+        ack.at("/compatWarnings/0").asText());
   }
 
   @Test
   void m19RespondWithMaxEvents() {
     String rid = f.commandApproval(id, 1);
     check("'action':'poll','maxEvents':10").ok();
-    ObjectNode ack = check("'action':'respond_permission','requestId':'" + rid + "','decision':'accept','maxEvents':10").ok();
+    ObjectNode ack =
+        check(
+                "'action':'respond_permission','requestId':'"
+                    + rid
+                    + "','decision':'accept','maxEvents':10")
+            .ok();
     assertEquals("approval_result", ack.at("/events/0/type").asText());
   }
 
   @Test
   void everyActionKindValidatesAgainstTheOutputSchema() {
-    f.commandApproval(id, 1, "{'itemId':'i','reason':'r','approvalId':'a','availableDecisions':['accept'],"
-        + "'additionalPermissions':{'network':null},'networkApprovalContext':{'host':'h','protocol':'https'},"
-        + "'proposedNetworkPolicyAmendments':[{'host':'h','action':'deny'}],'proposedExecpolicyAmendment':['x',1]}");
+    f.commandApproval(
+        id,
+        1,
+        "{'itemId':'i','reason':'r','approvalId':'a','availableDecisions':['accept'],"
+            + "'additionalPermissions':{'network':null},'networkApprovalContext':{'host':'h','protocol':'https'},"
+            + "'proposedNetworkPolicyAmendments':[{'host':'h','action':'deny'}],'proposedExecpolicyAmendment':['x',1]}");
     f.request(id, 2, "item/fileChange/requestApproval", "{'itemId':'f','grantRoot':null}");
     f.userInput(id, 3);
-    f.request(id, 4, "item/permissions/requestApproval", "{'itemId':'p','permissions':{'network':{'enabled':true}}}");
-    f.request(id, 5, "mcpServer/elicitation/request", "{'_meta':{'codex_approval_kind':'mcp_tool_call'},'message':'m'}");
-    f.request(id, 6, "mcpServer/elicitation/request", "{'message':'form','requestedSchema':{'type':'object'}}");
+    f.request(
+        id,
+        4,
+        "item/permissions/requestApproval",
+        "{'itemId':'p','permissions':{'network':{'enabled':true}}}");
+    f.request(
+        id,
+        5,
+        "mcpServer/elicitation/request",
+        "{'_meta':{'codex_approval_kind':'mcp_tool_call'},'message':'m'}");
+    f.request(
+        id,
+        6,
+        "mcpServer/elicitation/request",
+        "{'message':'form','requestedSchema':{'type':'object'}}");
     for (String mode : List.of("minimal", "delta_compact", "full")) {
-      ObjectNode r = check("'action':'poll','maxEvents':100,'cursor':0,'responseMode':'" + mode + "'").ok();
+      ObjectNode r =
+          check("'action':'poll','maxEvents':100,'cursor':0,'responseMode':'" + mode + "'").ok();
       assertEquals(6, r.get("actions").size());
       assertEquals(6, r.get("events").size());
     }
-    ObjectNode truncated = check("'action':'poll','pollOptions':{'includeEvents':false,'maxBytes':300}").ok();
+    ObjectNode truncated =
+        check("'action':'poll','pollOptions':{'includeEvents':false,'maxBytes':300}").ok();
     assertTrue(truncated.get("truncated").asBoolean());
   }
 
   @Test
   void terminalResultsValidateAgainstTheOutputSchema() {
     f.notify(id, "item/completed", "{'item':{'type':'agentMessage','id':'m','text':'{}'}}");
-    f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock','status':'failed','error':{'message':'x'},'structuredOutput':[1]}}");
+    f.notify(
+        id,
+        "turn/completed",
+        "{'turn':{'id':'turn_mock','status':'failed','error':{'message':'x'},'structuredOutput':[1]}}");
     ObjectNode r = check("'action':'poll','maxEvents':100,'responseMode':'full'").ok();
     assertEquals("failed", r.at("/result/status").asText());
     assertEquals("none", r.get("recommendedNextAction").asText());
@@ -358,14 +464,18 @@ class CodexCheckToolTest {
     String exited = f.newSession();
     f.backend(exited).emitExit(137, "SIGKILL");
     id = exited;
-    assertEquals("error", check("'action':'poll','maxEvents':5").ok().at("/result/status").asText());
+    assertEquals(
+        "error", check("'action':'poll','maxEvents':5").ok().at("/result/status").asText());
   }
 
   @Test
   void n9LongPollEndsWhenTheRequestIsCancelled() {
     ToolHarness.Context ctx = new ToolHarness.Context(true);
     CompletableFuture<ToolHarness.Result> r =
-        t.start(t.check, "{'sessionId':'" + id + "','action':'poll','pollOptions':{'waitMs':60000}}", ctx);
+        t.start(
+            t.check,
+            "{'sessionId':'" + id + "','action':'poll','pollOptions':{'waitMs':60000}}",
+            ctx);
     assertFalse(r.isDone());
     assertEquals(1, ctx.progress.size(), "one progress notification per wait round");
     ctx.cancelled.complete(null);
@@ -376,7 +486,10 @@ class CodexCheckToolTest {
   @Test
   void longPollThroughTheToolReturnsOnAnEvent() {
     CompletableFuture<ToolHarness.Result> r =
-        t.start(t.check, "{'sessionId':'" + id + "','action':'poll','pollOptions':{'waitMs':60000}}", new ToolHarness.Context(false));
+        t.start(
+            t.check,
+            "{'sessionId':'" + id + "','action':'poll','pollOptions':{'waitMs':60000}}",
+            new ToolHarness.Context(false));
     delta("a", "x");
     assertEquals(1, r.join().ok().get("events").size());
   }
@@ -388,18 +501,25 @@ class CodexCheckToolTest {
     CompletableFuture<ToolHarness.Result> r =
         t.start(
             t.check,
-            "{'sessionId':'" + id + "','action':'poll','pollOptions':{'waitMs':60000,'includeResult':false}}",
+            "{'sessionId':'"
+                + id
+                + "','action':'poll','pollOptions':{'waitMs':60000,'includeResult':false}}",
             new ToolHarness.Context(false));
     assertFalse(r.isDone());
     t.call(t.session, "{'action':'clean'}").ok();
-    assertEquals("Error [SESSION_NOT_FOUND]: Session '" + id + "' not found", r.join().thrownText());
+    assertEquals(
+        "Error [SESSION_NOT_FOUND]: Session '" + id + "' not found", r.join().thrownText());
   }
 
   @Test
   void n10WaitMsIsIgnoredOnRespond() {
     String rid = f.commandApproval(id, 1);
     ObjectNode ack =
-        check("'action':'respond_permission','requestId':'" + rid + "','decision':'accept','pollOptions':{'waitMs':60000}").ok();
+        check(
+                "'action':'respond_permission','requestId':'"
+                    + rid
+                    + "','decision':'accept','pollOptions':{'waitMs':60000}")
+            .ok();
     assertEquals("running", ack.get("status").asText());
     assertEquals(0, f.waiterCount(id));
   }
@@ -409,11 +529,16 @@ class CodexCheckToolTest {
     for (int i = 0; i < 20; i++) {
       delta("m" + i, "x".repeat(50));
     }
-    ObjectNode r = check("'action':'poll','maxEvents':20,'responseMode':'full','pollOptions':{'maxBytes':1200}").ok();
+    ObjectNode r =
+        check(
+                "'action':'poll','maxEvents':20,'responseMode':'full','pollOptions':{'maxBytes':1200}")
+            .ok();
     assertTrue(r.get("truncated").asBoolean());
     assertTrue(r.get("events").size() < 20);
     assertEquals(r.get("events").size(), r.get("nextCursor").asInt());
-    assertEquals("Response truncated to respect pollOptions.maxBytes=1200.", r.at("/compatWarnings/0").asText());
+    assertEquals(
+        "Response truncated to respect pollOptions.maxBytes=1200.",
+        r.at("/compatWarnings/0").asText());
   }
 
   @Test
@@ -422,6 +547,8 @@ class CodexCheckToolTest {
     ObjectNode r = check("'action':'poll'").ok();
     assertFalse(r.has("pollInterval"));
     assertEquals("finished", r.get("interactionState").asText());
-    assertEquals(FakeCodexBackend.DESTROY, f.backend(id).calls().get(f.backend(id).calls().size() - 1).method());
+    assertEquals(
+        FakeCodexBackend.DESTROY,
+        f.backend(id).calls().get(f.backend(id).calls().size() - 1).method());
   }
 }

@@ -31,7 +31,9 @@ class CodexReplyToolTest {
   }
 
   private ToolHarness.Result reply(String extra) {
-    return t.call(t.reply, "{'sessionId':'" + id + "','prompt':'more'" + (extra.isEmpty() ? "" : "," + extra) + "}");
+    return t.call(
+        t.reply,
+        "{'sessionId':'" + id + "','prompt':'more'" + (extra.isEmpty() ? "" : "," + extra) + "}");
   }
 
   @Test
@@ -39,7 +41,10 @@ class CodexReplyToolTest {
     reply("'sandbox':'read-only'").ok();
     JsonNode p = f.backend(id).lastParams(TURN_START);
     assertJson("{'type':'readOnly'}", p.get("sandboxPolicy"));
-    for (String absent : new String[] {"model", "approvalPolicy", "effort", "summary", "personality", "cwd", "outputSchema"}) {
+    for (String absent :
+        new String[] {
+          "model", "approvalPolicy", "effort", "summary", "personality", "cwd", "outputSchema"
+        }) {
       assertFalse(p.has(absent), absent);
     }
     assertEquals("read-only", f.manager.get(id, false).get("sandbox").asText());
@@ -48,12 +53,15 @@ class CodexReplyToolTest {
   @Test
   void i2EveryOverrideIsForwarded() throws Exception {
     Path sub = Files.createDirectory(cwd.resolve("sub"));
-    reply("'model':'o4','approvalPolicy':'never','effort':'high','summary':'none','personality':'friendly',"
-            + "'sandbox':'danger-full-access','cwd':'sub','outputSchema':{'type':'object'}")
+    reply(
+            "'model':'o4','approvalPolicy':'never','effort':'high','summary':'none','personality':'friendly',"
+                + "'sandbox':'danger-full-access','cwd':'sub','outputSchema':{'type':'object'}")
         .ok();
     assertJson(
         "{'threadId':'thread_mock','input':[{'type':'text','text':'more'}],'model':'o4','approvalPolicy':'never',"
-            + "'effort':'high','summary':'none','personality':'friendly','cwd':'" + sub + "','outputSchema':{'type':'object'},"
+            + "'effort':'high','summary':'none','personality':'friendly','cwd':'"
+            + sub
+            + "','outputSchema':{'type':'object'},"
             + "'sandboxPolicy':{'type':'dangerFullAccess'}}",
         f.backend(id).lastParams(TURN_START));
   }
@@ -74,22 +82,28 @@ class CodexReplyToolTest {
   @Test
   void i5AndI6BusySessions() {
     reply("").ok();
-    assertEquals("Error [SESSION_BUSY]: Session '" + id + "' is running, expected idle or error", reply("").thrownText());
+    assertEquals(
+        "Error [SESSION_BUSY]: Session '" + id + "' is running, expected idle or error",
+        reply("").thrownText());
     f.commandApproval(id, 1);
     assertEquals(
-        "Error [SESSION_BUSY]: Session '" + id + "' is waiting_approval, expected idle or error", reply("").thrownText());
+        "Error [SESSION_BUSY]: Session '" + id + "' is waiting_approval, expected idle or error",
+        reply("").thrownText());
   }
 
   @Test
   void i7CancelledSession() {
     f.manager.cancel(id, null).join();
     assertEquals(
-        "Error [CANCELLED]: Session '" + id + "' has been cancelled and cannot be resumed", reply("").thrownText());
+        "Error [CANCELLED]: Session '" + id + "' has been cancelled and cannot be resumed",
+        reply("").thrownText());
   }
 
   @Test
   void i9MissingCwdOverrideIsInvalid() {
-    assertEquals("Error [INVALID_ARGUMENT]: cwd does not exist: " + cwd.resolve("nope"), reply("'cwd':'nope'").thrownText());
+    assertEquals(
+        "Error [INVALID_ARGUMENT]: cwd does not exist: " + cwd.resolve("nope"),
+        reply("'cwd':'nope'").thrownText());
   }
 
   @Test
@@ -104,7 +118,10 @@ class CodexReplyToolTest {
   @Test
   void i15ForegroundReply() {
     CompletableFuture<ToolHarness.Result> r =
-        t.start(t.reply, "{'sessionId':'" + id + "','prompt':'more','waitForResult':30000}", new ToolHarness.Context(false));
+        t.start(
+            t.reply,
+            "{'sessionId':'" + id + "','prompt':'more','waitForResult':30000}",
+            new ToolHarness.Context(false));
     assertFalse(r.isDone());
     f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock','status':'completed'}}");
     ObjectNode o = r.join().ok();
@@ -117,9 +134,17 @@ class CodexReplyToolTest {
 
   @Test
   void inputSchema() {
-    assertFalse(ToolHarness.inputIssues(t.reply, "{'sessionId':'s'}").isEmpty(), "prompt is required");
-    assertFalse(ToolHarness.inputIssues(t.reply, "{'sessionId':'s','prompt':'p','sandbox':'full'}").isEmpty());
-    assertFalse(ToolHarness.inputIssues(t.reply, "{'sessionId':'s','prompt':'p','waitForResult':300001}").isEmpty());
-    assertTrue(ToolHarness.inputIssues(t.reply, "{'sessionId':'s','prompt':'p','sandboxPolicy':{'type':'x'}}").isEmpty());
+    assertFalse(
+        ToolHarness.inputIssues(t.reply, "{'sessionId':'s'}").isEmpty(), "prompt is required");
+    assertFalse(
+        ToolHarness.inputIssues(t.reply, "{'sessionId':'s','prompt':'p','sandbox':'full'}")
+            .isEmpty());
+    assertFalse(
+        ToolHarness.inputIssues(t.reply, "{'sessionId':'s','prompt':'p','waitForResult':300001}")
+            .isEmpty());
+    assertTrue(
+        ToolHarness.inputIssues(
+                t.reply, "{'sessionId':'s','prompt':'p','sandboxPolicy':{'type':'x'}}")
+            .isEmpty());
   }
 }

@@ -69,12 +69,15 @@ class CodexSessionToolTest {
 
   @Test
   void j2MissingSessionIdIsAReturnedError() {
-    for (String action : List.of("get", "cancel", "interrupt", "fork", "clean_background_terminals")) {
+    for (String action :
+        List.of("get", "cancel", "interrupt", "fork", "clean_background_terminals")) {
       ToolHarness.Result r = call("{'action':'" + action + "'}");
-      assertEquals("Error [INVALID_ARGUMENT]: sessionId required for '" + action + "'", r.returnedError());
+      assertEquals(
+          "Error [INVALID_ARGUMENT]: sessionId required for '" + action + "'", r.returnedError());
     }
     assertEquals(
-        "Error [INVALID_ARGUMENT]: sessionId required for 'get'", call("{'action':'get','sessionId':''}").returnedError());
+        "Error [INVALID_ARGUMENT]: sessionId required for 'get'",
+        call("{'action':'get','sessionId':''}").returnedError());
   }
 
   @Test
@@ -82,7 +85,9 @@ class CodexSessionToolTest {
     String id = f.newSession();
     ObjectNode got = call("{'action':'get','sessionId':'" + id + "','includeSensitive':true}").ok();
     assertEquals("thread_mock", got.get("threadId").asText());
-    assertJson("{'success':true,'message':'Session " + id + " interrupted'}", action("interrupt", id).ok());
+    assertJson(
+        "{'success':true,'message':'Session " + id + " interrupted'}",
+        action("interrupt", id).ok());
     assertJson(
         "{'success':true,'message':'Background terminals cleaned for session " + id + "'}",
         action("clean_background_terminals", id).ok());
@@ -90,7 +95,8 @@ class CodexSessionToolTest {
     assertEquals("thread_forked", fork.get("threadId").asText());
     assertEquals("idle", fork.get("status").asText());
     assertEquals(120_000, fork.get("pollInterval").asLong());
-    assertJson("{'success':true,'message':'Session " + id + " cancelled'}", action("cancel", id).ok());
+    assertJson(
+        "{'success':true,'message':'Session " + id + " cancelled'}", action("cancel", id).ok());
   }
 
   @Test
@@ -111,13 +117,22 @@ class CodexSessionToolTest {
       assertFalse(pub.has(k), k);
     }
     assertEquals("o4", pub.get("model").asText());
-    ObjectNode sens = call("{'action':'get','sessionId':'" + id + "','includeSensitive':true}").ok();
+    ObjectNode sens =
+        call("{'action':'get','sessionId':'" + id + "','includeSensitive':true}").ok();
     assertEquals("thread_mock", sens.get("threadId").asText());
     assertEquals(cwd.toString(), sens.get("cwd").asText());
     assertEquals("work", sens.get("profile").asText());
     assertJson("{'a':true}", sens.get("config"));
     assertEquals(
-        List.of("sessionId", "status", "createdAt", "lastActiveAt", "model", "approvalPolicy", "sandbox", "pendingRequestCount"),
+        List.of(
+            "sessionId",
+            "status",
+            "createdAt",
+            "lastActiveAt",
+            "model",
+            "approvalPolicy",
+            "sandbox",
+            "pendingRequestCount"),
         fieldNames(pub));
   }
 
@@ -136,7 +151,9 @@ class CodexSessionToolTest {
     ObjectNode info = action("get", id).ok();
     assertEquals("Cancelled by user", info.get("cancelledReason").asText());
     assertTrue(info.has("cancelledAt"));
-    assertEquals("Error [SESSION_NOT_FOUND]: Session 'sess_x' not found", action("cancel", "sess_x").thrownText());
+    assertEquals(
+        "Error [SESSION_NOT_FOUND]: Session 'sess_x' not found",
+        action("cancel", "sess_x").thrownText());
   }
 
   /** running, idle, error, cancelled, waiting_approval sessions. */
@@ -164,7 +181,9 @@ class CodexSessionToolTest {
     assertTrue(f.exists(s[0]));
     assertTrue(f.exists(s[4]));
     assertFalse(f.exists(s[1]));
-    assertEquals("Error [SESSION_NOT_FOUND]: Session '" + s[1] + "' not found", action("get", s[1]).thrownText());
+    assertEquals(
+        "Error [SESSION_NOT_FOUND]: Session '" + s[1] + "' not found",
+        action("get", s[1]).thrownText());
     assertEquals(
         "Error [SESSION_NOT_FOUND]: Session '" + s[2] + "' not found",
         t.call(t.check, "{'action':'poll','sessionId':'" + s[2] + "'}").thrownText());
@@ -190,7 +209,9 @@ class CodexSessionToolTest {
     ObjectNode r = call("{'action':'clean','olderThanMs':300000}").ok();
     assertEquals(List.of(old), texts(r.get("removedSessionIds")));
     assertTrue(f.exists(recent));
-    assertEquals(List.of(recent), texts(call("{'action':'clean','olderThanMs':0}").ok().get("removedSessionIds")));
+    assertEquals(
+        List.of(recent),
+        texts(call("{'action':'clean','olderThanMs':0}").ok().get("removedSessionIds")));
   }
 
   @Test
@@ -251,7 +272,9 @@ class CodexSessionToolTest {
     SessionEvent e = events.get(events.size() - 1);
     assertEquals(EventType.PROGRESS, e.type());
     assertTrue(e.pinned());
-    assertJson("{'method':'thread/backgroundTerminals/clean','threadId':'thread_mock','status':'requested'}", e.data());
+    assertJson(
+        "{'method':'thread/backgroundTerminals/clean','threadId':'thread_mock','status':'requested'}",
+        e.data());
     assertEquals("2026-02-15T10:00:02.000Z", f.lastActiveAt(id));
     assertEquals("idle", f.status(id));
   }
@@ -259,7 +282,10 @@ class CodexSessionToolTest {
   @Test
   void j16CleanTerminalsRpcError() {
     String id = f.idleSession();
-    f.backend(id).fail(CLEAN, "RPC error -32600: thread/backgroundTerminals/clean requires experimentalApi capability");
+    f.backend(id)
+        .fail(
+            CLEAN,
+            "RPC error -32600: thread/backgroundTerminals/clean requires experimentalApi capability");
     assertEquals(
         "Error [INTERNAL]: RPC error -32600: thread/backgroundTerminals/clean requires experimentalApi capability",
         action("clean_background_terminals", id).thrownText());
@@ -270,7 +296,8 @@ class CodexSessionToolTest {
     String id = f.newSession();
     f.manager.cancel(id, null).join();
     assertEquals(
-        "Error [SESSION_NOT_RUNNING]: Cannot interrupt session in cancelled state", action("interrupt", id).thrownText());
+        "Error [SESSION_NOT_RUNNING]: Cannot interrupt session in cancelled state",
+        action("interrupt", id).thrownText());
   }
 
   @Test
@@ -278,13 +305,15 @@ class CodexSessionToolTest {
     String id = f.newSession();
     f.manager.cancel(id, null).join();
     assertEquals(
-        "Error [CANCELLED]: Session '" + id + "' has been cancelled and cannot be forked", action("fork", id).thrownText());
+        "Error [CANCELLED]: Session '" + id + "' has been cancelled and cannot be forked",
+        action("fork", id).thrownText());
   }
 
   @Test
   void forkFailureViaTheTool() {
     String id = f.idleSession();
-    f.factory.configureNext(b -> b.fail(io.github.codexmcp.testing.FakeCodexBackend.THREAD_FORK, "no rollout"));
+    f.factory.configureNext(
+        b -> b.fail(io.github.codexmcp.testing.FakeCodexBackend.THREAD_FORK, "no rollout"));
     assertEquals(
         "Error [THREAD_FORK_RESUME_FAILED]: Failed to resume forked thread 'thread_mock' in new app-server process: no rollout",
         action("fork", id).thrownText());
@@ -292,12 +321,28 @@ class CodexSessionToolTest {
 
   @Test
   void recoveredSessionsAreListedButHaveNoClient() {
-    String id = f.recovered("sess_rec-1", "idle", "thread_old", (ObjectNode) ToolHarness.json("{'turnId':'t','text':'hi','completedAt':'2026-02-15T09:00:00.000Z'}"), List.of());
+    String id =
+        f.recovered(
+            "sess_rec-1",
+            "idle",
+            "thread_old",
+            (ObjectNode)
+                ToolHarness.json(
+                    "{'turnId':'t','text':'hi','completedAt':'2026-02-15T09:00:00.000Z'}"),
+            List.of());
     assertEquals(1, call("{'action':'list'}").ok().get("sessions").size());
-    assertEquals("Error [SESSION_NOT_FOUND]: No client for session '" + id + "'", action("fork", id).thrownText());
     assertEquals(
-        "Error [SESSION_NOT_FOUND]: No client for session '" + id + "'", action("clean_background_terminals", id).thrownText());
-    assertEquals("hi", t.call(t.check, "{'action':'poll','sessionId':'" + id + "'}").ok().at("/result/text").asText());
+        "Error [SESSION_NOT_FOUND]: No client for session '" + id + "'",
+        action("fork", id).thrownText());
+    assertEquals(
+        "Error [SESSION_NOT_FOUND]: No client for session '" + id + "'",
+        action("clean_background_terminals", id).thrownText());
+    assertEquals(
+        "hi",
+        t.call(t.check, "{'action':'poll','sessionId':'" + id + "'}")
+            .ok()
+            .at("/result/text")
+            .asText());
     action("cancel", id).ok();
     assertEquals("cancelled", f.status(id));
   }
@@ -306,19 +351,25 @@ class CodexSessionToolTest {
   void missingActionIsAReturnedErrorNotAnException() {
     // Only reachable when schema validation is bypassed; a handler must never throw.
     assertEquals("Error [INVALID_ARGUMENT]: Unknown action 'null'", call("{}").returnedError());
-    assertEquals("Error [INVALID_ARGUMENT]: Unknown action 'null'", call("{'sessionId':'s'}").returnedError());
+    assertEquals(
+        "Error [INVALID_ARGUMENT]: Unknown action 'null'",
+        call("{'sessionId':'s'}").returnedError());
   }
 
   @Test
   void unknownActionIsAReturnedError() {
-    assertEquals("Error [INVALID_ARGUMENT]: Unknown action 'explode'", call("{'action':'explode'}").returnedError());
+    assertEquals(
+        "Error [INVALID_ARGUMENT]: Unknown action 'explode'",
+        call("{'action':'explode'}").returnedError());
     assertFalse(ToolHarness.inputIssues(t.session, "{'action':'explode'}").isEmpty());
   }
 
   @Test
   void inputSchema() {
-    assertFalse(ToolHarness.inputIssues(t.session, "{'action':'clean','statuses':['running']}").isEmpty());
-    assertFalse(ToolHarness.inputIssues(t.session, "{'action':'clean','olderThanMs':-1}").isEmpty());
+    assertFalse(
+        ToolHarness.inputIssues(t.session, "{'action':'clean','statuses':['running']}").isEmpty());
+    assertFalse(
+        ToolHarness.inputIssues(t.session, "{'action':'clean','olderThanMs':-1}").isEmpty());
     assertTrue(ToolHarness.inputIssues(t.session, "{'action':'list','dryRun':true}").isEmpty());
   }
 }

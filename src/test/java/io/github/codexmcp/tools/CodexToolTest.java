@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code codex} tool (spec 70 group H, tool side of X). */
 class CodexToolTest {
-  private static final String BASE = "'prompt':'do it','approvalPolicy':'on-request','sandbox':'workspace-write'";
+  private static final String BASE =
+      "'prompt':'do it','approvalPolicy':'on-request','sandbox':'workspace-write'";
 
   @TempDir Path cwd;
   SessionFixture f;
@@ -44,10 +45,13 @@ class CodexToolTest {
   void h1DefaultsWhenOptionalArgumentsAreOmitted() {
     ObjectNode r = codex("").ok();
     FakeCodexBackend b = f.factory.last();
-    assertEquals(new LaunchOptions(null, null, "on-request", "workspace-write", null, cwd), b.options());
+    assertEquals(
+        new LaunchOptions(null, null, "on-request", "workspace-write", null, cwd), b.options());
     assertEquals("low", b.lastParams(TURN_START).get("effort").asText());
     assertEquals("do it", b.lastParams(TURN_START).at("/input/0/text").asText());
-    assertJson("{'cwd':'" + cwd + "','approvalPolicy':'on-request','sandbox':'workspace-write'}", b.lastParams(THREAD_START));
+    assertJson(
+        "{'cwd':'" + cwd + "','approvalPolicy':'on-request','sandbox':'workspace-write'}",
+        b.lastParams(THREAD_START));
     assertEquals(r.get("sessionId").asText(), b.sessionId());
   }
 
@@ -60,19 +64,30 @@ class CodexToolTest {
   @Test
   void advancedOptionsReachTheBackend() throws Exception {
     Files.writeString(cwd.resolve("a.png"), "x");
-    codex("'model':'o4','profile':'p','advanced':{'config':{'k':1},'baseInstructions':'b','developerInstructions':'d',"
-            + "'personality':'none','summary':'auto','ephemeral':false,'outputSchema':{'type':'object'},'images':['a.png'],"
-            + "'approvalTimeoutMs':777}")
+    codex(
+            "'model':'o4','profile':'p','advanced':{'config':{'k':1},'baseInstructions':'b','developerInstructions':'d',"
+                + "'personality':'none','summary':'auto','ephemeral':false,'outputSchema':{'type':'object'},'images':['a.png'],"
+                + "'approvalTimeoutMs':777}")
         .ok();
     FakeCodexBackend b = f.factory.last();
     assertEquals(
-        new LaunchOptions("p", "o4", "on-request", "workspace-write", (ObjectNode) ToolHarness.json("{'k':1}"), cwd), b.options());
+        new LaunchOptions(
+            "p",
+            "o4",
+            "on-request",
+            "workspace-write",
+            (ObjectNode) ToolHarness.json("{'k':1}"),
+            cwd),
+        b.options());
     assertJson(
-        "{'cwd':'" + cwd + "','model':'o4','approvalPolicy':'on-request','sandbox':'workspace-write','personality':'none',"
+        "{'cwd':'"
+            + cwd
+            + "','model':'o4','approvalPolicy':'on-request','sandbox':'workspace-write','personality':'none',"
             + "'ephemeral':false,'baseInstructions':'b','developerInstructions':'d','config':{'k':1}}",
         b.lastParams(THREAD_START));
     assertJson(
-        "{'threadId':'thread_mock','input':[{'type':'text','text':'do it'},{'type':'localImage','path':'" + cwd.resolve("a.png")
+        "{'threadId':'thread_mock','input':[{'type':'text','text':'do it'},{'type':'localImage','path':'"
+            + cwd.resolve("a.png")
             + "'}],'effort':'low','summary':'auto','outputSchema':{'type':'object'}}",
         b.lastParams(TURN_START));
     f.request(b.sessionId(), 1, "item/commandExecution/requestApproval", "{}");
@@ -91,7 +106,9 @@ class CodexToolTest {
   @Test
   void h4CwdThatIsAFile() throws Exception {
     Path file = Files.writeString(cwd.resolve("file.txt"), "x");
-    assertEquals("Error [INVALID_ARGUMENT]: cwd is not a directory: " + file, codex("'cwd':'" + file + "'").thrownText());
+    assertEquals(
+        "Error [INVALID_ARGUMENT]: cwd is not a directory: " + file,
+        codex("'cwd':'" + file + "'").thrownText());
   }
 
   @Test
@@ -104,11 +121,21 @@ class CodexToolTest {
   @Test
   void h6ToH8SchemaViolations() {
     assertFalse(ToolHarness.inputIssues(t.codex, "{'prompt':'x','sandbox':'read-only'}").isEmpty());
-    assertFalse(ToolHarness.inputIssues(t.codex, "{" + BASE.replace("workspace-write", "full") + "}").isEmpty());
-    assertFalse(ToolHarness.inputIssues(t.codex, "{" + BASE + ",'advanced':{'waitForResult':0}}").isEmpty());
-    assertFalse(ToolHarness.inputIssues(t.codex, "{" + BASE + ",'advanced':{'waitForResult':300001}}").isEmpty());
-    assertTrue(ToolHarness.inputIssues(t.codex, "{" + BASE + ",'advanced':{'waitForResult':300000}}").isEmpty());
-    assertTrue(ToolHarness.inputIssues(t.codex, "{" + BASE + ",'unknownExtra':1}").isEmpty(), "extra properties are ignored");
+    assertFalse(
+        ToolHarness.inputIssues(t.codex, "{" + BASE.replace("workspace-write", "full") + "}")
+            .isEmpty());
+    assertFalse(
+        ToolHarness.inputIssues(t.codex, "{" + BASE + ",'advanced':{'waitForResult':0}}")
+            .isEmpty());
+    assertFalse(
+        ToolHarness.inputIssues(t.codex, "{" + BASE + ",'advanced':{'waitForResult':300001}}")
+            .isEmpty());
+    assertTrue(
+        ToolHarness.inputIssues(t.codex, "{" + BASE + ",'advanced':{'waitForResult':300000}}")
+            .isEmpty());
+    assertTrue(
+        ToolHarness.inputIssues(t.codex, "{" + BASE + ",'unknownExtra':1}").isEmpty(),
+        "extra properties are ignored");
   }
 
   @Test
@@ -134,7 +161,8 @@ class CodexToolTest {
   @Test
   void h11ThreadResponseWithoutId() {
     f.factory.configureNext(b -> b.answer(THREAD_START, "{'thread':{}}"));
-    assertEquals("Error [INTERNAL]: Invalid thread response: missing thread id", codex("").thrownText());
+    assertEquals(
+        "Error [INTERNAL]: Invalid thread response: missing thread id", codex("").thrownText());
     assertEquals(1, f.factory.last().count(DESTROY));
     assertTrue(f.manager.list().isEmpty());
   }
@@ -142,7 +170,8 @@ class CodexToolTest {
   @Test
   void h12ThreadResponseNotAnObject() {
     f.factory.configureNext(b -> b.answer(THREAD_START, Json.NODES.arrayNode()));
-    assertEquals("Error [INTERNAL]: Invalid thread response: expected object", codex("").thrownText());
+    assertEquals(
+        "Error [INTERNAL]: Invalid thread response: expected object", codex("").thrownText());
   }
 
   @Test
@@ -162,7 +191,8 @@ class CodexToolTest {
 
   @Test
   void minimalEffortFallbackWarning() {
-    f.factory.configureNext(b -> b.failOnce(TURN_START, "web_search is not supported with minimal reasoning effort"));
+    f.factory.configureNext(
+        b -> b.failOnce(TURN_START, "web_search is not supported with minimal reasoning effort"));
     ObjectNode r = codex("'effort':'minimal'").ok();
     assertEquals(
         "effort=minimal is incompatible with the Codex web_search tool in this CLI build; automatically retried with effort=low.",
@@ -171,7 +201,8 @@ class CodexToolTest {
 
   @Test
   void minimalEffortFailingTwiceIsTheCompatError() {
-    f.factory.configureNext(b -> b.fail(TURN_START, "web_search is not supported with minimal reasoning effort"));
+    f.factory.configureNext(
+        b -> b.fail(TURN_START, "web_search is not supported with minimal reasoning effort"));
     assertEquals(
         "Error [INVALID_ARGUMENT]: effort=minimal is incompatible with the Codex web_search tool in this CLI build. Use"
             + " effort=low or higher, or let codex-mcp auto-upgrade it.",
@@ -181,7 +212,8 @@ class CodexToolTest {
   @Test
   void x1ForegroundWaitReturnsTheResult() {
     ToolHarness.Context ctx = new ToolHarness.Context(true);
-    CompletableFuture<ToolHarness.Result> r = t.start(t.codex, "{" + BASE + ",'advanced':{'waitForResult':60000}}", ctx);
+    CompletableFuture<ToolHarness.Result> r =
+        t.start(t.codex, "{" + BASE + ",'advanced':{'waitForResult':60000}}", ctx);
     assertFalse(r.isDone());
     String id = f.factory.last().sessionId();
     f.timer.advanceMillis(5_000);
@@ -191,7 +223,9 @@ class CodexToolTest {
     assertEquals("idle", o.get("status").asText());
     assertEquals("Done.", o.at("/result/text").asText());
     assertEquals(o.at("/result/completedAt").asText(), o.get("completedAt").asText());
-    assertJson("{'requested':'foreground','effective':'foreground','waitForResultMs':60000}", o.get("execution"));
+    assertJson(
+        "{'requested':'foreground','effective':'foreground','waitForResultMs':60000}",
+        o.get("execution"));
     assertEquals("none", o.get("recommendedNextAction").asText());
     assertFalse(o.has("pollInterval"));
     assertEquals("finished", o.at("/progress/phase").asText());
@@ -201,8 +235,12 @@ class CodexToolTest {
   @Test
   void x2ForegroundWaitStopsForAnApproval() {
     CompletableFuture<ToolHarness.Result> r =
-        t.start(t.codex, "{" + BASE + ",'advanced':{'waitForResult':60000}}", new ToolHarness.Context(false));
-    f.request(f.factory.last().sessionId(), 1, "item/commandExecution/requestApproval", "{'itemId':'i'}");
+        t.start(
+            t.codex,
+            "{" + BASE + ",'advanced':{'waitForResult':60000}}",
+            new ToolHarness.Context(false));
+    f.request(
+        f.factory.last().sessionId(), 1, "item/commandExecution/requestApproval", "{'itemId':'i'}");
     ObjectNode o = r.join().ok();
     assertEquals("waiting_approval", o.get("status").asText());
     assertEquals("interactive_poll_required", o.at("/execution/fallbackReason").asText());
@@ -212,7 +250,10 @@ class CodexToolTest {
   @Test
   void x4ForegroundTimeoutViaTheTool() {
     CompletableFuture<ToolHarness.Result> r =
-        t.start(t.codex, "{" + BASE + ",'advanced':{'waitForResult':1000}}", new ToolHarness.Context(false));
+        t.start(
+            t.codex,
+            "{" + BASE + ",'advanced':{'waitForResult':1000}}",
+            new ToolHarness.Context(false));
     f.timer.advanceMillis(1_000);
     ObjectNode o = r.join().ok();
     assertEquals("running", o.get("status").asText());
@@ -228,7 +269,8 @@ class CodexToolTest {
   @Test
   void x9CancelledRequestEndsTheWait() {
     ToolHarness.Context ctx = new ToolHarness.Context(false);
-    CompletableFuture<ToolHarness.Result> r = t.start(t.codex, "{" + BASE + ",'advanced':{'waitForResult':300000}}", ctx);
+    CompletableFuture<ToolHarness.Result> r =
+        t.start(t.codex, "{" + BASE + ",'advanced':{'waitForResult':300000}}", ctx);
     ctx.cancelled.complete(null);
     assertTrue(r.isDone());
     assertEquals("running", r.join().ok().get("status").asText());
@@ -238,7 +280,8 @@ class CodexToolTest {
   void onFailurePolicyWarning() {
     ObjectNode r = codex("").ok();
     assertFalse(r.has("compatWarnings"));
-    ObjectNode w = t.call(t.codex, "{'prompt':'x','approvalPolicy':'on-failure','sandbox':'read-only'}").ok();
+    ObjectNode w =
+        t.call(t.codex, "{'prompt':'x','approvalPolicy':'on-failure','sandbox':'read-only'}").ok();
     assertEquals(1, w.get("compatWarnings").size());
   }
 }

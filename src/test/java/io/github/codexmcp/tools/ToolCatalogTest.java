@@ -24,7 +24,9 @@ class ToolCatalogTest {
 
   @Test
   void fiveToolsWithSchemasAndAnnotations() {
-    assertEquals(List.of("codex", "codex_reply", "codex_setup", "codex_session", "codex_check"), ToolCatalog.TOOL_NAMES);
+    assertEquals(
+        List.of("codex", "codex_reply", "codex_setup", "codex_session", "codex_check"),
+        ToolCatalog.TOOL_NAMES);
     for (ObjectNode t : ToolCatalog.all()) {
       assertEquals("object", t.at("/inputSchema/type").asText(), t.get("name").asText());
       assertEquals("object", t.at("/outputSchema/type").asText(), t.get("name").asText());
@@ -69,7 +71,8 @@ class ToolCatalogTest {
     codex.get("required").forEach(r -> required.add(r.asText()));
     assertTrue(required.containsAll(List.of("prompt", "approvalPolicy", "sandbox")));
     assertEquals("low", codex.at("/properties/effort/default").asText());
-    assertEquals(60000, codex.at("/properties/advanced/properties/approvalTimeoutMs/default").asInt());
+    assertEquals(
+        60000, codex.at("/properties/advanced/properties/approvalTimeoutMs/default").asInt());
     assertEquals(300000, codex.at("/properties/advanced/properties/waitForResult/maximum").asInt());
     JsonNode session = tool("codex_session").at("/inputSchema/properties");
     assertTrue(enumOf(session.get("action")).contains("clean"));

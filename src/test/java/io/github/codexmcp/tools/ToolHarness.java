@@ -25,11 +25,12 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The four session tools on a {@link SessionFixture}. {@link #call} runs a handler, renders the
  * outcome in the MCP envelope (as the server does) and checks every structured result against the
- * tool's declared output schema; {@link #inputIssues} mirrors the server's input validation
- * (JSON schema, then the handler's cross-field rules).
+ * tool's declared output schema; {@link #inputIssues} mirrors the server's input validation (JSON
+ * schema, then the handler's cross-field rules).
  */
 final class ToolHarness {
-  private static final DefaultJsonSchemaValidator VALIDATOR = new DefaultJsonSchemaValidator(new ObjectMapper());
+  private static final DefaultJsonSchemaValidator VALIDATOR =
+      new DefaultJsonSchemaValidator(new ObjectMapper());
 
   final SessionFixture f;
   final CodexTool codex;
@@ -72,14 +73,16 @@ final class ToolHarness {
   }
 
   /** A rendered tool result. */
-  record Result(ToolOutcome outcome, McpSchema.CallToolResult rendered, ObjectNode structured, String text) {
+  record Result(
+      ToolOutcome outcome, McpSchema.CallToolResult rendered, ObjectNode structured, String text) {
     boolean isError() {
       return Boolean.TRUE.equals(rendered.isError());
     }
 
     /** The error text of a thrown error (plain text content). */
     String thrownText() {
-      assertTrue(outcome instanceof ToolOutcome.Thrown, () -> "expected a thrown error, got " + outcome);
+      assertTrue(
+          outcome instanceof ToolOutcome.Thrown, () -> "expected a thrown error, got " + outcome);
       assertTrue(isError());
       assertEquals(text, structured.get("error").asText());
       return text;
@@ -87,7 +90,9 @@ final class ToolHarness {
 
     /** The message of a returned error object (JSON text content). */
     String returnedError() {
-      assertTrue(outcome instanceof ToolOutcome.Returned, () -> "expected a returned error, got " + outcome);
+      assertTrue(
+          outcome instanceof ToolOutcome.Returned,
+          () -> "expected a returned error, got " + outcome);
       assertTrue(isError());
       assertEquals(Json.parse(text), structured, "content is the pretty JSON of the object");
       assertTrue(structured.get("isError").asBoolean());
@@ -96,9 +101,12 @@ final class ToolHarness {
 
     /** The structured result of a success. */
     ObjectNode ok() {
-      assertTrue(outcome instanceof ToolOutcome.Success, () -> "expected success, got " + outcome + " " + text);
+      assertTrue(
+          outcome instanceof ToolOutcome.Success,
+          () -> "expected success, got " + outcome + " " + text);
       assertFalse(isError(), text);
-      assertEquals(Json.pretty(structured), text, "content is the 2-space pretty JSON of structuredContent");
+      assertEquals(
+          Json.pretty(structured), text, "content is the 2-space pretty JSON of structuredContent");
       return structured;
     }
   }
@@ -127,12 +135,17 @@ final class ToolHarness {
     return new Result(outcome, rendered, structured, text);
   }
 
-  /** Input-validation issues the server would report (empty when the call would reach the handler). */
+  /**
+   * Input-validation issues the server would report (empty when the call would reach the handler).
+   */
   static List<String> inputIssues(ToolHandler tool, String argsJson) {
     ObjectNode args = (ObjectNode) FakeCodexBackend.json(argsJson);
     Map<String, Object> schema =
-        Json.MAPPER.convertValue(ToolCatalog.definition(tool.name()).get("inputSchema"), new TypeReference<Map<String, Object>>() {});
-    Map<String, Object> raw = Json.MAPPER.convertValue(args, new TypeReference<Map<String, Object>>() {});
+        Json.MAPPER.convertValue(
+            ToolCatalog.definition(tool.name()).get("inputSchema"),
+            new TypeReference<Map<String, Object>>() {});
+    Map<String, Object> raw =
+        Json.MAPPER.convertValue(args, new TypeReference<Map<String, Object>>() {});
     JsonSchemaValidator.ValidationResponse v = VALIDATOR.validate(schema, raw);
     List<String> issues = new ArrayList<>();
     if (!v.valid()) {

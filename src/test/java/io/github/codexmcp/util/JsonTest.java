@@ -60,7 +60,8 @@ class JsonTest {
     assertEquals(expected, Json.pretty(o));
     // the same through Jackson (what writes the trees PrettyJson leaves to it)
     o.put("nan", Double.NaN);
-    assertEquals(expected.substring(0, expected.length() - 2) + ",\n  \"nan\": \"NaN\"\n}", Json.pretty(o));
+    assertEquals(
+        expected.substring(0, expected.length() - 2) + ",\n  \"nan\": \"NaN\"\n}", Json.pretty(o));
   }
 
   @Test

@@ -21,31 +21,66 @@ import org.junit.jupiter.api.Test;
 class PrettyJsonTest {
   /** What Json.pretty writes through Jackson: the JSON.stringify layout, UTF-8. */
   private static final ObjectWriter JACKSON =
-      Json.MAPPER.writer(Json.stringifyPrinter()).with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
+      Json.MAPPER
+          .writer(Json.stringifyPrinter())
+          .with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
 
   /** What the transport writes for structured content: Jackson's compact output, UTF-8. */
-  private static final ObjectWriter COMPACT = Json.MAPPER.writer().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
+  private static final ObjectWriter COMPACT =
+      Json.MAPPER.writer().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
 
   private static void same(JsonNode tree) throws Exception {
     // the compact text alone first: the indented one written next must not be affected
-    assertEquals(new String(COMPACT.writeValueAsBytes(tree), StandardCharsets.UTF_8), new String(PrettyJson.compact(tree), StandardCharsets.UTF_8));
+    assertEquals(
+        new String(COMPACT.writeValueAsBytes(tree), StandardCharsets.UTF_8),
+        new String(PrettyJson.compact(tree), StandardCharsets.UTF_8));
     PrettyJson.Rendered ours = PrettyJson.render(tree);
     assertNotNull(ours, () -> "handled: " + tree);
-    assertEquals(new String(JACKSON.writeValueAsBytes(tree), StandardCharsets.UTF_8), new String(ours.pretty(), StandardCharsets.UTF_8));
-    assertEquals(new String(COMPACT.writeValueAsBytes(tree), StandardCharsets.UTF_8), new String(ours.compact(), StandardCharsets.UTF_8));
+    assertEquals(
+        new String(JACKSON.writeValueAsBytes(tree), StandardCharsets.UTF_8),
+        new String(ours.pretty(), StandardCharsets.UTF_8));
+    assertEquals(
+        new String(COMPACT.writeValueAsBytes(tree), StandardCharsets.UTF_8),
+        new String(ours.compact(), StandardCharsets.UTF_8));
   }
 
   @Test
   void pollShapedTrees() throws Exception {
     ObjectNode o = Json.object();
-    o.put("sessionId", "sess_1").put("status", "running").put("nextCursor", 12345678901L).put("small", -3);
+    o.put("sessionId", "sess_1")
+        .put("status", "running")
+        .put("nextCursor", 12345678901L)
+        .put("small", -3);
     ArrayNode events = o.putArray("events");
-    events.addObject().put("id", 0).put("type", "output").putObject("data").put("method", "m").put("delta", "a \"b\" \\ c\n\t\r\b\f\u0000\u001f\u007f é € 😀 ?");
-    events.addObject().putObject("data").putArray("deep").add(1).add("x").addNull().add(true).add(false).addArray().addObject();
+    events
+        .addObject()
+        .put("id", 0)
+        .put("type", "output")
+        .putObject("data")
+        .put("method", "m")
+        .put("delta", "a \"b\" \\ c\n\t\r\b\f\u0000\u001f\u007f é € 😀 ?");
+    events
+        .addObject()
+        .putObject("data")
+        .putArray("deep")
+        .add(1)
+        .add("x")
+        .addNull()
+        .add(true)
+        .add(false)
+        .addArray()
+        .addObject();
     o.putArray("empty");
     o.putObject("none");
     o.putNull("nothing");
-    o.putArray("nested").addArray().addArray().addObject().put("k", "v").putObject("o").putArray("a").addObject();
+    o.putArray("nested")
+        .addArray()
+        .addArray()
+        .addObject()
+        .put("k", "v")
+        .putObject("o")
+        .putArray("a")
+        .addObject();
     same(o);
     same(Json.object());
     same(Json.array());
@@ -54,7 +89,14 @@ class PrettyJsonTest {
     same(Json.NODES.booleanNode(true));
     same(Json.NODES.nullNode());
     same(Json.object().put("question?", "what? ?"));
-    same(Json.object().put("d", 1.5).put("tiny", 1e-9).put("big", 1.0E20).put("neg", -0.0).put("f", 2.5f).put("third", 1.0 / 3));
+    same(
+        Json.object()
+            .put("d", 1.5)
+            .put("tiny", 1e-9)
+            .put("big", 1.0E20)
+            .put("neg", -0.0)
+            .put("f", 2.5f)
+            .put("third", 1.0 / 3));
   }
 
   @Test
@@ -80,7 +122,9 @@ class PrettyJsonTest {
   void prettyFallsBackToJackson() throws Exception {
     ObjectNode o = Json.object().put("d", Double.NaN).put("lone", "x\uD800y");
     assertEquals(new String(JACKSON.writeValueAsBytes(o), StandardCharsets.UTF_8), Json.pretty(o));
-    assertEquals(new String(JACKSON.writeValueAsBytes(o), StandardCharsets.UTF_8), new String(Json.prettyBytes(o), StandardCharsets.UTF_8));
+    assertEquals(
+        new String(JACKSON.writeValueAsBytes(o), StandardCharsets.UTF_8),
+        new String(Json.prettyBytes(o), StandardCharsets.UTF_8));
   }
 
   @Test
@@ -98,7 +142,8 @@ class PrettyJsonTest {
     same(nested(1000));
     JsonNode tooDeep = nested(1001);
     assertNull(PrettyJson.render(tooDeep));
-    org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> JACKSON.writeValueAsBytes(tooDeep));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        Exception.class, () -> JACKSON.writeValueAsBytes(tooDeep));
   }
 
   private static JsonNode nested(int levels) {
@@ -132,7 +177,9 @@ class PrettyJsonTest {
       case 3:
         return r.nextBoolean()
             ? Json.NODES.booleanNode(r.nextBoolean())
-            : r.nextBoolean() ? Json.NODES.numberNode(r.nextDouble() * Math.pow(10, r.nextInt(40) - 20)) : Json.NODES.numberNode(r.nextFloat());
+            : r.nextBoolean()
+                ? Json.NODES.numberNode(r.nextDouble() * Math.pow(10, r.nextInt(40) - 20))
+                : Json.NODES.numberNode(r.nextFloat());
       case 4:
         return Json.NODES.nullNode();
       case 5:

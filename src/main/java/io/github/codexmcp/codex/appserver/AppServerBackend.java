@@ -28,23 +28,23 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link CodexBackend} over one {@code codex app-server} child speaking JSON-RPC on its stdio.
  *
- * <p><b>Start.</b> {@link #start()} builds the {@link ProcessSpec} (this may read profile files
- * and fail with {@code INVALID_ARGUMENT}), spawns the child <em>on the calling thread</em> (a
- * blocking fork/exec of a few milliseconds: call it from a work thread), then sends {@code
- * initialize} ({@code {"clientInfo":{"name":"codex-mcp","version":"2.1.7"},
+ * <p><b>Start.</b> {@link #start()} builds the {@link ProcessSpec} (this may read profile files and
+ * fail with {@code INVALID_ARGUMENT}), spawns the child <em>on the calling thread</em> (a blocking
+ * fork/exec of a few milliseconds: call it from a work thread), then sends {@code initialize}
+ * ({@code {"clientInfo":{"name":"codex-mcp","version":"2.1.7"},
  * "capabilities":{"experimentalApi":true}}}, 30 s) and, once answered, the {@code initialized}
  * notification. The future completes with the initialize result. A spawn failure fails the future
  * and is also reported once through {@link BackendListener#onError}.
  *
- * <p><b>Calls.</b> {@code thread/start} and {@code turn/start} time out after 90 s, everything
- * else after 30 s (overloads take an explicit timeout). {@code approvalPolicy: "on-failure"} in
- * params is sent as {@code on-request}. Failures: {@code Client destroyed}; {@code app-server is
- * not running (stdin not writable)}; {@code RPC error <code>: <message>}; {@code Request <method>
- * timed out after <ms>ms}; {@code app-server exited (code: <c>, signal: <s|null>)}; {@code Error
- * [PROTOCOL_PARSE_ERROR]: app-server protocol error: failed to parse JSON line: <first 200
- * chars>} (the child is then terminated); {@code Failed to write to app-server: <reason>} (every
- * pending call fails with it and the child is terminated: a broken stdin does not heal). Writes
- * are synchronous on the caller's thread under one lock; there is no write queue.
+ * <p><b>Calls.</b> {@code thread/start} and {@code turn/start} time out after 90 s, everything else
+ * after 30 s (overloads take an explicit timeout). {@code approvalPolicy: "on-failure"} in params
+ * is sent as {@code on-request}. Failures: {@code Client destroyed}; {@code app-server is not
+ * running (stdin not writable)}; {@code RPC error <code>: <message>}; {@code Request <method> timed
+ * out after <ms>ms}; {@code app-server exited (code: <c>, signal: <s|null>)}; {@code Error
+ * [PROTOCOL_PARSE_ERROR]: app-server protocol error: failed to parse JSON line: <first 200 chars>}
+ * (the child is then terminated); {@code Failed to write to app-server: <reason>} (every pending
+ * call fails with it and the child is terminated: a broken stdin does not heal). Writes are
+ * synchronous on the caller's thread under one lock; there is no write queue.
  *
  * <p><b>Listener threading.</b> Listener calls are serialized (never concurrent) and in arrival
  * order. Notifications and server requests arrive on the reader thread {@code
@@ -72,8 +72,10 @@ public final class AppServerBackend implements CodexBackend {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration LONG_TIMEOUT = Duration.ofSeconds(90);
   public static final Duration KILL_GRACE = Duration.ofSeconds(5);
+
   /** How long an exit waits for the rest of stdout before it is reported anyway. */
   static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
+
   /** How long a closed stdout waits for the exit before the child is stopped. */
   static final Duration EXIT_AFTER_EOF = Duration.ofSeconds(5);
 
@@ -201,8 +203,8 @@ public final class AppServerBackend implements CodexBackend {
   }
 
   /**
-   * Any other app-server method (for example {@code model/list}); {@code params} null means
-   * {@code {}}.
+   * Any other app-server method (for example {@code model/list}); {@code params} null means {@code
+   * {}}.
    */
   public CompletableFuture<JsonNode> call(String method, JsonNode params, Duration timeout) {
     if (destroyed) {
@@ -293,7 +295,10 @@ public final class AppServerBackend implements CodexBackend {
     JsonRpcConnection conn = connection;
     stderr =
         StderrTail.start(
-            c.stderr(), "appserver-" + sessionId + "-err", "[app-server stderr] ", STDERR_TAIL_LINES);
+            c.stderr(),
+            "appserver-" + sessionId + "-err",
+            "[app-server stderr] ",
+            STDERR_TAIL_LINES);
     conn.startReading(c.stdout(), "appserver-" + sessionId + "-out");
     c.onExit().whenComplete((code, error) -> onChildExit(code == null ? -1 : code));
   }
@@ -365,7 +370,8 @@ public final class AppServerBackend implements CodexBackend {
   }
 
   private void protocolError(String line) {
-    String snippet = line.length() > PARSE_ERROR_SNIPPET ? line.substring(0, PARSE_ERROR_SNIPPET) : line;
+    String snippet =
+        line.length() > PARSE_ERROR_SNIPPET ? line.substring(0, PARSE_ERROR_SNIPPET) : line;
     CodexMcpException error =
         new CodexMcpException(
             ErrorCode.PROTOCOL_PARSE_ERROR,
@@ -405,7 +411,8 @@ public final class AppServerBackend implements CodexBackend {
     if (destroyed || !exitReported.compareAndSet(false, true)) {
       return;
     }
-    LOG.warn("[app-server] session {}: {}; stderr tail: {}", sessionId, status.message(), stderrTail());
+    LOG.warn(
+        "[app-server] session {}: {}; stderr tail: {}", sessionId, status.message(), stderrTail());
     deliver(l -> l.onExit(status.code(), status.signal()));
   }
 

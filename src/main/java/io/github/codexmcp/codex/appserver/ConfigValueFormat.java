@@ -11,9 +11,9 @@ import java.math.BigInteger;
  * String(value)} prints them ({@code 3.0} → {@code 3}, {@code 0.5} → {@code 0.5}, {@code 1e21} →
  * {@code 1e+21}, {@code 1e-7} → {@code 1e-7}).
  *
- * <p>Codex parses the value as TOML and falls back to the literal string, so strings are passed
- * as they are (a string such as {@code "true"} therefore reaches codex as a boolean, exactly as in
- * the reference). Thread-safe; stateless.
+ * <p>Codex parses the value as TOML and falls back to the literal string, so strings are passed as
+ * they are (a string such as {@code "true"} therefore reaches codex as a boolean, exactly as in the
+ * reference). Thread-safe; stateless.
  */
 public final class ConfigValueFormat {
   private static final BigInteger JS_INTEGER_LIMIT = BigInteger.TEN.pow(21);

@@ -6,10 +6,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds a backend's listener and calls it one call at a time: calls are serialized under one
- * lock, so the listener never runs concurrently with itself even though exit reports may come
- * from another thread than notifications. Once {@link #silence()} was called no new call starts.
- * A listener exception is logged and reported to the caller as {@code false}.
+ * Holds a backend's listener and calls it one call at a time: calls are serialized under one lock,
+ * so the listener never runs concurrently with itself even though exit reports may come from
+ * another thread than notifications. Once {@link #silence()} was called no new call starts. A
+ * listener exception is logged and reported to the caller as {@code false}.
  */
 final class ListenerDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ListenerDispatcher.class);

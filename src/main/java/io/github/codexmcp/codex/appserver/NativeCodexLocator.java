@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * Finds the native Codex binary behind an npm launcher, so the app-server can be spawned directly:
- * it starts 2–4× faster, uses ~40 MB less memory, and a forcible kill cannot orphan it (killing
- * the Node launcher leaves the native child running until its stdin closes).
+ * it starts 2–4× faster, uses ~40 MB less memory, and a forcible kill cannot orphan it (killing the
+ * Node launcher leaves the native child running until its stdin closes).
  *
  * <p>The npm package {@code @openai/codex} ships {@code bin/codex.js}; the binary comes from the
  * optional dependency {@code @openai/codex-<platform>} under {@code
@@ -19,8 +19,8 @@ import java.util.Optional;
  * launchers: {@code node_modules/.bin/codex} (a symlink or shim), {@code
  * node_modules/@openai/codex/bin/codex.js}, a global {@code <prefix>/bin/codex} symlink, a Windows
  * {@code <prefix>/codex.cmd} shim next to {@code node_modules}, or the native binary itself. The
- * platform package is looked up nested in the package, as a sibling (npm hoisting, pnpm's
- * {@code .pnpm} store), and as a bundled {@code vendor} directory.
+ * platform package is looked up nested in the package, as a sibling (npm hoisting, pnpm's {@code
+ * .pnpm} store), and as a bundled {@code vendor} directory.
  *
  * <p>Thread-safety: stateless; reads the file system on the calling thread.
  */
@@ -52,8 +52,14 @@ public final class NativeCodexLocator {
     for (Path vendor : vendorRoots(root.get(), platform.get())) {
       for (Path candidate :
           List.of(
-              vendor.resolve(platform.get().triple()).resolve("bin").resolve(platform.get().executable()),
-              vendor.resolve(platform.get().triple()).resolve("codex").resolve(platform.get().executable()))) {
+              vendor
+                  .resolve(platform.get().triple())
+                  .resolve("bin")
+                  .resolve(platform.get().executable()),
+              vendor
+                  .resolve(platform.get().triple())
+                  .resolve("codex")
+                  .resolve(platform.get().executable()))) {
         if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
           return Optional.of(candidate.toAbsolutePath().normalize());
         }
@@ -81,7 +87,11 @@ public final class NativeCodexLocator {
       candidates.add(dir.resolve("node_modules").resolve("@openai").resolve("codex"));
       if (dir.getParent() != null) {
         candidates.add(
-            dir.getParent().resolve("lib").resolve("node_modules").resolve("@openai").resolve("codex"));
+            dir.getParent()
+                .resolve("lib")
+                .resolve("node_modules")
+                .resolve("@openai")
+                .resolve("codex"));
       }
     }
     for (Path c : candidates) {
@@ -124,7 +134,8 @@ public final class NativeCodexLocator {
   private static List<Path> vendorRoots(Path packageRoot, Platform p) {
     String pkg = "codex-" + p.packageSuffix();
     List<Path> roots = new ArrayList<>();
-    roots.add(packageRoot.resolve("node_modules").resolve("@openai").resolve(pkg).resolve("vendor"));
+    roots.add(
+        packageRoot.resolve("node_modules").resolve("@openai").resolve(pkg).resolve("vendor"));
     Path scope = packageRoot.getParent();
     if (scope != null) {
       roots.add(scope.resolve(pkg).resolve("vendor"));

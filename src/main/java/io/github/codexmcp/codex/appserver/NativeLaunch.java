@@ -22,7 +22,8 @@ import java.util.Optional;
  * @param env environment additions for the child
  * @param nativeBinary the native binary when one replaced the launcher
  */
-public record NativeLaunch(List<String> commandPrefix, Map<String, String> env, Optional<Path> nativeBinary) {
+public record NativeLaunch(
+    List<String> commandPrefix, Map<String, String> env, Optional<Path> nativeBinary) {
   public NativeLaunch {
     commandPrefix = List.copyOf(commandPrefix);
     env = Map.copyOf(env);

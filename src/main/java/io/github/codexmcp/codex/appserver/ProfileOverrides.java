@@ -15,15 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Selects a Codex configuration profile for {@code codex app-server}, which on 0.169 has no
- * {@code -p/--profile} option.
+ * Selects a Codex configuration profile for {@code codex app-server}, which on 0.169 has no {@code
+ * -p/--profile} option.
  *
  * <p><b>What 0.169 does (verified with the real CLI).</b> {@code codex app-server -p x} fails
  * ({@code unexpected argument '-p'}); {@code -c profile=x} and {@code thread/start}'s {@code
  * config: {"profile": "x"}} are both refused ({@code legacy `profile = "x"` config is no longer
  * supported; use `--profile x` with `x.config.toml` instead}); a legacy {@code [profiles.x]} table
- * in {@code config.toml} is ignored. For the commands that do accept {@code -p} (exec, the TUI),
- * a profile is the file {@code $CODEX_HOME/<name>.config.toml}, layered over {@code config.toml}.
+ * in {@code config.toml} is ignored. For the commands that do accept {@code -p} (exec, the TUI), a
+ * profile is the file {@code $CODEX_HOME/<name>.config.toml}, layered over {@code config.toml}.
  *
  * <p><b>What we do.</b> Read that file ourselves and pass each of its settings as a {@code -c
  * key=value} override (values verbatim: Codex parses {@code -c} values as TOML). Overrides come
@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * which the reference relied on). Neither → {@code INVALID_ARGUMENT}.
  *
  * <p>Differences from a real {@code -p}: the settings sit in the session-flags layer, so they also
- * override project-local {@code .codex/config.toml} files (the real profile layer sits below
- * them), and they are visible in the child's argument list.
+ * override project-local {@code .codex/config.toml} files (the real profile layer sits below them),
+ * and they are visible in the child's argument list.
  *
  * <p>Thread-safety: stateless; reads files on the calling thread.
  */
@@ -189,7 +189,12 @@ public final class ProfileOverrides {
       return TomlFlattener.flatten(text);
     } catch (IllegalArgumentException e) {
       throw CodexMcpException.invalid(
-          "Cannot use profile '" + profile + "' from " + file.getFileName() + ": " + e.getMessage());
+          "Cannot use profile '"
+              + profile
+              + "' from "
+              + file.getFileName()
+              + ": "
+              + e.getMessage());
     }
   }
 }

@@ -38,46 +38,46 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link CodexBackend} that runs one {@code codex exec --json} child per turn (spec 50), for Codex
- * builds without a usable app-server. The JSONL events are translated into app-server
- * notifications ({@link ExecEventTranslator}), so sessions behave as in app-server mode.
+ * builds without a usable app-server. The JSONL events are translated into app-server notifications
+ * ({@link ExecEventTranslator}), so sessions behave as in app-server mode.
  *
  * <p><b>Operations.</b> {@link #start()} spawns nothing; it resolves the profile (a missing one
  * fails it with {@code INVALID_ARGUMENT}) and answers {@code {userAgent:"codex-exec"}}. {@link
- * #threadStart} remembers the thread settings and answers a synthetic id {@code
- * exec_thread_<12 chars>}; the CLI's real id arrives with the first turn's {@code thread.started}
- * and is reported as {@code thread/started}, which replaces the session's thread id. {@link
- * #turnStart} spawns the turn's child and answers {@code {turn:{id:"exec_turn_<12 chars>"}}}
- * once it runs. {@code threadFork}/{@code threadResume} fail with {@code EXEC_NOT_SUPPORTED};
- * {@code threadBackgroundTerminalsClean}, {@code respond} and {@code respondError} are no-ops
- * (exec never sends server requests; it runs with approval {@code never}).
+ * #threadStart} remembers the thread settings and answers a synthetic id {@code exec_thread_<12
+ * chars>}; the CLI's real id arrives with the first turn's {@code thread.started} and is reported
+ * as {@code thread/started}, which replaces the session's thread id. {@link #turnStart} spawns the
+ * turn's child and answers {@code {turn:{id:"exec_turn_<12 chars>"}}} once it runs. {@code
+ * threadFork}/{@code threadResume} fail with {@code EXEC_NOT_SUPPORTED}; {@code
+ * threadBackgroundTerminalsClean}, {@code respond} and {@code respondError} are no-ops (exec never
+ * sends server requests; it runs with approval {@code never}).
  *
  * <p><b>Turns.</b> The first turn runs {@code exec}, later turns {@code exec resume <realThreadId>}
  * ({@link ExecCommandLine}). A later turn without a known real thread id runs a fresh {@code exec}
  * and first reports an {@code error} with {@code willRetry:true} ("multi-turn context
  * unavailable"), which the session shows as reconnect progress. Settings: model, approval policy,
- * sandbox and cwd start from {@code threadStart} params (falling back to the launch options), and
- * a turn's {@code model}, {@code approvalPolicy}, {@code cwd} and {@code sandboxPolicy} override
- * them for this and later turns, as the app-server does; on codex 0.169 sandbox and cwd work for
- * resume turns too (flags before {@code resume}), so {@link #supportsTurnOverrides()} is always
- * true. {@code outputSchema} applies to its turn only (a temp file, deleted when the turn's
- * process ends, or on destroy). Config is the launch {@code config} overlaid with the thread's
- * (later keys win). {@code effort}, {@code summary}, {@code personality}, {@code
- * baseInstructions}, {@code developerInstructions} and {@code ephemeral} are not passed to the
- * CLI. The child's stdin is the null device (exec otherwise waits for stdin EOF).
+ * sandbox and cwd start from {@code threadStart} params (falling back to the launch options), and a
+ * turn's {@code model}, {@code approvalPolicy}, {@code cwd} and {@code sandboxPolicy} override them
+ * for this and later turns, as the app-server does; on codex 0.169 sandbox and cwd work for resume
+ * turns too (flags before {@code resume}), so {@link #supportsTurnOverrides()} is always true.
+ * {@code outputSchema} applies to its turn only (a temp file, deleted when the turn's process ends,
+ * or on destroy). Config is the launch {@code config} overlaid with the thread's (later keys win).
+ * {@code effort}, {@code summary}, {@code personality}, {@code baseInstructions}, {@code
+ * developerInstructions} and {@code ephemeral} are not passed to the CLI. The child's stdin is the
+ * null device (exec otherwise waits for stdin EOF).
  *
  * <p>If the previous turn's child is still alive when a turn starts (it reported its end and is
  * still writing its session files), it gets {@value #PREVIOUS_EXIT_WAIT_SECONDS} s to exit before
- * it is stopped; a child whose turn has not ended is stopped at once. The new child is spawned
- * only after the old one is gone, on the thread that saw it go.
+ * it is stopped; a child whose turn has not ended is stopped at once. The new child is spawned only
+ * after the old one is gone, on the thread that saw it go.
  *
  * <p><b>Exit.</b> When a child exits without a terminal event, the turn's end is synthesized
- * ({@link ExecEventTranslator#exit}): exit 0 → completed; another code → {@code error}, then
- * failed with {@code exec process exited with code <c>} (plus the last stderr lines as {@code
+ * ({@link ExecEventTranslator#exit}): exit 0 → completed; another code → {@code error}, then failed
+ * with {@code exec process exited with code <c>} (plus the last stderr lines as {@code
  * additionalDetails}); killed by a signal or by {@link #turnInterrupt} → failed with {@code exec
  * process killed by signal SIGTERM}. This is bound to the child instance: nothing from a child
- * whose turn was superseded by a newer {@code turnStart} reaches the listener. The session's
- * {@link BackendListener#onExit} and {@link BackendListener#onError} are never called: a turn's
- * process ending is normal, and a spawn failure fails {@link #turnStart}'s future.
+ * whose turn was superseded by a newer {@code turnStart} reaches the listener. The session's {@link
+ * BackendListener#onExit} and {@link BackendListener#onError} are never called: a turn's process
+ * ending is normal, and a spawn failure fails {@link #turnStart}'s future.
  *
  * <p><b>Stop.</b> {@link #turnInterrupt} and {@link #destroy} stop the child with {@link
  * ChildProcess#terminate} (the whole tree, including commands codex runs in their own sessions;
@@ -86,19 +86,22 @@ import org.slf4j.LoggerFactory;
  * exited or were killed.
  *
  * <p><b>Threads.</b> Per live child: {@code exec-<sessionId>-out} reads stdout and delivers the
- * notifications, {@code exec-<sessionId>-err} drains stderr (logged as {@code [exec-client
- * stderr] }). Synthesized ends come from the process-exit or timer thread. Listener calls are
- * serialized under the backend's lock, in arrival order, and must not block. Malformed JSONL lines
- * are logged ({@code [exec-client] Failed to parse JSONL: <first 200 chars>}) and skipped;
- * unmapped event types are logged once per backend.
+ * notifications, {@code exec-<sessionId>-err} drains stderr (logged as {@code [exec-client stderr]
+ * }). Synthesized ends come from the process-exit or timer thread. Listener calls are serialized
+ * under the backend's lock, in arrival order, and must not block. Malformed JSONL lines are logged
+ * ({@code [exec-client] Failed to parse JSONL: <first 200 chars>}) and skipped; unmapped event
+ * types are logged once per backend.
  */
 public final class ExecBackend implements CodexBackend {
   public static final Duration KILL_GRACE = Duration.ofSeconds(5);
   static final long PREVIOUS_EXIT_WAIT_SECONDS = 10;
+
   /** How long a finished turn's child may take to exit before the next turn stops it. */
   static final Duration PREVIOUS_EXIT_WAIT = Duration.ofSeconds(PREVIOUS_EXIT_WAIT_SECONDS);
+
   /** How long an exit waits for the rest of stdout/stderr before the end is synthesized anyway. */
   static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
+
   static final String USER_AGENT = "codex-exec";
 
   private static final Logger LOG = LoggerFactory.getLogger(ExecBackend.class);
@@ -133,8 +136,10 @@ public final class ExecBackend implements CodexBackend {
   private Path cwd;
   private ObjectNode config;
   private int turnCount;
+
   /** Written under the lock; volatile so {@link #childPid()} can read it without the lock. */
   private volatile Run current;
+
   private CompletableFuture<Void> destroyFuture;
 
   private volatile BackendListener listener;
@@ -145,8 +150,8 @@ public final class ExecBackend implements CodexBackend {
    * @param launch the session's launch options (defaults for the thread settings)
    * @param commandPrefix the executable (argv before {@code exec})
    * @param env environment additions for each child
-   * @param profile resolves the profile's {@code -c} settings; called once by {@link #start()},
-   *     may throw {@link CodexMcpException}
+   * @param profile resolves the profile's {@code -c} settings; called once by {@link #start()}, may
+   *     throw {@link CodexMcpException}
    * @param tempDir where output-schema directories are created; null for the system default
    */
   public ExecBackend(
@@ -223,7 +228,8 @@ public final class ExecBackend implements CodexBackend {
   @Override
   public CompletableFuture<JsonNode> threadFork(ObjectNode params) {
     return CompletableFuture.failedFuture(
-        CodexMcpException.of(ErrorCode.EXEC_NOT_SUPPORTED, "threadFork is not supported in exec mode"));
+        CodexMcpException.of(
+            ErrorCode.EXEC_NOT_SUPPORTED, "threadFork is not supported in exec mode"));
   }
 
   @Override
@@ -408,8 +414,8 @@ public final class ExecBackend implements CodexBackend {
   static final String OUTPUT_SCHEMA_FILE = "output-schema.json";
 
   /**
-   * One turn's child and its translation state. Fields are written under the backend's lock;
-   * {@code child} and {@code finished} are also read without it ({@link #childPid()}).
+   * One turn's child and its translation state. Fields are written under the backend's lock; {@code
+   * child} and {@code finished} are also read without it ({@link #childPid()}).
    */
   private static final class Run {
     final String turnId;
@@ -420,6 +426,7 @@ public final class ExecBackend implements CodexBackend {
     boolean interrupted;
     volatile boolean finished;
     final CompletableFuture<Void> stdoutDone = new CompletableFuture<>();
+
     /** Completes when the turn's process has ended and its end was handled. */
     final CompletableFuture<Void> ended = new CompletableFuture<>();
 
@@ -471,7 +478,8 @@ public final class ExecBackend implements CodexBackend {
     if (LOG.isDebugEnabled()) {
       List<String> shown = new ArrayList<>(spec.command().subList(0, spec.command().size() - 1));
       shown.add("<prompt>");
-      LOG.debug("[exec-client] session {}: {}", sessionId, Redactor.redactPaths(String.join(" ", shown)));
+      LOG.debug(
+          "[exec-client] session {}: {}", sessionId, Redactor.redactPaths(String.join(" ", shown)));
     }
     ChildProcess child;
     try {
@@ -485,7 +493,8 @@ public final class ExecBackend implements CodexBackend {
       }
       child = launcher.start(spec);
     } catch (IOException | RuntimeException e) {
-      LOG.warn("[exec-client] failed to spawn codex exec for session {}: {}", sessionId, e.getMessage());
+      LOG.warn(
+          "[exec-client] failed to spawn codex exec for session {}: {}", sessionId, e.getMessage());
       synchronized (lock) {
         run.finished = true;
       }
@@ -549,7 +558,10 @@ public final class ExecBackend implements CodexBackend {
                     onEvent(run, value);
                   } else {
                     synchronized (lock) {
-                      unmapped("<" + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT) + ">");
+                      unmapped(
+                          "<"
+                              + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
+                              + ">");
                     }
                   }
                 }
@@ -557,7 +569,9 @@ public final class ExecBackend implements CodexBackend {
                 @Override
                 public void onMalformed(String line, Exception cause) {
                   String snippet =
-                      line.length() > PARSE_ERROR_SNIPPET ? line.substring(0, PARSE_ERROR_SNIPPET) : line;
+                      line.length() > PARSE_ERROR_SNIPPET
+                          ? line.substring(0, PARSE_ERROR_SNIPPET)
+                          : line;
                   LOG.warn("[exec-client] Failed to parse JSONL: {}", snippet);
                 }
 
@@ -711,7 +725,8 @@ public final class ExecBackend implements CodexBackend {
     List<String> out = new ArrayList<>();
     if (input != null && input.isArray()) {
       for (JsonNode item : input) {
-        if ("localImage".equals(Json.text(item, "type")) && Json.nonEmptyText(item, "path") != null) {
+        if ("localImage".equals(Json.text(item, "type"))
+            && Json.nonEmptyText(item, "path") != null) {
           out.add(Json.text(item, "path"));
         }
       }
@@ -734,7 +749,8 @@ public final class ExecBackend implements CodexBackend {
           tempDir == null
               ? Files.createTempDirectory("codex-mcp-schema-")
               : Files.createTempDirectory(tempDir, "codex-mcp-schema-");
-      Files.writeString(dir.resolve(OUTPUT_SCHEMA_FILE), Json.write(schema), StandardCharsets.UTF_8);
+      Files.writeString(
+          dir.resolve(OUTPUT_SCHEMA_FILE), Json.write(schema), StandardCharsets.UTF_8);
       return dir;
     } catch (IOException | RuntimeException e) {
       LOG.warn(
@@ -750,7 +766,8 @@ public final class ExecBackend implements CodexBackend {
       return null;
     }
     List<String> lines = tail.lines();
-    List<String> last = lines.subList(Math.max(0, lines.size() - STDERR_DETAIL_LINES), lines.size());
+    List<String> last =
+        lines.subList(Math.max(0, lines.size() - STDERR_DETAIL_LINES), lines.size());
     String text = Redactor.redactPaths(String.join("\n", last)).trim();
     if (text.length() > STDERR_DETAIL_CHARS) {
       text = text.substring(text.length() - STDERR_DETAIL_CHARS);

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * Creates {@link ExecBackend}s for the resolved Codex executable.
  *
  * <p>Launches exactly what the app-server factory would: the native binary behind an npm launcher
- * when {@code preferNative} is set and it is found ({@link NativeLaunch}), else the executable.
- * The {@code profile} launch option is resolved against {@code $CODEX_HOME} of {@code environment}
- * when the backend starts ({@link ProfileOverrides}, the same {@code -c} settings as in app-server
+ * when {@code preferNative} is set and it is found ({@link NativeLaunch}), else the executable. The
+ * {@code profile} launch option is resolved against {@code $CODEX_HOME} of {@code environment} when
+ * the backend starts ({@link ProfileOverrides}, the same {@code -c} settings as in app-server
  * mode), so a missing profile fails {@link CodexBackend#start()} with {@code INVALID_ARGUMENT}.
  * Thread-safe: immutable after construction.
  */

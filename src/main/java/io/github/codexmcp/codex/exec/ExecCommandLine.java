@@ -37,8 +37,8 @@ import java.util.Objects;
  *       dropped them after the first turn.
  *   <li>{@code --output-schema} is accepted by {@code exec resume} since 0.169.
  *   <li>No {@code -p}: a profile is passed as its settings ({@code -c}, {@link
- *       io.github.codexmcp.codex.appserver.ProfileOverrides}), exactly as in app-server mode, so
- *       a profile means the same in both modes and on every turn (0.169's {@code -p} aborts when
+ *       io.github.codexmcp.codex.appserver.ProfileOverrides}), exactly as in app-server mode, so a
+ *       profile means the same in both modes and on every turn (0.169's {@code -p} aborts when
  *       config.toml still has a legacy {@code [profiles.x]} table, and cannot follow {@code
  *       resume}). The settings come before the explicit {@code -c} values so those win; {@code
  *       -m}/{@code -s}/{@code -C} flags outrank any {@code -c}.

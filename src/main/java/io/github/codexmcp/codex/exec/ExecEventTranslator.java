@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * Translates the JSONL events of one {@code codex exec --json} process into the app-server
- * notifications the session layer understands (spec 50 §4), and synthesizes the turn's end when
- * the process exits without one (spec 50 §5). One instance per turn process.
+ * notifications the session layer understands (spec 50 §4), and synthesizes the turn's end when the
+ * process exits without one (spec 50 §5). One instance per turn process.
  *
  * <p><b>Current events</b> (codex 0.169, spec 90 §5.1):
  *
@@ -25,10 +25,10 @@ import java.util.regex.Pattern;
  *   <li>{@code item.started} / {@code item.completed {item}} → {@code item/started} / {@code
  *       item/completed {threadId, turnId, item}} with the item in app-server shape: type and keys
  *       camelCase ({@code command_execution} → {@code commandExecution}, {@code aggregated_output}
- *       → {@code aggregatedOutput}, {@code collab_tool_call} → {@code collabAgentToolCall}),
- *       status values camelCase ({@code in_progress} → {@code inProgress}), file-change {@code
- *       kind: "add"} → {@code kind: {type: "add"}}. The text of the last completed {@code
- *       agentMessage} becomes the turn's output.
+ *       → {@code aggregatedOutput}, {@code collab_tool_call} → {@code collabAgentToolCall}), status
+ *       values camelCase ({@code in_progress} → {@code inProgress}), file-change {@code kind:
+ *       "add"} → {@code kind: {type: "add"}}. The text of the last completed {@code agentMessage}
+ *       becomes the turn's output.
  *   <li>An item of type {@code error} is a warning, not a failure: {@code warning {threadId,
  *       turnId, message}}, as the app-server reports the same condition.
  *   <li>{@code todo_list} items (started, updated, completed) → {@code turn/plan/updated {plan:
@@ -236,24 +236,26 @@ public final class ExecEventTranslator {
 
   /**
    * The turn's end when the process exited without a terminal event; empty when the turn already
-   * ended. Exit 0 → {@code completed} with the last agent message as output; killed by a signal
-   * (or by {@code turnInterrupt}) → {@code failed} with {@code exec process killed by signal
-   * <sig>}; any other exit code → an {@code error} notification, then {@code failed} with {@code
-   * exec process exited with code <c>}.
+   * ended. Exit 0 → {@code completed} with the last agent message as output; killed by a signal (or
+   * by {@code turnInterrupt}) → {@code failed} with {@code exec process killed by signal <sig>};
+   * any other exit code → an {@code error} notification, then {@code failed} with {@code exec
+   * process exited with code <c>}.
    *
    * @param code the exit code, null when killed by a signal
    * @param signal the signal name when killed by one, else null
    * @param interrupted whether {@code turnInterrupt} stopped the process
    * @param stderrTail last stderr lines (redacted) for {@code additionalDetails}, or null
    */
-  public List<Notification> exit(Integer code, String signal, boolean interrupted, String stderrTail) {
+  public List<Notification> exit(
+      Integer code, String signal, boolean interrupted, String stderrTail) {
     List<Notification> out = new ArrayList<>();
     if (completed) {
       return out;
     }
     if (interrupted || signal != null) {
       String sig = signal != null ? signal : "SIGTERM";
-      out.add(completion("failed", errorObject(null, "exec process killed by signal " + sig), null));
+      out.add(
+          completion("failed", errorObject(null, "exec process killed by signal " + sig), null));
       return out;
     }
     if (code != null && code == 0) {
@@ -273,8 +275,8 @@ public final class ExecEventTranslator {
   }
 
   /**
-   * The {@code error} notification (with {@code willRetry:true}, so it becomes a reconnect
-   * progress event) telling that a later turn runs without context because no thread id is known.
+   * The {@code error} notification (with {@code willRetry:true}, so it becomes a reconnect progress
+   * event) telling that a later turn runs without context because no thread id is known.
    */
   public Notification contextUnavailable() {
     ObjectNode p = base();

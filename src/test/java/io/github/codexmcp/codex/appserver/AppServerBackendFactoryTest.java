@@ -9,8 +9,8 @@ import io.github.codexmcp.codex.CodexBackend;
 import io.github.codexmcp.codex.LaunchOptions;
 import io.github.codexmcp.codex.ResolvedExecutable;
 import io.github.codexmcp.process.ProcessSpec;
-import io.github.codexmcp.testing.appserver.FakeLauncher;
 import io.github.codexmcp.testing.ManualTimer;
+import io.github.codexmcp.testing.appserver.FakeLauncher;
 import io.github.codexmcp.util.CodexMcpException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,8 +44,7 @@ class AppServerBackendFactoryTest {
     Files.createDirectories(launcherLink.getParent());
     Files.createSymbolicLink(launcherLink, Path.of("../@openai/codex/bin/codex.js"));
     String os = System.getProperty("os.arch").contains("aarch64") ? "arm64" : "x64";
-    String triple =
-        os.equals("x64") ? "x86_64-unknown-linux-musl" : "aarch64-unknown-linux-musl";
+    String triple = os.equals("x64") ? "x86_64-unknown-linux-musl" : "aarch64-unknown-linux-musl";
     executable(nm.resolve("@openai/codex-linux-" + os + "/vendor/" + triple + "/bin/codex"));
     return launcherLink;
   }
@@ -55,7 +54,11 @@ class AppServerBackendFactoryTest {
     Path link = npmInstall();
     AppServerBackendFactory f =
         new AppServerBackendFactory(
-            new ResolvedExecutable(link.toString(), true, "env_path"), launcher, timer, Map.of(), true);
+            new ResolvedExecutable(link.toString(), true, "env_path"),
+            launcher,
+            timer,
+            Map.of(),
+            true);
     LaunchOptions o = new LaunchOptions(null, "gpt-5", null, null, null, tmp);
     ProcessSpec spec = f.processSpec(o);
     assertTrue(spec.command().get(0).endsWith("/bin/codex"), spec.command().toString());
@@ -72,11 +75,19 @@ class AppServerBackendFactoryTest {
     Path link = npmInstall();
     AppServerBackendFactory off =
         new AppServerBackendFactory(
-            new ResolvedExecutable(link.toString(), true, "env_path"), launcher, timer, Map.of(), false);
+            new ResolvedExecutable(link.toString(), true, "env_path"),
+            launcher,
+            timer,
+            Map.of(),
+            false);
     assertEquals(List.of(link.toString(), "app-server"), off.command(null));
     AppServerBackendFactory bare =
         new AppServerBackendFactory(
-            new ResolvedExecutable("codex", false, "default"), launcher, timer, Map.of("PATH", ""), true);
+            new ResolvedExecutable("codex", false, "default"),
+            launcher,
+            timer,
+            Map.of("PATH", ""),
+            true);
     assertEquals(List.of("codex", "app-server"), bare.command(null));
   }
 
@@ -107,7 +118,12 @@ class AppServerBackendFactoryTest {
     LaunchOptions o = new LaunchOptions("fast", null, "never", null, null, null);
     assertEquals(
         List.of(
-            "/opt/codex", "app-server", "-c", "model=\"profile-model\"", "-c", "approval_policy=never"),
+            "/opt/codex",
+            "app-server",
+            "-c",
+            "model=\"profile-model\"",
+            "-c",
+            "approval_policy=never"),
         f.command(o));
   }
 
@@ -124,7 +140,10 @@ class AppServerBackendFactoryTest {
     ExecutionException e =
         assertThrows(ExecutionException.class, () -> b.start().get(5, TimeUnit.SECONDS));
     assertTrue(e.getCause() instanceof CodexMcpException);
-    assertTrue(e.getCause().getMessage().startsWith("Error [INVALID_ARGUMENT]: Profile 'ghost' not found"));
+    assertTrue(
+        e.getCause()
+            .getMessage()
+            .startsWith("Error [INVALID_ARGUMENT]: Profile 'ghost' not found"));
     assertTrue(launcher.specs().isEmpty());
   }
 }

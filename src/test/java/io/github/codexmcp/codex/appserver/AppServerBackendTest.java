@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.codex.BackendMode;
 import io.github.codexmcp.jsonrpc.JsonRpcException;
 import io.github.codexmcp.process.ProcessSpec;
+import io.github.codexmcp.testing.ManualTimer;
 import io.github.codexmcp.testing.appserver.FakeChildProcess;
 import io.github.codexmcp.testing.appserver.FakeLauncher;
-import io.github.codexmcp.testing.ManualTimer;
 import io.github.codexmcp.testing.appserver.RecordingListener;
 import io.github.codexmcp.testing.appserver.ScriptedAppServer;
 import io.github.codexmcp.util.CodexMcpException;
@@ -106,7 +106,8 @@ class AppServerBackendTest {
     launcher.script(p -> p.hold("thread/start").hold("turn/start"));
     AppServerBackend b = started();
     CompletableFuture<JsonNode> thread = b.threadStart(params("cwd", "/w"));
-    CompletableFuture<JsonNode> turn = b.turnStart(params("threadId", "t"), Duration.ofMillis(45_000));
+    CompletableFuture<JsonNode> turn =
+        b.turnStart(params("threadId", "t"), Duration.ofMillis(45_000));
     peer().awaitRequest("turn/start");
     timer.advance(Duration.ofMillis(44_999));
     assertFalse(turn.isDone());
@@ -145,8 +146,10 @@ class AppServerBackendTest {
     calls.forEach(c -> assertFalse(c.isDone()));
     timer.advance(Duration.ofMillis(1));
     assertEquals("Request thread/fork timed out after 30000ms", failure(calls.get(0)).getMessage());
-    assertEquals("Request thread/resume timed out after 30000ms", failure(calls.get(1)).getMessage());
-    assertEquals("Request turn/interrupt timed out after 30000ms", failure(calls.get(2)).getMessage());
+    assertEquals(
+        "Request thread/resume timed out after 30000ms", failure(calls.get(1)).getMessage());
+    assertEquals(
+        "Request turn/interrupt timed out after 30000ms", failure(calls.get(2)).getMessage());
     assertEquals(
         "Request thread/backgroundTerminals/clean timed out after 30000ms",
         failure(calls.get(3)).getMessage());
@@ -212,7 +215,9 @@ class AppServerBackendTest {
   @Test
   void batchLineDeliversEveryNotificationInOrder() throws Exception {
     started();
-    peer().sendLine("[{\"method\":\"a/one\",\"params\":{}},{\"method\":\"a/two\",\"params\":{\"k\":1}}]");
+    peer()
+        .sendLine(
+            "[{\"method\":\"a/one\",\"params\":{}},{\"method\":\"a/two\",\"params\":{\"k\":1}}]");
     List<RecordingListener.Event> n = listener.awaitKind("notification", 2);
     assertEquals("a/one", n.get(0).method());
     assertEquals("a/two", n.get(1).method());
@@ -221,7 +226,8 @@ class AppServerBackendTest {
 
   @Test
   void errorResponseRejectsWithRpcError() throws Exception {
-    launcher.script(p -> p.handle("thread/start", (id, params, peer) -> peer.replyError(id, -32600, "bad")));
+    launcher.script(
+        p -> p.handle("thread/start", (id, params, peer) -> peer.replyError(id, -32600, "bad")));
     AppServerBackend b = started();
     assertEquals("RPC error -32600: bad", failure(b.threadStart(params())).getMessage());
   }
@@ -249,14 +255,17 @@ class AppServerBackendTest {
   @Test
   void serverRequestWithStringIdIsAnsweredWithTheSameId() throws Exception {
     AppServerBackend b = started();
-    peer().requestClient(Json.NODES.textNode("abc"), "item/fileChange/requestApproval", params("itemId", "i"));
+    peer()
+        .requestClient(
+            Json.NODES.textNode("abc"), "item/fileChange/requestApproval", params("itemId", "i"));
     RecordingListener.Event req = listener.awaitKind("request", 1).get(0);
     assertEquals("item/fileChange/requestApproval", req.method());
     assertEquals("abc", req.id().asText());
     b.respond(req.id(), params("decision", "accept"));
     JsonNode answer = peer().awaitAnswer(Json.NODES.textNode("abc"));
     assertEquals(
-        "{\"jsonrpc\":\"2.0\",\"id\":\"abc\",\"result\":{\"decision\":\"accept\"}}", answer.toString());
+        "{\"jsonrpc\":\"2.0\",\"id\":\"abc\",\"result\":{\"decision\":\"accept\"}}",
+        answer.toString());
     b.respondError(Json.NODES.numberNode(7), -32000, "no");
     assertEquals(
         "{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32000,\"message\":\"no\"}}",
@@ -274,8 +283,11 @@ class AppServerBackendTest {
           }
         });
     await(b.start());
-    peer().requestClient(Json.NODES.numberNode(3), "item/commandExecution/requestApproval", Json.object());
-    assertEquals(-32603, peer().awaitAnswer(Json.NODES.numberNode(3)).path("error").path("code").asInt());
+    peer()
+        .requestClient(
+            Json.NODES.numberNode(3), "item/commandExecution/requestApproval", Json.object());
+    assertEquals(
+        -32603, peer().awaitAnswer(Json.NODES.numberNode(3)).path("error").path("code").asInt());
   }
 
   @Test
@@ -304,7 +316,8 @@ class AppServerBackendTest {
     peer().requestClient(Json.NODES.numberNode(5), "item/tool/call", Json.object());
     child().exit(143);
     await(first);
-    assertTrue(listener.events().isEmpty(), "no exit or notification after destroy: " + listener.events());
+    assertTrue(
+        listener.events().isEmpty(), "no exit or notification after destroy: " + listener.events());
     assertNull(b.childPid());
   }
 
@@ -409,7 +422,8 @@ class AppServerBackendTest {
 
   @Test
   void spawnFailureFailsStartAndReportsOneError() throws Exception {
-    IOException cause = new IOException("Cannot run program \"codex\": error=2, No such file or directory");
+    IOException cause =
+        new IOException("Cannot run program \"codex\": error=2, No such file or directory");
     launcher.failWith(cause);
     AppServerBackend b = backend();
     assertSame(cause, failure(b.start()));
@@ -418,7 +432,8 @@ class AppServerBackendTest {
     assertSame(cause, errors.get(0).detail());
     assertTrue(listener.events("exit").isEmpty());
     assertEquals(
-        "app-server is not running (stdin not writable)", failure(b.threadStart(params())).getMessage());
+        "app-server is not running (stdin not writable)",
+        failure(b.threadStart(params())).getMessage());
     assertNull(b.childPid());
   }
 
@@ -461,9 +476,11 @@ class AppServerBackendTest {
     await(b.threadStart(p));
     JsonNode sent = peer().awaitRequest("thread/start");
     assertEquals("on-request", sent.path("params").path("approvalPolicy").asText());
-    assertEquals("on-failure", p.path("approvalPolicy").asText(), "caller's params are not mutated");
+    assertEquals(
+        "on-failure", p.path("approvalPolicy").asText(), "caller's params are not mutated");
     await(b.turnStart(params("threadId", "t", "approvalPolicy", "never")));
-    assertEquals("never", peer().awaitRequest("turn/start").path("params").path("approvalPolicy").asText());
+    assertEquals(
+        "never", peer().awaitRequest("turn/start").path("params").path("approvalPolicy").asText());
   }
 
   @Test
@@ -474,7 +491,8 @@ class AppServerBackendTest {
     assertEquals("WARNING: proceeding, even though <path> is odd", b.stderrTail());
   }
 
-  private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+  private static void waitUntil(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

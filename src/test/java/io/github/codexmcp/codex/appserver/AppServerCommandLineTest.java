@@ -44,23 +44,26 @@ class AppServerCommandLineTest {
   void d3FullOrderWithProfileSettingsFirst() {
     LaunchOptions o =
         new LaunchOptions(
-            "work",
-            "gpt-5",
-            "never",
-            "workspace-write",
-            config("{\"z\":1,\"a\":\"x\"}"),
-            null);
-    List<String> args = AppServerCommandLine.arguments(o, List.of("model=\"profile-model\"", "x.y=2"));
+            "work", "gpt-5", "never", "workspace-write", config("{\"z\":1,\"a\":\"x\"}"), null);
+    List<String> args =
+        AppServerCommandLine.arguments(o, List.of("model=\"profile-model\"", "x.y=2"));
     assertEquals(
         List.of(
             "app-server",
-            "-c", "model=\"profile-model\"",
-            "-c", "x.y=2",
-            "-c", "model=gpt-5",
-            "-c", "approval_policy=never",
-            "-c", "sandbox_mode=workspace-write",
-            "-c", "z=1",
-            "-c", "a=x"),
+            "-c",
+            "model=\"profile-model\"",
+            "-c",
+            "x.y=2",
+            "-c",
+            "model=gpt-5",
+            "-c",
+            "approval_policy=never",
+            "-c",
+            "sandbox_mode=workspace-write",
+            "-c",
+            "z=1",
+            "-c",
+            "a=x"),
         args);
   }
 
@@ -78,7 +81,8 @@ class AppServerCommandLineTest {
   @Test
   void d5NumbersUseJavaScriptFormatting() {
     List<String> args =
-        AppServerCommandLine.configArguments(config("{\"a\":3.0,\"b\":0.5,\"c\":1e21,\"d\":-2.50}"));
+        AppServerCommandLine.configArguments(
+            config("{\"a\":3.0,\"b\":0.5,\"c\":1e21,\"d\":-2.50}"));
     assertEquals(List.of("-c", "a=3", "-c", "b=0.5", "-c", "c=1e+21", "-c", "d=-2.5"), args);
   }
 

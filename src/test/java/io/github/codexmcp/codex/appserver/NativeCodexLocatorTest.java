@@ -29,13 +29,15 @@ class NativeCodexLocatorTest {
   void findsHoistedPlatformPackageBehindBinSymlink() throws IOException {
     Path nm = tmp.resolve("node_modules");
     npmPackage(nm);
-    Path binary = file(nm.resolve("@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"));
+    Path binary =
+        file(nm.resolve("@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"));
     Path launcher = nm.resolve(".bin/codex");
     Files.createDirectories(launcher.getParent());
     Files.createSymbolicLink(launcher, Path.of("../@openai/codex/bin/codex.js"));
     assertEquals(Optional.of(binary), NativeCodexLocator.locate(launcher, "Linux", "amd64"));
     assertEquals(
-        Optional.of(nm.resolve("@openai/codex").toRealPath()), NativeCodexLocator.packageRoot(launcher));
+        Optional.of(nm.resolve("@openai/codex").toRealPath()),
+        NativeCodexLocator.packageRoot(launcher));
   }
 
   @Test
@@ -54,7 +56,8 @@ class NativeCodexLocatorTest {
     Path prefix = tmp.resolve("usr");
     Path nm = prefix.resolve("lib/node_modules");
     npmPackage(nm);
-    Path binary = file(nm.resolve("@openai/codex-darwin-arm64/vendor/aarch64-apple-darwin/bin/codex"));
+    Path binary =
+        file(nm.resolve("@openai/codex-darwin-arm64/vendor/aarch64-apple-darwin/bin/codex"));
     Path launcher = prefix.resolve("bin/codex");
     Files.createDirectories(launcher.getParent());
     Files.createSymbolicLink(launcher, Path.of("../lib/node_modules/@openai/codex/bin/codex.js"));
@@ -66,13 +69,16 @@ class NativeCodexLocatorTest {
     Path prefix = tmp.resolve("npm");
     npmPackage(prefix.resolve("node_modules"));
     Path exe =
-        file(prefix.resolve("node_modules/@openai/codex-win32-x64/vendor/x86_64-pc-windows-msvc/bin/codex.exe"));
+        file(
+            prefix.resolve(
+                "node_modules/@openai/codex-win32-x64/vendor/x86_64-pc-windows-msvc/bin/codex.exe"));
     Path cmd = file(prefix.resolve("codex.cmd"));
     assertEquals(Optional.of(exe), NativeCodexLocator.locate(cmd, "Windows 11", "amd64"));
 
     Path nm = tmp.resolve("proj/node_modules");
     npmPackage(nm);
-    Path binary = file(nm.resolve("@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"));
+    Path binary =
+        file(nm.resolve("@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"));
     Path copiedShim = file(nm.resolve(".bin/codex"));
     assertEquals(Optional.of(binary), NativeCodexLocator.locate(copiedShim, "Linux", "x86_64"));
   }
@@ -80,19 +86,24 @@ class NativeCodexLocatorTest {
   @Test
   void returnsTheNativeBinaryItself() throws IOException {
     Path binary =
-        file(tmp.resolve("node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"));
-    assertEquals(Optional.of(binary.toRealPath()), NativeCodexLocator.locate(binary, "Linux", "amd64"));
+        file(
+            tmp.resolve(
+                "node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"));
+    assertEquals(
+        Optional.of(binary.toRealPath()), NativeCodexLocator.locate(binary, "Linux", "amd64"));
   }
 
   @Test
   void emptyWhenNothingMatches() throws IOException {
     Path nm = tmp.resolve("node_modules");
     Path script = npmPackage(nm);
-    assertTrue(NativeCodexLocator.locate(script, "Linux", "amd64").isEmpty(), "no platform package");
+    assertTrue(
+        NativeCodexLocator.locate(script, "Linux", "amd64").isEmpty(), "no platform package");
     file(nm.resolve("@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex"));
     assertTrue(NativeCodexLocator.locate(script, "Linux", "riscv64").isEmpty(), "unknown arch");
     assertTrue(NativeCodexLocator.locate(script, "SunOS", "amd64").isEmpty(), "unknown os");
-    assertTrue(NativeCodexLocator.locate(file(tmp.resolve("bin/other")), "Linux", "amd64").isEmpty());
+    assertTrue(
+        NativeCodexLocator.locate(file(tmp.resolve("bin/other")), "Linux", "amd64").isEmpty());
     assertTrue(NativeCodexLocator.locate(tmp.resolve("missing/codex"), "Linux", "amd64").isEmpty());
   }
 }

@@ -73,7 +73,8 @@ class ProfileOverridesTest {
   @Test
   void unsplittableProfileIsAnInvalidArgument() throws IOException {
     Files.writeString(home.resolve("p.config.toml"), "[[mcp]]\nx = 1\n");
-    CodexMcpException e = assertThrows(CodexMcpException.class, () -> ProfileOverrides.resolve(home, "p"));
+    CodexMcpException e =
+        assertThrows(CodexMcpException.class, () -> ProfileOverrides.resolve(home, "p"));
     assertEquals(
         "Error [INVALID_ARGUMENT]: Cannot use profile 'p' from p.config.toml: line 1: arrays of tables"
             + " ([[...]]) are not supported",
@@ -84,7 +85,8 @@ class ProfileOverridesTest {
   void overrideKeepsPlainSegmentsInTheKey() {
     assertEquals("a.b-c.d_e=1", ProfileOverrides.override(List.of("a", "b-c", "d_e"), "1"));
     assertEquals(
-        "a={\"x.y\".\"q\\\"\".c = 1}", ProfileOverrides.override(List.of("a", "x.y", "q\"", "c"), "1"));
+        "a={\"x.y\".\"q\\\"\".c = 1}",
+        ProfileOverrides.override(List.of("a", "x.y", "q\"", "c"), "1"));
     assertThrows(
         IllegalArgumentException.class, () -> ProfileOverrides.override(List.of("a.b"), "1"));
   }

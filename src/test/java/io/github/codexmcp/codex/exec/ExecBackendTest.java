@@ -15,8 +15,8 @@ import io.github.codexmcp.codex.BackendMode;
 import io.github.codexmcp.codex.LaunchOptions;
 import io.github.codexmcp.codex.ResolvedExecutable;
 import io.github.codexmcp.process.ProcessSpec;
-import io.github.codexmcp.testing.appserver.FakeChildProcess;
 import io.github.codexmcp.testing.ManualTimer;
+import io.github.codexmcp.testing.appserver.FakeChildProcess;
 import io.github.codexmcp.testing.appserver.RecordingListener;
 import io.github.codexmcp.testing.appserver.RecordingListener.Event;
 import io.github.codexmcp.testing.exec.ExecFakeLauncher;
@@ -26,7 +26,6 @@ import io.github.codexmcp.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Spec 70 group AC against in-memory children ({@link FakeChildProcess}) whose stdout the test
  * scripts; time is manual, waits are on futures and the recording listener (no sleeps).
  *
- * <p>Adapted to codex 0.169 (spec 80 §6, spec 90 §5.2): the prompt comes last after {@code --};
- * a profile is passed as its {@code -c} settings instead of {@code -p}; on resume turns {@code -s}
+ * <p>Adapted to codex 0.169 (spec 80 §6, spec 90 §5.2): the prompt comes last after {@code --}; a
+ * profile is passed as its {@code -c} settings instead of {@code -p}; on resume turns {@code -s}
  * and {@code -C} are placed before {@code resume} and {@code --output-schema} is passed, so
  * overrides are not dropped (AC1, AC2, AC4); errors carry {@code {message}} objects.
  */
@@ -124,7 +123,8 @@ class ExecBackendTest {
   }
 
   /** Runs one turn to completion: thread.started (first turn), agent message, turn.completed. */
-  private FakeChildProcess completeTurn(ExecBackend b, String prompt, String answer) throws Exception {
+  private FakeChildProcess completeTurn(ExecBackend b, String prompt, String answer)
+      throws Exception {
     int before = notifications("turn/completed").size();
     await(b.turnStart(turn(prompt)));
     FakeChildProcess child = launcher.child();
@@ -132,7 +132,9 @@ class ExecBackendTest {
         child,
         "{\"type\":\"thread.started\",\"thread_id\":\"T-real\"}",
         "{\"type\":\"turn.started\"}",
-        "{\"type\":\"item.completed\",\"item\":{\"id\":\"item_0\",\"type\":\"agent_message\",\"text\":\"" + answer + "\"}}",
+        "{\"type\":\"item.completed\",\"item\":{\"id\":\"item_0\",\"type\":\"agent_message\",\"text\":\""
+            + answer
+            + "\"}}",
         "{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":1,\"output_tokens\":2}}");
     notifications("turn/completed", before + 1);
     CompletableFuture<Void> ended = b.latestTurnEnded();
@@ -206,29 +208,48 @@ class ExecBackendTest {
     assertEquals("/opt/codex", spec.command().get(0));
     int schemaAt = args.indexOf("--output-schema");
     String schemaFile = args.get(schemaAt + 1);
-    assertTrue(schemaFile.startsWith(schemas.toString()) && schemaFile.endsWith("output-schema.json"), schemaFile);
+    assertTrue(
+        schemaFile.startsWith(schemas.toString()) && schemaFile.endsWith("output-schema.json"),
+        schemaFile);
     assertEquals(
         List.of(
-            "exec", "--json", "--skip-git-repo-check",
-            "-m", "gpt-5",
-            "-s", "workspace-write",
-            "-C", work.toString(),
-            "-i", "/img/a.png",
-            "-i", "/img/b.png",
-            "-c", "model_verbosity=\"low\"",
-            "-c", "approval_policy=on-request",
-            "-c", "a=1",
-            "-c", "b=thread",
-            "-c", "c=true",
-            "--output-schema", schemaFile,
-            "--", "line one\nline two"),
+            "exec",
+            "--json",
+            "--skip-git-repo-check",
+            "-m",
+            "gpt-5",
+            "-s",
+            "workspace-write",
+            "-C",
+            work.toString(),
+            "-i",
+            "/img/a.png",
+            "-i",
+            "/img/b.png",
+            "-c",
+            "model_verbosity=\"low\"",
+            "-c",
+            "approval_policy=on-request",
+            "-c",
+            "a=1",
+            "-c",
+            "b=thread",
+            "-c",
+            "c=true",
+            "--output-schema",
+            schemaFile,
+            "--",
+            "line one\nline two"),
         args);
     assertEquals("{\"type\":\"object\"}", launcher.schema());
     assertTrue(spec.stdinFromNull(), "exec reads stdin to EOF otherwise");
     assertEquals(work, spec.cwd());
     String joined = String.join(" ", args);
-    for (String absent : List.of("high", "concise", "pragmatic", "friendly", "BASE", "DEV", "--ephemeral", "-p")) {
-      assertFalse(args.contains(absent) || joined.contains("=" + absent), absent + " must not be passed: " + args);
+    for (String absent :
+        List.of("high", "concise", "pragmatic", "friendly", "BASE", "DEV", "--ephemeral", "-p")) {
+      assertFalse(
+          args.contains(absent) || joined.contains("=" + absent),
+          absent + " must not be passed: " + args);
     }
     assertEquals(launcher.child().pid(), b.childPid());
     assertTrue(launcher.child().stdinPipe().isSinkClosed(), "stdin closed right away");
@@ -236,13 +257,29 @@ class ExecBackendTest {
 
   @Test
   void launchOptionsAreTheDefaultsWithoutThreadSettings() throws Exception {
-    ExecBackend b = backend(new LaunchOptions(null, "m1", "untrusted", "read-only", Json.object().put("k", "v"), work));
+    ExecBackend b =
+        backend(
+            new LaunchOptions(
+                null, "m1", "untrusted", "read-only", Json.object().put("k", "v"), work));
     await(b.threadStart(Json.object()));
     await(b.turnStart(turn("p")));
     assertEquals(
         List.of(
-            "exec", "--json", "--skip-git-repo-check", "-m", "m1", "-s", "read-only", "-C", work.toString(),
-            "-c", "approval_policy=untrusted", "-c", "k=v", "--", "p"),
+            "exec",
+            "--json",
+            "--skip-git-repo-check",
+            "-m",
+            "m1",
+            "-s",
+            "read-only",
+            "-C",
+            work.toString(),
+            "-c",
+            "approval_policy=untrusted",
+            "-c",
+            "k=v",
+            "--",
+            "p"),
         launcher.args());
   }
 
@@ -274,11 +311,21 @@ class ExecBackendTest {
     Event threadStarted = notifications("thread/started").get(0);
     assertEquals("T-real", threadStarted.params().path("thread").path("id").asText());
     assertEquals("T-real", b.realThreadId());
-    assertEquals("T-real", notifications("turn/completed").get(0).params().path("threadId").asText());
+    assertEquals(
+        "T-real", notifications("turn/completed").get(0).params().path("threadId").asText());
 
     await(b.turnStart(turn("second")));
     assertEquals(
-        List.of("exec", "-C", work.toString(), "resume", "T-real", "--json", "--skip-git-repo-check", "--", "second"),
+        List.of(
+            "exec",
+            "-C",
+            work.toString(),
+            "resume",
+            "T-real",
+            "--json",
+            "--skip-git-repo-check",
+            "--",
+            "second"),
         launcher.args());
     assertTrue(notifications("error").isEmpty());
   }
@@ -296,13 +343,18 @@ class ExecBackendTest {
 
     await(b.turnStart(turn("second")));
     assertEquals(2, launcher.count());
-    assertEquals(List.of("exec", "--json", "--skip-git-repo-check", "-C", work.toString(), "--", "second"), launcher.args());
+    assertEquals(
+        List.of("exec", "--json", "--skip-git-repo-check", "-C", work.toString(), "--", "second"),
+        launcher.args());
     Event notice = notifications("error").get(0);
     assertTrue(notice.params().path("willRetry").asBoolean());
-    assertEquals(ExecEventTranslator.CONTEXT_UNAVAILABLE, notice.params().path("error").path("message").asText());
+    assertEquals(
+        ExecEventTranslator.CONTEXT_UNAVAILABLE,
+        notice.params().path("error").path("message").asText());
   }
 
-  // ---------------------------------------------------------------- AC4 (0.169: overrides work on resume)
+  // ---------------------------------------------------------------- AC4 (0.169: overrides work on
+  // resume)
 
   @Test
   void resumeTurnAppliesAndKeepsOverrides() throws Exception {
@@ -319,9 +371,23 @@ class ExecBackendTest {
     String schema = args.get(args.indexOf("--output-schema") + 1);
     assertEquals(
         List.of(
-            "exec", "-s", "danger-full-access", "-C", other.toString(),
-            "resume", "T-real", "--json", "--skip-git-repo-check", "-m", "gpt-5.1",
-            "-c", "approval_policy=never", "--output-schema", schema, "--", "second"),
+            "exec",
+            "-s",
+            "danger-full-access",
+            "-C",
+            other.toString(),
+            "resume",
+            "T-real",
+            "--json",
+            "--skip-git-repo-check",
+            "-m",
+            "gpt-5.1",
+            "-c",
+            "approval_policy=never",
+            "--output-schema",
+            schema,
+            "--",
+            "second"),
         args);
     assertEquals(other, launcher.spec().cwd());
     FakeChildProcess second = launcher.child();
@@ -334,9 +400,21 @@ class ExecBackendTest {
     await(b.turnStart(turn("third")));
     assertEquals(
         List.of(
-            "exec", "-s", "danger-full-access", "-C", other.toString(),
-            "resume", "T-real", "--json", "--skip-git-repo-check", "-m", "gpt-5.1",
-            "-c", "approval_policy=never", "--", "third"),
+            "exec",
+            "-s",
+            "danger-full-access",
+            "-C",
+            other.toString(),
+            "resume",
+            "T-real",
+            "--json",
+            "--skip-git-repo-check",
+            "-m",
+            "gpt-5.1",
+            "-c",
+            "approval_policy=never",
+            "--",
+            "third"),
         launcher.args(),
         "model, policy, sandbox and cwd persist; the output schema was for one turn");
   }
@@ -422,7 +500,8 @@ class ExecBackendTest {
     CompletableFuture<Void> ended = b.latestTurnEnded();
     launcher.child().exit(1);
     await(ended);
-    assertEquals(1, notifications("turn/completed").size(), "exit 1 after turn.failed adds nothing");
+    assertEquals(
+        1, notifications("turn/completed").size(), "exit 1 after turn.failed adds nothing");
     assertEquals(2, notifications("error").size());
   }
 
@@ -449,7 +528,9 @@ class ExecBackendTest {
   void exitZeroWithoutCompletionSynthesizesACompletedTurn() throws Exception {
     ExecBackend b = threaded();
     await(b.turnStart(turn("p")));
-    emit(launcher.child(), "{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"partial\"}}");
+    emit(
+        launcher.child(),
+        "{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"partial\"}}");
     notifications("item/completed", 1);
     launcher.child().exit(0);
     JsonNode turn = notifications("turn/completed", 1).get(0).params().path("turn");
@@ -463,12 +544,14 @@ class ExecBackendTest {
     ExecBackend b = threaded();
     await(b.turnStart(turn("p")));
     FakeChildProcess child = launcher.child();
-    ExecFakeLauncher.stderr(child, "WARNING: noise\nError: thread/resume: no rollout found for thread id X\n");
+    ExecFakeLauncher.stderr(
+        child, "WARNING: noise\nError: thread/resume: no rollout found for thread id X\n");
     child.exit(1);
     JsonNode turn = notifications("turn/completed", 1).get(0).params().path("turn");
     assertEquals(List.of("error", "turn/completed"), methods());
     Event error = notifications("error").get(0);
-    assertEquals("exec process exited with code 1", error.params().path("error").path("message").asText());
+    assertEquals(
+        "exec process exited with code 1", error.params().path("error").path("message").asText());
     assertFalse(error.params().path("willRetry").asBoolean());
     assertEquals("failed", turn.path("status").asText());
     assertEquals("exec process exited with code 1", turn.path("error").path("message").asText());
@@ -487,10 +570,12 @@ class ExecBackendTest {
     assertEquals(List.of(ExecBackend.KILL_GRACE), launcher.child().terminations());
     JsonNode turn = notifications("turn/completed", 1).get(0).params().path("turn");
     assertEquals("failed", turn.path("status").asText());
-    assertEquals("exec process killed by signal SIGTERM", turn.path("error").path("message").asText());
+    assertEquals(
+        "exec process killed by signal SIGTERM", turn.path("error").path("message").asText());
     assertTrue(notifications("error").isEmpty(), "killed, not crashed: no error status");
     await(b.turnInterrupt(Json.object()));
-    assertEquals(1, launcher.child().terminations().size(), "interrupt without a running turn is a no-op");
+    assertEquals(
+        1, launcher.child().terminations().size(), "interrupt without a running turn is a no-op");
   }
 
   @Test
@@ -499,7 +584,8 @@ class ExecBackendTest {
     await(b.turnStart(turn("p")));
     launcher.child().exit(137);
     JsonNode turn = notifications("turn/completed", 1).get(0).params().path("turn");
-    assertEquals("exec process killed by signal SIGKILL", turn.path("error").path("message").asText());
+    assertEquals(
+        "exec process killed by signal SIGKILL", turn.path("error").path("message").asText());
   }
 
   // ---------------------------------------------------------------- AC16–AC18
@@ -508,16 +594,20 @@ class ExecBackendTest {
   void forkAndResumeAreNotSupported() throws Exception {
     ExecBackend b = threaded();
     Throwable fork = failure(b.threadFork(Json.object().put("threadId", "x")));
-    assertEquals("Error [EXEC_NOT_SUPPORTED]: threadFork is not supported in exec mode", fork.getMessage());
+    assertEquals(
+        "Error [EXEC_NOT_SUPPORTED]: threadFork is not supported in exec mode", fork.getMessage());
     assertEquals(ErrorCode.EXEC_NOT_SUPPORTED, ((CodexMcpException) fork).code());
     Throwable resume = failure(b.threadResume(Json.object().put("threadId", "x")));
-    assertEquals("Error [EXEC_NOT_SUPPORTED]: threadResume is not supported in exec mode", resume.getMessage());
+    assertEquals(
+        "Error [EXEC_NOT_SUPPORTED]: threadResume is not supported in exec mode",
+        resume.getMessage());
   }
 
   @Test
   void backgroundTerminalCleanAndResponsesAreNoOps() throws Exception {
     ExecBackend b = threaded();
-    assertTrue(await(b.threadBackgroundTerminalsClean(Json.object().put("threadId", "x"))).isObject());
+    assertTrue(
+        await(b.threadBackgroundTerminalsClean(Json.object().put("threadId", "x"))).isObject());
     b.respond(Json.NODES.numberNode(1), Json.object());
     b.respondError(Json.NODES.numberNode(2), -32601, "nope");
     assertEquals(0, launcher.count());
@@ -532,7 +622,10 @@ class ExecBackendTest {
     launcher.ignoreTerminate();
     await(b.turnStart(turn("first")));
     FakeChildProcess first = launcher.child();
-    emit(first, "{\"type\":\"thread.started\",\"thread_id\":\"T-real\"}", "{\"type\":\"turn.started\"}");
+    emit(
+        first,
+        "{\"type\":\"thread.started\",\"thread_id\":\"T-real\"}",
+        "{\"type\":\"turn.started\"}");
     notifications("turn/started", 1);
     CompletableFuture<Void> firstEnded = b.latestTurnEnded();
 
@@ -541,12 +634,15 @@ class ExecBackendTest {
     assertEquals(List.of(ExecBackend.KILL_GRACE), first.terminations());
     assertFalse(second.isDone());
     assertEquals(1, launcher.count());
-    emit(first, "{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"late\"}}");
+    emit(
+        first,
+        "{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"late\"}}");
     first.exit(0);
     await(second);
     await(firstEnded);
     assertEquals(2, launcher.count());
-    assertTrue(notifications("turn/completed").isEmpty(), "nothing from the old process: " + methods());
+    assertTrue(
+        notifications("turn/completed").isEmpty(), "nothing from the old process: " + methods());
     assertTrue(notifications("item/completed").isEmpty());
 
     FakeChildProcess current = launcher.child();
@@ -559,7 +655,10 @@ class ExecBackendTest {
     ExecBackend b = threaded();
     await(b.turnStart(turn("first")));
     FakeChildProcess first = launcher.child();
-    emit(first, "{\"type\":\"thread.started\",\"thread_id\":\"T-real\"}", "{\"type\":\"turn.completed\"}");
+    emit(
+        first,
+        "{\"type\":\"thread.started\",\"thread_id\":\"T-real\"}",
+        "{\"type\":\"turn.completed\"}");
     notifications("turn/completed", 1);
 
     CompletableFuture<JsonNode> second = b.turnStart(turn("second"));
@@ -576,7 +675,8 @@ class ExecBackendTest {
   @Test
   void spawnFailureFailsTheTurnStart() throws Exception {
     ExecBackend b = threaded();
-    launcher.failWith(new IOException("Cannot run program \"/opt/codex\": error=2, No such file or directory"));
+    launcher.failWith(
+        new IOException("Cannot run program \"/opt/codex\": error=2, No such file or directory"));
     Throwable e = failure(b.turnStart(turn("p")));
     assertTrue(e.getMessage().contains("No such file"), e.getMessage());
     assertNull(b.childPid());
@@ -596,7 +696,8 @@ class ExecBackendTest {
     await(done);
     assertTrue(b.isDestroyed());
     assertEquals(List.of(ExecBackend.KILL_GRACE), child.terminations());
-    assertTrue(listener.events().isEmpty(), "no synthesized end after destroy: " + listener.events());
+    assertTrue(
+        listener.events().isEmpty(), "no synthesized end after destroy: " + listener.events());
     assertEquals("Client destroyed", failure(b.turnStart(turn("q"))).getMessage());
     assertEquals("Client destroyed", failure(b.threadStart(Json.object())).getMessage());
     assertEquals("Client destroyed", failure(b.start()).getMessage());

@@ -34,18 +34,31 @@ class ExecCommandLineTest {
             Path.of("/tmp/s/output-schema.json"));
     assertEquals(
         List.of(
-            "exec", "--json", "--skip-git-repo-check",
-            "-m", "gpt-5",
-            "-s", "workspace-write",
-            "-C", "/work",
-            "-i", "/img/a.png",
-            "-i", "/img/b.png",
-            "-c", "model_provider=\"mock\"",
-            "-c", "approval_policy=on-request",
-            "-c", "model_reasoning_summary=auto",
-            "-c", "tools={\"web_search\":true}",
-            "--output-schema", "/tmp/s/output-schema.json",
-            "--", "-do it"),
+            "exec",
+            "--json",
+            "--skip-git-repo-check",
+            "-m",
+            "gpt-5",
+            "-s",
+            "workspace-write",
+            "-C",
+            "/work",
+            "-i",
+            "/img/a.png",
+            "-i",
+            "/img/b.png",
+            "-c",
+            "model_provider=\"mock\"",
+            "-c",
+            "approval_policy=on-request",
+            "-c",
+            "model_reasoning_summary=auto",
+            "-c",
+            "tools={\"web_search\":true}",
+            "--output-schema",
+            "/tmp/s/output-schema.json",
+            "--",
+            "-do it"),
         ExecCommandLine.arguments(t));
   }
 
@@ -54,7 +67,8 @@ class ExecCommandLineTest {
     ExecCommandLine.Turn t =
         new ExecCommandLine.Turn(null, "hi", null, null, null, null, null, null, null, null);
     assertEquals(
-        List.of("exec", "--json", "--skip-git-repo-check", "--", "hi"), ExecCommandLine.arguments(t));
+        List.of("exec", "--json", "--skip-git-repo-check", "--", "hi"),
+        ExecCommandLine.arguments(t));
   }
 
   @Test
@@ -73,15 +87,29 @@ class ExecCommandLineTest {
             Path.of("/tmp/s/output-schema.json"));
     assertEquals(
         List.of(
-            "exec", "-s", "read-only", "-C", "/work",
-            "resume", "T-1", "--json", "--skip-git-repo-check",
-            "-m", "gpt-5",
-            "-i", "/img/a.png",
-            "-c", "approval_policy=never",
-            "-c", "model_reasoning_summary=auto",
-            "-c", "tools={\"web_search\":true}",
-            "--output-schema", "/tmp/s/output-schema.json",
-            "--", "again"),
+            "exec",
+            "-s",
+            "read-only",
+            "-C",
+            "/work",
+            "resume",
+            "T-1",
+            "--json",
+            "--skip-git-repo-check",
+            "-m",
+            "gpt-5",
+            "-i",
+            "/img/a.png",
+            "-c",
+            "approval_policy=never",
+            "-c",
+            "model_reasoning_summary=auto",
+            "-c",
+            "tools={\"web_search\":true}",
+            "--output-schema",
+            "/tmp/s/output-schema.json",
+            "--",
+            "again"),
         ExecCommandLine.arguments(t));
   }
 

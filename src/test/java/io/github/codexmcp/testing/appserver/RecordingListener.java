@@ -11,7 +11,8 @@ import java.util.function.Predicate;
 /** Records every {@link BackendListener} call with the calling thread's name. */
 public class RecordingListener implements BackendListener {
   /** One recorded call. */
-  public record Event(String kind, String method, JsonNode id, JsonNode params, Object detail, String thread) {}
+  public record Event(
+      String kind, String method, JsonNode id, JsonNode params, Object detail, String thread) {}
 
   private final List<Event> events = new ArrayList<>();
 

@@ -51,8 +51,12 @@ public final class ScriptedAppServer {
           r.put("platformOs", "linux");
           peer.reply(id, r);
         });
-    handle("thread/start", (id, p, peer) -> peer.reply(id, thread("thr_" + threads.incrementAndGet())));
-    handle("thread/fork", (id, p, peer) -> peer.reply(id, thread("thr_fork_" + threads.incrementAndGet())));
+    handle(
+        "thread/start",
+        (id, p, peer) -> peer.reply(id, thread("thr_" + threads.incrementAndGet())));
+    handle(
+        "thread/fork",
+        (id, p, peer) -> peer.reply(id, thread("thr_fork_" + threads.incrementAndGet())));
     handle("thread/resume", (id, p, peer) -> peer.reply(id, thread(p.path("threadId").asText())));
     handle(
         "turn/start",

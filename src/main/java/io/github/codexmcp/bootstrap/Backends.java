@@ -1,4 +1,4 @@
-package io.github.codexmcp;
+package io.github.codexmcp.bootstrap;
 
 import io.github.codexmcp.codex.BackendFactory;
 import io.github.codexmcp.codex.BackendMode;
@@ -7,8 +7,8 @@ import io.github.codexmcp.codex.CodexInvocation;
 import io.github.codexmcp.codex.LaunchOptions;
 import io.github.codexmcp.codex.ResolvedExecutable;
 import io.github.codexmcp.codex.appserver.AppServerBackendFactory;
-import io.github.codexmcp.process.SystemProcessLauncher;
 import io.github.codexmcp.config.ServerConfig;
+import io.github.codexmcp.process.SystemProcessLauncher;
 import io.github.codexmcp.util.Timer;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;

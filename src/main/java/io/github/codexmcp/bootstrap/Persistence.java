@@ -1,4 +1,4 @@
-package io.github.codexmcp;
+package io.github.codexmcp.bootstrap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,7 +37,8 @@ final class Persistence implements PersistenceHook {
   }
 
   static Persistence open(ServerConfig config, Clock clock) {
-    return new Persistence(CompletableFuture.completedFuture(JsonFileStateStore.open(config.stateDir(), clock)));
+    return new Persistence(
+        CompletableFuture.completedFuture(JsonFileStateStore.open(config.stateDir(), clock)));
   }
 
   /** Starts opening the store on a daemon thread ({@code JsonFileStateStore.open} never throws). */
@@ -70,7 +71,11 @@ final class Persistence implements PersistenceHook {
 
   /** Warning for codex_setup, or null when persistence works. */
   String disabledWarning() {
-    return enabled() ? null : "Disk persistence is off (" + store().disabledReason() + "); sessions are held in memory only.";
+    return enabled()
+        ? null
+        : "Disk persistence is off ("
+            + store().disabledReason()
+            + "); sessions are held in memory only.";
   }
 
   /** Prunes, recovers into the manager, and reaps orphans in the background. */

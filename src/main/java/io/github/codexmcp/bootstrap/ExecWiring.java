@@ -1,4 +1,4 @@
-package io.github.codexmcp;
+package io.github.codexmcp.bootstrap;
 
 import io.github.codexmcp.codex.BackendFactory;
 import io.github.codexmcp.codex.ResolvedExecutable;
@@ -11,7 +11,8 @@ import io.github.codexmcp.util.Timer;
 final class ExecWiring {
   private ExecWiring() {}
 
-  static BackendFactory factory(ServerConfig config, ResolvedExecutable exe, ProcessLauncher launcher, Timer timer) {
+  static BackendFactory factory(
+      ServerConfig config, ResolvedExecutable exe, ProcessLauncher launcher, Timer timer) {
     return new ExecBackendFactory(exe, launcher, timer, config.env(), true);
   }
 }

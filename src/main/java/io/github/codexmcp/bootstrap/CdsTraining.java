@@ -1,4 +1,4 @@
-package io.github.codexmcp;
+package io.github.codexmcp.bootstrap;
 
 import io.github.codexmcp.config.ServerConfig;
 import java.io.BufferedReader;
@@ -27,14 +27,14 @@ import java.util.stream.Stream;
  * -XX:ArchiveClassesAtExit=codex-mcp.jsa -jar codex-mcp.jar --cds-training}.
  *
  * <p>Starts the real server on in-process pipes and plays a client that sends {@code initialize},
- * {@code tools/list}, {@code resources/list}, {@code resources/read}, a {@code codex_setup} call,
- * a {@code codex_session list}, a poll of an unknown session and a call with invalid arguments;
- * then loads (without initialising) every class of this application, so that the code a session
- * runs is archived too, and exits. The JVM writes the archive at exit.
+ * {@code tools/list}, {@code resources/list}, {@code resources/read}, a {@code codex_setup} call, a
+ * {@code codex_session list}, a poll of an unknown session and a call with invalid arguments; then
+ * loads (without initialising) every class of this application, so that the code a session runs is
+ * archived too, and exits. The JVM writes the archive at exit.
  *
- * <p>Needs no Codex CLI and touches no user state: the server runs with a temporary state
- * directory and with the Java launcher of this JVM as its "codex" executable (it answers the
- * start-up probes with an error, which exercises the same process-spawning code).
+ * <p>Needs no Codex CLI and touches no user state: the server runs with a temporary state directory
+ * and with the Java launcher of this JVM as its "codex" executable (it answers the start-up probes
+ * with an error, which exercises the same process-spawning code).
  */
 final class CdsTraining {
   static final String FLAG = "--cds-training";
@@ -65,7 +65,14 @@ final class CdsTraining {
     env.put("CODEX_MCP_PATH", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     env.put("CODEX_MCP_STATE_DIR", state.toString());
     ServerConfig config =
-        new ServerConfig(env, base.serverCwd(), base.home(), base.platform(), state, base.noiseFilterDisabled(), base.cleanupTimerEnabled());
+        new ServerConfig(
+            env,
+            base.serverCwd(),
+            base.home(),
+            base.platform(),
+            state,
+            base.noiseFilterDisabled(),
+            base.cleanupTimerEnabled());
 
     Pipe toServer = Pipe.open();
     Pipe fromServer = Pipe.open();
@@ -86,7 +93,9 @@ final class CdsTraining {
 
     OutputStream client = Channels.newOutputStream(toServer.sink());
     BufferedReader replies =
-        new BufferedReader(new InputStreamReader(Channels.newInputStream(fromServer.source()), StandardCharsets.UTF_8));
+        new BufferedReader(
+            new InputStreamReader(
+                Channels.newInputStream(fromServer.source()), StandardCharsets.UTF_8));
     List<String> requests =
         List.of(
             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
@@ -117,7 +126,8 @@ final class CdsTraining {
 
   /** Loads every class of the application's own packages (without running initialisers). */
   private static void loadApplicationClasses() throws IOException, URISyntaxException {
-    Path jar = Path.of(CdsTraining.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path jar =
+        Path.of(CdsTraining.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     if (!Files.isRegularFile(jar)) {
       return; // running from a class directory: nothing to archive
     }

@@ -1,4 +1,4 @@
-package io.github.codexmcp;
+package io.github.codexmcp.bootstrap;
 
 import io.github.codexmcp.codex.BackendMode;
 import io.github.codexmcp.codex.BackendModeDetector;
@@ -60,7 +60,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    OutputStream rpcOut = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+    OutputStream rpcOut =
+        new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
     System.setOut(System.err);
     try {
       if (args.length > 0 && args[0].equals(CdsTraining.FLAG)) {
@@ -84,14 +85,16 @@ public final class Main {
    * initialize} and the list requests do not); the backend-mode probe, which spawns codex, starts
    * only after the first answer has been written (or when something needs the mode earlier).
    */
-  static void run(ServerConfig config, InputStream rpcIn, OutputStream rpcOut) throws InterruptedException {
+  static void run(ServerConfig config, InputStream rpcIn, OutputStream rpcOut)
+      throws InterruptedException {
     StartupTrace.mark("main");
 
     StdioGuard.Preflight pre =
         StdioGuard.preflight(config.platform(), config.env(), isTerminal(0), isTerminal(1));
     pre.notes().forEach(n -> System.err.println("[stdio] " + n));
     if (pre.riskLevel().equals("elevated")) {
-      System.err.println("[stdio] Elevated stdout contamination risk detected (mode=" + pre.mode() + ").");
+      System.err.println(
+          "[stdio] Elevated stdout contamination risk detected (mode=" + pre.mode() + ").");
       pre.riskReasons().forEach(r -> System.err.println("[stdio] Reason: " + r));
       pre.suggestions().forEach(s -> System.err.println("[stdio] Suggestion: " + s));
     }
@@ -100,7 +103,8 @@ public final class Main {
     }
     StartupTrace.mark("stdio guard done");
 
-    CodexBinaryResolver resolver = new CodexBinaryResolver(config.env(), config.serverCwd(), config.platform());
+    CodexBinaryResolver resolver =
+        new CodexBinaryResolver(config.env(), config.serverCwd(), config.platform());
     ResolvedExecutable exe = resolver.resolve();
     System.err.println(CodexBinaryResolver.describe(exe));
     CodexInvocation invocation = new CodexInvocation(config.platform(), config.env(), resolver);
@@ -123,21 +127,37 @@ public final class Main {
 
     ExecutorService work =
         new ThreadPoolExecutor(
-            4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), Threads.daemonFactory("codex-mcp-work-%d"));
+            4,
+            4,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            Threads.daemonFactory("codex-mcp-work-%d"));
     ((ThreadPoolExecutor) work).allowCoreThreadTimeOut(true);
     ScheduledTimer timer = new ScheduledTimer();
     SystemCommandRunner runner = new SystemCommandRunner();
 
-    ModeProbe mode = new ModeProbe(() -> new BackendModeDetector(runner).detect(config.env(), codexArgv), work);
-    mode.result.thenAccept(m -> System.err.println("[codex-mcp] client mode: " + m.wireName() + " (binary: " + exe.command() + ")"));
+    ModeProbe mode =
+        new ModeProbe(() -> new BackendModeDetector(runner).detect(config.env(), codexArgv), work);
+    mode.result.thenAccept(
+        m ->
+            System.err.println(
+                "[codex-mcp] client mode: " + m.wireName() + " (binary: " + exe.command() + ")"));
 
     StartupTrace.mark("executors");
     Backends backends = new Backends(config, exe, invocation, mode::future, timer);
     SessionManager sessions =
-        new SessionManager(backends, SystemClock.INSTANCE, timer, work, persistence.hook(), !config.noiseFilterDisabled());
+        new SessionManager(
+            backends,
+            SystemClock.INSTANCE,
+            timer,
+            work,
+            persistence.hook(),
+            !config.noiseFilterDisabled());
     SessionPolling polling = new SessionPolling(sessions);
     CancellationRegistry cancellations = new CancellationRegistry();
-    ShutdownCoordinator shutdown = new ShutdownCoordinator(sessions, cancellations, timer, System::exit);
+    ShutdownCoordinator shutdown =
+        new ShutdownCoordinator(sessions, cancellations, timer, System::exit);
     shutdown.addFinalStep(persistence::close);
 
     // Recovery of persisted sessions; tool calls and resource reads wait for it.
@@ -159,7 +179,8 @@ public final class Main {
     Map<String, ToolHandler> tools = new LinkedHashMap<>();
     tools.put("codex", new CodexTool(sessions, polling, config.serverCwd()));
     tools.put("codex_reply", new CodexReplyTool(sessions, polling));
-    tools.put("codex_setup", new CodexSetupTool(config, runner, work, persistence::disabledWarning));
+    tools.put(
+        "codex_setup", new CodexSetupTool(config, runner, work, persistence::disabledWarning));
     tools.put("codex_session", new CodexSessionTool(sessions));
     tools.put("codex_check", new CodexCheckTool(polling));
 
@@ -229,13 +250,14 @@ public final class Main {
     void start() {
       if (started.compareAndSet(false, true)) {
         CompletableFuture.supplyAsync(detect, executor)
-            .whenComplete((m, t) -> {
-              if (t != null) {
-                result.completeExceptionally(t);
-              } else {
-                result.complete(m);
-              }
-            });
+            .whenComplete(
+                (m, t) -> {
+                  if (t != null) {
+                    result.completeExceptionally(t);
+                  } else {
+                    result.complete(m);
+                  }
+                });
       }
     }
 
@@ -245,13 +267,17 @@ public final class Main {
     }
   }
 
-  /** Whether file descriptor {@code fd} is a terminal (Linux: by its /proc link; else by console). */
+  /**
+   * Whether file descriptor {@code fd} is a terminal (Linux: by its /proc link; else by console).
+   */
   static boolean isTerminal(int fd) {
     Path link = Path.of("/proc/self/fd/" + fd);
     try {
       if (Files.exists(Path.of("/proc/self/fd"))) {
         String target = Files.readSymbolicLink(link).toString();
-        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        return target.startsWith("/dev/pts/")
+            || target.startsWith("/dev/tty")
+            || target.equals("/dev/console");
       }
     } catch (Exception e) {
       return false;
