@@ -166,7 +166,7 @@ public final class SessionManager implements AutoCloseable {
 
   /** Starts a session and its first turn; completes with the background response. */
   public CompletableFuture<ObjectNode> create(SessionRequests.Create req) {
-    List<Path> images = SessionPaths.resolveImages(req.images(), req.cwd());
+    List<Path> images = ImagePaths.resolve(req.images(), req.cwd(), req.sandbox());
     String id = "sess_" + uuids.get().substring(0, 12);
     long approvalTimeout =
         req.approvalTimeoutMs() != null ? req.approvalTimeoutMs() : DEFAULT_APPROVAL_TIMEOUT_MS;

@@ -4,10 +4,8 @@ import io.github.codexmcp.util.CodexMcpException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
-/** Validation of user-supplied paths (working directories and images). */
+/** Validation of user-supplied working directories; images are {@link ImagePaths}. */
 public final class SessionPaths {
   private SessionPaths() {}
 
@@ -27,28 +25,6 @@ public final class SessionPaths {
       throw CodexMcpException.invalid("cannot access cwd: " + p);
     }
     return p;
-  }
-
-  /** Resolves image paths against the session cwd; each must be a readable file. */
-  public static List<Path> resolveImages(List<String> images, Path cwd) {
-    List<Path> out = new ArrayList<>();
-    if (images == null) {
-      return out;
-    }
-    for (String img : images) {
-      Path p = resolve(img, cwd, "image");
-      if (!Files.exists(p)) {
-        throw CodexMcpException.invalid("image does not exist: " + p);
-      }
-      if (!Files.isRegularFile(p)) {
-        throw CodexMcpException.invalid("image is not a file: " + p);
-      }
-      if (!Files.isReadable(p)) {
-        throw CodexMcpException.invalid("cannot access image: " + p);
-      }
-      out.add(p);
-    }
-    return out;
   }
 
   private static Path resolve(String input, Path base, String label) {

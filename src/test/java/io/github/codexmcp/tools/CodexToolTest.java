@@ -190,6 +190,24 @@ class CodexToolTest {
   }
 
   @Test
+  void imageOutsideCwdIsRefusedBeforeAnythingStarts() {
+    String refusal =
+        "Error [INVALID_ARGUMENT]: image must be inside the session's working directory (cwd)"
+            + " unless sandbox is danger-full-access: ";
+    assertEquals(
+        refusal + "/etc/passwd",
+        t.call(
+                t.codex,
+                "{'prompt':'p','approvalPolicy':'never','sandbox':'read-only',"
+                    + "'advanced':{'images':['/etc/passwd']}}")
+            .thrownText());
+    assertEquals(
+        refusal + "/etc/no-such-file.png",
+        codex("'advanced':{'images':['/etc/no-such-file.png']}").thrownText());
+    assertTrue(f.factory.created().isEmpty());
+  }
+
+  @Test
   void minimalEffortFallbackWarning() {
     f.factory.configureNext(
         b -> b.failOnce(TURN_START, "web_search is not supported with minimal reasoning effort"));
