@@ -36,8 +36,12 @@ class ArchitectureTest {
           Map.entry("process", Set.of("util")),
           Map.entry("events", Set.of("util")),
           Map.entry("state", Set.of("util")),
+          // git work-tree snapshots, change receipts and worktrees: runs git through process
+          Map.entry("workspace", Set.of("process", "util")),
           Map.entry("codex", Set.of("config", "jsonrpc", "process", "util")),
-          Map.entry("session", Set.of("codex", "events", "state", "config", "process", "util")),
+          Map.entry(
+              "session",
+              Set.of("codex", "events", "state", "config", "process", "workspace", "util")),
           Map.entry("tools", Set.of("session", "events", "codex", "config", "process", "util")),
           Map.entry("resources", Set.of("session", "codex", "config", "util")),
           Map.entry(
@@ -63,6 +67,7 @@ class ArchitectureTest {
                   "codex",
                   "jsonrpc",
                   "process",
+                  "workspace",
                   "config",
                   "util")));
 

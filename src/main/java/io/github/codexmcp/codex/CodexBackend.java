@@ -2,6 +2,8 @@ package io.github.codexmcp.codex;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.util.CodexMcpException;
+import io.github.codexmcp.util.ErrorCode;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -27,6 +29,26 @@ public interface CodexBackend {
   CompletableFuture<JsonNode> turnStart(ObjectNode params);
 
   CompletableFuture<JsonNode> turnInterrupt(ObjectNode params);
+
+  /**
+   * Adds input to the running turn ({@code turn/steer}); answers {@code {turnId}}. Backends that
+   * cannot steer fail with {@code EXEC_NOT_SUPPORTED}.
+   */
+  default CompletableFuture<JsonNode> turnSteer(SteerInput input) {
+    return CompletableFuture.failedFuture(
+        CodexMcpException.of(
+            ErrorCode.EXEC_NOT_SUPPORTED, "steering a running turn needs the app-server backend"));
+  }
+
+  /**
+   * Starts an inline review on the thread ({@code review/start}); answers {@code {turn,
+   * reviewThreadId}}, where {@code turn.id} is the review's own turn. Backends without reviews fail
+   * with {@code EXEC_NOT_SUPPORTED}.
+   */
+  default CompletableFuture<JsonNode> reviewStart(String threadId, ReviewTarget target) {
+    return CompletableFuture.failedFuture(
+        CodexMcpException.of(ErrorCode.EXEC_NOT_SUPPORTED, "reviews need the app-server backend"));
+  }
 
   /** Answers a server-initiated request; throws when the answer cannot be written. */
   void respond(JsonNode id, JsonNode result);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.codex.BackendListener;
 import io.github.codexmcp.codex.BackendMode;
 import io.github.codexmcp.codex.CodexBackend;
+import io.github.codexmcp.codex.ReviewTarget;
+import io.github.codexmcp.codex.SteerInput;
 import io.github.codexmcp.jsonrpc.JsonRpcConnection;
 import io.github.codexmcp.jsonrpc.JsonRpcException;
 import io.github.codexmcp.process.ChildProcess;
@@ -202,6 +204,16 @@ public final class AppServerBackend implements CodexBackend {
     return call(AppServerMethods.TURN_INTERRUPT, params, DEFAULT_TIMEOUT);
   }
 
+  @Override
+  public CompletableFuture<JsonNode> turnSteer(SteerInput input) {
+    return call(AppServerMethods.TURN_STEER, input.toParams(), DEFAULT_TIMEOUT);
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> reviewStart(String threadId, ReviewTarget target) {
+    return call(AppServerMethods.REVIEW_START, target.toParams(threadId), LONG_TIMEOUT);
+  }
+
   /**
    * Any other app-server method (for example {@code model/list}); {@code params} null means {@code
    * {}}.
@@ -214,7 +226,7 @@ public final class AppServerBackend implements CodexBackend {
     if (c == null) {
       return CompletableFuture.failedFuture(notRunning());
     }
-    return c.request(method, forCodex(params), timeout);
+    return c.request(method, AppServerCommandLine.paramsForCodex(params), timeout);
   }
 
   @Override
@@ -471,20 +483,6 @@ public final class AppServerBackend implements CodexBackend {
     } catch (IOException e) {
       // Broken pipe: the child is gone anyway.
     }
-  }
-
-  /** {@code approvalPolicy: "on-failure"} → {@code on-request} (rejected by 0.169's JSON API). */
-  static JsonNode forCodex(JsonNode params) {
-    if (params == null || params.isNull()) {
-      return Json.object();
-    }
-    JsonNode policy = params.get("approvalPolicy");
-    if (params.isObject() && policy != null && "on-failure".equals(policy.asText(null))) {
-      ObjectNode copy = ((ObjectNode) params).deepCopy();
-      copy.put("approvalPolicy", AppServerCommandLine.approvalPolicyForCodex("on-failure"));
-      return copy;
-    }
-    return params;
   }
 
   private static JsonRpcException.Closed clientDestroyed() {

@@ -3,6 +3,7 @@ package io.github.codexmcp.codex.appserver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.codex.LaunchOptions;
+import io.github.codexmcp.util.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,20 @@ public final class AppServerCommandLine {
    */
   public static String approvalPolicyForCodex(String policy) {
     return "on-failure".equals(policy) ? "on-request" : policy;
+  }
+
+  /** {@code approvalPolicy: "on-failure"} → {@code on-request} (rejected by 0.169's JSON API). */
+  static JsonNode paramsForCodex(JsonNode params) {
+    if (params == null || params.isNull()) {
+      return Json.object();
+    }
+    JsonNode policy = params.get("approvalPolicy");
+    if (params.isObject() && policy != null && "on-failure".equals(policy.asText(null))) {
+      ObjectNode copy = ((ObjectNode) params).deepCopy();
+      copy.put("approvalPolicy", approvalPolicyForCodex("on-failure"));
+      return copy;
+    }
+    return params;
   }
 
   private static void addIfPresent(List<String> args, String key, String value) {

@@ -10,6 +10,8 @@ public final class AppServerMethods {
   public static final String THREAD_BACKGROUND_TERMINALS_CLEAN = "thread/backgroundTerminals/clean";
   public static final String TURN_START = "turn/start";
   public static final String TURN_INTERRUPT = "turn/interrupt";
+  public static final String TURN_STEER = "turn/steer";
+  public static final String REVIEW_START = "review/start";
 
   private AppServerMethods() {}
 }
