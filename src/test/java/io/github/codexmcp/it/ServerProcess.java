@@ -87,7 +87,12 @@ final class ServerProcess implements AutoCloseable {
   }
 
   static ServerProcess start(Map<String, String> env, Path cwd) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command());
+    return start(command(), env, cwd);
+  }
+
+  static ServerProcess start(List<String> command, Map<String, String> env, Path cwd)
+      throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
     if (cwd != null) {
       pb.directory(cwd.toFile());
