@@ -13,6 +13,7 @@ import io.github.codexmcp.resources.ResourceCatalog;
 import io.github.codexmcp.server.CancellationRegistry;
 import io.github.codexmcp.server.EarlyInitialize;
 import io.github.codexmcp.server.McpServerFactory;
+import io.github.codexmcp.server.ServerIdentity;
 import io.github.codexmcp.server.ShutdownCoordinator;
 import io.github.codexmcp.server.StartupTrace;
 import io.github.codexmcp.session.SessionManager;
@@ -110,7 +111,8 @@ public final class Main {
     CodexInvocation invocation = new CodexInvocation(config.platform(), config.env(), resolver);
     List<String> codexArgv = invocation.build(exe, List.of()).argv();
     // Nothing can refuse the start any more: answer initialize while the rest is loaded.
-    EarlyInitialize early = EarlyInitialize.start(rpcIn, rpcOut, "codex-mcp", ServerConfig.VERSION);
+    EarlyInitialize early =
+        EarlyInitialize.start(rpcIn, rpcOut, ServerIdentity.NAME, ServerConfig.VERSION);
     StartupTrace.mark("early initialize reader");
     // Give the answer the CPU first (clients time out on initialize; a machine may have two
     // cores): the SDK is loaded once it is written, or after a short wait for a quiet client.

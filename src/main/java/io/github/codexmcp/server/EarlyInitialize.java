@@ -1,6 +1,7 @@
 package io.github.codexmcp.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayInputStream;
@@ -9,6 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -154,22 +157,47 @@ public final class EarlyInitialize {
     return "initialize".equals(method) && id != null ? new String[] {id, protocol} : null;
   }
 
-  /** The answer the SDK gives to {@code initialize} with this server's capabilities. */
+  /**
+   * The answer the SDK gives to {@code initialize} with this server's capabilities, title and
+   * instructions ({@link ServerIdentity}), written with Jackson's streaming generator (no data
+   * binding is loaded yet).
+   */
   static String response(String rawId, String requested, String serverName, String version) {
     String protocol =
         requested != null && PROTOCOL_VERSIONS.contains(requested)
             ? requested
             : PROTOCOL_VERSIONS.get(PROTOCOL_VERSIONS.size() - 1);
-    return "{\"jsonrpc\":\"2.0\",\"id\":"
-        + rawId
-        + ",\"result\":{\"protocolVersion\":"
-        + quote(protocol)
-        + ",\"capabilities\":{\"logging\":{},\"resources\":{\"subscribe\":false,\"listChanged\":true},"
-        + "\"tools\":{\"listChanged\":true}},\"serverInfo\":{\"name\":"
-        + quote(serverName)
-        + ",\"version\":"
-        + quote(version)
-        + "}}}\n";
+    StringWriter text = new StringWriter(2048);
+    try (JsonGenerator g = new JsonFactory().createGenerator(text)) {
+      g.writeStartObject();
+      g.writeStringField("jsonrpc", "2.0");
+      g.writeFieldName("id");
+      g.writeRawValue(rawId);
+      g.writeObjectFieldStart("result");
+      g.writeStringField("protocolVersion", protocol);
+      g.writeObjectFieldStart("capabilities");
+      g.writeObjectFieldStart("logging");
+      g.writeEndObject();
+      g.writeObjectFieldStart("resources");
+      g.writeBooleanField("subscribe", false);
+      g.writeBooleanField("listChanged", true);
+      g.writeEndObject();
+      g.writeObjectFieldStart("tools");
+      g.writeBooleanField("listChanged", true);
+      g.writeEndObject();
+      g.writeEndObject();
+      g.writeObjectFieldStart("serverInfo");
+      g.writeStringField("name", serverName);
+      g.writeStringField("title", ServerIdentity.TITLE);
+      g.writeStringField("version", version);
+      g.writeEndObject();
+      g.writeStringField("instructions", ServerIdentity.instructions());
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return text.append('\n').toString();
   }
 
   static String quote(String s) {

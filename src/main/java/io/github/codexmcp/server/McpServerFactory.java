@@ -190,7 +190,9 @@ public final class McpServerFactory {
     StartupTrace.mark("resource specifications");
     McpAsyncServer server =
         McpServer.async(transport)
-            .serverInfo("codex-mcp", version)
+            .serverInfo(
+                new McpSchema.Implementation(ServerIdentity.NAME, ServerIdentity.TITLE, version))
+            .instructions(ServerIdentity.instructions())
             .jsonMapper(mapper)
             .jsonSchemaValidator(validator.forResults(Boolean.getBoolean("codexmcp.checkResults")))
             .validateToolInputs(false)

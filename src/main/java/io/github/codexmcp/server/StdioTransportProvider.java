@@ -31,8 +31,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * MCP over stdio that survives bad input. Unlike the SDK's stdio provider it answers a malformed
- * line with {@code -32700} and keeps reading, handles {@code notifications/cancelled} itself,
- * answers calls of unknown tools with the contract's error result, and reports end of input.
+ * line with {@code -32700} and keeps reading, handles {@code notifications/cancelled} itself (the
+ * wait ends and the cancelled request gets no answer, see {@link InFlightRequests}), answers calls
+ * of unknown tools with the contract's error result, and reports end of input.
  *
  * <p>One reader thread ({@code stdio-inbound}); writes are serialised by a lock on the output.
  */
@@ -56,6 +57,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   private final ObjectWriter direct;
 
   private final StringTreeParser strings = new StringTreeParser(); // the stdin reader's alone
+  private final InFlightRequests inFlight = new InFlightRequests();
 
   private static final ThreadLocal<ReusableBytes> OUT_BUFFER =
       ThreadLocal.withInitial(() -> new ReusableBytes(16 * 1024, 1024 * 1024));
@@ -250,7 +252,11 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     if ("notifications/cancelled".equals(method)) {
       JsonNode rid = msg.path("params").get("requestId");
       if (rid != null && !rid.isNull()) {
-        cancellations.cancel(rid.isNumber() ? rid.numberValue() : rid.asText());
+        Object cancelledId = rid.isNumber() ? rid.numberValue() : rid.asText();
+        if (inFlight.cancel(cancelledId)) {
+          LOG.debug("[codex-mcp] request {} cancelled by the client; no answer", cancelledId);
+        }
+        cancellations.cancel(cancelledId);
       }
       return;
     }
@@ -270,6 +276,9 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     } catch (RuntimeException e) {
       writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: " + e.getMessage());
       return;
+    }
+    if (message instanceof McpSchema.JSONRPCRequest) {
+      inFlight.started(id);
     }
     McpServerSession s = session;
     s.handle(message)
@@ -463,8 +472,10 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
       return Mono.fromRunnable(
           () -> {
-            if (isAlreadyAnswered(message)) {
-              return;
+            boolean answer =
+                !(message instanceof McpSchema.JSONRPCResponse r) || inFlight.shouldAnswer(r.id());
+            if (isAlreadyAnswered(message) || !answer) {
+              return; // answered early, or cancelled by the client: nothing to send
             }
             try {
               if (direct != null) {

@@ -60,6 +60,14 @@ class McpServerIT {
     McpSchema.InitializeResult init = client.initialize();
     assertEquals("codex-mcp", init.serverInfo().name());
     assertEquals("2.1.7", init.serverInfo().version());
+    assertTrue(init.serverInfo().title().startsWith("Codex MCP"), init.serverInfo().toString());
+    String instructions = init.instructions();
+    assertTrue(
+        instructions != null && instructions.contains("codex-mcp:///quickstart"), instructions);
+    assertTrue(instructions.contains("pollOptions.waitMs"), instructions);
+    assertTrue(
+        instructions.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 2048,
+        "instructions over 2 KB");
   }
 
   @AfterAll

@@ -53,6 +53,28 @@ class EarlyInitializeTest {
   }
 
   @Test
+  void theAnswerCarriesTitleAndInstructionsWithinTwoKilobytes() {
+    JsonNode r = Json.parse(EarlyInitialize.response("1", null, "codex-mcp", "2.1.7"));
+    assertEquals(ServerIdentity.TITLE, r.at("/result/serverInfo/title").asText());
+    String instructions = r.at("/result/instructions").asText();
+    assertEquals(ServerIdentity.instructions(), instructions);
+    assertTrue(instructions.contains("codex-mcp:///quickstart"), instructions);
+    assertTrue(instructions.contains("codex_check") && instructions.contains("actions[]"));
+    assertTrue(
+        instructions.getBytes(StandardCharsets.UTF_8).length
+            <= ServerIdentity.MAX_INSTRUCTION_BYTES);
+  }
+
+  @Test
+  void anIdIsWrittenBackAsItCame() {
+    assertEquals(
+        "a\"b",
+        Json.parse(EarlyInitialize.response("\"a\\\"b\"", null, "codex-mcp", "2.1.7"))
+            .get("id")
+            .asText());
+  }
+
+  @Test
   void answersAtOnceAndReplaysTheLine() throws Exception {
     String first =
         "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\"}}\n";
