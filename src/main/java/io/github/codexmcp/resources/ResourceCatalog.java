@@ -2,6 +2,7 @@ package io.github.codexmcp.resources;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.CodexVersionRange;
 import io.github.codexmcp.config.Platform;
 import io.github.codexmcp.config.ServerConfig;
 import io.github.codexmcp.util.Json;
@@ -71,10 +72,19 @@ public final class ResourceCatalog {
 
   private final Runtime runtime;
   private final Supplier<String> codexVersion;
+  private final CodexVersionRange tested;
 
   public ResourceCatalog(Runtime runtime, Supplier<String> codexVersion) {
+    this(runtime, codexVersion, CodexVersionRange.bundled());
+  }
+
+  /**
+   * @param tested the Codex versions this build was tested with (compat-report warns outside)
+   */
+  public ResourceCatalog(Runtime runtime, Supplier<String> codexVersion, CodexVersionRange tested) {
     this.runtime = runtime;
     this.codexVersion = codexVersion;
+    this.tested = tested;
   }
 
   /** Text content of a resource by URI; null for an unknown URI. */
@@ -171,11 +181,28 @@ public final class ResourceCatalog {
       warnings.add(
           "Disk persistence is off: sessions are held in memory only and are lost when the server restarts.");
     }
-    o.putArray("detectedMismatches");
+    ArrayNode mismatches = o.putArray("detectedMismatches");
+    tested
+        .check(version)
+        .ifPresent(
+            m -> {
+              warnings.add(m.message());
+              mismatches
+                  .addObject()
+                  .put("kind", m.kind())
+                  .put("component", "codexCli")
+                  .put("detected", m.detected())
+                  .put("testedMinimum", tested.minimum())
+                  .put("testedNewest", tested.newestTested())
+                  .put("message", m.message());
+            });
     ObjectNode rt = o.putObject("runtime");
     rt.put("codexMcpVersion", ServerConfig.VERSION);
     rt.put("codexCliVersion", version);
     rt.put("activeSessions", runtime.activeSessions());
+    rt.putObject("testedCodexVersions")
+        .put("minimum", tested.minimum())
+        .put("newestTested", tested.newestTested());
     return o;
   }
 

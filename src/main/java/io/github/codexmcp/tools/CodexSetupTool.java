@@ -6,6 +6,8 @@ import io.github.codexmcp.codex.BackendMode;
 import io.github.codexmcp.codex.BackendModeDetector;
 import io.github.codexmcp.codex.CodexBinaryResolver;
 import io.github.codexmcp.codex.CodexInvocation;
+import io.github.codexmcp.codex.CodexVersionProbe;
+import io.github.codexmcp.codex.CodexVersionRange;
 import io.github.codexmcp.codex.ResolvedExecutable;
 import io.github.codexmcp.config.ServerConfig;
 import io.github.codexmcp.process.CommandRunner;
@@ -32,6 +34,7 @@ public final class CodexSetupTool implements ToolHandler {
   private final CommandRunner runner;
   private final Executor work;
   private final Supplier<String> persistenceWarning;
+  private final CodexVersionRange tested;
 
   /**
    * @param persistenceWarning text to add to the warnings when disk persistence is off, or null
@@ -41,10 +44,23 @@ public final class CodexSetupTool implements ToolHandler {
       CommandRunner runner,
       Executor work,
       Supplier<String> persistenceWarning) {
+    this(config, runner, work, persistenceWarning, CodexVersionRange.bundled());
+  }
+
+  /**
+   * @param tested the Codex versions this build was tested with; others get a warning
+   */
+  public CodexSetupTool(
+      ServerConfig config,
+      CommandRunner runner,
+      Executor work,
+      Supplier<String> persistenceWarning,
+      CodexVersionRange tested) {
     this.config = config;
     this.runner = runner;
     this.work = work;
     this.persistenceWarning = persistenceWarning;
+    this.tested = tested;
   }
 
   @Override
@@ -100,9 +116,11 @@ public final class CodexSetupTool implements ToolHandler {
     }
     boolean internal = false;
     String clientMode = null;
+    String codexVersion = null;
     if (exe != null) {
       CodexInvocation invocation = new CodexInvocation(config.platform(), env, resolver);
       internal = isInternal(exe.command());
+      codexVersion = new CodexVersionProbe(runner, invocation.build(exe, List.of()).argv()).get();
       probeAuth(exe, invocation, internal, auth);
       BackendMode mode =
           new BackendModeDetector(runner).detect(env, invocation.build(exe, List.of()).argv());
@@ -131,6 +149,16 @@ public final class CodexSetupTool implements ToolHandler {
       warnings.add(
           "Codex app-server support was not detected; codex-mcp would run in exec fallback mode with fewer capabilities.");
     }
+    CodexVersionRange.Mismatch mismatch = tested.check(codexVersion).orElse(null);
+    if (mismatch != null) {
+      warnings.add(mismatch.message());
+      if (mismatch.kind().equals("older-than-tested")) {
+        nextSteps.add(
+            "Upgrade Codex (for example `npm install -g @openai/codex@"
+                + tested.newestTested()
+                + "`) and rerun `codex_setup`.");
+      }
+    }
     String persistence = persistenceWarning.get();
     if (persistence != null) {
       warnings.add(persistence);
@@ -146,6 +174,13 @@ public final class CodexSetupTool implements ToolHandler {
       runtime.put("clientMode", clientMode);
     }
     runtime.put("stateDir", config.stateDir().toString());
+    if (codexVersion != null) {
+      runtime.put("codexCliVersion", codexVersion);
+    }
+    runtime
+        .putObject("testedCodexVersions")
+        .put("minimum", tested.minimum())
+        .put("newestTested", tested.newestTested());
     ObjectNode ctx = out.putObject("projectContext");
     ctx.put("hasUserConfig", userConfig);
     ctx.put("hasProjectConfig", projectConfig);

@@ -17,6 +17,7 @@ import io.github.codexmcp.process.ProcessLauncher;
 import io.github.codexmcp.process.ProcessSpec;
 import io.github.codexmcp.process.ProcessTree;
 import io.github.codexmcp.process.SystemProcessLauncher;
+import io.github.codexmcp.testing.CodexCli;
 import io.github.codexmcp.testing.appserver.RecordingListener;
 import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.ScheduledTimer;
@@ -38,9 +39,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code AppServerBackend} against the real native codex (pinned 0.169.0, installed under {@code
- * ~/.cache/codex-mcp/codex-cli-<version>} or {@code $CODEX_MCP_TEST_CODEX_DIR}) with a private
- * HOME/CODEX_HOME whose model provider points at an unused loopback port (no model turn runs).
+ * {@code AppServerBackend} against the real native codex (the tested version, installed under
+ * {@code ~/.cache/codex-mcp/codex-cli-<version>} or {@code $CODEX_MCP_TEST_CODEX_DIR}) with a
+ * private HOME/CODEX_HOME whose model provider points at an unused loopback port (no model turn
+ * runs).
  */
 @Timeout(120)
 class AppServerBackendIT {
@@ -104,19 +106,7 @@ class AppServerBackendIT {
   }
 
   private static Path npmLauncher() {
-    String version = System.getProperty("codex.cli.version", "0.169.0");
-    String dir = System.getenv("CODEX_MCP_TEST_CODEX_DIR");
-    Path root =
-        dir != null && !dir.isBlank()
-            ? Path.of(dir)
-            : Path.of(
-                System.getProperty("user.home"), ".cache", "codex-mcp", "codex-cli-" + version);
-    Path launcher = root.resolve("node_modules/.bin/codex");
-    if (!Files.exists(launcher)) {
-      throw new IllegalStateException(
-          "codex-cli " + version + " is not installed at " + root + " (see spec 95 §1)");
-    }
-    return launcher;
+    return CodexCli.get().launcher();
   }
 
   private AppServerBackendFactory factory() {
@@ -133,7 +123,7 @@ class AppServerBackendIT {
     backends.add(b);
     b.setListener(listener);
     JsonNode init = b.start().get(30, TimeUnit.SECONDS);
-    assertTrue(init.path("userAgent").asText().contains("0.169.0"), init.toString());
+    assertTrue(init.path("userAgent").asText().contains(CodexCli.get().version()), init.toString());
     return b;
   }
 

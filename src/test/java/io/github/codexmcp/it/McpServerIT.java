@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.codexmcp.codex.CodexVersionRange;
 import io.github.codexmcp.testing.CodexCli;
 import io.github.codexmcp.testing.OutputSchemas;
+import io.github.codexmcp.util.Json;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -120,12 +122,20 @@ class McpServerIT {
     }
     String info = text("codex-mcp:///server-info");
     assertTrue(info.contains("\"clientMode\": \"app-server\""), info);
-    assertTrue(info.contains("\"codexCliVersion\": \"0.169.0\""), info);
+    assertTrue(info.contains("\"codexCliVersion\": \"" + CodexCli.get().version() + "\""), info);
     assertTrue(text("codex-mcp:///config").contains("Override persistence"));
     assertTrue(text("codex-mcp:///quickstart").contains("\"action\": \"respond_permission\""));
     assertTrue(text("codex-mcp:///errors").contains("REQUEST_NOT_FOUND"));
     assertTrue(text("codex-mcp:///gotchas").contains("Idle sessions are auto-cleaned"));
-    assertTrue(text("codex-mcp:///compat-report").contains("\"schemaVersion\": \"1.0.0\""));
+    JsonNode compat = Json.parse(text("codex-mcp:///compat-report"));
+    assertEquals("1.0.0", compat.path("schemaVersion").asText());
+    assertEquals(CodexCli.get().version(), compat.at("/runtime/codexCliVersion").asText());
+    // the suite runs only tested versions (or newer ones, which must be reported as such)
+    int mismatches = compat.path("detectedMismatches").size();
+    assertEquals(
+        CodexVersionRange.bundled().check(CodexCli.get().version()).isPresent() ? 1 : 0,
+        mismatches,
+        compat.toString());
   }
 
   private static String text(String uri) {
@@ -147,6 +157,10 @@ class McpServerIT {
     assertEquals("env_path", s.at("/executable/source").asText());
     assertEquals("app-server", s.at("/runtime/clientMode").asText());
     assertTrue(s.at("/runtime/sameMachineRequired").asBoolean());
+    assertEquals(CodexCli.get().version(), s.at("/runtime/codexCliVersion").asText());
+    assertEquals(
+        CodexVersionRange.bundled().minimum(),
+        s.at("/runtime/testedCodexVersions/minimum").asText());
     assertEquals(tmp.resolve("state").toString(), s.at("/runtime/stateDir").asText());
     assertTrue(s.at("/projectContext/hasUserConfig").asBoolean());
     assertTrue(s.at("/projectContext/hasProjectConfig").asBoolean());

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>Version: system property {@code codex.cli.version} (set by surefire/failsafe from the pom),
  *       default {@value #DEFAULT_VERSION}.
- *   <li>Directory: env {@code CODEX_MCP_TEST_CODEX_DIR} if set, else {@code
+ *   <li>Directory: env {@code CODEX_MCP_TEST_CODEX_DIR} if set (then the version installed there
+ *       wins over the property, so tests never assume one version), else {@code
  *       ~/.cache/codex-mcp/codex-cli-<version>}.
  *   <li>When the directory holds no complete install, {@link #get()} runs {@code npm install
  *       --no-audit --no-fund --prefix <dir> @openai/codex@<version>} once, under an exclusive file
@@ -42,7 +43,7 @@ import java.util.stream.Stream;
  */
 public final class CodexCli {
   /** Version used when the system property {@code codex.cli.version} is absent. */
-  public static final String DEFAULT_VERSION = "0.169.0";
+  public static final String DEFAULT_VERSION = "0.171.0";
 
   /** Environment variable overriding the install directory. */
   public static final String DIR_ENV = "CODEX_MCP_TEST_CODEX_DIR";
@@ -73,7 +74,25 @@ public final class CodexCli {
     if (version.isBlank()) {
       version = DEFAULT_VERSION;
     }
+    String override = System.getenv(DIR_ENV);
+    if (override != null && !override.isBlank()) {
+      // a directory given explicitly is tested at whatever version is installed there
+      version = installedVersion(Paths.get(override)).orElse(version);
+    }
     return at(defaultDir(version), version);
+  }
+
+  /** The version of the {@code @openai/codex} package installed under {@code dir}, if any. */
+  static Optional<String> installedVersion(Path dir) {
+    Path pkg = dir.resolve("node_modules/@openai/codex/package.json");
+    if (!Files.isRegularFile(pkg)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.ofNullable(Json.text(Json.MAPPER.readTree(pkg.toFile()), "version"));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -95,7 +114,7 @@ public final class CodexCli {
         System.getProperty("user.home"), ".cache", "codex-mcp", "codex-cli-" + version);
   }
 
-  /** The pinned version, e.g. {@code 0.169.0}. */
+  /** The version under test, e.g. {@code 0.171.0}. */
   public String version() {
     return version;
   }
