@@ -8,6 +8,7 @@ import io.github.codexmcp.util.Timer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,8 +80,14 @@ public final class JsonRpcConnection {
     }
   }
 
+  /** Sends one encoded message to the peer (a line, or a WebSocket text frame). */
+  @FunctionalInterface
+  public interface FrameWriter {
+    void write(byte[] json) throws IOException;
+  }
+
   private final String name;
-  private final OutputStream out;
+  private final FrameWriter out;
   private final Timer timer;
   private final Handler handler;
   private final AtomicLong nextId = new AtomicLong(1);
@@ -94,6 +101,23 @@ public final class JsonRpcConnection {
    * @param out the peer's input; written under a lock, flushed after each frame
    */
   public JsonRpcConnection(String name, OutputStream out, Timer timer, Handler handler) {
+    this(
+        name,
+        frame -> {
+          out.write(frame);
+          out.write('\n');
+          out.flush();
+        },
+        timer,
+        handler);
+  }
+
+  /**
+   * A connection over a message channel: {@code out} sends one whole message per call (under this
+   * connection's write lock); the owner feeds incoming messages to {@link #receive} and reports
+   * their end through {@link #endOfInput}, both from one reader thread.
+   */
+  public JsonRpcConnection(String name, FrameWriter out, Timer timer, Handler handler) {
     this.name = name;
     this.out = out;
     this.timer = timer;
@@ -264,8 +288,6 @@ public final class JsonRpcConnection {
       }
       try {
         out.write(frame);
-        out.write('\n');
-        out.flush();
       } catch (IOException | RuntimeException e) {
         JsonRpcException failure =
             new JsonRpcException.WriteFailed("Failed to write to " + name + ": " + describe(e), e);
@@ -325,6 +347,35 @@ public final class JsonRpcConnection {
     } catch (IOException e) {
       failure = e;
     }
+    endOfInput(failure);
+  }
+
+  /**
+   * One whole incoming message (UTF-8 JSON) from a message channel; a value that does not parse
+   * goes to {@link Handler#onParseError}. Reader thread only.
+   */
+  public void receive(byte[] json) {
+    JsonNode value;
+    try {
+      value = Json.MAPPER.readTree(json);
+    } catch (IOException | RuntimeException e) {
+      try {
+        handler.onParseError(new String(json, StandardCharsets.UTF_8), e);
+      } catch (RuntimeException handlerFailure) {
+        LOG.warn("[{}] parse-error handler failed", name, handlerFailure);
+      }
+      return;
+    }
+    if (value != null) {
+      dispatch(value);
+    }
+  }
+
+  /**
+   * The peer's input ended ({@code failure} null) or failed: asks the handler, then closes unless
+   * the handler takes over. Reader thread only, once.
+   */
+  public void endOfInput(IOException failure) {
     boolean ownerCloses = false;
     try {
       ownerCloses = handler.onEndOfStream(failure);

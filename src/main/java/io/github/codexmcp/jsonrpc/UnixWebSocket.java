@@ -1,0 +1,306 @@
+package io.github.codexmcp.jsonrpc;
+
+import io.github.codexmcp.util.Threads;
+import io.github.codexmcp.util.Timer;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A WebSocket client connection over a unix-domain socket: the transport of {@code codex app-server
+ * --listen unix://PATH}, which speaks HTTP/1.1 Upgrade on {@code GET /} and then one JSON-RPC
+ * message per text frame.
+ *
+ * <p>A small codec of its own ({@link WebSocketFrames}) because the Java WebSocket clients at hand
+ * (the JDK's, and the common libraries) only run over TCP sockets, and a unix-domain {@link
+ * SocketChannel} has no {@link java.net.Socket} view. It covers what the peer uses: masked client
+ * text frames, fragmented messages, ping answered by pong, close answered by close.
+ *
+ * <p><b>Threads.</b> {@link #connect} blocks the caller for the connect and the handshake (bounded
+ * by its timeout, enforced on the injected {@link Timer} by closing the channel). {@link
+ * #startReading} starts one daemon reader thread that calls the {@link Listener} in arrival order.
+ * {@link #sendText} may be called from any thread; writes are serialized by {@code writeLock} (held
+ * only while bytes go to the socket; a full socket buffer blocks the writer). The channel's own
+ * read and write paths are independent, so the reader never blocks a writer. {@link #close} is
+ * idempotent and may be called from any thread.
+ */
+public final class UnixWebSocket implements AutoCloseable {
+  /** Largest message accepted from the peer (a long thread's {@code thread/read} is big). */
+  static final long MAX_MESSAGE = 256L * 1024 * 1024;
+
+  private static final int MAX_HEADER_BYTES = 16 * 1024;
+
+  /** Receives what the peer sends; all calls come from the reader thread. */
+  public interface Listener {
+    /** One complete text message (UTF-8 bytes). */
+    void onText(byte[] utf8);
+
+    /** The connection ended: {@code error} null for a close frame or a clean end of stream. */
+    void onClosed(IOException error);
+  }
+
+  private final SocketChannel channel;
+  private final InputStream in;
+  private final OutputStream out;
+  private final Object writeLock = new Object();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private UnixWebSocket(SocketChannel channel, InputStream in) {
+    this.channel = channel;
+    this.in = in;
+    this.out = new ChannelOutput(channel);
+  }
+
+  /**
+   * Connects to the unix socket {@code socket} and completes the opening handshake within {@code
+   * timeout}.
+   */
+  public static UnixWebSocket connect(Path socket, Duration timeout, Timer timer)
+      throws IOException {
+    SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+    AtomicBoolean timedOut = new AtomicBoolean();
+    Timer.Cancellable guard =
+        timer.schedule(
+            timeout,
+            () -> {
+              timedOut.set(true);
+              closeQuietly(ch);
+            });
+    boolean ok = false;
+    try {
+      ch.connect(UnixDomainSocketAddress.of(socket));
+      InputStream input = new BufferedInputStream(new ChannelInput(ch), 64 * 1024);
+      UnixWebSocket ws = new UnixWebSocket(ch, input);
+      ws.handshake();
+      ok = true;
+      return ws;
+    } catch (IOException e) {
+      if (timedOut.get()) {
+        throw new IOException(
+            "WebSocket handshake on " + socket + " timed out after " + timeout.toMillis() + "ms",
+            e);
+      }
+      throw e;
+    } finally {
+      guard.cancel();
+      if (!ok) {
+        closeQuietly(ch);
+      }
+    }
+  }
+
+  private void handshake() throws IOException {
+    String key = WebSocketFrames.newKey();
+    String request =
+        "GET / HTTP/1.1\r\n"
+            + "Host: localhost\r\n"
+            + "Upgrade: websocket\r\n"
+            + "Connection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: "
+            + key
+            + "\r\n"
+            + "Sec-WebSocket-Version: 13\r\n\r\n";
+    synchronized (writeLock) {
+      out.write(request.getBytes(StandardCharsets.US_ASCII));
+    }
+    String[] lines = readHeaders().split("\r\n");
+    if (lines.length == 0 || !lines[0].matches("HTTP/1\\.1 101( .*)?")) {
+      throw new IOException("WebSocket upgrade refused: " + (lines.length == 0 ? "" : lines[0]));
+    }
+    String accept = null;
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      if (colon > 0
+          && lines[i]
+              .substring(0, colon)
+              .trim()
+              .toLowerCase(Locale.ROOT)
+              .equals("sec-websocket-accept")) {
+        accept = lines[i].substring(colon + 1).trim();
+      }
+    }
+    if (!WebSocketFrames.acceptFor(key).equals(accept)) {
+      throw new IOException("WebSocket upgrade answered with a wrong Sec-WebSocket-Accept");
+    }
+  }
+
+  private String readHeaders() throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int state = 0; // count of matched bytes of \r\n\r\n
+    while (state < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed during the WebSocket handshake");
+      }
+      buf.write(b);
+      if (buf.size() > MAX_HEADER_BYTES) {
+        throw new IOException("WebSocket handshake response headers too long");
+      }
+      boolean cr = (state == 0 || state == 2) && b == '\r';
+      boolean lf = (state == 1 || state == 3) && b == '\n';
+      state = cr || lf ? state + 1 : (b == '\r' ? 1 : 0);
+    }
+    return buf.toString(StandardCharsets.ISO_8859_1).trim();
+  }
+
+  /** Starts the reader thread; call at most once. */
+  public Thread startReading(String threadName, Listener listener) {
+    return Threads.startDaemon(threadName, () -> readLoop(listener));
+  }
+
+  private void readLoop(Listener listener) {
+    IOException failure = null;
+    try {
+      ByteArrayOutputStream message = null;
+      int messageOpcode = 0;
+      while (true) {
+        WebSocketFrames.Frame f = WebSocketFrames.read(in, MAX_MESSAGE);
+        if (f == null) {
+          break;
+        }
+        if (f.isControl()) {
+          if (f.opcode() == WebSocketFrames.OP_PING) {
+            send(WebSocketFrames.OP_PONG, f.payload());
+          } else if (f.opcode() == WebSocketFrames.OP_CLOSE) {
+            sendCloseQuietly(f.payload());
+            break;
+          }
+          continue;
+        }
+        if (f.opcode() == WebSocketFrames.OP_CONTINUATION) {
+          if (message == null) {
+            throw new WebSocketFrames.ProtocolException("continuation frame without a message");
+          }
+        } else {
+          if (message != null) {
+            throw new WebSocketFrames.ProtocolException("new message inside a fragmented one");
+          }
+          message = new ByteArrayOutputStream();
+          messageOpcode = f.opcode();
+        }
+        message.write(f.payload());
+        if (message.size() > MAX_MESSAGE) {
+          throw new WebSocketFrames.ProtocolException("message exceeds " + MAX_MESSAGE + " bytes");
+        }
+        if (f.fin()) {
+          if (messageOpcode == WebSocketFrames.OP_TEXT) {
+            listener.onText(message.toByteArray());
+          }
+          message = null;
+        }
+      }
+    } catch (IOException e) {
+      failure = closed.get() ? null : e;
+    } finally {
+      close();
+    }
+    listener.onClosed(failure);
+  }
+
+  /** Sends one text message (the caller's UTF-8 bytes, unchanged). */
+  public void sendText(byte[] utf8) throws IOException {
+    send(WebSocketFrames.OP_TEXT, utf8);
+  }
+
+  private void send(int opcode, byte[] payload) throws IOException {
+    if (closed.get()) {
+      throw new IOException("WebSocket connection is closed");
+    }
+    synchronized (writeLock) {
+      WebSocketFrames.write(out, opcode, payload, true);
+    }
+  }
+
+  private void sendCloseQuietly(byte[] echo) {
+    try {
+      byte[] code = echo.length >= 2 ? new byte[] {echo[0], echo[1]} : new byte[0];
+      send(WebSocketFrames.OP_CLOSE, code);
+    } catch (IOException e) {
+      // the peer is going away anyway
+    }
+  }
+
+  public boolean isOpen() {
+    return !closed.get();
+  }
+
+  /** Sends a close frame (best effort) and closes the socket; idempotent. */
+  @Override
+  public void close() {
+    if (closed.get()) {
+      return;
+    }
+    sendCloseQuietly(new byte[] {0x03, (byte) 0xE8}); // 1000 normal closure
+    closed.set(true);
+    closeQuietly(channel);
+  }
+
+  private static void closeQuietly(SocketChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException e) {
+      // nothing left to do
+    }
+  }
+
+  /** Reads straight from the channel (no stream lock shared with the writer). */
+  private static final class ChannelInput extends InputStream {
+    private final SocketChannel ch;
+
+    ChannelInput(SocketChannel ch) {
+      this.ch = ch;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      int n;
+      do {
+        n = ch.read(ByteBuffer.wrap(b, off, len));
+      } while (n == 0);
+      return n;
+    }
+  }
+
+  /** Writes straight to the channel, looping until every byte is out. */
+  private static final class ChannelOutput extends OutputStream {
+    private final SocketChannel ch;
+
+    ChannelOutput(SocketChannel ch) {
+      this.ch = ch;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+    }
+  }
+}
