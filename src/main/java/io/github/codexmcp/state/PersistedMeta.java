@@ -16,7 +16,9 @@ import io.github.codexmcp.util.Json;
  *       record);
  *   <li>{@code cancelledAt}, {@code cancelledReason} when set;
  *   <li>{@code threadId} once known; {@code model}, {@code cwd}, {@code approvalPolicy}, {@code
- *       sandbox}, {@code profile} with their current values (after reply overrides).
+ *       sandbox}, {@code profile} with their current values (after reply overrides);
+ *   <li>{@code usage} (summed token usage) and {@code worktree} (the session's own git worktree)
+ *       when the session has them.
  * </ul>
  *
  * <p>Not persisted: {@code config}, {@code approvalTimeoutMs}, pending requests, cursors, progress.
@@ -34,10 +36,62 @@ public record PersistedMeta(
     String cwd,
     String approvalPolicy,
     String sandbox,
-    String profile) {
+    String profile,
+    PersistedUsage usage,
+    PersistedWorktree worktree) {
 
   /** The only {@code schemaVersion} this code writes and accepts. */
   public static final int SCHEMA_VERSION = 1;
+
+  /** A meta without usage and worktree. */
+  public PersistedMeta(
+      String sessionId,
+      String status,
+      String createdAt,
+      String lastActiveAt,
+      String cancelledAt,
+      String cancelledReason,
+      String threadId,
+      String model,
+      String cwd,
+      String approvalPolicy,
+      String sandbox,
+      String profile) {
+    this(
+        sessionId,
+        status,
+        createdAt,
+        lastActiveAt,
+        cancelledAt,
+        cancelledReason,
+        threadId,
+        model,
+        cwd,
+        approvalPolicy,
+        sandbox,
+        profile,
+        null,
+        null);
+  }
+
+  /** Copy with this usage and worktree (null: none). */
+  public PersistedMeta with(PersistedUsage newUsage, PersistedWorktree newWorktree) {
+    return new PersistedMeta(
+        sessionId,
+        status,
+        createdAt,
+        lastActiveAt,
+        cancelledAt,
+        cancelledReason,
+        threadId,
+        model,
+        cwd,
+        approvalPolicy,
+        sandbox,
+        profile,
+        newUsage,
+        newWorktree);
+  }
 
   /** Validates the required components. */
   public PersistedMeta {
@@ -63,7 +117,9 @@ public record PersistedMeta(
         cwd,
         approvalPolicy,
         sandbox,
-        profile);
+        profile,
+        usage,
+        worktree);
   }
 
   /** The {@code meta.json} document, {@code schemaVersion} first. */
@@ -82,6 +138,12 @@ public record PersistedMeta(
     putIfPresent(n, "approvalPolicy", approvalPolicy);
     putIfPresent(n, "sandbox", sandbox);
     putIfPresent(n, "profile", profile);
+    if (usage != null) {
+      n.set("usage", usage.toJson());
+    }
+    if (worktree != null) {
+      n.set("worktree", worktree.toJson());
+    }
     return n;
   }
 
@@ -108,7 +170,9 @@ public record PersistedMeta(
         Json.text(n, "cwd"),
         Json.text(n, "approvalPolicy"),
         Json.text(n, "sandbox"),
-        Json.text(n, "profile"));
+        Json.text(n, "profile"),
+        PersistedUsage.fromJson(n.get("usage")),
+        PersistedWorktree.fromJson(n.get("worktree")));
   }
 
   private static void putIfPresent(ObjectNode n, String field, String value) {
