@@ -25,17 +25,10 @@ public final class ByteLineReader {
   private int end;
   private byte[] line = new byte[1024];
   private long droppedLength;
-  private final ReadPacer pacer;
 
   public ByteLineReader(InputStream in, int maxLineBytes) {
-    this(in, maxLineBytes, null);
-  }
-
-  /** With {@code pacer} (or null) consulted around every read of the stream. */
-  public ByteLineReader(InputStream in, int maxLineBytes, ReadPacer pacer) {
     this.in = in;
     this.maxLineBytes = maxLineBytes;
-    this.pacer = pacer;
   }
 
   /** The current line's bytes, valid up to the length {@link #next} returned. */
@@ -57,13 +50,7 @@ public final class ByteLineReader {
     int len = 0;
     while (true) {
       if (pos == end) {
-        if (pacer != null) {
-          pacer.beforeRead();
-        }
         end = in.read(buf, 0, buf.length);
-        if (pacer != null) {
-          pacer.afterRead(end == buf.length);
-        }
         pos = 0;
         if (end <= 0) {
           end = 0;

@@ -42,7 +42,6 @@ public final class JsonLineReader {
 
   private final InputStream in;
   private final int maxLineBytes;
-  private ReadPacer pacer;
 
   public JsonLineReader(InputStream in) {
     this(in, DEFAULT_MAX_LINE_BYTES);
@@ -54,31 +53,21 @@ public final class JsonLineReader {
   }
 
   /**
-   * Reads a stream that Codex writes a line at a time in batches while it streams ({@link
-   * ReadPacer}); returns this reader.
-   */
-  public JsonLineReader paced() {
-    this.pacer = ReadPacer.system();
-    return this;
-  }
-
-  /**
    * Reads until end of stream, feeding {@code sink}. Returns normally at end of stream; throws when
    * reading fails. Does not close the stream.
    */
   public void readAll(Sink sink) throws IOException {
-    ByteLineReader lines = new ByteLineReader(in, maxLineBytes, pacer);
-    StringTreeParser strings = new StringTreeParser();
+    ByteLineReader lines = new ByteLineReader(in, maxLineBytes);
     for (int n; (n = lines.next()) != ByteLineReader.END; ) {
       if (n == ByteLineReader.TOO_LONG) {
         sink.onOversized(lines.droppedLength());
       } else {
-        handle(lines.line(), 0, n, strings, sink);
+        handle(lines.line(), 0, n, sink);
       }
     }
   }
 
-  private static void handle(byte[] bytes, int off, int len, StringTreeParser strings, Sink sink) {
+  private static void handle(byte[] bytes, int off, int len, Sink sink) {
     int s = off;
     int e = off + len;
     while (s < e && (bytes[s] & 0xff) <= ' ') {
@@ -90,20 +79,14 @@ public final class JsonLineReader {
     if (s == e || (bytes[s] != '{' && bytes[s] != '[')) {
       return;
     }
-    // almost every line (every streamed delta) takes the lighter parse (StringTreeParser); the
-    // rest, and anything malformed, goes to Jackson
-    JsonNode value = strings.parse(bytes, s, e);
-    if (value != null) {
-      sink.onJson(value);
-      return;
-    }
+    JsonNode value;
     try {
-      value = Json.MAPPER.readTree(bytes, s, e - s);
+      value = Json.parse(bytes, s, e - s);
     } catch (IOException invalid) {
       // not JSON, or not UTF-8: parse the text with malformed bytes replaced
       String text = new String(bytes, s, e - s, StandardCharsets.UTF_8);
       try {
-        value = Json.MAPPER.readTree(text);
+        value = Json.TREE_READER.readTree(text);
       } catch (JsonProcessingException notJson) {
         sink.onMalformed(text, notJson);
         return;

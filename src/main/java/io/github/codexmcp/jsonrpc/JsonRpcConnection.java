@@ -322,7 +322,6 @@ public final class JsonRpcConnection {
     IOException failure = null;
     try (InputStream input = in) {
       new JsonLineReader(input)
-          .paced()
           .readAll(
               new JsonLineReader.Sink() {
                 @Override

@@ -147,7 +147,7 @@ public final class McpServerFactory {
       Runnable onEndOfInput,
       String version,
       EarlyInitialize early) {
-    McpJsonMapper mapper = new RequestMapper(Json.MAPPER);
+    McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.MAPPER);
     ToolSchemaValidator validator = new ToolSchemaValidator(Json.MAPPER);
     Set<String> names = new LinkedHashSet<>(ToolCatalog.TOOL_NAMES);
     StdioTransportProvider transport =

@@ -1,19 +1,14 @@
 package io.github.codexmcp.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.jsonrpc.ByteLineReader;
-import io.github.codexmcp.jsonrpc.StringTreeParser;
+import io.github.codexmcp.tools.ToolOutcome;
+import io.github.codexmcp.util.CodexMcpException;
 import io.github.codexmcp.util.Json;
-import io.github.codexmcp.util.ReusableBytes;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpServerTransport;
@@ -22,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -47,20 +43,12 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
   private final McpJsonMapper mapper;
   private final InputStream in;
-  private final OutputStream out;
+  private final StdoutWriter output;
   private final CancellationRegistry cancellations;
   private final Supplier<Set<String>> toolNames;
   private final Runnable onEndOfInput;
-  private final boolean mayBreakLines;
 
-  /** Serializes outgoing messages into a per-thread reused buffer; null when lines may break. */
-  private final ObjectWriter direct;
-
-  private final StringTreeParser strings = new StringTreeParser(); // the stdin reader's alone
   private final InFlightRequests inFlight = new InFlightRequests();
-
-  private static final ThreadLocal<ReusableBytes> OUT_BUFFER =
-      ThreadLocal.withInitial(() -> new ReusableBytes(16 * 1024, 1024 * 1024));
   private volatile McpServerSession session;
   private volatile boolean closed;
   private final AtomicReference<Runnable> afterFirstMessage = new AtomicReference<>(() -> {});
@@ -81,12 +69,8 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
       Supplier<Set<String>> toolNames,
       Runnable onEndOfInput) {
     this.mapper = mapper;
-    this.mayBreakLines =
-        objectMapper(mapper) == null
-            || objectMapper(mapper).isEnabled(SerializationFeature.INDENT_OUTPUT);
-    this.direct = mayBreakLines ? null : messageWriter(objectMapper(mapper));
     this.in = in;
-    this.out = out;
+    this.output = new StdoutWriter(out, this::firstMessageWritten, () -> closed);
     this.cancellations = cancellations;
     this.toolNames = toolNames;
     this.onEndOfInput = onEndOfInput;
@@ -188,9 +172,8 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   }
 
   /**
-   * One line as read: parsed from its UTF-8 bytes with the parser that reads Codex's output too.
-   * Blank lines are skipped; a line that is not valid UTF-8 is decoded with replacement characters
-   * and handled as that text (as a character reader would have passed it on).
+   * One line as read, parsed by Jackson from its UTF-8 bytes ({@link IncomingLine}). Blank lines
+   * are skipped.
    */
   private void handleLine(byte[] bytes, int length) {
     int start = 0;
@@ -200,36 +183,27 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     if (start == length) {
       return;
     }
-    // a request is parsed as Codex's lines are: the light parse first, Jackson for the rest and
-    // for anything malformed
-    JsonNode node = strings.parse(bytes, start, length);
-    if (node == null) {
-      try {
-        node = Json.MAPPER.readTree(bytes, 0, length);
-      } catch (IOException e) {
-        handleLine(new String(bytes, 0, length, StandardCharsets.UTF_8));
-        return;
-      }
+    IncomingLine line = IncomingLine.parse(bytes, start, length);
+    if (line.isRefused()) {
+      writeError(
+          line.id(),
+          line.error().startsWith("Parse")
+              ? McpSchema.ErrorCodes.PARSE_ERROR
+              : McpSchema.ErrorCodes.INVALID_REQUEST,
+          line.error());
+      return;
     }
-    handleMessage(node);
+    handleMessage(line.tree());
   }
 
   private static boolean isAsciiWhitespace(byte b) {
     return b == ' ' || (b >= 9 && b <= 13) || (b >= 28 && b <= 31);
   }
 
+  /** Handles one line given as text (tests). */
   void handleLine(String line) {
-    if (line.isBlank()) {
-      return;
-    }
-    JsonNode node;
-    try {
-      node = Json.MAPPER.readTree(line);
-    } catch (IOException e) {
-      writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: invalid JSON");
-      return;
-    }
-    handleMessage(node);
+    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+    handleLine(bytes, bytes.length);
   }
 
   private void handleMessage(JsonNode node) {
@@ -240,18 +214,15 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     }
     ObjectNode msg = (ObjectNode) node;
     JsonNode idNode = msg.get("id");
-    Object id =
-        idNode == null || idNode.isNull()
-            ? null
-            : idNode.isNumber() ? idNode.numberValue() : idNode.asText();
+    JsonNode validId = IncomingLine.validId(idNode) ? idNode : null;
     String method = Json.text(msg, "method");
     if (method == null && !msg.has("result") && !msg.has("error")) {
-      writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: missing method");
+      writeError(validId, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: missing method");
       return;
     }
     if ("notifications/cancelled".equals(method)) {
       JsonNode rid = msg.path("params").get("requestId");
-      if (rid != null && !rid.isNull()) {
+      if (IncomingLine.validId(rid)) {
         Object cancelledId = rid.isNumber() ? rid.numberValue() : rid.asText();
         if (inFlight.cancel(cancelledId)) {
           LOG.debug("[codex-mcp] request {} cancelled by the client; no answer", cancelledId);
@@ -260,25 +231,26 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
       }
       return;
     }
-    if (method != null && msg.has("id") && id == null) {
+    if (method != null && idNode != null && validId == null) {
       writeError(
           null,
           McpSchema.ErrorCodes.INVALID_REQUEST,
           "Invalid Request: id must be a string or number");
       return;
     }
-    if ("tools/call".equals(method) && id != null && !prepareToolCall(msg, id)) {
+    if ("tools/call".equals(method) && validId != null && !prepareToolCall(msg, validId)) {
       return;
     }
     McpSchema.JSONRPCMessage message;
     try {
-      message = toMessage(msg, method);
+      message = toMessage(msg);
     } catch (RuntimeException e) {
-      writeError(id, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: " + e.getMessage());
+      writeError(
+          validId, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: " + e.getMessage());
       return;
     }
-    if (message instanceof McpSchema.JSONRPCRequest) {
-      inFlight.started(id);
+    if (message instanceof McpSchema.JSONRPCRequest r) {
+      inFlight.started(r.id());
     }
     McpServerSession s = session;
     s.handle(message)
@@ -286,175 +258,69 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             v -> {}, err -> LOG.warn("[codex-mcp] request handling failed: {}", err.toString()));
   }
 
-  /**
-   * What {@link McpSchema#deserializeJsonRpcMessage} makes of the line, without writing the parsed
-   * tree back to text and parsing it again: the SDK's message type, bound straight from the tree.
-   */
-  private McpSchema.JSONRPCMessage toMessage(ObjectNode msg, String method) {
-    McpSchema.JSONRPCRequest call = toolCall(msg, method);
-    if (call != null) {
-      return call;
-    }
+  /** The SDK's message type, bound by Jackson straight from the tree. */
+  private static McpSchema.JSONRPCMessage toMessage(ObjectNode msg) {
     Class<? extends McpSchema.JSONRPCMessage> type;
     if (msg.has("method") && msg.has("id")) {
       type = McpSchema.JSONRPCRequest.class;
     } else if (msg.has("method")) {
       type = McpSchema.JSONRPCNotification.class;
-    } else if (msg.has("result") || msg.has("error")) {
-      type = McpSchema.JSONRPCResponse.class;
     } else {
-      throw new IllegalArgumentException("Cannot deserialize JSONRPCMessage: " + msg);
+      type = McpSchema.JSONRPCResponse.class;
     }
     try {
       return Json.MAPPER.treeToValue(msg, type);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
+      throw new IllegalArgumentException(e.getOriginalMessage(), e);
     }
   }
 
   /**
-   * A {@code tools/call} request with a string or integer id as the request record Jackson would
-   * bind, but with the parameters left as their tree ({@link RequestMapper} binds them); null for
-   * any other message, which Jackson binds.
+   * Checks a {@code tools/call} before the SDK sees it: unknown tools get the contract's error
+   * result, and so do parameters of the wrong shape (a name that is not a string, arguments that
+   * are not an object), as an {@code Error [INVALID_ARGUMENT]} result with one log line. A call
+   * that passes carries its request id in {@code _meta}. Returns whether the SDK is to handle it.
    */
-  static McpSchema.JSONRPCRequest toolCall(ObjectNode msg, String method) {
-    JsonNode idNode = msg.get("id");
-    JsonNode version = msg.get("jsonrpc");
-    if (!"tools/call".equals(method)
-        || !(msg.get("params") instanceof ObjectNode params)
-        || idNode == null
-        || !(idNode.isTextual() || idNode.isInt() || idNode.isLong())
-        || version == null
-        || !version.isTextual()
-        || version.textValue().isBlank()) {
-      return null; // including what the record refuses: Jackson reports it, as before
-    }
-    Object id =
-        idNode.isTextual()
-            ? idNode.textValue()
-            : idNode.isInt() ? (Object) idNode.intValue() : (Object) idNode.longValue();
-    return new McpSchema.JSONRPCRequest(version.textValue(), method, id, params);
-  }
-
-  /** Unknown tools get the contract's error result; known ones carry their request id. */
-  private boolean prepareToolCall(ObjectNode msg, Object id) {
+  private boolean prepareToolCall(ObjectNode msg, JsonNode id) {
     JsonNode params = msg.get("params");
-    String name = Json.text(params, "name");
-    if (name != null && !toolNames.get().contains(name)) {
-      ObjectNode result = Json.object();
-      result
-          .putArray("content")
-          .addObject()
-          .put("type", "text")
-          .put("text", "MCP error -32602: Tool " + name + " not found");
-      result.put("isError", true);
-      ObjectNode response = Json.object();
-      response.put("jsonrpc", "2.0");
-      response.set("id", msg.get("id"));
-      response.set("result", result);
-      writeLine(Json.write(response));
+    String refusal = ToolCallShape.refusal(params);
+    if (refusal != null) {
+      LOG.warn("[codex-mcp] tools/call {} refused: {}", id, refusal);
+      writeResult(id, ToolAdapter.render(ToolOutcome.thrown(CodexMcpException.invalid(refusal))));
       return false;
     }
-    if (params instanceof ObjectNode p) {
-      JsonNode meta = p.get("_meta");
-      ObjectNode m = meta instanceof ObjectNode mo ? mo : p.putObject("_meta");
-      m.set(REQUEST_ID_META, msg.get("id"));
+    String name = params.get("name").textValue();
+    if (!toolNames.get().contains(name)) {
+      writeResult(
+          id,
+          new McpSchema.CallToolResult(
+              List.of(new McpSchema.TextContent("MCP error -32602: Tool " + name + " not found")),
+              true,
+              null,
+              null));
+      return false;
     }
+    ObjectNode p = (ObjectNode) params;
+    JsonNode meta = p.get("_meta");
+    ObjectNode m = meta instanceof ObjectNode mo ? mo : p.putObject("_meta");
+    m.set(REQUEST_ID_META, id);
     return true;
   }
 
-  private void writeError(Object id, int code, String message) {
+  private void writeResult(JsonNode id, McpSchema.CallToolResult result) {
     ObjectNode response = Json.object();
-    response.put("jsonrpc", "2.0");
-    if (id == null) {
-      response.putNull("id");
-    } else {
-      response.set("id", Json.MAPPER.valueToTree(id));
-    }
+    response.put("jsonrpc", McpSchema.JSONRPC_VERSION);
+    response.set("id", id);
+    response.set("result", Json.MAPPER.valueToTree(result));
+    output.send(Json.bytes(response), StdoutWriter.Kind.RESPONSE);
+  }
+
+  private void writeError(JsonNode id, int code, String message) {
+    ObjectNode response = Json.object();
+    response.put("jsonrpc", McpSchema.JSONRPC_VERSION);
+    response.set("id", id == null ? Json.NODES.nullNode() : id);
     response.putObject("error").put("code", code).put("message", message);
-    writeLine(Json.write(response));
-  }
-
-  /**
-   * The writer of outgoing messages: characters beyond the BMP as UTF-8, as in the rendered text of
-   * tool results ({@link ToolResultWriter}), not as escaped surrogate pairs. Lone surrogates are
-   * still escaped.
-   */
-  /** The Jackson mapper behind {@code mapper}, or null when it is not one of ours or the SDK's. */
-  private static ObjectMapper objectMapper(McpJsonMapper mapper) {
-    if (mapper instanceof RequestMapper r) {
-      return r.objectMapper();
-    }
-    return mapper instanceof JacksonMcpJsonMapper j ? j.getObjectMapper() : null;
-  }
-
-  static ObjectWriter messageWriter(ObjectMapper mapper) {
-    return mapper.writer().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
-  }
-
-  /**
-   * Serializes a message into this thread's reused buffer (outside the lock: other messages are not
-   * held up meanwhile), then writes it as one line: no byte array per message (a poll result is
-   * tens of kilobytes), and nothing on stdout when serialization fails half-way.
-   */
-  private void writeMessage(Object message) throws IOException {
-    ReusableBytes b = OUT_BUFFER.get();
-    try {
-      if (!ToolResultWriter.write(message, b, direct)) {
-        direct.writeValue(b, message);
-      }
-      emitLine(b::writeTo);
-    } finally {
-      b.clear();
-    }
-  }
-
-  void writeLine(String json) {
-    String safe =
-        json.indexOf('\n') >= 0 || json.indexOf('\r') >= 0
-            ? json.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
-            : json;
-    writeLine(safe.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /**
-   * Writes one message of UTF-8 JSON and a newline. Jackson escapes line breaks inside strings and
-   * writes none of its own unless it indents; only then (see {@link #mayBreakLines}) is the message
-   * scanned, and a raw break (in UTF-8 the bytes 0x0A and 0x0D are only ever those characters)
-   * sends it through the escaping text path above.
-   */
-  void writeLine(byte[] json) {
-    if (mayBreakLines) {
-      for (byte b : json) {
-        if (b == '\n' || b == '\r') {
-          writeLine(new String(json, StandardCharsets.UTF_8));
-          return;
-        }
-      }
-    }
-    emitLine(o -> o.write(json));
-  }
-
-  /** Writes one JSON text. */
-  private interface Body {
-    void writeTo(OutputStream o) throws IOException;
-  }
-
-  /** Writes {@code body} and a newline to stdout as one line, under the output lock. */
-  private void emitLine(Body body) {
-    synchronized (out) {
-      try {
-        body.writeTo(out);
-        out.write('\n');
-        out.flush();
-        StartupTrace.firstResponse();
-      } catch (IOException e) {
-        if (!closed) {
-          LOG.warn("[codex-mcp] failed to write to stdout: {}", e.getMessage());
-        }
-      }
-    }
-    firstMessageWritten();
+    output.send(Json.bytes(response), StdoutWriter.Kind.RESPONSE);
   }
 
   private final class SessionTransport implements McpServerTransport {
@@ -477,15 +343,14 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             if (isAlreadyAnswered(message) || !answer) {
               return; // answered early, or cancelled by the client: nothing to send
             }
+            byte[] line;
             try {
-              if (direct != null) {
-                writeMessage(message);
-              } else {
-                writeLine(mapper.writeValueAsBytes(message));
-              }
-            } catch (IOException e) {
-              LOG.warn("[codex-mcp] failed to serialise a message: {}", e.getMessage());
+              line = Json.COMPACT.writeValueAsBytes(message);
+            } catch (IOException | RuntimeException e) {
+              LOG.warn("[codex-mcp] failed to serialise a message: {}", e.toString());
+              return;
             }
+            output.send(line, StdoutWriter.kindOf(message));
           });
     }
 

@@ -146,9 +146,7 @@ public final class ToolAdapter {
       Object requestId) {
     Map<String, Object> rawArgs = request.arguments() == null ? Map.of() : request.arguments();
     List<String> issues = new ArrayList<>();
-    // arguments bound by RequestMapper are the request's own tree: no conversion back and forth
-    ObjectNode args =
-        rawArgs instanceof TreeBackedMap t ? t.tree() : Json.MAPPER.valueToTree(rawArgs);
+    ObjectNode args = Json.MAPPER.valueToTree(rawArgs);
     JsonSchemaValidator.ValidationResponse v = validator.validate(inputSchema, args);
     if (!v.valid()) {
       issues.add(v.errorMessage());
@@ -231,13 +229,9 @@ public final class ToolAdapter {
     throw new IllegalStateException("unknown outcome " + outcome);
   }
 
-  /**
-   * The result whose text is {@code structured} indented, rendered once (see {@link
-   * RenderedObject}).
-   */
+  /** The result whose text is {@code structured} in the stringify layout ({@link Json#pretty}). */
   private static McpSchema.CallToolResult rendered(ObjectNode structured, boolean isError) {
-    RenderedObject r = RenderedObject.of(structured);
-    return envelope(r.text(), r, isError);
+    return envelope(Json.pretty(structured), structured, isError);
   }
 
   /**

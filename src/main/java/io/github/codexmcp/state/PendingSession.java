@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.util.Json;
-import io.github.codexmcp.util.ReusableBytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -30,7 +29,7 @@ final class PendingSession {
   final String id;
   final Path dir;
   private long nextSeq;
-  private final ReusableBytes events = new ReusableBytes(1024, KEPT_BUFFER_BYTES);
+  private final LineBuffer events = new LineBuffer();
   private JsonGenerator generator; // writes into events; dropped when a write fails
   private ObjectNode meta;
   private byte[] lastMeta; // touched by drain only
@@ -240,5 +239,25 @@ final class PendingSession {
     boolean became = !dirty;
     dirty = true;
     return became;
+  }
+
+  /** The buffered log lines; guarded by the session's monitor. */
+  private static final class LineBuffer extends java.io.ByteArrayOutputStream {
+    LineBuffer() {
+      super(1024);
+    }
+
+    /** Cuts the content back to its first {@code size} bytes. */
+    void truncate(int size) {
+      count = size;
+    }
+
+    /** Empties the buffer, dropping an array that grew past {@link #KEPT_BUFFER_BYTES}. */
+    void clear() {
+      count = 0;
+      if (buf.length > KEPT_BUFFER_BYTES) {
+        buf = new byte[1024];
+      }
+    }
   }
 }

@@ -1,6 +1,8 @@
 package io.github.codexmcp.util;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -8,6 +10,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,16 +21,35 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** The one shared {@link ObjectMapper} and small JSON helpers. */
+/**
+ * The one shared Jackson set-up: one {@link JsonFactory}, one {@link ObjectMapper} built on it, and
+ * the immutable (thread-safe, reusable) readers and writers every package uses, plus small helpers.
+ *
+ * <p>Two layouts are written: compact (the wire: MCP messages, Codex's JSON-RPC, event log lines)
+ * and the layout of JavaScript's {@code JSON.stringify(v, null, 2)} (tool result text, JSON
+ * resources, state files). Both as UTF-8 with characters beyond the BMP kept as they are, not as
+ * escaped surrogate pairs.
+ *
+ * <p>Thread-safety: stateless apart from Jackson's own caches; every method may be called from any
+ * thread.
+ */
 public final class Json {
+  /** The shared factory: streaming parsers and generators come from it. */
+  public static final JsonFactory FACTORY =
+      JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+
   public static final ObjectMapper MAPPER =
-      new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-  // UTF-8 output keeps characters beyond the BMP as they are (not as escaped surrogate pairs),
-  // like the text a character-based writer produces
-  private static final ObjectWriter PRETTY =
-      MAPPER.writer(stringifyPrinter()).with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
-  private static final ObjectWriter COMPACT_UTF8 =
-      MAPPER.writer().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
+      new ObjectMapper(FACTORY).disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+  /** Reads JSON trees; reusable from any thread. */
+  public static final ObjectReader TREE_READER = MAPPER.reader();
+
+  /** Compact JSON; reusable from any thread. */
+  public static final ObjectWriter COMPACT = MAPPER.writer();
+
+  /** The {@code JSON.stringify(v, null, 2)} layout ({@link StringifyPrinter}). */
+  public static final ObjectWriter PRETTY = MAPPER.writer(new StringifyPrinter());
+
   public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private Json() {}
@@ -40,86 +62,95 @@ public final class Json {
     return NODES.arrayNode();
   }
 
-  /** Compact JSON text. */
-  public static String write(Object value) {
-    try {
-      return MAPPER.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /**
    * Jackson's printer for the layout of JavaScript's {@code JSON.stringify(v, null, 2)}: two spaces
    * per level for objects and arrays alike, {@code "name": value}, one element per line, empty
    * containers as {@code {}} and {@code []}, {@code \n} line breaks on every platform.
    */
-  public static DefaultPrettyPrinter stringifyPrinter() {
-    DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-    Separators seps =
+  public static final class StringifyPrinter extends DefaultPrettyPrinter {
+    private static final long serialVersionUID = 1L;
+    private static final DefaultIndenter INDENTER = new DefaultIndenter("  ", "\n");
+    private static final Separators SEPARATORS =
         Separators.createDefaultInstance()
             .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
             .withObjectEmptySeparator("")
             .withArrayEmptySeparator("");
-    return new DefaultPrettyPrinter(seps).withObjectIndenter(indenter).withArrayIndenter(indenter);
+
+    public StringifyPrinter() {
+      super(SEPARATORS);
+      _objectIndenter = INDENTER;
+      _arrayIndenter = INDENTER;
+    }
+
+    @Override
+    public StringifyPrinter createInstance() {
+      return new StringifyPrinter();
+    }
   }
 
-  /**
-   * JSON text indented by two spaces, as shown to MCP clients and written to state files: the
-   * layout of {@code JSON.stringify(v, null, 2)} ({@link #stringifyPrinter}), written by {@link
-   * PrettyJson} for the trees it handles, else by Jackson as UTF-8 bytes and decoded (one byte
-   * generator family on every hot path, not a second for the JIT to compile).
-   */
+  /** A fresh {@link StringifyPrinter}. */
+  public static DefaultPrettyPrinter stringifyPrinter() {
+    return new StringifyPrinter();
+  }
+
+  /** Compact JSON text. */
+  public static String write(Object value) {
+    try {
+      return COMPACT.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Compact JSON as UTF-8 bytes. */
+  public static byte[] bytes(Object value) {
+    try {
+      return COMPACT.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** JSON text in the {@code JSON.stringify(v, null, 2)} layout ({@link StringifyPrinter}). */
   public static String pretty(Object value) {
     return new String(prettyBytes(value), StandardCharsets.UTF_8);
   }
 
   /** As {@link #pretty}, as UTF-8 bytes. */
   public static byte[] prettyBytes(Object value) {
-    byte[] quick = value instanceof JsonNode node ? PrettyJson.write(node) : null;
-    if (quick != null) {
-      return quick;
-    }
-    ReusableBytes b = PRETTY_BUFFER.get();
     try {
-      PRETTY.writeValue(b, value);
-      return b.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      b.clear();
-    }
-  }
-
-  /** Per-thread buffer of {@link #prettyBytes} when Jackson writes the text. */
-  private static final ThreadLocal<ReusableBytes> PRETTY_BUFFER =
-      ThreadLocal.withInitial(() -> new ReusableBytes(8 * 1024, 1024 * 1024));
-
-  /** A generator writing compact UTF-8 JSON to {@code out}; closing it closes {@code out}. */
-  public static JsonGenerator utf8Generator(OutputStream out) throws IOException {
-    return COMPACT_UTF8.createGenerator(out);
-  }
-
-  /** Compact JSON as UTF-8 bytes (written by {@link PrettyJson} for the trees it handles). */
-  public static byte[] bytes(Object value) {
-    byte[] quick = value instanceof JsonNode node ? PrettyJson.compact(node) : null;
-    if (quick != null) {
-      return quick;
-    }
-    try {
-      return COMPACT_UTF8.writeValueAsBytes(value);
+      return PRETTY.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A generator writing compact UTF-8 JSON to {@code out}; closing it closes {@code out}. */
+  public static JsonGenerator utf8Generator(OutputStream out) throws IOException {
+    return FACTORY.createGenerator(out);
+  }
+
+  /** A streaming parser over {@code len} bytes of UTF-8 JSON from {@code off}. */
+  public static JsonParser parser(byte[] bytes, int off, int len) throws IOException {
+    return FACTORY.createParser(bytes, off, len);
   }
 
   /** Parses JSON text; throws {@link UncheckedIOException} on malformed input. */
   public static JsonNode parse(String text) {
     try {
-      return MAPPER.readTree(text);
+      return TREE_READER.readTree(text);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Parses {@code len} bytes of UTF-8 JSON from {@code off} into a tree; null for no content.
+   *
+   * @throws IOException when the bytes are not one JSON value
+   */
+  public static JsonNode parse(byte[] bytes, int off, int len) throws IOException {
+    return TREE_READER.readTree(bytes, off, len);
   }
 
   /** {@code node.get(field)} as text when it is a string, else null. */

@@ -113,11 +113,11 @@ class StdioRobustnessIT {
   }
 
   /**
-   * Requests are parsed by the light parser first and by Jackson when it declines; either way a
-   * request is served alike, with the surrounding whitespace a line may carry.
+   * Requests of every shape (deep but allowed nesting, big numbers, trailing text, escapes, the
+   * whitespace around a line) are served alike.
    */
   @Test
-  void requestsTheLightParseDeclinesAreServedAsAnyOther() throws Exception {
+  void requestsOfEveryShapeAreServed() throws Exception {
     try (ServerProcess p = ServerProcess.start(env(), tmp)) {
       initialize(p);
       p.sendLine("\f {\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"} \r");
@@ -141,6 +141,72 @@ class StdioRobustnessIT {
       for (String line : p.stdoutLines) {
         assertEquals("2.0", ServerProcess.JSON.readTree(line).path("jsonrpc").asText(), line);
       }
+    }
+  }
+
+  /**
+   * Every request whose id can be read is answered with that id; a tools/call of the wrong shape is
+   * a tool error result with one log line and no stack trace; an invalid id is answered with null.
+   */
+  @Test
+  void everyReadableIdIsAnsweredAndBadToolCallsAreToolErrors() throws Exception {
+    try (ServerProcess p = ServerProcess.start(env(), tmp)) {
+      initialize(p);
+      String deep = "{\"a\":".repeat(1_000) + "1" + "}".repeat(1_000);
+      p.sendLine(
+          "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/call\",\"params\":{\"name\":\"codex\","
+              + "\"arguments\":{\"prompt\":"
+              + deep
+              + "}}}");
+      JsonNode tooDeep = p.response(10, Duration.ofSeconds(10));
+      assertEquals(10, tooDeep.get("id").asInt(), tooDeep.toString());
+      assertTrue(tooDeep.has("error"), tooDeep.toString());
+      String[] badArgs = {"\"s\"", "5", "[1]", "true"};
+      for (int i = 0; i < badArgs.length; i++) {
+        p.sendLine(
+            "{\"jsonrpc\":\"2.0\",\"id\":"
+                + (20 + i)
+                + ",\"method\":\"tools/call\",\"params\":{\"name\":\"codex\",\"arguments\":"
+                + badArgs[i]
+                + "}}");
+        JsonNode r = p.response(20 + i, Duration.ofSeconds(10));
+        assertTrue(r.at("/result/isError").asBoolean(), r.toString());
+        assertTrue(
+            r.at("/result/content/0/text")
+                .asText()
+                .startsWith("Error [INVALID_ARGUMENT]: arguments of tool codex must be an object"),
+            r.toString());
+      }
+      String[] badNames = {"null", "5", "[]"};
+      for (int i = 0; i < badNames.length; i++) {
+        p.sendLine(
+            "{\"jsonrpc\":\"2.0\",\"id\":"
+                + (30 + i)
+                + ",\"method\":\"tools/call\",\"params\":{\"name\":"
+                + badNames[i]
+                + ",\"arguments\":{}}}");
+        JsonNode r = p.response(30 + i, Duration.ofSeconds(10));
+        assertEquals(
+            "Error [INVALID_ARGUMENT]: tool name must be a string, got "
+                + List.of("null", "a number", "an array").get(i),
+            r.at("/result/content/0/text").asText(),
+            r.toString());
+        assertTrue(r.at("/result/isError").asBoolean(), r.toString());
+      }
+      for (String badId : List.of("true", "{\"k\":1}", "[2]")) {
+        p.sendLine("{\"jsonrpc\":\"2.0\",\"id\":" + badId + ",\"method\":\"ping\"}");
+        JsonNode r = p.next(Duration.ofSeconds(10));
+        assertTrue(r.has("id") && r.get("id").isNull(), r.toString());
+        assertEquals(-32600, r.at("/error/code").asInt(), r.toString());
+      }
+      p.send(request(40, "ping"));
+      assertTrue(p.response(40, Duration.ofSeconds(10)).has("result"));
+      String err = p.stderr.toString();
+      assertFalse(err.contains("\tat "), "no stack trace on stderr:\n" + err);
+      assertEquals(
+          badArgs.length + badNames.length,
+          err.lines().filter(l -> l.contains("tools/call") && l.contains("refused")).count(),
+          err);
     }
   }
 

@@ -58,7 +58,7 @@ class JsonTest {
             + "  }\n"
             + "}";
     assertEquals(expected, Json.pretty(o));
-    // the same through Jackson (what writes the trees PrettyJson leaves to it)
+    // values JSON cannot hold are written as Jackson writes them
     o.put("nan", Double.NaN);
     assertEquals(
         expected.substring(0, expected.length() - 2) + ",\n  \"nan\": \"NaN\"\n}", Json.pretty(o));

@@ -549,7 +549,6 @@ public final class ExecBackend implements CodexBackend {
   private void read(Run run, InputStream stdout) {
     try {
       new JsonLineReader(stdout)
-          .paced()
           .readAll(
               new JsonLineReader.Sink() {
                 @Override
