@@ -53,6 +53,12 @@ final class PendingRequest {
     return v != null && v.isArray() ? v : Json.NODES.nullNode();
   }
 
+  /** The field when it is an object, else JSON null (as the output schema declares). */
+  JsonNode objectOrNull(String field) {
+    JsonNode v = params.get(field);
+    return v != null && v.isObject() ? v : Json.NODES.nullNode();
+  }
+
   /** {@code proposedExecpolicyAmendment}: string entries only, or null. */
   JsonNode execAmendment() {
     JsonNode v = params.get("proposedExecpolicyAmendment");
@@ -91,10 +97,10 @@ final class PendingRequest {
       a.set("availableDecisions", arrayOrNull("availableDecisions"));
       a.set("proposedNetworkPolicyAmendments", arrayOrNull("proposedNetworkPolicyAmendments"));
       if (params.has("additionalPermissions")) {
-        a.set("additionalPermissions", params.get("additionalPermissions"));
+        a.set("additionalPermissions", objectOrNull("additionalPermissions"));
       }
       if (params.has("networkApprovalContext")) {
-        a.set("networkApprovalContext", params.get("networkApprovalContext"));
+        a.set("networkApprovalContext", objectOrNull("networkApprovalContext"));
       }
     }
     a.put("createdAt", createdAt);

@@ -37,15 +37,17 @@ final class TurnResults {
         r.set("structuredOutput", parsed);
       }
     }
-    if (turn != null && !turn.isNull()) {
+    if (turn != null && turn.isObject()) { // the output schema promises objects for both
       r.set("turn", turn);
       String status = Json.text(turn, "status");
       if (status != null) {
         r.put("status", status);
       }
       JsonNode err = turn.get("error");
-      if (err != null && !err.isNull()) {
+      if (err != null && err.isObject()) {
         r.set("turnError", err);
+      } else if (err != null && !err.isNull()) {
+        r.set("turnError", Json.object().set("message", err));
       }
     }
     r.put("completedAt", completedAt);

@@ -448,6 +448,37 @@ class CodexCheckToolTest {
   }
 
   @Test
+  void rawValuesOfAnUnexpectedTypeStillMatchTheOutputSchema() {
+    // the schema declares object-or-null for these pass-throughs: other types become null
+    f.commandApproval(
+        id,
+        1,
+        "{'itemId':'i','additionalPermissions':'all','networkApprovalContext':5,"
+            + "'availableDecisions':'accept','commandActions':{'x':1}}");
+    ObjectNode r = check("'action':'poll','maxEvents':10,'responseMode':'full'").ok();
+    assertTrue(r.at("/actions/0/additionalPermissions").isNull(), r.toString());
+    assertTrue(r.at("/actions/0/networkApprovalContext").isNull(), r.toString());
+    assertTrue(r.at("/actions/0/availableDecisions").isNull(), r.toString());
+    assertTrue(r.at("/actions/0/commandActions").isNull(), r.toString());
+  }
+
+  @Test
+  void aTurnErrorThatIsNotAnObjectBecomesOneAndStructuredOutputMayBeAnyJson() {
+    f.notify(
+        id,
+        "turn/completed",
+        "{'turn':{'id':'turn_mock','status':'failed','error':'boom','structuredOutput':'s'}}");
+    ObjectNode r = check("'action':'poll','maxEvents':100,'responseMode':'full'").ok();
+    assertJson("{'message':'boom'}", r.at("/result/turnError"));
+    assertEquals("s", r.at("/result/structuredOutput").asText());
+    String other = f.newSession();
+    f.notify(other, "turn/completed", "{'turn':'not an object'}");
+    ObjectNode o =
+        t.call(t.check, "{'sessionId':'" + other + "','action':'poll','responseMode':'full'}").ok();
+    assertTrue(o.at("/result/turn").isMissingNode(), o.toString());
+  }
+
+  @Test
   void terminalResultsValidateAgainstTheOutputSchema() {
     f.notify(id, "item/completed", "{'item':{'type':'agentMessage','id':'m','text':'{}'}}");
     f.notify(
