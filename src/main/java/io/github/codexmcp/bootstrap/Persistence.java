@@ -89,7 +89,9 @@ final class Persistence implements PersistenceHook {
     for (RecoveredSession r : recovered) {
       sessions.ingestRecovered(r);
     }
-    new OrphanReaper(ProcessTable.system(), timer).reap(recovered);
+    // another live server's children are its own business: only the unowned sessions are reaped
+    new OrphanReaper(ProcessTable.system(), timer)
+        .reap(recovered.stream().filter(r -> !store.drivenElsewhere(r.sessionId())).toList());
   }
 
   @Override

@@ -6,11 +6,14 @@ import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.Threads;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,7 +23,15 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link StateStore} writing JSON files under {@code <stateDir>/sessions/<id>/} (spec 40 §2):
  * atomic temp-file-then-move documents, an append-only {@code events.jsonl}, owner-only permissions
- * where the file system supports POSIX permissions, and a single-writer lock file.
+ * where the file system supports POSIX permissions.
+ *
+ * <p><b>Several servers, one directory.</b> Any number of servers may open the same directory. A
+ * session's files are written only by the server holding its {@link SessionOwnership} lock: the
+ * first write of a session claims it (a new session, or one whose server is gone); writes to a
+ * session another live server holds are dropped (logged once), so nothing is written twice or
+ * clobbered. {@link #recover} claims the sessions nobody holds and returns the others as they are
+ * on disk (no restart rule: their server is alive); {@link #prune} and {@link #deleteSession} leave
+ * other servers' sessions alone; {@link #release} hands a session back once its turn is over.
  *
  * <p>Obtain one with {@link #open}. Producers fill per-session {@link PendingSession} slots; the
  * daemon thread {@code codex-mcp-state} drains all dirty slots at most 100 ms after the first
@@ -36,7 +47,7 @@ public final class JsonFileStateStore implements StateStore {
   private final Path stateDir;
   private final Path sessionsDir;
   private final StateFiles files;
-  private final StateDirLock lock;
+  private final SessionOwnership owners;
   private final ProcessTable processes;
   private final Clock clock;
   private final FailureLog failures = new FailureLog(LOG);
@@ -49,13 +60,17 @@ public final class JsonFileStateStore implements StateStore {
   private final Thread writer;
 
   private JsonFileStateStore(
-      Path stateDir, StateFiles files, StateDirLock lock, ProcessTable processes, Clock clock) {
+      Path stateDir,
+      StateFiles files,
+      SessionOwnership owners,
+      ProcessTable processes,
+      Clock clock) {
     this.stateDir = stateDir;
     this.clock = clock;
     this.sessionsDir = stateDir.resolve("sessions");
     this.files = files;
     this.batches = new BatchWriter(files, failures);
-    this.lock = lock;
+    this.owners = owners;
     this.processes = processes;
     this.writer = Threads.startDaemon("codex-mcp-state", this::runWriter);
   }
@@ -83,29 +98,27 @@ public final class JsonFileStateStore implements StateStore {
       return disabled(
           root, "Cannot create state directory " + root + ": " + BatchWriter.describe(e));
     }
-    StateDirLock lock;
+    SessionOwnership owners;
     try {
-      lock = StateDirLock.acquire(root, files, processes, clock);
-    } catch (StateDirLock.LockException e) {
-      LOG.warn("[codex-mcp] WARNING: Failed to acquire STATE_DIR lock: {}", e.getMessage());
-      return disabled(root, e.getMessage());
+      owners = new SessionOwnership(root, files);
     } catch (IOException | RuntimeException e) {
-      String reason =
-          "Failed to acquire STATE_DIR lock in " + root + ": " + BatchWriter.describe(e);
-      LOG.warn("[codex-mcp] WARNING: {}", reason);
-      return disabled(root, reason);
+      return disabled(
+          root,
+          "Cannot create "
+              + root.resolve(SessionOwnership.DIR_NAME)
+              + ": "
+              + BatchWriter.describe(e));
     }
     try {
       Path probe = root.resolve("sessions").resolve(StateFiles.TMP_PREFIX + StateFiles.randomHex());
       files.createExclusive(probe, new byte[0]);
       Files.delete(probe);
     } catch (IOException | RuntimeException e) {
-      lock.release();
       return disabled(
           root, "State directory " + root + " is not writable: " + BatchWriter.describe(e));
     }
-    LOG.info("[codex-mcp] STATE_DIR lock acquired");
-    return new JsonFileStateStore(root, files, lock, processes, clock);
+    LOG.info("[codex-mcp] STATE_DIR opened (shared with any other server on it)");
+    return new JsonFileStateStore(root, files, owners, processes, clock);
   }
 
   /** Tests only: batches non-critical changes for {@code nanos} instead of the usual window. */
@@ -245,7 +258,36 @@ public final class JsonFileStateStore implements StateStore {
       failures.once("invalid-id", "[state] Ignoring " + op + " write for invalid session id");
       return null;
     }
-    return sessions.computeIfAbsent(sessionId, id -> new PendingSession(id, dir));
+    if (!mayWrite(sessionId)) {
+      failures.once(
+          "foreign-" + sessionId,
+          "[state] Session " + sessionId + " is driven by another server: not writing it here");
+      return null;
+    }
+    return sessions.computeIfAbsent(sessionId, id -> newSlot(id, dir));
+  }
+
+  /** Claims the session for this store; true unless another live server holds it. */
+  private boolean mayWrite(String sessionId) {
+    SessionOwnership.Claim c = owners.tryAcquire(sessionId);
+    if (c == SessionOwnership.Claim.UNAVAILABLE) {
+      failures.once("owners", "[state] Session ownership unavailable: writing without it");
+    }
+    return c != SessionOwnership.Claim.HELD_ELSEWHERE;
+  }
+
+  /** A slot whose event log continues after what is already on disk (another server's writes). */
+  private PendingSession newSlot(String sessionId, Path dir) {
+    PendingSession s = new PendingSession(sessionId, dir);
+    Path log = dir.resolve("events.jsonl");
+    if (Files.exists(log)) {
+      try {
+        s.continueAt(EventLogTail.read(log, 1).lastSeq() + 1);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("[state] Cannot read the event log of {}: {}", sessionId, e.toString());
+      }
+    }
+    return s;
   }
 
   private void markDirty(String sessionId, boolean critical) {
@@ -291,6 +333,10 @@ public final class JsonFileStateStore implements StateStore {
     if (dir == null || closed) {
       return false;
     }
+    if (owners.tryAcquire(sessionId) == SessionOwnership.Claim.HELD_ELSEWHERE) {
+      LOG.info("[state] Not removing {}: another server drives it", sessionId);
+      return false;
+    }
     ioLock.lock();
     try {
       deleted.add(sessionId);
@@ -301,6 +347,7 @@ public final class JsonFileStateStore implements StateStore {
       LOG.warn("[state] Failed to remove {}: {}", dir, BatchWriter.describe(e));
       return false;
     } finally {
+      owners.release(sessionId, true);
       ioLock.unlock();
     }
   }
@@ -313,11 +360,18 @@ public final class JsonFileStateStore implements StateStore {
     List<RecoveredSession> found;
     ioLock.lock();
     try {
-      found = new SessionRecovery(files).scan(sessionsDir);
+      found =
+          new SessionRecovery(files)
+              .scan(
+                  sessionsDir,
+                  id -> owners.tryAcquire(id) != SessionOwnership.Claim.HELD_ELSEWHERE);
     } finally {
       ioLock.unlock();
     }
     for (RecoveredSession r : found) {
+      if (!owners.holds(r.sessionId())) {
+        continue; // another server's: read-only here
+      }
       PendingSession s = slot(r.sessionId(), "recover");
       if (s == null) {
         continue;
@@ -341,7 +395,8 @@ public final class JsonFileStateStore implements StateStore {
     List<String> removed;
     ioLock.lock();
     try {
-      removed = Retention.prune(sessionsDir, policy, clock.millis());
+      removed =
+          Retention.prune(sessionsDir, policy, clock.millis(), id -> !owners.heldElsewhere(id));
       removed.forEach(sessions::remove);
     } finally {
       ioLock.unlock();
@@ -364,12 +419,66 @@ public final class JsonFileStateStore implements StateStore {
       Thread.currentThread().interrupt();
     }
     flushPending();
-    lock.release();
+    owners.close();
   }
 
-  /** The lock file path (tests). */
-  Path lockPath() {
-    return lock.path();
+  @Override
+  public boolean drivenElsewhere(String sessionId) {
+    return !closed && SessionIds.isValid(sessionId) && owners.heldElsewhere(sessionId);
+  }
+
+  @Override
+  public boolean claim(String sessionId) {
+    return !closed && SessionIds.isValid(sessionId) && mayWrite(sessionId);
+  }
+
+  @Override
+  public void release(String sessionId) {
+    if (closed || !owners.holds(sessionId)) {
+      return;
+    }
+    ioLock.lock();
+    try {
+      PendingSession s = sessions.remove(sessionId);
+      dirty.remove(sessionId);
+      if (s != null) {
+        batches.write(s, s.drain());
+      }
+      owners.release(sessionId, false);
+    } finally {
+      ioLock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<RecoveredSession> read(String sessionId) {
+    Path dir = SessionIds.resolve(sessionsDir, sessionId);
+    if (dir == null || closed || !Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(new SessionRecovery(files).recoverOne(dir, false));
+  }
+
+  @Override
+  public List<String> sessionIdsOnDisk() {
+    List<String> ids = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(sessionsDir)) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        if (SessionIds.isValid(name)) {
+          ids.add(name);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("[state] Cannot list {}: {}", sessionsDir, e.toString());
+    }
+    ids.sort(null);
+    return ids;
+  }
+
+  /** The session ownership locks (tests). */
+  SessionOwnership owners() {
+    return owners;
   }
 
   /** The writer thread (tests measure its CPU time). */

@@ -26,6 +26,18 @@ final class Retention {
 
   /** Removes what the policy rejects; returns the ids whose directories were removed. */
   static List<String> prune(Path sessionsDir, RetentionPolicy policy, long nowMillis) {
+    return prune(sessionsDir, policy, nowMillis, id -> true);
+  }
+
+  /**
+   * As {@link #prune(Path, RetentionPolicy, long)}, but a session is only removed when {@code
+   * mayDelete} agrees (another server may be driving it).
+   */
+  static List<String> prune(
+      Path sessionsDir,
+      RetentionPolicy policy,
+      long nowMillis,
+      java.util.function.Predicate<String> mayDelete) {
     List<Entry> entries = list(sessionsDir);
     entries.sort(Comparator.comparingLong(Entry::ageKeyMillis).thenComparing(Entry::id));
     List<Entry> doomed = new ArrayList<>();
@@ -45,6 +57,9 @@ final class Retention {
     }
     List<String> removed = new ArrayList<>();
     for (Entry e : doomed) {
+      if (!mayDelete.test(e.id())) {
+        continue;
+      }
       try {
         if (StateFiles.deleteRecursively(e.dir())) {
           removed.add(e.id());

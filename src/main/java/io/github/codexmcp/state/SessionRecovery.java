@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +33,21 @@ final class SessionRecovery {
   }
 
   List<RecoveredSession> scan(Path sessionsDir) {
+    return scan(sessionsDir, id -> true);
+  }
+
+  /**
+   * Every readable session under {@code sessionsDir}. {@code owned} is asked once per valid session
+   * id: sessions it refuses are driven by another server, so they are read as they are (no restart
+   * rule, their temp files left alone: one may be a write in flight).
+   */
+  List<RecoveredSession> scan(Path sessionsDir, Predicate<String> owned) {
     List<RecoveredSession> out = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(sessionsDir)) {
       for (Path dir : ds) {
-        RecoveredSession r = recoverOne(dir);
+        String name = dir.getFileName().toString();
+        boolean mine = !SessionIds.isValid(name) || owned.test(name);
+        RecoveredSession r = recoverOne(dir, mine);
         if (r != null) {
           out.add(r);
         }
@@ -47,7 +59,11 @@ final class SessionRecovery {
     return out;
   }
 
-  private RecoveredSession recoverOne(Path dir) {
+  /**
+   * Reads one session directory; {@code owned} applies the restart rule and cleans its temp files.
+   * Null when it is not a readable session.
+   */
+  RecoveredSession recoverOne(Path dir, boolean owned) {
     String name = dir.getFileName().toString();
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !SessionIds.isValid(name)) {
       return null; // foreign file, link or directory: leave it alone
@@ -72,7 +88,9 @@ final class SessionRecovery {
         LOG.warn("[recovery] Skipping {}: meta.json has no matching sessionId", name);
         return null;
       }
-      cleanTempFiles(dir);
+      if (owned) {
+        cleanTempFiles(dir);
+      }
       EventLogTail.Tail tail = readEvents(dir, name);
       if (tail.skippedLines() > 0) {
         LOG.warn(
@@ -82,10 +100,12 @@ final class SessionRecovery {
       }
       JsonNode result = readJson(dir.resolve("result.json"), MAX_RESULT_BYTES);
       PidRecord pid = PidRecord.fromJson(readJson(dir.resolve("pid.json"), MAX_PID_BYTES));
-      tighten(dir);
+      if (owned) {
+        tighten(dir);
+      }
       return new RecoveredSession(
           name,
-          RecoveredSession.applyRestartRule(stored),
+          owned ? RecoveredSession.applyRestartRule(stored) : stored,
           stored.status(),
           tail.events(),
           tail.lastSeq(),

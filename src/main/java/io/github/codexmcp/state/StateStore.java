@@ -6,6 +6,7 @@ import io.github.codexmcp.util.Json;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Disk mirror of session state (spec 40): the seam the session manager writes through.
@@ -111,4 +112,36 @@ public interface StateStore extends AutoCloseable {
   /** Flushes, stops the writer and releases the directory lock. Idempotent. */
   @Override
   void close();
+
+  /**
+   * Whether another live server drives {@code sessionId} (holds its ownership lock): this store
+   * does not write it, and its files on disk are that server's current view.
+   */
+  default boolean drivenElsewhere(String sessionId) {
+    return false;
+  }
+
+  /**
+   * Takes {@code sessionId} over for this server (a no-op when it already holds it); false when
+   * another live server drives it. Re-read the session ({@link #read}) after taking it over.
+   */
+  default boolean claim(String sessionId) {
+    return true;
+  }
+
+  /**
+   * Writes what is queued for {@code sessionId} and hands it back, so another server may take it
+   * over; a later write here claims it again if nobody else did.
+   */
+  default void release(String sessionId) {}
+
+  /** The session as it is on disk now (no restart rule applied), if readable. */
+  default Optional<RecoveredSession> read(String sessionId) {
+    return Optional.empty();
+  }
+
+  /** Ids of every session directory on disk, whichever server wrote it. */
+  default List<String> sessionIdsOnDisk() {
+    return List.of();
+  }
 }

@@ -1,0 +1,176 @@
+package io.github.codexmcp.state;
+
+import java.io.IOException;
+import java.nio.channels.Channel;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which server drives which session when several servers share one state directory: an OS file lock
+ * ({@link FileLock}, {@code fcntl} on Linux) on {@code <stateDir>/owners/<sessionId>.lock}.
+ *
+ * <p>Why a file lock: the operating system releases it the moment its holder dies, {@code kill -9}
+ * included, so there is no lease to renew, no clock to trust and no stale owner to detect; and
+ * {@code tryLock} is one system call, so asking "is anyone driving this session?" is cheap. A
+ * server holds the lock of a session while it writes that session's files; others only read them.
+ *
+ * <p>A lock file is only deleted by its holder, and only together with its session (whose id is
+ * random and never reused), so a process that locked the unlinked file of a deleted session can do
+ * no harm: that session's files are gone.
+ *
+ * <p><b>Threads.</b> Any thread. {@code held} (a concurrent map) is the only shared state; the
+ * methods for one session id are serialized on that id's interned monitor only around the map
+ * update, never across a call that blocks ({@code tryLock} does not block).
+ */
+public final class SessionOwnership implements AutoCloseable {
+  static final String DIR_NAME = "owners";
+  private static final Logger LOG = LoggerFactory.getLogger(SessionOwnership.class);
+
+  /** What {@link #tryAcquire} found. */
+  public enum Claim {
+    /** This process already held it. */
+    ALREADY_HELD,
+    /** This process took it now (nobody held it). */
+    ACQUIRED,
+    /** A live process holds it. */
+    HELD_ELSEWHERE,
+    /** The lock file cannot be used (bad id, I/O error): treated as not ours. */
+    UNAVAILABLE
+  }
+
+  private final Path dir;
+  private final StateFiles files;
+  private final Map<String, FileLock> held = new ConcurrentHashMap<>();
+
+  SessionOwnership(Path stateDir, StateFiles files) throws IOException {
+    this.dir = stateDir.resolve(DIR_NAME);
+    this.files = files;
+    files.createDirectories(dir);
+    files.restrict(dir, true);
+  }
+
+  /** Takes the lock of {@code sessionId} unless another process holds it. */
+  public Claim tryAcquire(String sessionId) {
+    Path file = lockFile(sessionId);
+    if (file == null) {
+      return Claim.UNAVAILABLE;
+    }
+    synchronized (monitor(sessionId)) {
+      if (held.containsKey(sessionId)) {
+        return Claim.ALREADY_HELD;
+      }
+      FileChannel ch = null;
+      try {
+        ch =
+            FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        files.restrict(file, false);
+        FileLock lock = ch.tryLock();
+        if (lock == null) {
+          ch.close();
+          return Claim.HELD_ELSEWHERE;
+        }
+        held.put(sessionId, lock);
+        return Claim.ACQUIRED;
+      } catch (OverlappingFileLockException e) {
+        closeQuietly(ch);
+        return Claim.HELD_ELSEWHERE; // another store of this JVM (tests) holds it
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(ch);
+        LOG.warn("[state] Cannot lock {}: {}", file, BatchWriter.describe(e));
+        return Claim.UNAVAILABLE;
+      }
+    }
+  }
+
+  /** Whether this process holds {@code sessionId}. */
+  public boolean holds(String sessionId) {
+    return sessionId != null && held.containsKey(sessionId);
+  }
+
+  /**
+   * Whether another live process holds {@code sessionId} right now (takes and drops the lock to
+   * find out when nobody holds it; answers false for sessions this process holds).
+   */
+  public boolean heldElsewhere(String sessionId) {
+    if (holds(sessionId)) {
+      return false;
+    }
+    Path file = lockFile(sessionId);
+    if (file == null || !Files.exists(file)) {
+      return false;
+    }
+    synchronized (monitor(sessionId)) {
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        FileLock probe = ch.tryLock();
+        if (probe == null) {
+          return true;
+        }
+        probe.release();
+        return false;
+      } catch (OverlappingFileLockException e) {
+        return true;
+      } catch (NoSuchFileException e) {
+        return false;
+      } catch (IOException | RuntimeException e) {
+        return false;
+      }
+    }
+  }
+
+  /** Releases {@code sessionId} if held; {@code delete} also removes its lock file first. */
+  public void release(String sessionId, boolean delete) {
+    synchronized (monitor(sessionId)) {
+      FileLock lock = held.remove(sessionId);
+      if (lock == null) {
+        return;
+      }
+      if (delete) {
+        try {
+          Files.deleteIfExists(lockFile(sessionId));
+        } catch (IOException | RuntimeException e) {
+          // a lock file left behind costs nothing
+        }
+      }
+      closeQuietly(lock.channel());
+    }
+  }
+
+  /** Releases everything this process holds. */
+  @Override
+  public void close() {
+    for (String id : held.keySet()) {
+      release(id, false);
+    }
+  }
+
+  private Path lockFile(String sessionId) {
+    Path sessionDir = SessionIds.resolve(dir, sessionId);
+    return sessionDir == null ? null : dir.resolve(sessionId + ".lock");
+  }
+
+  private static Object monitor(String sessionId) {
+    return Objects.requireNonNull(sessionId).intern();
+  }
+
+  private static void closeQuietly(Channel ch) {
+    if (ch == null) {
+      return;
+    }
+    try {
+      ch.close();
+    } catch (IOException e) {
+      // the lock goes with the descriptor
+    }
+  }
+}
