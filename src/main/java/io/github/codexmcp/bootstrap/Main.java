@@ -6,12 +6,16 @@ import io.github.codexmcp.codex.CodexBinaryResolver;
 import io.github.codexmcp.codex.CodexInvocation;
 import io.github.codexmcp.codex.CodexVersionProbe;
 import io.github.codexmcp.codex.ResolvedExecutable;
+import io.github.codexmcp.codex.appserver.AccountProbe;
 import io.github.codexmcp.config.ServerConfig;
 import io.github.codexmcp.config.StdioGuard;
 import io.github.codexmcp.process.SystemCommandRunner;
+import io.github.codexmcp.process.SystemProcessLauncher;
 import io.github.codexmcp.resources.ResourceCatalog;
 import io.github.codexmcp.server.CancellationRegistry;
 import io.github.codexmcp.server.EarlyInitialize;
+import io.github.codexmcp.server.McpClientLog;
+import io.github.codexmcp.server.McpForms;
 import io.github.codexmcp.server.McpServerFactory;
 import io.github.codexmcp.server.ServerIdentity;
 import io.github.codexmcp.server.ShutdownCoordinator;
@@ -36,6 +40,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +62,9 @@ import org.slf4j.LoggerFactory;
 public final class Main {
   /** How long start-up waits for the first line to be answered before loading the rest. */
   static final long EARLY_ANSWER_WAIT_MS = 300;
+
+  /** How long {@code codex_setup} waits for Codex to say which login it needs. */
+  static final Duration ACCOUNT_PROBE_TIMEOUT = Duration.ofSeconds(10);
 
   private Main() {}
 
@@ -181,8 +189,21 @@ public final class Main {
     Map<String, ToolHandler> tools = new LinkedHashMap<>();
     tools.put("codex", new CodexTool(sessions, polling, config.serverCwd()));
     tools.put("codex_reply", new CodexReplyTool(sessions, polling));
+    McpClientLog clientLog = new McpClientLog();
+    McpForms forms = new McpForms();
+    PersistenceStatus persistenceStatus = new PersistenceStatus(persistence.opened());
+    persistenceStatus.reportTo(clientLog);
+    SystemProcessLauncher launcher = new SystemProcessLauncher(timer);
     tools.put(
-        "codex_setup", new CodexSetupTool(config, runner, work, persistence::disabledWarning));
+        "codex_setup",
+        new CodexSetupTool(
+            config,
+            runner,
+            work,
+            persistenceStatus::setupState,
+            (executable, cwd) ->
+                new AccountProbe(executable, launcher, timer, config.env())
+                    .read(cwd, ACCOUNT_PROBE_TIMEOUT)));
     tools.put("codex_session", new CodexSessionTool(sessions));
     tools.put("codex_check", new CodexCheckTool(polling));
 
@@ -229,7 +250,9 @@ public final class Main {
             cancellations,
             shutdown::onEndOfInput,
             ServerConfig.VERSION,
-            early);
+            early,
+            clientLog,
+            forms);
     // The probe spawns codex: keep it off the CPU until initialize has been answered.
     server.transport().afterFirstMessage(mode::start);
     StartupTrace.mark("server built");

@@ -69,13 +69,9 @@ final class Persistence implements PersistenceHook {
     return store().enabled();
   }
 
-  /** Warning for codex_setup, or null when persistence works. */
-  String disabledWarning() {
-    return enabled()
-        ? null
-        : "Disk persistence is off ("
-            + store().disabledReason()
-            + "); sessions are held in memory only.";
+  /** The store once it is open (it always opens, possibly as the memory-only store). */
+  CompletableFuture<StateStore> opened() {
+    return opening;
   }
 
   /** Prunes, recovers into the manager, and reaps orphans in the background. */

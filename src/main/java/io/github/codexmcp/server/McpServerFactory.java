@@ -52,7 +52,11 @@ public final class McpServerFactory {
   }
 
   /** The running server and its transport. */
-  public record Built(McpAsyncServer server, StdioTransportProvider transport) {}
+  public record Built(
+      McpAsyncServer server,
+      StdioTransportProvider transport,
+      McpClientLog clientLog,
+      McpForms forms) {}
 
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
@@ -147,6 +151,39 @@ public final class McpServerFactory {
       Runnable onEndOfInput,
       String version,
       EarlyInitialize early) {
+    return build(
+        in,
+        out,
+        handlers,
+        resources,
+        work,
+        ready,
+        cancellations,
+        onEndOfInput,
+        version,
+        early,
+        new McpClientLog(),
+        new McpForms());
+  }
+
+  /**
+   * As above, with the client log and forms that the rest of the server already uses ({@link
+   * McpClientLog}: messages logged before the client is initialized are sent once it is; {@link
+   * McpForms}).
+   */
+  public static Built build(
+      InputStream in,
+      OutputStream out,
+      Map<String, ToolHandler> handlers,
+      ResourceCatalog resources,
+      Executor work,
+      CompletableFuture<?> ready,
+      CancellationRegistry cancellations,
+      Runnable onEndOfInput,
+      String version,
+      EarlyInitialize early,
+      McpClientLog clientLog,
+      McpForms forms) {
     McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.MAPPER);
     ToolSchemaValidator validator = new ToolSchemaValidator(Json.MAPPER);
     Set<String> names = new LinkedHashSet<>(ToolCatalog.TOOL_NAMES);
@@ -155,7 +192,9 @@ public final class McpServerFactory {
     if (early != null) {
       transport.continueAfter(early);
     }
-    ToolAdapter adapter = new ToolAdapter(validator, work, ready, cancellations);
+    clientLog.attach(transport);
+    forms.attach(transport);
+    ToolAdapter adapter = new ToolAdapter(validator, work, ready, cancellations, clientLog);
     List<McpServerFeatures.AsyncToolSpecification> tools = new ArrayList<>();
     for (ObjectNode def : ToolCatalog.all()) {
       tools.add(adapter.specification(def, handlers.get(def.get("name").asText())));
@@ -206,6 +245,6 @@ public final class McpServerFactory {
             .tools(tools)
             .resources(res)
             .build();
-    return new Built(server, transport);
+    return new Built(server, transport, clientLog, forms);
   }
 }

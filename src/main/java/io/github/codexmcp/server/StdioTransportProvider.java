@@ -9,6 +9,7 @@ import io.github.codexmcp.util.CodexMcpException;
 import io.github.codexmcp.util.Json;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpLoggableSession;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpServerTransport;
@@ -19,7 +20,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +52,10 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   private final Runnable onEndOfInput;
 
   private final InFlightRequests inFlight = new InFlightRequests();
+  private final CompletableFuture<Void> initialized = new CompletableFuture<>();
+  private volatile boolean clientShowsForms;
+  private volatile boolean clientTakesFormMode;
+  private volatile Predicate<ObjectNode> responseTaker = m -> false;
   private volatile McpServerSession session;
   private volatile boolean closed;
   private final AtomicReference<Runnable> afterFirstMessage = new AtomicReference<>(() -> {});
@@ -116,6 +123,44 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     Thread t = new Thread(this::readLoop, "stdio-inbound");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** Completes once the client has sent {@code notifications/initialized}. */
+  CompletableFuture<Void> initialized() {
+    return initialized;
+  }
+
+  /**
+   * Responses the server's own requests get: {@code taker} sees each response the client sends and
+   * returns true for those it takes (the SDK never sees them). Set once, while the server is built.
+   */
+  void takeResponses(Predicate<ObjectNode> taker) {
+    this.responseTaker = taker;
+  }
+
+  /** Whether the client declared it can show forms ({@code elicitation}, form mode). */
+  boolean clientShowsForms() {
+    return clientShowsForms;
+  }
+
+  /** Whether the client names elicitation modes (it then expects {@code mode: "form"}). */
+  boolean clientTakesFormMode() {
+    return clientTakesFormMode;
+  }
+
+  /** Notes what the client can do from its {@code initialize} capabilities. */
+  private void noteCapabilities(JsonNode params) {
+    JsonNode e = params == null ? null : params.path("capabilities").get("elicitation");
+    if (e != null && e.isObject()) {
+      boolean namesModes = e.has("form") || e.has("url");
+      clientTakesFormMode = namesModes;
+      clientShowsForms = !namesModes || e.has("form");
+    }
+  }
+
+  /** The MCP session (null before the server is built). */
+  McpLoggableSession session() {
+    return session;
   }
 
   @Override
@@ -220,6 +265,12 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
       writeError(validId, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: missing method");
       return;
     }
+    if (method == null && responseTaker.test(msg)) {
+      return; // the answer to one of this server's own requests
+    }
+    if ("initialize".equals(method)) {
+      noteCapabilities(msg.get("params"));
+    }
     if ("notifications/cancelled".equals(method)) {
       JsonNode rid = msg.path("params").get("requestId");
       if (IncomingLine.validId(rid)) {
@@ -256,6 +307,9 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     s.handle(message)
         .subscribe(
             v -> {}, err -> LOG.warn("[codex-mcp] request handling failed: {}", err.toString()));
+    if ("notifications/initialized".equals(method)) {
+      initialized.complete(null);
+    }
   }
 
   /** The SDK's message type, bound by Jackson straight from the tree. */
@@ -305,6 +359,16 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     ObjectNode m = meta instanceof ObjectNode mo ? mo : p.putObject("_meta");
     m.set(REQUEST_ID_META, id);
     return true;
+  }
+
+  /**
+   * Writes a message of this server's own (a request to the client or a notification about one),
+   * outside the SDK session.
+   */
+  void sendOwn(ObjectNode message) {
+    output.send(
+        Json.bytes(message),
+        message.has("id") ? StdoutWriter.Kind.RESPONSE : StdoutWriter.Kind.NOTIFICATION);
   }
 
   private void writeResult(JsonNode id, McpSchema.CallToolResult result) {

@@ -3,6 +3,7 @@ package io.github.codexmcp.server;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.client.ClientLog;
 import io.github.codexmcp.tools.RequestContext;
 import io.github.codexmcp.tools.ToolHandler;
 import io.github.codexmcp.tools.ToolOutcome;
@@ -39,17 +40,20 @@ public final class ToolAdapter {
   private final Executor work;
   private final CompletableFuture<?> ready;
   private final CancellationRegistry cancellations;
+  private final ClientLog clientLog;
 
   /** Calls run on {@code work} once {@code ready} has completed (in any way). */
   public ToolAdapter(
       JsonSchemaValidator validator,
       Executor work,
       CompletableFuture<?> ready,
-      CancellationRegistry cancellations) {
+      CancellationRegistry cancellations,
+      ClientLog clientLog) {
     this.validator = validator;
     this.work = work;
     this.ready = ready;
     this.cancellations = cancellations;
+    this.clientLog = clientLog;
   }
 
   /**
@@ -180,6 +184,11 @@ public final class ToolAdapter {
       @Override
       public boolean wantsProgress() {
         return token != null;
+      }
+
+      @Override
+      public ClientLog log() {
+        return clientLog;
       }
 
       @Override

@@ -10,8 +10,9 @@ import java.util.Arrays;
 
 /**
  * Writes one drained {@link PendingSession.Batch} into the session directory: documents atomically,
- * pid removal, event lines appended. Failures are logged once per session and file and otherwise
- * ignored. Called only by the holder of the store's I/O lock.
+ * pid removal, event lines appended. Failures are logged once per session and file and reported to
+ * the caller (the store's health); otherwise ignored. Called only by the holder of the store's I/O
+ * lock.
  */
 final class BatchWriter {
   private final StateFiles files;
@@ -22,15 +23,16 @@ final class BatchWriter {
     this.failures = failures;
   }
 
-  void write(PendingSession s, PendingSession.Batch b) {
+  /** Writes the batch; returns the first failure's description, or null when all was written. */
+  String write(PendingSession s, PendingSession.Batch b) {
     try {
       files.createDirectories(s.dir);
     } catch (IOException | RuntimeException e) {
       failures.once(s.id + ":dir", "[state] Failed to create " + s.dir + ": " + describe(e));
-      return;
+      return describe(e);
     }
-    writeDoc(s, "meta.json", b.meta());
-    writeDoc(s, "result.json", b.result());
+    String failed = writeDoc(s, "meta.json", b.meta());
+    failed = first(failed, writeDoc(s, "result.json", b.result()));
     if (b.deletePid()) {
       try {
         Files.deleteIfExists(s.dir.resolve("pid.json"));
@@ -38,9 +40,10 @@ final class BatchWriter {
         failures.once(
             s.id + ":pid-delete",
             "[state] Failed to delete pid.json of " + s.id + ": " + describe(e));
+        failed = first(failed, describe(e));
       }
     } else {
-      writeDoc(s, "pid.json", b.pid());
+      failed = first(failed, writeDoc(s, "pid.json", b.pid()));
     }
     if (b.dropped() > 0) {
       failures.once(
@@ -54,19 +57,28 @@ final class BatchWriter {
       } catch (IOException | RuntimeException e) {
         failures.once(
             s.id + ":events", "[event-log] Failed to flush to " + log + ": " + describe(e));
+        failed = first(failed, describe(e));
       }
     }
+    return failed;
   }
 
-  private void writeDoc(PendingSession s, String name, byte[] text) {
+  private static String first(String a, String b) {
+    return a != null ? a : b;
+  }
+
+  /** Writes one document; returns the failure's description, or null. */
+  private String writeDoc(PendingSession s, String name, byte[] text) {
     if (text == null) {
-      return;
+      return null;
     }
     Path target = s.dir.resolve(name);
     try {
       files.writeAtomically(target, text);
+      return null;
     } catch (IOException | RuntimeException e) {
       failures.once(s.id + ":" + name, "[state] Failed to write " + target + ": " + describe(e));
+      return describe(e);
     }
   }
 

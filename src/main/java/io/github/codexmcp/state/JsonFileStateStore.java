@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,7 @@ public final class JsonFileStateStore implements StateStore {
   private final ProcessTable processes;
   private final Clock clock;
   private final FailureLog failures = new FailureLog(LOG);
+  private final WriteHealth health = new WriteHealth();
   private final ConcurrentHashMap<String, PendingSession> sessions = new ConcurrentHashMap<>();
   private final Set<String> deleted = ConcurrentHashMap.newKeySet();
   private final ReentrantLock ioLock = new ReentrantLock();
@@ -142,6 +144,16 @@ public final class JsonFileStateStore implements StateStore {
   @Override
   public boolean enabled() {
     return true;
+  }
+
+  @Override
+  public PersistenceHealth health() {
+    return health.current();
+  }
+
+  @Override
+  public void onHealthChange(Consumer<PersistenceHealth> listener) {
+    health.setListener(listener);
   }
 
   @Override
@@ -319,7 +331,7 @@ public final class JsonFileStateStore implements StateStore {
       for (String id : dirty.take()) {
         PendingSession s = sessions.get(id);
         if (s != null) {
-          batches.write(s, s.drain());
+          health.afterBatch(batches.write(s, s.drain()));
         }
       }
     } finally {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Disk mirror of session state (spec 40): the seam the session manager writes through.
@@ -31,6 +32,17 @@ public interface StateStore extends AutoCloseable {
 
   /** Why persistence is off (shown by {@code codex_setup} and on stderr); null when enabled. */
   String disabledReason();
+
+  /** On, degraded (its latest writes failed) or off, and why. */
+  default PersistenceHealth health() {
+    return enabled() ? PersistenceHealth.ON : PersistenceHealth.off(disabledReason());
+  }
+
+  /**
+   * Registers the one listener told when writes start or stop failing. It runs on the store's
+   * writer thread with the store's I/O lock held: it must only hand the news on.
+   */
+  default void onHealthChange(Consumer<PersistenceHealth> listener) {}
 
   /** The configured state directory (also when disabled). */
   Path stateDir();

@@ -148,7 +148,12 @@ public final class CodexCheckTool implements ToolHandler {
             Long waitMs = waitMs(Args.obj(a, "pollOptions"));
             if (waitMs != null && waitMs > 0) {
               return polling
-                  .longPoll(sessionId, req, waitMs, context.cancelled(), WaitProgress.of(context))
+                  .longPoll(
+                      sessionId,
+                      req,
+                      WaitBudget.effective(waitMs, context),
+                      context.cancelled(),
+                      WaitProgress.of(context))
                   .thenApply(ToolOutcome::success)
                   .exceptionally(ToolOutcome::thrown);
             }

@@ -9,12 +9,12 @@ import io.github.codexmcp.codex.CodexInvocation;
 import io.github.codexmcp.codex.CodexVersionProbe;
 import io.github.codexmcp.codex.CodexVersionRange;
 import io.github.codexmcp.codex.ResolvedExecutable;
+import io.github.codexmcp.codex.appserver.AccountProbe;
 import io.github.codexmcp.config.ServerConfig;
 import io.github.codexmcp.process.CommandRunner;
 import io.github.codexmcp.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,29 +22,45 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
-/** {@code codex_setup}: local readiness report. Never fails; problems land in the report. */
+/**
+ * {@code codex_setup}: local readiness report. Never fails; problems land in the report. Readiness
+ * follows what Codex will need ({@link SetupAuth}); the report also says how disk persistence is
+ * doing.
+ */
 public final class CodexSetupTool implements ToolHandler {
-  private static final Pattern UNAUTH =
-      Pattern.compile(
-          "not (logged|authenticated)|login required|run\\s+codex\\s+login",
-          Pattern.CASE_INSENSITIVE);
+  /** Disk persistence as the report shows it: {@code on}, {@code degraded} or {@code off}. */
+  public record PersistenceState(String state, String detail) {}
+
+  /**
+   * Asks Codex which login it needs ({@code account/read} of an app-server started in {@code cwd});
+   * null or a failed outcome leaves the decision to {@code codex login status}. Blocking.
+   */
+  public interface AccountReader {
+    AccountProbe.Outcome read(ResolvedExecutable exe, Path cwd);
+
+    /** Never asks: the login status decides. */
+    AccountReader NONE = (exe, cwd) -> null;
+  }
+
   private final ServerConfig config;
   private final CommandRunner runner;
   private final Executor work;
-  private final Supplier<String> persistenceWarning;
+  private final Supplier<PersistenceState> persistence;
+  private final SetupAuth auth;
   private final CodexVersionRange tested;
 
   /**
-   * @param persistenceWarning text to add to the warnings when disk persistence is off, or null
+   * @param persistence the persistence state at the time of the call
+   * @param accounts asks Codex (app-server) which login it needs
    */
   public CodexSetupTool(
       ServerConfig config,
       CommandRunner runner,
       Executor work,
-      Supplier<String> persistenceWarning) {
-    this(config, runner, work, persistenceWarning, CodexVersionRange.bundled());
+      Supplier<PersistenceState> persistence,
+      AccountReader accounts) {
+    this(config, runner, work, persistence, accounts, CodexVersionRange.bundled());
   }
 
   /**
@@ -54,13 +70,24 @@ public final class CodexSetupTool implements ToolHandler {
       ServerConfig config,
       CommandRunner runner,
       Executor work,
-      Supplier<String> persistenceWarning,
+      Supplier<PersistenceState> persistence,
+      AccountReader accounts,
       CodexVersionRange tested) {
     this.config = config;
     this.runner = runner;
     this.work = work;
-    this.persistenceWarning = persistenceWarning;
+    this.persistence = persistence;
+    this.auth = new SetupAuth(runner, accounts);
     this.tested = tested;
+  }
+
+  /** Without asking Codex: the login status alone decides. */
+  public CodexSetupTool(
+      ServerConfig config,
+      CommandRunner runner,
+      Executor work,
+      Supplier<PersistenceState> persistence) {
+    this(config, runner, work, persistence, AccountReader.NONE);
   }
 
   @Override
@@ -84,6 +111,7 @@ public final class CodexSetupTool implements ToolHandler {
     List<String> nextSteps = new ArrayList<>();
     ObjectNode executable = Json.object();
     ObjectNode auth = Json.object();
+    List<String> probeWarnings = new ArrayList<>();
     ResolvedExecutable exe = null;
     try {
       exe = resolver.resolve();
@@ -121,10 +149,18 @@ public final class CodexSetupTool implements ToolHandler {
       CodexInvocation invocation = new CodexInvocation(config.platform(), env, resolver);
       internal = isInternal(exe.command());
       codexVersion = new CodexVersionProbe(runner, invocation.build(exe, List.of()).argv()).get();
-      probeAuth(exe, invocation, internal, auth);
       BackendMode mode =
           new BackendModeDetector(runner).detect(env, invocation.build(exe, List.of()).argv());
       clientMode = mode.wireName();
+      Path dir = Path.of(cwd);
+      auth =
+          this.auth.report(
+              exe,
+              invocation,
+              internal,
+              mode == BackendMode.APP_SERVER,
+              Files.isDirectory(dir) ? dir : config.serverCwd(),
+              probeWarnings);
     }
     if (!executable.get("ok").asBoolean()) {
       warnings.add(executable.get("detail").asText());
@@ -159,9 +195,10 @@ public final class CodexSetupTool implements ToolHandler {
                 + "`) and rerun `codex_setup`.");
       }
     }
-    String persistence = persistenceWarning.get();
-    if (persistence != null) {
-      warnings.add(persistence);
+    warnings.addAll(probeWarnings);
+    PersistenceState persisted = persistence.get();
+    if (!"on".equals(persisted.state())) {
+      warnings.add(persisted.detail());
     }
     ObjectNode out = Json.object();
     out.put("ready", executable.get("ok").asBoolean() && auth.get("ok").asBoolean());
@@ -181,6 +218,10 @@ public final class CodexSetupTool implements ToolHandler {
         .putObject("testedCodexVersions")
         .put("minimum", tested.minimum())
         .put("newestTested", tested.newestTested());
+    ObjectNode disk = out.putObject("persistence").put("state", persisted.state());
+    if (persisted.detail() != null) {
+      disk.put("detail", persisted.detail());
+    }
     ObjectNode ctx = out.putObject("projectContext");
     ctx.put("hasUserConfig", userConfig);
     ctx.put("hasProjectConfig", projectConfig);
@@ -189,43 +230,6 @@ public final class CodexSetupTool implements ToolHandler {
     ArrayNode n = out.putArray("nextSteps");
     nextSteps.forEach(n::add);
     return out;
-  }
-
-  private void probeAuth(
-      ResolvedExecutable exe, CodexInvocation invocation, boolean internal, ObjectNode auth) {
-    if (internal) {
-      auth.put("ok", true).put("state", "unknown");
-      auth.put(
-          "detail",
-          "Using a codex-internal executable; auth/login readiness is not probed and does not block setup readiness.");
-      return;
-    }
-    CommandRunner.Result r =
-        runner.run(
-            invocation.build(exe, List.of("login", "status")).argv(),
-            Map.of(),
-            Duration.ofSeconds(5));
-    if (r.spawnError() != null || r.timedOut()) {
-      String why = r.timedOut() ? "timed out after 5000ms" : r.spawnError();
-      auth.put("ok", false)
-          .put("state", "unknown")
-          .put("detail", "Failed to probe auth status: " + why);
-      return;
-    }
-    String combined = r.combined();
-    String state;
-    if (r.exitCode() == 0) {
-      state = "authenticated";
-    } else if (UNAUTH.matcher(combined).find()) {
-      state = "unauthenticated";
-    } else {
-      state = "unknown";
-    }
-    String detail =
-        !combined.isEmpty()
-            ? combined
-            : state.equals("authenticated") ? "Authenticated." : "Auth status unknown.";
-    auth.put("ok", !state.equals("unauthenticated")).put("state", state).put("detail", detail);
   }
 
   static boolean isInternal(String command) {

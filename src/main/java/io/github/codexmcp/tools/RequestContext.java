@@ -1,5 +1,6 @@
 package io.github.codexmcp.tools;
 
+import io.github.codexmcp.client.ClientLog;
 import java.util.concurrent.CompletableFuture;
 
 /** Per-call context: client cancellation and progress reporting. */
@@ -12,6 +13,11 @@ public interface RequestContext {
 
   /** Sends a progress notification if the client asked for progress; never blocks. */
   void progress(double progress, Double total, String message);
+
+  /** The client's log ({@code notifications/message}); never blocks. */
+  default ClientLog log() {
+    return ClientLog.NONE;
+  }
 
   /** A context that is never cancelled and drops progress. */
   RequestContext NONE =

@@ -164,10 +164,12 @@ class McpServerIT {
     assertEquals(tmp.resolve("state").toString(), s.at("/runtime/stateDir").asText());
     assertTrue(s.at("/projectContext/hasUserConfig").asBoolean());
     assertTrue(s.at("/projectContext/hasProjectConfig").asBoolean());
-    // With a dummy home codex is not logged in: the report says so instead of failing.
-    assertTrue(
-        List.of("authenticated", "unauthenticated", "unknown")
-            .contains(s.at("/auth/state").asText()));
+    // The home's config names no provider: the OpenAI one needs a login this dummy home lacks,
+    // and the report says so instead of failing.
+    assertEquals("unauthenticated", s.at("/auth/state").asText(), s.toString());
+    assertFalse(s.path("ready").asBoolean());
+    assertTrue(s.path("nextSteps").toString().contains("codex login"), s.toString());
+    assertEquals("on", s.at("/persistence/state").asText());
     assertEquals(JSON.readTree(((McpSchema.TextContent) r.content().get(0)).text()), s);
   }
 

@@ -35,6 +35,10 @@ final class McpSession implements AutoCloseable {
   final McpSyncClient client;
   final Path stateDir;
   final List<McpSchema.ProgressNotification> progress;
+
+  /** Every {@code notifications/message} the server sent. */
+  final List<McpSchema.LoggingMessageNotification> logs;
+
   final StringBuffer stderr = new StringBuffer();
 
   /** Unique JVM argument of this session's server, to find its process among our descendants. */
@@ -44,11 +48,13 @@ final class McpSession implements AutoCloseable {
       McpSyncClient client,
       Path stateDir,
       List<McpSchema.ProgressNotification> progress,
-      String tag) {
+      String tag,
+      List<McpSchema.LoggingMessageNotification> logs) {
     this.client = client;
     this.stateDir = stateDir;
     this.progress = progress;
     this.tag = tag;
+    this.logs = logs;
   }
 
   static McpSession start(CodexTestHome home) {
@@ -68,12 +74,14 @@ final class McpSession implements AutoCloseable {
     StdioClientTransport transport =
         new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper()));
     List<McpSchema.ProgressNotification> sink = new CopyOnWriteArrayList<>();
+    List<McpSchema.LoggingMessageNotification> logs = new CopyOnWriteArrayList<>();
     McpSyncClient client =
         McpClient.sync(transport)
             .requestTimeout(Duration.ofSeconds(120))
             .progressConsumer(sink::add)
+            .loggingConsumer(logs::add)
             .build();
-    McpSession s = new McpSession(client, state, sink, tag);
+    McpSession s = new McpSession(client, state, sink, tag, logs);
     transport.setStdErrorHandler(line -> s.stderr.append(line).append('\n'));
     client.initialize();
     return s;

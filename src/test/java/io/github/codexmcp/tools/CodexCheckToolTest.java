@@ -515,6 +515,34 @@ class CodexCheckToolTest {
   }
 
   @Test
+  void aLongPollWithoutProgressTokenEndsAfter50Seconds() {
+    CompletableFuture<ToolHarness.Result> r =
+        t.start(
+            t.check,
+            "{'sessionId':'" + id + "','action':'poll','pollOptions':{'waitMs':120000}}",
+            new ToolHarness.Context(false));
+    f.timer.advanceMillis(49_999);
+    assertFalse(r.isDone());
+    f.timer.advanceMillis(1);
+    assertTrue(r.isDone(), "capped at 50 s without a progress token");
+    assertEquals(0, r.join().ok().get("events").size());
+  }
+
+  @Test
+  void aLongPollWithProgressTokenWaitsInFull() {
+    ToolHarness.Context ctx = new ToolHarness.Context(true);
+    CompletableFuture<ToolHarness.Result> r =
+        t.start(
+            t.check,
+            "{'sessionId':'" + id + "','action':'poll','pollOptions':{'waitMs':120000}}",
+            ctx);
+    f.timer.advanceMillis(119_999);
+    assertFalse(r.isDone());
+    f.timer.advanceMillis(1);
+    assertTrue(r.isDone());
+  }
+
+  @Test
   void longPollThroughTheToolReturnsOnAnEvent() {
     CompletableFuture<ToolHarness.Result> r =
         t.start(

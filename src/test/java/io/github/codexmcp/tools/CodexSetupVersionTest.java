@@ -41,7 +41,14 @@ class CodexSetupVersionTest {
                 ? new CommandRunner.Result(0, versionOutput, "", false, null)
                 : new CommandRunner.Result(0, "Logged in", "", false, null);
     ObjectNode r =
-        new CodexSetupTool(config, runner, Runnable::run, () -> null, RANGE).report(null);
+        new CodexSetupTool(
+                config,
+                runner,
+                Runnable::run,
+                () -> new CodexSetupTool.PersistenceState("on", null),
+                CodexSetupTool.AccountReader.NONE,
+                RANGE)
+            .report(null);
     OutputSchemas.assertValid("codex_setup", r);
     return r;
   }

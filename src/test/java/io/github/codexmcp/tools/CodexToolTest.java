@@ -280,6 +280,40 @@ class CodexToolTest {
   }
 
   @Test
+  void x5AWaitWithoutProgressTokenIsCappedAt50Seconds() {
+    CompletableFuture<ToolHarness.Result> r =
+        t.start(
+            t.codex,
+            "{" + BASE + ",'advanced':{'waitForResult':300000}}",
+            new ToolHarness.Context(false));
+    f.timer.advanceMillis(49_999);
+    assertFalse(r.isDone());
+    f.timer.advanceMillis(1);
+    ObjectNode o = r.join().ok();
+    assertEquals("running", o.get("status").asText());
+    assertJson(
+        "{'requested':'foreground','effective':'background','waitForResultMs':300000,"
+            + "'waitCapMs':50000,'fallbackReason':'wait_capped_no_progress_token'}",
+        o.get("execution"));
+  }
+
+  @Test
+  void x6AWaitWithProgressTokenRunsInFullWithProgress() {
+    ToolHarness.Context ctx = new ToolHarness.Context(true);
+    CompletableFuture<ToolHarness.Result> r =
+        t.start(t.codex, "{" + BASE + ",'advanced':{'waitForResult':120000}}", ctx);
+    for (int i = 0; i < 23; i++) {
+      f.timer.advanceMillis(5_000);
+    }
+    assertFalse(r.isDone(), "the full wait is allowed with a progress token");
+    assertTrue(ctx.progress.size() >= 23, "progress at least every 5 s: " + ctx.progress.size());
+    f.timer.advanceMillis(5_000);
+    ObjectNode o = r.join().ok();
+    assertEquals("wait_for_result_timeout", o.at("/execution/fallbackReason").asText());
+    assertFalse(o.at("/execution").has("waitCapMs"));
+  }
+
+  @Test
   void x7NoWaitMeansBackground() {
     assertEquals("background", codex("'advanced':{}").ok().at("/execution/requested").asText());
   }
