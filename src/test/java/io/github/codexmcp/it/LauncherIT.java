@@ -180,6 +180,10 @@ class LauncherIT {
     list.at("/result/tools").forEach(t -> names.add(t.path("name").asText()));
     assertEquals(
         List.of("codex", "codex_reply", "codex_setup", "codex_session", "codex_check"), names);
+    s.sendLine("{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":\"ping\"}");
+    s.response("p", T);
+    // One answer per request: the early answers are not repeated by the SDK.
+    assertEquals(4, s.stdoutLines.size(), s.stdoutLines.toString());
   }
 
   private void handshakeAndTurn(ServerProcess s, String answer) throws Exception {
