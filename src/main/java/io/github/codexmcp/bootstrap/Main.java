@@ -60,8 +60,11 @@ import org.slf4j.LoggerFactory;
  * else to stderr, wires the object graph by hand, and serves until shutdown.
  */
 public final class Main {
-  /** How long start-up waits for the first line to be answered before loading the rest. */
+  /** How long start-up waits for the handshake to be answered before loading the rest. */
   static final long EARLY_ANSWER_WAIT_MS = 300;
+
+  /** How long start-up then waits for the rest of the handshake (tools/list) to be answered. */
+  static final long HANDSHAKE_GRACE_MS = 50;
 
   /** How long {@code codex_setup} waits for Codex to say which login it needs. */
   static final Duration ACCOUNT_PROBE_TIMEOUT = Duration.ofSeconds(10);
@@ -71,7 +74,11 @@ public final class Main {
   public static void main(String[] args) {
     OutputStream rpcOut =
         new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
-    System.setOut(System.err);
+    Stderr.install();
+    String levelWarning = Stderr.configureLevel(System.getenv(Stderr.LEVEL_VARIABLE));
+    if (levelWarning != null) {
+      System.err.println(levelWarning);
+    }
     try {
       if (args.length > 0 && args[0].equals(CdsTraining.FLAG)) {
         CdsTraining.run();
@@ -115,24 +122,31 @@ public final class Main {
     CodexBinaryResolver resolver =
         new CodexBinaryResolver(config.env(), config.serverCwd(), config.platform());
     ResolvedExecutable exe = resolver.resolve();
-    System.err.println(CodexBinaryResolver.describe(exe));
+    // The one line the server writes at start-up at the default level.
+    String found = CodexBinaryResolver.describe(exe);
+    System.err.println(
+        "codex-mcp "
+            + ServerConfig.VERSION
+            + " — "
+            + found.substring(found.indexOf(']') + 1).trim());
     CodexInvocation invocation = new CodexInvocation(config.platform(), config.env(), resolver);
     List<String> codexArgv = invocation.build(exe, List.of()).argv();
-    // Nothing can refuse the start any more: answer initialize while the rest is loaded.
+    // Nothing can refuse the start any more: answer the handshake (server/discover, initialize,
+    // tools/list) while the rest is loaded.
     EarlyInitialize early =
         EarlyInitialize.start(rpcIn, rpcOut, ServerIdentity.NAME, ServerConfig.VERSION);
     StartupTrace.mark("early initialize reader");
-    // Give the answer the CPU first (clients time out on initialize; a machine may have two
-    // cores): the SDK is loaded once it is written, or after a short wait for a quiet client.
-    try {
-      early.result().get(EARLY_ANSWER_WAIT_MS, TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      // no initialize yet: carry on, the transport takes the line whenever it comes
-    }
-    StartupTrace.mark("early initialize answered or skipped");
-    Threads.startDaemon("codex-mcp-warmup", McpServerFactory::warmUp);
+    // Give the answers the CPU first (clients time out on the handshake; a machine may have two
+    // cores): the SDK is loaded once initialize is answered and the client's next requests
+    // (tools/list) had a moment to arrive, or after a short wait for a quiet client.
+    awaitQuietly(early.initializeAnswered(), EARLY_ANSWER_WAIT_MS);
+    awaitQuietly(early.result(), HANDSHAKE_GRACE_MS);
+    StartupTrace.mark("early handshake answered or skipped");
+    // The logging back end first, on this thread: a logger used by another thread while it is
+    // being set up would have its messages replayed, with a notice on stderr.
     Logger log = LoggerFactory.getLogger("codex-mcp");
     StartupTrace.mark("logger");
+    Threads.startDaemon("codex-mcp-warmup", McpServerFactory::warmUp);
     Persistence persistence = Persistence.openAsync(config, SystemClock.INSTANCE);
 
     ExecutorService work =
@@ -150,9 +164,7 @@ public final class Main {
     ModeProbe mode =
         new ModeProbe(() -> new BackendModeDetector(runner).detect(config.env(), codexArgv), work);
     mode.result.thenAccept(
-        m ->
-            System.err.println(
-                "[codex-mcp] client mode: " + m.wireName() + " (binary: " + exe.command() + ")"));
+        m -> log.info("[codex-mcp] client mode: {} (binary: {})", m.wireName(), exe.command()));
 
     StartupTrace.mark("executors");
     Backends backends = new Backends(config, exe, invocation, mode::future, timer);
@@ -258,6 +270,15 @@ public final class Main {
     StartupTrace.mark("server built");
     log.info("codex-mcp server started (cwd: {})", config.serverCwd());
     Thread.currentThread().join();
+  }
+
+  /** Waits up to {@code ms} for {@code f}; a timeout or failure is no error here. */
+  private static void awaitQuietly(CompletableFuture<?> f, long ms) throws InterruptedException {
+    try {
+      f.get(ms, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // carry on: the early reader answers what comes, the transport takes the rest
+    }
   }
 
   /** The backend-mode probe: started once, after the first answer or when first needed. */

@@ -66,6 +66,8 @@ final class McpSession implements AutoCloseable {
     Path state = home.root().resolve("state");
     env.put("CODEX_MCP_PATH", CodexCli.get().nativeBinary().toString());
     env.put("CODEX_MCP_STATE_DIR", state.toString());
+    // The life-cycle messages some tests look for are logged at info (the default is warn).
+    env.put("CODEX_MCP_LOG_LEVEL", "info");
     env.putAll(extraEnv);
     String tag = "-Dcodexmcp.it.tag=" + UUID.randomUUID();
     List<String> cmd = ServerProcess.command(tag);

@@ -93,7 +93,17 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess start(List<String> command, Map<String, String> env, Path cwd)
       throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().putAll(env);
+    // The life-cycle messages some tests look for are logged at info (the default is warn).
+    pb.environment().put("CODEX_MCP_LOG_LEVEL", "info");
+    // A null value removes the variable.
+    env.forEach(
+        (k, v) -> {
+          if (v == null) {
+            pb.environment().remove(k);
+          } else {
+            pb.environment().put(k, v);
+          }
+        });
     if (cwd != null) {
       pb.directory(cwd.toFile());
     }
