@@ -217,17 +217,9 @@ public final class EarlyInitialize {
 
   /** The {@code initialize} answer for a raw JSON id (a number's text or a quoted string). */
   static String response(String rawId, String requested, String serverName, String version) {
-    try {
-      EarlyAnswers.Id id =
-          rawId.startsWith("\"")
-              ? new EarlyAnswers.Id(
-                  false,
-                  parse(
-                          ("{\"id\":" + rawId + ",\"method\":\"x\"}")
-                              .getBytes(StandardCharsets.UTF_8))
-                      .id()
-                      .text())
-              : new EarlyAnswers.Id(true, rawId);
+    try (JsonParser p = EarlyAnswers.FACTORY.createParser(rawId)) {
+      boolean number = p.nextToken() == JsonToken.VALUE_NUMBER_INT;
+      EarlyAnswers.Id id = new EarlyAnswers.Id(number, p.getText());
       return new String(
           EarlyAnswers.initialize(id, requested, serverName, version), StandardCharsets.UTF_8);
     } catch (IOException e) {
