@@ -201,6 +201,17 @@ class McpClient:
         self.notify("notifications/initialized")
         return t
 
+    def handshake(self):
+        """What clients send first: server/discover (-32601 expected), initialize, tools/list.
+
+        Returns the times at which the three answers were read."""
+        msg, t_discover = self.wait(self.request("server/discover", {}))
+        if msg.get("error", {}).get("code") != -32601:
+            raise RuntimeError("%s: server/discover answered %s, expected -32601" % (self.label, msg))
+        t_init = self.initialize()
+        _, t_list = self.call("tools/list")
+        return t_discover, t_init, t_list
+
     def tool(self, name, args):
         return structured(self.call("tools/call", {"name": name, "arguments": args})[0], name)
 
@@ -358,6 +369,50 @@ class Env:
         self.oneline_dir = os.path.join(self.tmp, "oneline")
         subprocess.check_call([args.javac, "-d", self.oneline_dir, os.path.join(BENCH_DIR, "OneLine.java")])
         self._state = 0
+        self._extra_env = {}
+        self.first_start = set()
+        self._cache_dirs = {}
+        self._first = 0
+
+    def launcher_line(self, name, java_home, first_start=False):
+        """The launcher folder's bin/codex-mcp with this JDK and a cache of its own.
+
+        Without first_start the cache is warmed (the class-data archive made) before measuring;
+        with it every start gets an empty cache (a user's very first start)."""
+        argv = [os.path.join(self.args.dist, "bin", "codex-mcp")]
+        cache = os.path.join(self.tmp, "cache-" + name.replace(" ", "_"))
+        self._extra_env[name] = {"JAVA_HOME": java_home, "CODEX_MCP_CACHE_DIR": cache}
+        self._cache_dirs[name] = cache
+        if first_start:
+            self.first_start.add(name)
+        else:
+            c = McpClient(argv, self.config_env(name), self.work, "warm-up " + name, self.logs)
+            c.handshake()
+            c.close()
+            self.wait_for_archive(name)
+        return argv
+
+    def config_env(self, name):
+        env = self.server_env()
+        if name in self.first_start:  # a fresh, empty cache for every start
+            self._first += 1
+            self._cache_dirs[name] = os.path.join(self.tmp, "cache-first-%d" % self._first)
+            env.update(self._extra_env[name])
+            env["CODEX_MCP_CACHE_DIR"] = self._cache_dirs[name]
+        else:
+            env.update(self._extra_env.get(name, {}))
+        return env
+
+    def wait_for_archive(self, name, timeout=120):
+        """Until the launcher's class-data archive exists and no training run holds its lock."""
+        cds = os.path.join(self._cache_dirs[name], "cds")
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            names = os.listdir(cds) if os.path.isdir(cds) else []
+            if any(n.endswith(".jsa") for n in names) and not any(n.endswith(".lock") for n in names):
+                return
+            time.sleep(0.2)
+        print("warning: no class-data archive in %s after %d s" % (cds, timeout), file=sys.stderr)
 
     def server_env(self, codex=None):
         self._state += 1
@@ -409,28 +464,40 @@ class Results:
         return statistics.median(v) if v else None
 
 
+HANDSHAKE = [b'{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{}}\n',
+             b'{"jsonrpc":"2.0","id":2,"method":"initialize","params":{"protocolVersion":"2025-06-18",'
+             b'"capabilities":{},"clientInfo":{"name":"codex-mcp-bench","version":"1"}}}\n',
+             b'{"jsonrpc":"2.0","id":3,"method":"tools/list"}\n']
+
+
 def phase_cold(env, res, rounds, configs):
     for r in range(rounds):
         order = configs[r % len(configs):] + configs[:r % len(configs)]
         for name, argv in order:
-            if argv is None:  # the one-line JVM
+            if argv is None:  # the one-line JVM, echoing the three handshake lines
                 t0 = time.perf_counter()
-                p = subprocess.Popen(env.oneline(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                p = subprocess.Popen(env.oneline("echo"), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL)
-                p.stdin.write(b'{"jsonrpc":"2.0","id":1,"method":"initialize"}\n')
-                p.stdin.flush()
-                p.stdout.readline()
-                res.add(("cold", name, "init_ms"), (time.perf_counter() - t0) * 1000)
-                res.add(("cold", name, "rss_init"), rss_kb(p.pid))
+                times = []
+                for line in HANDSHAKE:
+                    p.stdin.write(line)
+                    p.stdin.flush()
+                    p.stdout.readline()
+                    times.append((time.perf_counter() - t0) * 1000)
+                res.add(("cold", name, "discover_ms"), times[0])
+                res.add(("cold", name, "init_ms"), times[1])
+                res.add(("cold", name, "list_ms"), times[2])
+                res.add(("cold", name, "rss_list"), rss_kb(p.pid))
                 time.sleep(env.args.settle)
                 res.add(("cold", name, "rss_settled"), rss_kb(p.pid))
                 p.stdin.close()
                 p.wait()
                 continue
-            c = McpClient(argv, env.server_env(), env.work, "cold " + name, env.logs)
-            t_init = c.initialize()
-            res.add(("cold", name, "rss_init"), rss_kb(c.pid))
-            _, t_list = c.call("tools/list")
+            first = name in env.first_start
+            c = McpClient(argv, env.config_env(name), env.work, "cold " + name, env.logs)
+            t_discover, t_init, t_list = c.handshake()
+            res.add(("cold", name, "rss_list"), rss_kb(c.pid))
+            res.add(("cold", name, "discover_ms"), (t_discover - c.t_spawn) * 1000)
             res.add(("cold", name, "init_ms"), (t_init - c.t_spawn) * 1000)
             res.add(("cold", name, "list_ms"), (t_list - c.t_spawn) * 1000)
             time.sleep(env.args.settle)
@@ -438,7 +505,11 @@ def phase_cold(env, res, rounds, configs):
             res.add(("cold", name, "rss_settled"), st["VmRSS"])
             res.add(("cold", name, "hwm_settled"), st["VmHWM"])
             res.add(("cold", name, "children_settled"), tree_rss_kb(descendants(c.pid)))
+            t_close = time.perf_counter()
             c.close()
+            res.add(("cold", name, "exit_ms"), (time.perf_counter() - t_close) * 1000)
+            if first:  # let the archive be made before the next measurement (it takes the CPU)
+                env.wait_for_archive(name)
 
 
 def mcp_plain_turn(c, env):
@@ -709,9 +780,10 @@ def phase_compare(env, res, rounds, lines):
     for r in range(rounds):
         for name, argv in lines[r % len(lines):] + lines[:r % len(lines)]:
             k = lambda what: ("cmp", name, what)  # noqa: E731
-            c = McpClient(argv, env.server_env(), env.work, "compare " + name, env.logs)
-            res.add(k("init_ms"), (c.initialize() - c.t_spawn) * 1000)
-            c.call("tools/list")
+            c = McpClient(argv, env.config_env(name), env.work, "compare " + name, env.logs)
+            _, t_init, t_list = c.handshake()
+            res.add(k("init_ms"), (t_init - c.t_spawn) * 1000)
+            res.add(k("list_ms"), (t_list - c.t_spawn) * 1000)
             time.sleep(env.args.settle)
             res.add(k("rss_start"), rss_kb(c.pid))
             t0 = time.perf_counter()
@@ -795,18 +867,25 @@ def report(env, res, configs, elapsed):
     L("")
     base = m(("cold", "one-line JVM", "init_ms"))
     if "cold" in a.phases:
-        L("## Cold start (medians)")
+        L("## Cold start (medians; handshake as clients send it: server/discover, initialize, tools/list)")
         L("")
-        L("| launch | spawn→initialize | ×one-line JVM | spawn→tools/list | RSS at initialize | RSS settled (%.1f s) | VmHWM | children settled |" % a.settle)
-        L("|---|---:|---:|---:|---:|---:|---:|---:|")
+        L("| launch | spawn→discover answered | spawn→initialize | spawn→tools/list | tools/list ×one-line JVM | RSS after tools/list | RSS settled (%.1f s) | VmHWM | children settled | stdin EOF→exit |" % a.settle)
+        L("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        base_list = m(("cold", "one-line JVM", "list_ms"))
         for name, argv in configs:
-            init = m(("cold", name, "init_ms"))
-            L("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                name, fmt(init, " ms"), fmt(init / base if init and base else None, "×", 1),
-                fmt(m(("cold", name, "list_ms")), " ms"), fmt(mib(m(("cold", name, "rss_init"))), " MiB", 1),
+            lst = m(("cold", name, "list_ms"))
+            L("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                name, fmt(m(("cold", name, "discover_ms")), " ms"), fmt(m(("cold", name, "init_ms")), " ms"),
+                fmt(lst, " ms"), fmt(lst / base_list if lst and base_list else None, "×", 1),
+                fmt(mib(m(("cold", name, "rss_list"))), " MiB", 1),
                 fmt(mib(m(("cold", name, "rss_settled"))), " MiB", 1),
                 fmt(mib(m(("cold", name, "hwm_settled"))), " MiB", 1),
-                fmt(mib(m(("cold", name, "children_settled"))), " MiB", 1)))
+                fmt(mib(m(("cold", name, "children_settled"))), " MiB", 1),
+                fmt(m(("cold", name, "exit_ms")), " ms")))
+        L("")
+        for name, argv in configs:
+            if argv:
+                L("- %s: `%s`" % (name, " ".join(argv)))
         L("")
     if "turns" in a.phases:
         turn_tables = [("## Turns (medians)", ())]
@@ -879,17 +958,17 @@ def report(env, res, configs, elapsed):
         L("## JVM options compared (medians; server with %d sessions, then %d list calls, then a %d-delta turn polled every %d ms)" % (
             a.sessions, a.list_calls, a.deltas, a.poll_ms))
         L("")
-        L("| options | spawn→initialize | RSS at start | %d turns wall | RSS %d idle | list median | list p99 | delta-turn CPU | RSS after | VmHWM |" % (a.sessions, a.sessions))
-        L("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        L("| options | spawn→initialize | spawn→tools/list | RSS at start | %d turns wall | RSS %d idle | list median | list p99 | delta-turn CPU | RSS after | VmHWM |" % (a.sessions, a.sessions))
+        L("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for name, _ in env.compare_lines:
             g = lambda what: m(("cmp", name, what))  # noqa: E731
-            L("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                name, fmt(g("init_ms"), " ms"), fmt(mib(g("rss_start")), " MiB", 1), fmt(g("wall_s"), " s", 2),
+            L("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                name, fmt(g("init_ms"), " ms"), fmt(g("list_ms"), " ms"), fmt(mib(g("rss_start")), " MiB", 1), fmt(g("wall_s"), " s", 2),
                 fmt(mib(g("rss_idle")), " MiB", 1), fmt(g("list_median"), " ms", 3), fmt(g("list_p99"), " ms", 2),
                 fmt(g("delta_cpu"), " s", 3), fmt(mib(g("rss_after")), " MiB", 1), fmt(mib(g("hwm")), " MiB", 1)))
         L("")
         for name, argv in env.compare_lines:
-            L("- %s: `%s`" % (name, " ".join(argv[1:-2]) or "(none)"))
+            L("- %s: `%s`" % (name, " ".join(argv)))
         L("")
     L("## Targets")
     L("")
@@ -903,10 +982,18 @@ def report(env, res, configs, elapsed):
                                            "yes" if value <= limit else "**no**"))
 
     if "cold" in a.phases and base:
-        rec, plain = m(("cold", "recommended", "init_ms")), m(("cold", "plain java -jar", "init_ms"))
-        target("spawn→initialize, recommended line, × one-line JVM", rec / base if rec else None, 7, "×")
-        target("spawn→initialize, plain java -jar, × recommended line", plain / rec if plain and rec else None, 1.5, "×", 2)
-        target("RSS after initialize (recommended, settled)", mib(m(("cold", "recommended", "rss_settled"))), 64, " MiB")
+        base_list = m(("cold", "one-line JVM", "list_ms"))
+        for name, argv in configs:
+            if name.startswith("launcher") and "first start" not in name:
+                lst = m(("cold", name, "list_ms"))
+                target("spawn→discover→initialize→tools/list, %s, × one-line JVM" % name,
+                       lst / base_list if lst and base_list else None, 4, "×")
+                target("RSS after tools/list, %s" % name, mib(m(("cold", name, "rss_list"))), 60, " MiB")
+                for what, label in (("list_ms", "spawn→tools/list"), ("rss_list", "RSS after tools/list"),
+                                    ("rss_settled", "RSS settled")):
+                    mine, long_line = m(("cold", name, what)), m(("cold", "recommended", what))
+                    if mine and long_line:
+                        target("%s, %s ÷ long line" % (label, name), mine / long_line, 1, "×", 2)
     if "sessions" in a.phases:
         target("server RSS after %d idle sessions" % a.sessions, mib(m(("idle", "native", "server"))), 96, " MiB")
         target("codex_session list median", m(("list", "median")), 0.5, " ms", 3)
@@ -959,6 +1046,15 @@ def main():
     ap.add_argument("--list-calls", type=int, default=500)
     ap.add_argument("--list-warmup", type=int, default=50)
     ap.add_argument("--skip-launcher", action="store_true")
+    ap.add_argument("--dist", default=os.path.join(ROOT, "target", "codex-mcp"),
+                    help="the launcher folder (bin/codex-mcp)")
+    ap.add_argument("--launcher-jdk", action="append", default=[], metavar="NAME=JAVA_HOME",
+                    help="run the launcher with this JDK as cold-start column NAME (repeatable; default: "
+                         "'launcher' with the JDK of --java)")
+    ap.add_argument("--first-start", action="store_true",
+                    help="add a cold-start column for the launcher's very first start (empty cache)")
+    ap.add_argument("--original", metavar="COMMAND",
+                    help="command line of the TypeScript original, as a cold-start and compare column")
     ap.add_argument("--out", default=os.path.join(ROOT, "target", "bench-results.md"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
     ap.add_argument("--baseline-jar", help="another jar (e.g. an earlier build) whose servers run in the turns "
@@ -976,13 +1072,23 @@ def main():
     try:
         configs = [("one-line JVM", None), ("plain java -jar", env.java_line("")),
                    ("recommended", env.java_line(a.recommended))]
+        java_home = os.path.dirname(os.path.dirname(os.path.realpath(shutil.which(a.java) or a.java)))
+        jdks = [tuple(v.split("=", 1)) for v in a.launcher_jdk] or [("launcher", java_home)]
+        launchers = [(name, env.launcher_line(name, home)) for name, home in jdks]
+        configs += launchers
+        if a.first_start:
+            configs.append(("launcher, first start", env.launcher_line("launcher, first start", jdks[0][1], True)))
+        if a.original:
+            configs.append(("original", shlex.split(a.original)))
         extra = list(EXPLORE) if a.explore_flags else []
         extra += [tuple(v.split("=", 1)) for v in a.variant]
         configs += [(name, env.java_line(opts)) for name, opts in extra]
         line = env.java_line(a.recommended if a.server_line == "recommended" else "")
         compare = [tuple(v.split("=", 1)) for v in a.compare] or (
             [("plain java -jar", ""), ("recommended", a.recommended)] + list(EXPLORE))
-        env.compare_lines = [(name, env.java_line(opts)) for name, opts in compare]
+        env.compare_lines = [(name, env.java_line(opts)) for name, opts in compare] + launchers
+        if a.original:
+            env.compare_lines.append(("original", shlex.split(a.original)))
         if "cold" in a.phases:
             phase_cold(env, res, a.rounds, configs)
             print("cold start done", file=sys.stderr)
