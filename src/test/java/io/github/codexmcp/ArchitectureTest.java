@@ -41,10 +41,21 @@ class ArchitectureTest {
           // git work-tree snapshots, change receipts and worktrees: runs git through process
           Map.entry("workspace", Set.of("process", "util")),
           Map.entry("codex", Set.of("config", "jsonrpc", "process", "util")),
+          // detached app-servers and their keeper: Codex processes that outlive the server, found
+          // through the state directory (ownership locks, meta.json) and spoken to over jsonrpc
+          Map.entry("detached", Set.of("codex", "jsonrpc", "process", "state", "util")),
           Map.entry(
               "session",
               Set.of(
-                  "client", "codex", "events", "state", "config", "process", "workspace", "util")),
+                  "client",
+                  "codex",
+                  "detached",
+                  "events",
+                  "state",
+                  "config",
+                  "process",
+                  "workspace",
+                  "util")),
           Map.entry(
               "tools", Set.of("client", "session", "events", "codex", "config", "process", "util")),
           Map.entry("resources", Set.of("session", "codex", "config", "util")),
@@ -71,6 +82,7 @@ class ArchitectureTest {
                   "events",
                   "state",
                   "codex",
+                  "detached",
                   "jsonrpc",
                   "process",
                   "workspace",

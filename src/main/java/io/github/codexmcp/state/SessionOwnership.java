@@ -128,6 +128,29 @@ public final class SessionOwnership implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether any process holds the lock of {@code sessionId} under {@code stateDir}: for a process
+   * that holds no session locks itself (the keeper of detached app-servers). Creates nothing.
+   */
+  public static boolean heldByAnyone(Path stateDir, String sessionId) {
+    if (!SessionIds.isValid(sessionId)) {
+      return false;
+    }
+    Path file = stateDir.resolve(DIR_NAME).resolve(sessionId + ".lock");
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      FileLock probe = ch.tryLock();
+      if (probe == null) {
+        return true;
+      }
+      probe.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** Releases {@code sessionId} if held; {@code delete} also removes its lock file first. */
   public void release(String sessionId, boolean delete) {
     synchronized (monitor(sessionId)) {

@@ -1,0 +1,414 @@
+package io.github.codexmcp.codex.appserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.BackendListener;
+import io.github.codexmcp.codex.BackendMode;
+import io.github.codexmcp.codex.CodexBackend;
+import io.github.codexmcp.codex.ReviewTarget;
+import io.github.codexmcp.codex.SteerInput;
+import io.github.codexmcp.jsonrpc.JsonRpcConnection;
+import io.github.codexmcp.jsonrpc.JsonRpcException;
+import io.github.codexmcp.jsonrpc.WebSocketJsonRpc;
+import io.github.codexmcp.process.ProcessSpec;
+import io.github.codexmcp.process.ProcessTree;
+import io.github.codexmcp.util.CodexMcpException;
+import io.github.codexmcp.util.Json;
+import io.github.codexmcp.util.Timer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link CodexBackend} over a detached, listening {@code codex app-server} (one per session, on the
+ * unix socket {@code socket}): the app-server survives this server, so a turn goes on after the
+ * server exits or is killed, and the next server attaches to the same socket.
+ *
+ * <p><b>Start.</b> {@link #start()} attaches when something listens on the socket already;
+ * otherwise it launches the app-server ({@link DetachedSpawn}) and waits for the socket (at most
+ * {@link #LISTEN_TIMEOUT}). Both block the calling thread (call it from a work thread). Then {@code
+ * initialize}/{@code initialized} as over stdio; the future completes with the initialize result.
+ *
+ * <p><b>Leaving.</b> {@link #detach()} closes the connection and leaves the app-server running
+ * (pending calls fail with {@code Detached}); {@link #destroy()} also stops its process tree and
+ * removes the socket. The connection closing by itself (the app-server died) is reported through
+ * {@link BackendListener#onExit} once, unless detached or destroyed.
+ *
+ * <p><b>Threads.</b> Listener calls come from the socket reader thread {@code
+ * appserver-<sessionId>-ws}, serialized by a {@link ListenerDispatcher}; futures complete there too
+ * (timeouts on the timer thread). {@code state} fields are volatile, written once by {@link
+ * #start()} before the connection reads; the monitor of this object only guards the start/stop
+ * futures (never held across I/O).
+ */
+public final class ListeningAppServerBackend implements CodexBackend {
+  static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration LISTEN_POLL = Duration.ofMillis(25);
+  private static final Logger LOG = LoggerFactory.getLogger(ListeningAppServerBackend.class);
+
+  private final String sessionId;
+  private final Supplier<ProcessSpec> spec;
+  private final Path socket;
+  private final Path log;
+  private final Timer timer;
+  private final ListenerDispatcher dispatcher;
+
+  private volatile WebSocketJsonRpc.Endpoint endpoint;
+  private volatile ProcessHandle process;
+  private volatile boolean attached;
+  private volatile boolean detached;
+  private volatile boolean destroyed;
+  private CompletableFuture<JsonNode> startFuture;
+  private CompletableFuture<Void> destroyFuture;
+
+  /**
+   * @param knownPid the app-server's pid when a previous server recorded it (used to stop it when
+   *     attaching), or null
+   */
+  public ListeningAppServerBackend(
+      String sessionId,
+      Supplier<ProcessSpec> spec,
+      Path socket,
+      Path log,
+      Long knownPid,
+      Timer timer) {
+    this.sessionId = sessionId;
+    this.spec = spec;
+    this.socket = socket;
+    this.log = log;
+    this.timer = timer;
+    this.dispatcher = new ListenerDispatcher(sessionId);
+    this.process = knownPid == null ? null : ProcessHandle.of(knownPid).orElse(null);
+  }
+
+  @Override
+  public void setListener(BackendListener listener) {
+    dispatcher.set(listener);
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> start() {
+    CompletableFuture<JsonNode> started;
+    synchronized (this) {
+      if (startFuture != null) {
+        return startFuture;
+      }
+      started = new CompletableFuture<>();
+      startFuture = started;
+    }
+    try {
+      WebSocketJsonRpc.Endpoint e = tryAttach();
+      if (e != null) {
+        attached = true;
+      } else {
+        e = launch();
+      }
+      endpoint = e;
+      if (destroyed || detached) {
+        e.socket().close();
+        started.completeExceptionally(new JsonRpcException.Closed("Client destroyed"));
+        return started;
+      }
+    } catch (CodexMcpException e) {
+      started.completeExceptionally(e);
+      return started;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "[app-server] session {}: cannot reach a listening app-server: {}",
+          sessionId,
+          e.toString());
+      dispatcher.deliver(l -> l.onError(e));
+      started.completeExceptionally(e);
+      return started;
+    }
+    initialize(started);
+    return started;
+  }
+
+  /** Whether {@link #start()} found a running app-server instead of launching one. */
+  public boolean attached() {
+    return attached;
+  }
+
+  private WebSocketJsonRpc.Endpoint tryAttach() {
+    if (!Files.exists(socket)) {
+      return null;
+    }
+    try {
+      return connect();
+    } catch (IOException e) {
+      return null; // a socket file nobody listens on: launch anew
+    }
+  }
+
+  private WebSocketJsonRpc.Endpoint launch() throws IOException {
+    ProcessSpec s = spec.get();
+    Files.deleteIfExists(socket);
+    Process p = DetachedSpawn.start(s, socket, log);
+    process = p.toHandle();
+    LOG.info(
+        "[app-server] session {}: detached app-server pid {} on {}", sessionId, p.pid(), socket);
+    long deadline = System.nanoTime() + LISTEN_TIMEOUT.toNanos();
+    IOException last = null;
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IOException(
+            "app-server exited (code: " + p.exitValue() + ") before listening; see " + log);
+      }
+      if (Files.exists(socket)) {
+        try {
+          return connect();
+        } catch (IOException e) {
+          last = e;
+        }
+      }
+      try {
+        Thread.sleep(LISTEN_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the app-server", e);
+      }
+    }
+    ProcessTree.terminate(process, null, AppServerBackend.KILL_GRACE, timer);
+    throw new IOException(
+        "app-server did not listen on " + socket + " within " + LISTEN_TIMEOUT.toSeconds() + " s",
+        last);
+  }
+
+  private WebSocketJsonRpc.Endpoint connect() throws IOException {
+    return WebSocketJsonRpc.open(
+        "app-server",
+        socket,
+        CONNECT_TIMEOUT,
+        timer,
+        new Inbound(),
+        "appserver-" + sessionId + "-ws");
+  }
+
+  private void initialize(CompletableFuture<JsonNode> started) {
+    ObjectNode params = Json.object();
+    params
+        .putObject("clientInfo")
+        .put("name", AppServerBackend.CLIENT_NAME)
+        .put("version", AppServerBackend.CLIENT_VERSION);
+    params.putObject("capabilities").put("experimentalApi", true);
+    JsonRpcConnection c = endpoint.connection();
+    c.request(AppServerMethods.INITIALIZE, params, AppServerBackend.DEFAULT_TIMEOUT)
+        .whenComplete(
+            (result, error) -> {
+              if (error != null) {
+                started.completeExceptionally(error);
+                return;
+              }
+              try {
+                c.notify(AppServerMethods.INITIALIZED, Json.object());
+                started.complete(result);
+              } catch (RuntimeException e) {
+                started.completeExceptionally(e);
+              }
+            });
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> threadStart(ObjectNode params) {
+    return call(AppServerMethods.THREAD_START, params, AppServerBackend.LONG_TIMEOUT);
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> threadFork(ObjectNode params) {
+    return call(AppServerMethods.THREAD_FORK, params, AppServerBackend.DEFAULT_TIMEOUT);
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> threadResume(ObjectNode params) {
+    return call(AppServerMethods.THREAD_RESUME, params, AppServerBackend.DEFAULT_TIMEOUT);
+  }
+
+  /** {@code thread/read}: the thread with its turns when {@code includeTurns}. */
+  public CompletableFuture<JsonNode> threadRead(String threadId, boolean includeTurns) {
+    return call(
+        "thread/read",
+        Json.object().put("threadId", threadId).put("includeTurns", includeTurns),
+        AppServerBackend.DEFAULT_TIMEOUT);
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> threadBackgroundTerminalsClean(ObjectNode params) {
+    return call(
+        AppServerMethods.THREAD_BACKGROUND_TERMINALS_CLEAN,
+        params,
+        AppServerBackend.DEFAULT_TIMEOUT);
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> turnStart(ObjectNode params) {
+    return call(AppServerMethods.TURN_START, params, AppServerBackend.LONG_TIMEOUT);
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> turnInterrupt(ObjectNode params) {
+    return call(AppServerMethods.TURN_INTERRUPT, params, AppServerBackend.DEFAULT_TIMEOUT);
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> turnSteer(SteerInput input) {
+    return call(AppServerMethods.TURN_STEER, input.toParams(), AppServerBackend.DEFAULT_TIMEOUT);
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> reviewStart(String threadId, ReviewTarget target) {
+    return call(
+        AppServerMethods.REVIEW_START, target.toParams(threadId), AppServerBackend.LONG_TIMEOUT);
+  }
+
+  /** Any app-server method. */
+  public CompletableFuture<JsonNode> call(String method, JsonNode params, Duration timeout) {
+    if (destroyed || detached) {
+      return CompletableFuture.failedFuture(closedReason());
+    }
+    WebSocketJsonRpc.Endpoint e = endpoint;
+    if (e == null) {
+      return CompletableFuture.failedFuture(
+          new JsonRpcException.Closed("app-server is not connected"));
+    }
+    return e.connection().request(method, AppServerCommandLine.paramsForCodex(params), timeout);
+  }
+
+  @Override
+  public void respond(JsonNode id, JsonNode result) {
+    writer().respond(id, result);
+  }
+
+  @Override
+  public void respondError(JsonNode id, int code, String message) {
+    writer().respondError(id, code, message);
+  }
+
+  private JsonRpcConnection writer() {
+    WebSocketJsonRpc.Endpoint e = endpoint;
+    if (destroyed || detached || e == null) {
+      throw closedReason();
+    }
+    return e.connection();
+  }
+
+  @Override
+  public boolean supportsTurnOverrides() {
+    return true;
+  }
+
+  @Override
+  public Long childPid() {
+    ProcessHandle p = process;
+    return p != null && p.isAlive() ? p.pid() : null;
+  }
+
+  @Override
+  public BackendMode mode() {
+    return BackendMode.APP_SERVER;
+  }
+
+  /** Leaves the app-server running and closes the connection; idempotent. */
+  public void detach() {
+    if (destroyed || detached) {
+      return;
+    }
+    detached = true;
+    dispatcher.silence();
+    closeConnection(new JsonRpcException.Closed("Detached"));
+  }
+
+  @Override
+  public CompletableFuture<Void> destroy() {
+    CompletableFuture<Void> done;
+    CompletableFuture<JsonNode> started;
+    synchronized (this) {
+      if (destroyFuture != null) {
+        return destroyFuture;
+      }
+      destroyed = true;
+      done = new CompletableFuture<>();
+      destroyFuture = done;
+      started = startFuture;
+    }
+    dispatcher.silence();
+    JsonRpcException.Closed reason = new JsonRpcException.Closed("Client destroyed");
+    closeConnection(reason);
+    if (started != null) {
+      started.completeExceptionally(reason);
+    }
+    ProcessHandle p = process;
+    CompletableFuture<Void> stopped =
+        p == null
+            ? CompletableFuture.completedFuture(null)
+            : ProcessTree.terminate(p, null, AppServerBackend.KILL_GRACE, timer);
+    stopped.whenComplete(
+        (v, t) -> {
+          try {
+            Files.deleteIfExists(socket);
+          } catch (IOException e) {
+            // a stale socket file is replaced by the next launch
+          }
+          done.complete(null);
+        });
+    return done;
+  }
+
+  @Override
+  public boolean isDestroyed() {
+    return destroyed;
+  }
+
+  private void closeConnection(JsonRpcException.Closed reason) {
+    WebSocketJsonRpc.Endpoint e = endpoint;
+    if (e != null) {
+      e.connection().close(reason);
+      e.socket().close();
+    }
+  }
+
+  private JsonRpcException.Closed closedReason() {
+    return new JsonRpcException.Closed(destroyed ? "Client destroyed" : "Detached");
+  }
+
+  /** Reader-thread side of the connection. */
+  private final class Inbound implements JsonRpcConnection.Handler {
+    @Override
+    public void onNotification(String method, JsonNode params) {
+      deliver(l -> l.onNotification(method, params));
+    }
+
+    @Override
+    public void onRequest(JsonNode id, String method, JsonNode params) {
+      if (destroyed || detached) {
+        return;
+      }
+      if (!dispatcher.isListening() || !deliver(l -> l.onServerRequest(id, method, params))) {
+        try {
+          respondError(id, -32601, "Method not handled: " + method);
+        } catch (RuntimeException e) {
+          LOG.warn("[app-server] could not answer server request {}: {}", id, e.getMessage());
+        }
+      }
+    }
+
+    @Override
+    public boolean onEndOfStream(IOException error) {
+      if (!destroyed && !detached) {
+        LOG.warn("[app-server] session {}: the app-server closed the connection", sessionId);
+        deliver(l -> l.onExit(null, null));
+      }
+      return false;
+    }
+  }
+
+  private boolean deliver(Consumer<BackendListener> call) {
+    return destroyed || detached || dispatcher.deliver(call);
+  }
+}

@@ -1,0 +1,138 @@
+package io.github.codexmcp.detached;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.codexmcp.testing.ManualClock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DetachedKeeperTest {
+  @TempDir Path dir;
+  final ManualClock clock = new ManualClock(Instant.parse("2026-02-15T10:00:00Z"));
+  final Set<String> driven = new HashSet<>();
+  final Set<String> running = new HashSet<>();
+  final List<Long> stopped = new ArrayList<>();
+  final List<String> forgotten = new ArrayList<>();
+
+  DetachedKeeper keeper(DetachedPaths paths) {
+    return new DetachedKeeper(
+        paths,
+        Duration.ofSeconds(30),
+        clock,
+        new DetachedKeeper.Probe() {
+          @Override
+          public boolean driven(String sessionId) {
+            return driven.contains(sessionId);
+          }
+
+          @Override
+          public boolean turnRunning(String sessionId) {
+            return running.contains(sessionId);
+          }
+
+          @Override
+          public void forget(String sessionId) {
+            forgotten.add(sessionId);
+          }
+        },
+        p -> stopped.add(p.pid()));
+  }
+
+  /** A record naming this test's own JVM: a live process the fake stopper never signals. */
+  void liveRecord(DetachedPaths paths, String id) throws IOException {
+    DetachedRecord.of(id, ProcessHandle.current()).write(paths.record(id));
+    Files.writeString(paths.socket(id), "");
+    Files.writeString(paths.log(id), "log");
+  }
+
+  @Test
+  void keepsAnAppServerWhileDrivenOrRunningThenForTheTtl() throws IOException {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    liveRecord(paths, "sess_a");
+    DetachedKeeper k = keeper(paths);
+    running.add("sess_a");
+    assertEquals(1, k.tick());
+    clock.advance(Duration.ofMinutes(5));
+    assertEquals(1, k.tick(), "a running turn keeps it however long it takes");
+    running.remove("sess_a");
+    driven.add("sess_a");
+    clock.advance(Duration.ofMinutes(5));
+    assertEquals(1, k.tick(), "a server drives it");
+    driven.remove("sess_a");
+    clock.advance(Duration.ofSeconds(29));
+    assertEquals(1, k.tick(), "within the TTL after it was last needed");
+    assertTrue(stopped.isEmpty());
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(0, k.tick());
+    assertEquals(List.of(ProcessHandle.current().pid()), stopped);
+    assertFalse(Files.exists(paths.record("sess_a")));
+    assertFalse(Files.exists(paths.socket("sess_a")));
+    assertFalse(Files.exists(paths.log("sess_a")));
+    assertTrue(forgotten.contains("sess_a"));
+  }
+
+  @Test
+  void aRecordWhoseProcessIsGoneIsCleanedUpWithoutSignals() throws Exception {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    Process p = new ProcessBuilder("true").start();
+    p.waitFor();
+    new DetachedRecord("sess_b", p.pid(), Instant.now()).write(paths.record("sess_b"));
+    Files.writeString(paths.socket("sess_b"), "");
+    assertEquals(0, keeper(paths).tick());
+    assertTrue(stopped.isEmpty());
+    assertFalse(Files.exists(paths.record("sess_b")));
+    assertFalse(Files.exists(paths.socket("sess_b")));
+  }
+
+  @Test
+  void aReusedPidIsNotTheRecordedProcess() throws IOException {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    new DetachedRecord(
+            "sess_c", ProcessHandle.current().pid(), Instant.parse("2001-01-01T00:00:00Z"))
+        .write(paths.record("sess_c"));
+    assertEquals(0, keeper(paths).tick());
+    assertTrue(stopped.isEmpty());
+  }
+
+  @Test
+  void unreadableRecordsAreLeftAlone() throws IOException {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    Files.writeString(paths.record("sess_d"), "{\"sessionId\":");
+    assertEquals(0, keeper(paths).tick());
+    assertTrue(Files.exists(paths.record("sess_d")));
+  }
+
+  @Test
+  void pathsAreShortPrivateAndPerStateDirectory() throws IOException {
+    Path state =
+        Files.createDirectories(dir.resolve("a/very/long/state/directory/name/that/goes/on"));
+    DetachedPaths p =
+        DetachedPaths.forStateDir(state, java.util.Map.of("XDG_RUNTIME_DIR", dir.toString()))
+            .orElseThrow();
+    assertEquals(dir.resolve("codex-mcp"), p.dir().getParent());
+    assertTrue(p.socket("sess_0123456789ab").toString().length() < dir.toString().length() + 50);
+    assertEquals(
+        "rwx------",
+        java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(p.dir())));
+    Path other = Files.createDirectories(dir.resolve("other"));
+    assertFalse(
+        p.dir()
+            .equals(
+                DetachedPaths.forStateDir(
+                        other, java.util.Map.of("XDG_RUNTIME_DIR", dir.toString()))
+                    .orElseThrow()
+                    .dir()));
+  }
+}
