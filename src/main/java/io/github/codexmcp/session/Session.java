@@ -40,6 +40,10 @@ final class Session {
   long lastActiveMillis;
   String cancelledAt;
   String cancelledReason;
+
+  /** What was damaged in the session's state on disk when it was recovered (empty: nothing). */
+  List<String> damaged = List.of();
+
   Path cwd;
   String model;
   String approvalPolicy;

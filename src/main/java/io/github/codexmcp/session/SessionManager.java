@@ -868,6 +868,7 @@ public final class SessionManager implements AutoCloseable {
       s.cwd = m.cwd() == null ? null : Path.of(m.cwd());
       s.cancelledAt = m.cancelledAt();
       s.cancelledReason = m.cancelledReason();
+      s.damaged = r.damage();
       // Recovered sessions count as active from the restart, so they stay queryable for their TTL.
       touch(s);
       s.lastResult = r.result();

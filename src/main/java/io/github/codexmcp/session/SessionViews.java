@@ -29,6 +29,9 @@ final class SessionViews {
       o.put("sandbox", s.sandbox);
     }
     o.put("pendingRequestCount", s.unresolvedCount());
+    if (!s.damaged.isEmpty()) {
+      s.damaged.forEach(o.putArray("damaged")::add);
+    }
     return o;
   }
 

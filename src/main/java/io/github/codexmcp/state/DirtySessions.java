@@ -17,6 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
 final class DirtySessions {
   static final long BATCH_WINDOW_NANOS = 100_000_000L;
 
+  /** Longest wait between retries of writes that keep failing. */
+  static final long MAX_RETRY_NANOS = 10_000_000_000L;
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private final Set<String> ids = new LinkedHashSet<>();
@@ -24,6 +27,7 @@ final class DirtySessions {
   private boolean urgent;
   private boolean closed;
   private volatile long windowNanos = BATCH_WINDOW_NANOS;
+  private long retryNanos = BATCH_WINDOW_NANOS; // writer thread only
 
   void mark(String sessionId, boolean critical) {
     lock.lock();
@@ -87,6 +91,30 @@ final class DirtySessions {
         wake.awaitNanos(left);
       }
       return !closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Writer side, after each pass: when writes failed ({@code ok} false; they are queued again),
+   * waits before the next pass, 100 ms after the first failure and doubling up to {@link
+   * #MAX_RETRY_NANOS}, or until {@link #close} (real time, as {@link #awaitBatch}).
+   */
+  void afterPass(boolean ok) throws InterruptedException {
+    if (ok) {
+      retryNanos = BATCH_WINDOW_NANOS;
+      return;
+    }
+    long nanos = retryNanos;
+    retryNanos = Math.min(retryNanos * 2, MAX_RETRY_NANOS);
+    lock.lock();
+    try {
+      long deadline = System.nanoTime() + nanos;
+      long left;
+      while (!closed && (left = deadline - System.nanoTime()) > 0) {
+        wake.awaitNanos(left);
+      }
     } finally {
       lock.unlock();
     }

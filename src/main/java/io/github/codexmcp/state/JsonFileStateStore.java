@@ -8,7 +8,6 @@ import io.github.codexmcp.util.Threads;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,7 +60,7 @@ public final class JsonFileStateStore implements StateStore {
   private volatile boolean closed;
   private final Thread writer;
 
-  private JsonFileStateStore(
+  JsonFileStateStore(
       Path stateDir,
       StateFiles files,
       SessionOwnership owners,
@@ -91,7 +90,8 @@ public final class JsonFileStateStore implements StateStore {
     Path root = dir.toAbsolutePath().normalize();
     StateFiles files;
     try {
-      new StateFiles(StateFiles.supportsPosix(nearestExisting(root))).createDirectories(root);
+      new StateFiles(StateFiles.supportsPosix(StateFiles.nearestExisting(root)))
+          .createDirectories(root);
       files = new StateFiles(StateFiles.supportsPosix(root));
       Path sessions = root.resolve("sessions");
       files.createDirectories(sessions);
@@ -131,14 +131,6 @@ public final class JsonFileStateStore implements StateStore {
   private static StateStore disabled(Path root, String reason) {
     LOG.warn("[codex-mcp] WARNING: persistence disabled, running memory-only: {}", reason);
     return new NoopStateStore(root, reason);
-  }
-
-  private static Path nearestExisting(Path p) {
-    Path cur = p;
-    while (cur != null && !Files.exists(cur, LinkOption.NOFOLLOW_LINKS)) {
-      cur = cur.getParent();
-    }
-    return cur == null ? p.getRoot() : cur;
   }
 
   @Override
@@ -309,11 +301,13 @@ public final class JsonFileStateStore implements StateStore {
   private void runWriter() {
     try {
       while (dirty.awaitBatch()) {
+        boolean ok = false;
         try {
-          flushPending();
+          ok = flushPending();
         } catch (RuntimeException e) {
           LOG.warn("[state] writer pass failed: {}", e.toString());
         }
+        dirty.afterPass(ok); // what failed is queued again: wait before the retry
       }
     } catch (InterruptedException e) {
       // exit; close() performs the final flush
@@ -325,18 +319,22 @@ public final class JsonFileStateStore implements StateStore {
     flushPending();
   }
 
-  private void flushPending() {
+  /** Writes what is queued; a session whose writes failed is dirty again (retried). */
+  private boolean flushPending() {
+    boolean ok = true;
     ioLock.lock();
     try {
       for (String id : dirty.take()) {
         PendingSession s = sessions.get(id);
-        if (s != null) {
-          health.afterBatch(batches.write(s, s.drain()));
+        if (s != null && !batches.flush(s, health)) {
+          ok = false;
+          dirty.mark(id, false);
         }
       }
     } finally {
       ioLock.unlock();
     }
+    return ok;
   }
 
   @Override
@@ -389,7 +387,7 @@ public final class JsonFileStateStore implements StateStore {
         continue;
       }
       s.continueAt(r.lastSeq() + 1);
-      if (r.statusChanged()) {
+      if (r.statusChanged() && !r.metaRebuilt()) { // a rebuilt meta stays as found
         saveMeta(r.meta());
       }
     }

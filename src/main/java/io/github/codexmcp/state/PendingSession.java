@@ -22,9 +22,20 @@ final class PendingSession {
   /** A drained buffer larger than this is replaced rather than kept for the next lines. */
   private static final int KEPT_BUFFER_BYTES = 64 * 1024;
 
-  /** One drained batch, written by the I/O holder; {@code events} is UTF-8 JSON lines. */
+  /**
+   * One drained batch, written by the I/O holder; {@code events} is UTF-8 JSON lines; {@code
+   * metaDoc} and {@code resultDoc} are the documents {@code meta} and {@code result} were made from
+   * (kept to queue them again when the write fails).
+   */
   record Batch(
-      byte[] meta, byte[] result, byte[] pid, boolean deletePid, byte[] events, int dropped) {}
+      byte[] meta,
+      byte[] result,
+      byte[] pid,
+      boolean deletePid,
+      byte[] events,
+      int dropped,
+      ObjectNode metaDoc,
+      ObjectNode resultDoc) {}
 
   final String id;
   final Path dir;
@@ -32,7 +43,7 @@ final class PendingSession {
   private final LineBuffer events = new LineBuffer();
   private JsonGenerator generator; // writes into events; dropped when a write fails
   private ObjectNode meta;
-  private byte[] lastMeta; // touched by drain only
+  private byte[] lastMeta; // touched by drain and requeue only (both under the store's I/O lock)
   private boolean metaQueued;
   private ObjectNode result;
   private byte[] pid;
@@ -232,7 +243,47 @@ final class PendingSession {
       lastMeta = metaText;
     }
     byte[] resultText = resultDoc == null ? null : BatchWriter.pretty(resultDoc);
-    return new Batch(metaText, resultText, pidDoc, removePid, lines, droppedLines);
+    return new Batch(
+        metaText, resultText, pidDoc, removePid, lines, droppedLines, metaDoc, resultDoc);
+  }
+
+  /**
+   * Queues again what of {@code b} did not reach the disk, unless something newer was queued since:
+   * the documents, the pid change, and the event lines ahead of any queued after them. Returns
+   * whether the session just became dirty. Only the holder of the I/O lock calls this.
+   */
+  synchronized boolean requeue(Batch b, BatchWriter.Failed failed) {
+    if (failed.meta() && b.metaDoc() != null) {
+      lastMeta = null; // not on disk: the next drain must write it even if unchanged
+      if (meta == null) {
+        meta = b.metaDoc();
+      }
+    }
+    if (failed.result() && b.resultDoc() != null && result == null) {
+      result = b.resultDoc();
+    }
+    if (failed.pid() && pid == null && !deletePid) {
+      pid = b.pid();
+      deletePid = b.deletePid();
+    }
+    if (failed.events() && b.events() != null) {
+      if (events.size() + b.events().length > MAX_BUFFERED_BYTES) {
+        dropped += countLines(b.events());
+      } else {
+        events.prepend(b.events());
+      }
+    }
+    return markDirty();
+  }
+
+  private static int countLines(byte[] lines) {
+    int n = 0;
+    for (byte c : lines) {
+      if (c == '\n') {
+        n++;
+      }
+    }
+    return n;
   }
 
   private boolean markDirty() {
@@ -245,6 +296,14 @@ final class PendingSession {
   private static final class LineBuffer extends java.io.ByteArrayOutputStream {
     LineBuffer() {
       super(1024);
+    }
+
+    /** Puts {@code lines} before the current content. */
+    void prepend(byte[] lines) {
+      byte[] rest = toByteArray();
+      reset();
+      write(lines, 0, lines.length);
+      write(rest, 0, rest.length);
     }
 
     /** Cuts the content back to its first {@code size} bytes. */

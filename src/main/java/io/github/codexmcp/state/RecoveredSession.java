@@ -23,6 +23,10 @@ import java.util.List;
  * @param result content of {@code result.json}, or null
  * @param pid content of {@code pid.json}, or null
  * @param sessionDir the session's directory
+ * @param damage what was damaged on disk and how it was repaired or what is lost, one sentence each
+ *     (empty for a whole session); shown with the session
+ * @param metaRebuilt whether {@code meta.json} was unreadable and {@link #meta()} was rebuilt from
+ *     the event log (the damaged file is then left as it is, never overwritten with a guess)
  */
 public record RecoveredSession(
     String sessionId,
@@ -32,7 +36,9 @@ public record RecoveredSession(
     long lastSeq,
     ObjectNode result,
     PidRecord pid,
-    Path sessionDir) {
+    Path sessionDir,
+    List<String> damage,
+    boolean metaRebuilt) {
 
   /** {@code cancelledReason} given to sessions that were running when the server stopped. */
   public static final String RESTART_REASON = "Server restarted while session was active";
@@ -42,6 +48,30 @@ public record RecoveredSession(
 
   public RecoveredSession {
     events = List.copyOf(events);
+    damage = damage == null ? List.of() : List.copyOf(damage);
+  }
+
+  /** A session recovered whole (nothing damaged). */
+  public RecoveredSession(
+      String sessionId,
+      PersistedMeta meta,
+      String persistedStatus,
+      List<ObjectNode> events,
+      long lastSeq,
+      ObjectNode result,
+      PidRecord pid,
+      Path sessionDir) {
+    this(
+        sessionId,
+        meta,
+        persistedStatus,
+        events,
+        lastSeq,
+        result,
+        pid,
+        sessionDir,
+        List.of(),
+        false);
   }
 
   /** Whether the restart rule changed the status (then {@code meta.json} was queued again). */

@@ -16,9 +16,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Startup scan of {@code sessions/} (spec 40 §6). Tolerates everything: files, symbolic links and
- * directories with foreign names are ignored; missing, oversized, truncated or corrupt documents
- * skip the session (meta) or read as null (result, pid). Also removes leftover {@code .tmp-*}
- * files, repairs torn event-log tails and tightens permissions. Runs under the store's I/O lock.
+ * directories with foreign names are ignored; in a session this server owns, a missing, oversized,
+ * truncated or corrupt {@code meta.json} or {@code result.json} is rebuilt from the event log where
+ * it can be and what cannot be is listed with the session ({@link DamageRepair}); a session with
+ * nothing to rebuild its meta from, or another server's with an unreadable meta, is skipped; a
+ * damaged {@code pid.json} reads as null. Also removes leftover {@code .tmp-*} files, repairs torn
+ * event-log tails and tightens permissions. Runs under the store's I/O lock.
  */
 final class SessionRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(SessionRecovery.class);
@@ -69,12 +72,13 @@ final class SessionRecovery {
       return null; // foreign file, link or directory: leave it alone
     }
     try {
-      JsonNode metaNode = readJson(dir.resolve("meta.json"), MAX_META_BYTES);
-      if (metaNode == null) {
-        LOG.warn("[recovery] Skipping {}: meta.json missing or unreadable", name);
+      Document metaDoc = readDocument(dir.resolve("meta.json"), MAX_META_BYTES);
+      JsonNode metaNode = metaDoc.node();
+      if (metaNode == null && !owned) {
+        LOG.warn("[recovery] Skipping {}: meta.json {}", name, metaDoc.problem());
         return null;
       }
-      JsonNode v = metaNode.get("schemaVersion");
+      JsonNode v = metaNode == null ? null : metaNode.get("schemaVersion");
       if (v != null && v.isNumber() && v.asDouble() > PersistedMeta.SCHEMA_VERSION) {
         LOG.warn("[recovery] Skipping session {}: schema version {} > 1", name, v.asText());
         return null;
@@ -83,8 +87,8 @@ final class SessionRecovery {
         LOG.warn("[recovery] Skipping session {}: unknown schema version {}", name, v);
         return null;
       }
-      PersistedMeta stored = PersistedMeta.fromJson(metaNode);
-      if (stored == null || !stored.sessionId().equals(name)) {
+      PersistedMeta stored = metaNode == null ? null : PersistedMeta.fromJson(metaNode);
+      if (metaNode != null && (stored == null || !stored.sessionId().equals(name))) {
         LOG.warn("[recovery] Skipping {}: meta.json has no matching sessionId", name);
         return null;
       }
@@ -98,23 +102,83 @@ final class SessionRecovery {
             name,
             tail.skippedLines());
       }
-      JsonNode result = readJson(dir.resolve("result.json"), MAX_RESULT_BYTES);
+      Document resultDoc = readDocument(dir.resolve("result.json"), MAX_RESULT_BYTES);
+      ObjectNode result = resultDoc.node() instanceof ObjectNode o ? o : null;
       PidRecord pid = PidRecord.fromJson(readJson(dir.resolve("pid.json"), MAX_PID_BYTES));
-      if (owned) {
-        tighten(dir);
+      if (!owned) { // driven by another server, which may be writing it now: read as it is
+        return new RecoveredSession(
+            name, stored, stored.status(), tail.events(), tail.lastSeq(), result, pid, dir);
       }
+      DamageRepair.Repaired repaired =
+          DamageRepair.repair(
+              new DamageRepair.Found(
+                  name,
+                  stored,
+                  metaDoc.problem(),
+                  result,
+                  "missing".equals(resultDoc.problem()) ? null : resultDoc.problem(),
+                  tail.events()));
+      if (repaired == null) {
+        LOG.warn(
+            "[recovery] Skipping {}: meta.json {}, nothing to rebuild it from",
+            name,
+            metaDoc.problem());
+        return null;
+      }
+      for (String d : repaired.damage()) {
+        LOG.warn("[recovery] Session {}: {}", name, d);
+      }
+      tighten(dir);
+      PersistedMeta meta = repaired.meta();
       return new RecoveredSession(
           name,
-          owned ? RecoveredSession.applyRestartRule(stored) : stored,
-          stored.status(),
+          RecoveredSession.applyRestartRule(meta),
+          stored != null ? stored.status() : meta.status(),
           tail.events(),
           tail.lastSeq(),
-          result instanceof ObjectNode o ? o : null,
+          repaired.result(),
           pid,
-          dir);
+          dir,
+          repaired.damage(),
+          repaired.metaRebuilt());
     } catch (RuntimeException e) {
       LOG.warn("[recovery] Skipping {}: {}", name, e.toString());
       return null;
+    }
+  }
+
+  /**
+   * A document as read: its JSON object, or null and the reason it is unusable ({@code missing}
+   * when absent); {@code problem} is null for a whole document.
+   */
+  record Document(JsonNode node, String problem) {}
+
+  /** Reads a JSON object document and, when unusable, says why. */
+  static Document readDocument(Path file, long maxBytes) {
+    try {
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        return new Document(null, "missing");
+      }
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        return new Document(null, "is not a regular file");
+      }
+      long size = Files.size(file);
+      if (size > maxBytes) {
+        return new Document(null, "too large (" + size + " bytes)");
+      }
+      if (size == 0) {
+        return new Document(null, "empty");
+      }
+      JsonNode n = Json.MAPPER.readTree(Files.readAllBytes(file));
+      if (n == null || !n.isObject()) {
+        return new Document(null, "not a JSON object");
+      }
+      return new Document(n, null);
+    } catch (IOException e) {
+      return new Document(
+          null, "unreadable (truncated or not JSON: " + e.getClass().getSimpleName() + ")");
+    } catch (RuntimeException e) {
+      return new Document(null, "unreadable (" + e.getClass().getSimpleName() + ")");
     }
   }
 

@@ -23,9 +23,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * File primitives of the state directory: owner-only creation, atomic replace, append, recursive
  * size and delete (never following symbolic links). Stateless apart from the POSIX flag;
- * thread-safe.
+ * thread-safe. Not final: tests put a failing file system (a full disk) behind the store here.
  */
-final class StateFiles {
+class StateFiles {
   static final String TMP_PREFIX = ".tmp-";
   private static final Set<PosixFilePermission> DIR_PERMS =
       PosixFilePermissions.fromString("rwx------");
@@ -45,6 +45,15 @@ final class StateFiles {
     } catch (IOException | RuntimeException e) {
       return false;
     }
+  }
+
+  /** {@code p} or its nearest ancestor that exists (the root when none does). */
+  static Path nearestExisting(Path p) {
+    Path cur = p;
+    while (cur != null && !Files.exists(cur, LinkOption.NOFOLLOW_LINKS)) {
+      cur = cur.getParent();
+    }
+    return cur == null ? p.getRoot() : cur;
   }
 
   /** Creates {@code dir} and missing parents; each directory created here gets 0700. */
@@ -112,12 +121,26 @@ final class StateFiles {
     }
   }
 
-  /** Appends {@code bytes} to {@code file}, creating it with 0600 when absent. */
+  /**
+   * Appends {@code bytes} to {@code file}, creating it with 0600 when absent. All or nothing as far
+   * as the file system allows: when the write fails part-way (a full disk) the file is cut back to
+   * its old length, so that a retry does not follow half a line.
+   */
   void append(Path file, ByteBuffer bytes) throws IOException {
     try (FileChannel ch =
         open(
             file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      writeFully(ch, bytes);
+      long before = ch.size();
+      try {
+        writeFully(ch, bytes);
+      } catch (IOException | RuntimeException e) {
+        try {
+          ch.truncate(before);
+        } catch (IOException | RuntimeException ignored) {
+          // recovery skips a torn line; the write failure is what gets reported
+        }
+        throw e;
+      }
     }
   }
 

@@ -137,6 +137,19 @@ public final class SessionFixture {
   /** Adds a client-less session as startup recovery would (status after the restart rule). */
   public String recovered(
       String id, String status, String threadId, ObjectNode result, List<ObjectNode> events) {
+    return recovered(id, status, threadId, result, events, List.of());
+  }
+
+  /**
+   * As {@link #recovered}, for a session whose state on disk was damaged as {@code damage} says.
+   */
+  public String recovered(
+      String id,
+      String status,
+      String threadId,
+      ObjectNode result,
+      List<ObjectNode> events,
+      List<String> damage) {
     PersistedMeta meta =
         new PersistedMeta(
             id,
@@ -153,7 +166,8 @@ public final class SessionFixture {
             null);
     long lastSeq = events.isEmpty() ? -1 : events.get(events.size() - 1).get("seq").asLong();
     manager.ingestRecovered(
-        new RecoveredSession(id, meta, status, events, lastSeq, result, null, cwd));
+        new RecoveredSession(
+            id, meta, status, events, lastSeq, result, null, cwd, damage, !damage.isEmpty()));
     return id;
   }
 

@@ -320,6 +320,24 @@ class CodexSessionToolTest {
   }
 
   @Test
+  void damagedRecoveredSessionsAreListedWithWhatWasDamaged() {
+    List<String> damage =
+        List.of("meta.json empty: rebuilt from events.jsonl (status idle); unknown: model");
+    String id = f.recovered("sess_rec-2", "idle", "thread_old", null, List.of(), damage);
+    String whole = f.recovered("sess_rec-3", "idle", "thread_old", null, List.of());
+    ObjectNode list = call("{'action':'list'}").ok();
+    for (JsonNode s : list.get("sessions")) {
+      if (s.get("sessionId").asText().equals(id)) {
+        assertJson("['" + damage.get(0) + "']", s.get("damaged"));
+      } else {
+        assertEquals(whole, s.get("sessionId").asText());
+        assertFalse(s.has("damaged"), s.toString());
+      }
+    }
+    assertJson("['" + damage.get(0) + "']", action("get", id).ok().get("damaged"));
+  }
+
+  @Test
   void recoveredSessionsAreListedButHaveNoClient() {
     String id =
         f.recovered(
