@@ -408,7 +408,7 @@ class Env:
         cds = os.path.join(self._cache_dirs[name], "cds")
         deadline = time.time() + timeout
         while time.time() < deadline:
-            names = os.listdir(cds) if os.path.isdir(cds) else []
+            names = [n for _, dirs, files in os.walk(cds) for n in dirs + files]
             if any(n.endswith(".jsa") for n in names) and not any(n.endswith(".lock") for n in names):
                 return
             time.sleep(0.2)
@@ -1080,6 +1080,11 @@ def main():
             configs.append(("launcher, first start", env.launcher_line("launcher, first start", jdks[0][1], True)))
         if a.original:
             configs.append(("original", shlex.split(a.original)))
+            # The original finds codex on PATH only: a folder with the same native binary first.
+            codex_bin = os.path.join(env.tmp, "codex-bin")
+            os.makedirs(codex_bin)
+            os.symlink(env.native, os.path.join(codex_bin, "codex"))
+            env._extra_env["original"] = {"PATH": codex_bin + os.pathsep + env.base_env.get("PATH", "")}
         extra = list(EXPLORE) if a.explore_flags else []
         extra += [tuple(v.split("=", 1)) for v in a.variant]
         configs += [(name, env.java_line(opts)) for name, opts in extra]

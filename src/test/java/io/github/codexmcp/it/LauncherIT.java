@@ -140,7 +140,7 @@ class LauncherIT {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
-    try (Stream<Path> files = Files.list(dir)) {
+    try (Stream<Path> files = Files.walk(dir)) {
       return files.filter(p -> p.getFileName().toString().endsWith(".jsa")).toList();
     }
   }
