@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class ListeningAppServerBackend implements CodexBackend {
   static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  private static final Duration LISTEN_POLL = Duration.ofMillis(25);
+  private static final Duration LISTEN_POLL = Duration.ofMillis(5);
   private static final Logger LOG = LoggerFactory.getLogger(ListeningAppServerBackend.class);
 
   private final String sessionId;
@@ -58,6 +58,7 @@ public final class ListeningAppServerBackend implements CodexBackend {
   private final Path log;
   private final Timer timer;
   private final ListenerDispatcher dispatcher;
+  private final Consumer<ProcessHandle> onLaunch;
 
   private volatile WebSocketJsonRpc.Endpoint endpoint;
   private volatile ProcessHandle process;
@@ -78,6 +79,22 @@ public final class ListeningAppServerBackend implements CodexBackend {
       Path log,
       Long knownPid,
       Timer timer) {
+    this(sessionId, spec, socket, log, knownPid, timer, p -> {});
+  }
+
+  /**
+   * @param onLaunch told (on the thread calling {@link #start()}) about an app-server this backend
+   *     launched, before it is connected to
+   */
+  public ListeningAppServerBackend(
+      String sessionId,
+      Supplier<ProcessSpec> spec,
+      Path socket,
+      Path log,
+      Long knownPid,
+      Timer timer,
+      Consumer<ProcessHandle> onLaunch) {
+    this.onLaunch = onLaunch;
     this.sessionId = sessionId;
     this.spec = spec;
     this.socket = socket;
@@ -152,6 +169,7 @@ public final class ListeningAppServerBackend implements CodexBackend {
     Files.deleteIfExists(socket);
     Process p = DetachedSpawn.start(s, socket, log);
     process = p.toHandle();
+    onLaunch.accept(process);
     LOG.info(
         "[app-server] session {}: detached app-server pid {} on {}", sessionId, p.pid(), socket);
     long deadline = System.nanoTime() + LISTEN_TIMEOUT.toNanos();

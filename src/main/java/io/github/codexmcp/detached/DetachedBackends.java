@@ -1,0 +1,94 @@
+package io.github.codexmcp.detached;
+
+import io.github.codexmcp.codex.BackendFactory;
+import io.github.codexmcp.codex.BackendMode;
+import io.github.codexmcp.codex.CodexBackend;
+import io.github.codexmcp.codex.LaunchOptions;
+import io.github.codexmcp.codex.appserver.AppServerBackendFactory;
+import io.github.codexmcp.codex.appserver.ListeningAppServerBackend;
+import io.github.codexmcp.util.Timer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates app-server backends that outlive the server ({@link ListeningAppServerBackend}) on the
+ * sockets of {@link DetachedPaths}: a session whose app-server still runs is attached to, not
+ * launched again. Each launched app-server gets a {@link DetachedRecord} and a running keeper
+ * ({@link KeeperLauncher}), so it ends {@code ttl} after nobody needs it. Thread-safe: immutable.
+ */
+public final class DetachedBackends implements BackendFactory {
+  /** Default of {@code CODEX_MCP_DETACHED_TTL_MS}: the idle timeout of a session. */
+  public static final Duration DEFAULT_TTL = Duration.ofMillis(1_800_000);
+
+  private static final Logger LOG = LoggerFactory.getLogger(DetachedBackends.class);
+
+  private final AppServerBackendFactory appServers;
+  private final DetachedPaths paths;
+  private final Duration ttl;
+  private final Timer timer;
+
+  public DetachedBackends(
+      AppServerBackendFactory appServers, DetachedPaths paths, Duration ttl, Timer timer) {
+    this.appServers = appServers;
+    this.paths = paths;
+    this.ttl = ttl;
+    this.timer = timer;
+  }
+
+  /** {@code CODEX_MCP_DETACHED_TTL_MS} or the default; bad values fall back to the default. */
+  public static Duration ttlFrom(java.util.Map<String, String> env) {
+    String v = env.get("CODEX_MCP_DETACHED_TTL_MS");
+    try {
+      long ms = v == null || v.isBlank() ? -1 : Long.parseLong(v.trim());
+      return ms > 0 ? Duration.ofMillis(ms) : DEFAULT_TTL;
+    } catch (NumberFormatException e) {
+      LOG.warn("[detached] ignoring CODEX_MCP_DETACHED_TTL_MS={}: not a number", v);
+      return DEFAULT_TTL;
+    }
+  }
+
+  @Override
+  public ListeningAppServerBackend create(String sessionId, LaunchOptions options) {
+    Long known = liveAppServer(sessionId).map(ProcessHandle::pid).orElse(null);
+    return new ListeningAppServerBackend(
+        sessionId,
+        () -> appServers.processSpec(options),
+        paths.socket(sessionId),
+        paths.log(sessionId),
+        known,
+        timer,
+        p -> launched(sessionId, p));
+  }
+
+  /** The session's detached app-server, when one still runs. */
+  public Optional<ProcessHandle> liveAppServer(String sessionId) {
+    return DetachedRecord.read(paths.record(sessionId)).flatMap(DetachedRecord::liveProcess);
+  }
+
+  private void launched(String sessionId, ProcessHandle p) {
+    try {
+      DetachedRecord.of(sessionId, p).write(paths.record(sessionId));
+    } catch (IOException e) {
+      LOG.warn("[detached] cannot record the app-server of {}: {}", sessionId, e.toString());
+    }
+    KeeperLauncher.ensureRunning(paths, ttl);
+  }
+
+  @Override
+  public BackendMode mode() {
+    return BackendMode.APP_SERVER;
+  }
+
+  /** Where the sockets live. */
+  public DetachedPaths paths() {
+    return paths;
+  }
+
+  /** Whether {@code backend} came from here (so it can be detached rather than destroyed). */
+  public static boolean isDetachable(CodexBackend backend) {
+    return backend instanceof ListeningAppServerBackend;
+  }
+}
