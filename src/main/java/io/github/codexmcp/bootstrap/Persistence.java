@@ -18,22 +18,72 @@ import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.Threads;
 import io.github.codexmcp.util.Timer;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Wiring of disk persistence: the state store, recovery at startup, and shutdown flushing.
  *
  * <p>The store is opened on a thread of its own ({@link #openAsync}) so that creating the state
  * directory, taking its lock and reading recovered sessions overlap with the rest of start-up
- * instead of delaying the {@code initialize} answer; every method waits for the opening to finish.
+ * instead of delaying the {@code initialize} answer.
+ *
+ * <p><b>Concurrency.</b> The {@link PersistenceHook} methods are called from any thread, often
+ * under a session's lock, and never block: once the store is open ({@code ready}, volatile) they
+ * call it directly (it only enqueues); before, they queue the call ({@code queued}, guarded by
+ * {@code lock}), and the opening thread replays the queue in order before publishing {@code ready}.
+ * Only {@link #recoverInto} (the recovery thread) and {@link #close} (shutdown) wait for the
+ * opening.
  */
 final class Persistence implements PersistenceHook {
   private final CompletableFuture<StateStore> opening;
+  private final Object lock = new Object();
+  private final ArrayDeque<Consumer<StateStore>> queued = new ArrayDeque<>();
+  private volatile StateStore ready;
 
   private Persistence(CompletableFuture<StateStore> opening) {
     this.opening = opening;
+    opening.thenAccept(this::opened);
+  }
+
+  /** Replays the calls made while opening, then lets later calls through directly. */
+  private void opened(StateStore store) {
+    while (true) {
+      List<Consumer<StateStore>> batch;
+      synchronized (lock) {
+        if (queued.isEmpty()) {
+          ready = store;
+          return;
+        }
+        batch = new ArrayList<>(queued);
+        queued.clear();
+      }
+      batch.forEach(op -> op.accept(store));
+    }
+  }
+
+  /** Runs {@code op} on the open store, or queues it until the store is open. */
+  private void run(Consumer<StateStore> op) {
+    StateStore s = ready;
+    if (s == null) {
+      synchronized (lock) {
+        s = ready;
+        if (s == null) {
+          queued.add(op);
+          return;
+        }
+      }
+    }
+    op.accept(s);
+  }
+
+  /** Persistence over a store that is being opened elsewhere (tests). */
+  static Persistence over(CompletableFuture<StateStore> opening) {
+    return new Persistence(opening);
   }
 
   static Persistence open(ServerConfig config, Clock clock) {
@@ -56,6 +106,7 @@ final class Persistence implements PersistenceHook {
     return new Persistence(f);
   }
 
+  /** The store, waiting for it to open: for the recovery thread and shutdown only. */
   private StateStore store() {
     return opening.join();
   }
@@ -66,7 +117,8 @@ final class Persistence implements PersistenceHook {
 
   @Override
   public boolean enabled() {
-    return store().enabled();
+    StateStore s = ready;
+    return s != null && s.enabled();
   }
 
   /** The store once it is open (it always opens, possibly as the memory-only store). */
@@ -92,17 +144,18 @@ final class Persistence implements PersistenceHook {
 
   @Override
   public void saveMeta(String sessionId, ObjectNode meta) {
-    store().saveMeta(sessionId, meta);
+    run(s -> s.saveMeta(sessionId, meta));
   }
 
   @Override
   public void saveResult(String sessionId, ObjectNode result) {
-    store().saveResult(sessionId, result);
+    run(s -> s.saveResult(sessionId, result));
   }
 
   @Override
   public void savePid(String sessionId, long pid) {
-    store().savePid(sessionId, pid, Instant.now(), null);
+    Instant at = Instant.now();
+    run(s -> s.savePid(sessionId, pid, at, null));
   }
 
   @Override
@@ -115,17 +168,22 @@ final class Persistence implements PersistenceHook {
         line.set(e.getKey(), e.getValue());
       }
     }
-    store().appendEvent(sessionId, line);
+    run(s -> s.appendEvent(sessionId, line));
   }
 
   @Override
   public void appendEvent(String sessionId, SessionEvent event) {
-    store().appendEvent(sessionId, event.type().wireName(), event.data(), event.timestamp());
+    run(s -> s.appendEvent(sessionId, event.type().wireName(), event.data(), event.timestamp()));
   }
 
   @Override
   public boolean delete(String sessionId) {
-    return store().deleteSession(sessionId);
+    StateStore s = ready;
+    if (s != null) {
+      return s.deleteSession(sessionId);
+    }
+    run(st -> st.deleteSession(sessionId)); // not open yet: removed once it is, not counted
+    return false;
   }
 
   void close() {

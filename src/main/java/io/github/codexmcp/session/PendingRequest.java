@@ -2,16 +2,17 @@ package io.github.codexmcp.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.protocol.RequestKind;
 import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.Timer;
 
 /**
- * A request from codex parked until the MCP client answers it (approval or user input). Guarded by
- * the owning session's lock.
+ * A request from codex parked until the MCP client answers it (approval or user input). The mutable
+ * fields ({@link #resolved}, {@link #timeout}) are guarded by the owning session's monitor.
  */
 final class PendingRequest {
   final String requestId;
-  final String kind;
+  final RequestKind kind;
   final JsonNode rpcId;
   final String method;
   final ObjectNode params;
@@ -21,7 +22,7 @@ final class PendingRequest {
 
   PendingRequest(
       String requestId,
-      String kind,
+      RequestKind kind,
       JsonNode rpcId,
       String method,
       ObjectNode params,
@@ -36,7 +37,7 @@ final class PendingRequest {
 
   /** {@code user_input} for questions and forms, else {@code approval}. */
   String actionType() {
-    return kind.equals("user_input") || kind.equals("elicitation") ? "user_input" : "approval";
+    return kind.actionType().wireName();
   }
 
   String str(String field) {
@@ -80,7 +81,7 @@ final class PendingRequest {
     ObjectNode a = Json.object();
     a.put("type", actionType());
     a.put("requestId", requestId);
-    a.put("kind", kind);
+    a.put("kind", kind.wireName());
     a.set("params", params);
     a.put("itemId", str("itemId"));
     String reason = optStr("reason");
@@ -91,7 +92,7 @@ final class PendingRequest {
     if (approvalId != null) {
       a.put("approvalId", approvalId);
     }
-    if (kind.equals("command")) {
+    if (kind == RequestKind.COMMAND) {
       a.set("commandActions", arrayOrNull("commandActions"));
       a.set("proposedExecpolicyAmendment", execAmendment());
       a.set("availableDecisions", arrayOrNull("availableDecisions"));
@@ -111,9 +112,9 @@ final class PendingRequest {
   ObjectNode toRequestEvent() {
     ObjectNode d = Json.object();
     d.put("requestId", requestId);
-    d.put("kind", kind);
+    d.put("kind", kind.wireName());
     switch (kind) {
-      case "command":
+      case COMMAND:
         copy(d, "itemId");
         putIfString(d, "approvalId");
         copy(d, "command");
@@ -130,16 +131,16 @@ final class PendingRequest {
           copy(d, "networkApprovalContext");
         }
         break;
-      case "user_input":
+      case USER_INPUT:
         copy(d, "questions");
         break;
-      case "permissions":
+      case PERMISSIONS:
         copy(d, "itemId");
         putIfString(d, "reason");
         copy(d, "permissions");
         break;
-      case "mcp_tool_call":
-      case "elicitation":
+      case MCP_TOOL_CALL:
+      case ELICITATION:
         putIfString(d, "serverName");
         putIfString(d, "message");
         if (params.has("requestedSchema")) {

@@ -1,29 +1,47 @@
 package io.github.codexmcp.session;
 
-import io.github.codexmcp.events.EventType;
-import io.github.codexmcp.util.Json;
+import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Periodic cleanup on the injected timer: idle sessions are cancelled after 30 minutes, running
  * ones after 4 hours, finished ones are evicted 5 minutes after their last activity, with a TTL
  * warning event a minute before a cancellation.
+ *
+ * <p><b>Concurrency.</b> {@link #start}/{@link #stop} may be called from any thread; passes run on
+ * the timer thread, one at a time. {@code next} and {@code running} are volatile so that {@link
+ * #stop} is seen by the next pass; a pass reads each session under its own lock (via {@link
+ * Session#sweep}) and cancels or evicts with no lock held.
  */
 final class SessionJanitor {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionJanitor.class);
   static final Duration PERIOD = Duration.ofSeconds(60);
   static final long IDLE_TTL_MS = 30 * 60_000L;
   static final long RUNNING_TTL_MS = 4 * 60 * 60_000L;
   static final long TERMINAL_TTL_MS = 5 * 60_000L;
   static final long WARNING_LEAD_MS = 60_000L;
-  private final SessionManager manager;
+  private final SessionRegistry registry;
+  private final Clock clock;
+  private final Timer timer;
+  private final BiFunction<String, String, java.util.concurrent.CompletableFuture<Void>> cancel;
   private volatile Timer.Cancellable next;
   private volatile boolean running;
 
-  SessionJanitor(SessionManager manager) {
-    this.manager = manager;
+  SessionJanitor(
+      SessionRegistry registry,
+      Clock clock,
+      Timer timer,
+      BiFunction<String, String, java.util.concurrent.CompletableFuture<Void>> cancel) {
+    this.registry = registry;
+    this.clock = clock;
+    this.timer = timer;
+    this.cancel = cancel;
   }
 
   void start() {
@@ -41,7 +59,7 @@ final class SessionJanitor {
 
   private void schedule() {
     if (running) {
-      next = manager.timer.schedule(PERIOD, this::tick);
+      next = timer.schedule(PERIOD, this::tick);
     }
   }
 
@@ -55,56 +73,34 @@ final class SessionJanitor {
 
   /** One cleanup pass (also called directly by tests). */
   void sweep() {
-    long now = manager.clock.millis();
+    long now = clock.millis();
     List<String[]> cancels = new ArrayList<>();
     List<String> evictions = new ArrayList<>();
-    for (Session s : manager.orderedSessions()) {
-      synchronized (s) {
-        long age = now - s.lastActiveMillis;
-        SessionStatus st = s.status;
-        if (st == SessionStatus.IDLE && age > IDLE_TTL_MS) {
-          cancels.add(new String[] {s.id, "Idle timeout"});
-        } else if (st == SessionStatus.WAITING_APPROVAL && age > RUNNING_TTL_MS) {
-          cancels.add(new String[] {s.id, "Approval timeout"});
-        } else if (st == SessionStatus.RUNNING && age > RUNNING_TTL_MS) {
-          cancels.add(new String[] {s.id, "Running timeout"});
-        } else if ((st == SessionStatus.CANCELLED || st == SessionStatus.ERROR)
-            && age > TERMINAL_TTL_MS) {
-          evictions.add(s.id);
-        } else if (!s.ttlWarned && (st == SessionStatus.IDLE || st.isActive())) {
-          long ttl = st == SessionStatus.IDLE ? IDLE_TTL_MS : RUNNING_TTL_MS;
-          long remaining = ttl - age;
-          if (remaining > 0 && remaining <= WARNING_LEAD_MS) {
-            s.ttlWarned = true;
-            s.push(
-                EventType.PROGRESS,
-                Json.object()
-                    .put("method", "codex-mcp/ttl_warning")
-                    .put("type", "ttl_warning")
-                    .put("ttlRemainingMs", remaining)
-                    .put("sessionId", s.id),
-                false);
-          }
-        }
+    for (Session s : registry.ordered()) {
+      switch (s.sweep(now)) {
+        case CANCEL_IDLE -> cancels.add(new String[] {s.id, "Idle timeout"});
+        case CANCEL_APPROVAL -> cancels.add(new String[] {s.id, "Approval timeout"});
+        case CANCEL_RUNNING -> cancels.add(new String[] {s.id, "Running timeout"});
+        case EVICT -> evictions.add(s.id);
+        case KEEP -> {}
       }
     }
     for (String[] c : cancels) {
       try {
-        manager
-            .cancel(c[0], c[1])
+        cancel
+            .apply(c[0], c[1])
             .exceptionally(
                 t -> {
-                  SessionManager.LOG.warn(
-                      "[codex-mcp] cleanup could not cancel {}: {}", c[0], t.getMessage());
+                  LOG.warn("[codex-mcp] cleanup could not cancel {}: {}", c[0], t.getMessage());
                   return null;
                 });
       } catch (RuntimeException e) {
         // removed since this pass looked at it (clean or eviction); nothing left to cancel
-        SessionManager.LOG.debug("[codex-mcp] cleanup skipped {}: {}", c[0], e.getMessage());
+        LOG.debug("[codex-mcp] cleanup skipped {}: {}", c[0], e.getMessage());
       }
     }
     for (String id : evictions) {
-      manager.evict(id, true, new int[1]);
+      registry.evict(id, true, new int[1]);
     }
   }
 }

@@ -1,8 +1,8 @@
 package io.github.codexmcp.session;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.protocol.ApprovalDecision;
 import io.github.codexmcp.events.PollContext;
 import io.github.codexmcp.events.PollOutcome;
 import io.github.codexmcp.events.PollRequest;
@@ -38,20 +38,18 @@ public final class SessionPolling {
   }
 
   private PollContext context(Session s) {
-    String status = s.status.wireName();
+    String status = s.status().wireName();
     List<ObjectNode> actions = new ArrayList<>();
-    for (PendingRequest p : s.pending.values()) {
-      if (!p.resolved) {
-        actions.add(p.toAction());
-      }
+    for (PendingRequest p : s.pending.unresolved()) {
+      actions.add(p.toAction());
     }
-    ObjectNode result = s.status.isTerminal() ? s.lastResult : null;
+    ObjectNode result = s.status().isTerminal() ? s.lastResult() : null;
     return new PollContext(
         s.id,
         status,
         ProgressTracker.pollInterval(status),
-        s.progress.snapshot(status, s.activeTurnId, s.unresolvedCount()),
-        s.lastEventCursor,
+        s.progress.snapshot(status, s.activeTurnId(), s.pending.unresolvedCount()),
+        s.lastEventCursor(),
         actions,
         result,
         s.events);
@@ -60,12 +58,11 @@ public final class SessionPolling {
   private PollOutcome pollLocked(Session s, PollRequest req, boolean monotonic) {
     PollOutcome o =
         monotonic ? Poller.pollMonotonic(req, context(s)) : Poller.poll(req, context(s));
-    s.lastEventCursor = o.sessionCursor();
-    s.events.markConsumed(s.lastEventCursor);
+    s.consumedTo(o.sessionCursor());
     ProgressTracker.enrichCheckResponse(
         o.response(),
-        s.status.wireName(),
-        s.status == SessionStatus.WAITING_APPROVAL ? s.pendingActionTypes() : List.of());
+        s.status().wireName(),
+        s.status() == SessionStatus.WAITING_APPROVAL ? s.pending.actionTypes() : List.of());
     return o;
   }
 
@@ -122,7 +119,7 @@ public final class SessionPolling {
   }
 
   private Session requireAfterWait(Session waitedOn, Rounds rounds) {
-    Session now = manager.sessions.get(waitedOn.id);
+    Session now = manager.registry.find(waitedOn.id);
     if (now != waitedOn) {
       synchronized (waitedOn) {
         rounds.leave(waitedOn);
@@ -160,7 +157,7 @@ public final class SessionPolling {
      * no wake can come between the steps below.
      */
     CompletableFuture<Void> enter(Session s, long remainingMs) {
-      if (s.waiters.size() >= MAX_WAITERS) {
+      if (s.waiters().size() >= MAX_WAITERS) {
         end();
         return null;
       }
@@ -190,7 +187,7 @@ public final class SessionPolling {
         end();
         throw e;
       }
-      s.waiters.add(f);
+      s.waiters().add(f);
       return f;
     }
 
@@ -200,11 +197,12 @@ public final class SessionPolling {
         return;
       }
       String phase =
-          ProgressTracker.phase(s.status.wireName(), s.activeTurnId, s.progress.lastMethod());
+          ProgressTracker.phase(s.status().wireName(), s.activeTurnId(), s.progress.lastMethod());
       if (newSlice || !phase.equals(observedPhase)) {
         observedPhase = phase;
         observer.accept(
-            s.progress.snapshot(s.status.wireName(), s.activeTurnId, s.unresolvedCount()));
+            s.progress.snapshot(
+                s.status().wireName(), s.activeTurnId(), s.pending.unresolvedCount()));
       }
     }
 
@@ -219,7 +217,7 @@ public final class SessionPolling {
         current = null;
       }
       if (prev != null) {
-        s.waiters.remove(prev);
+        s.waiters().remove(prev);
       }
     }
 
@@ -260,22 +258,15 @@ public final class SessionPolling {
 
   /** {@code respond_permission} followed by the monotonic poll. */
   public ObjectNode respondPermission(
-      String sessionId,
-      String requestId,
-      String decision,
-      List<String> execAmendment,
-      JsonNode networkAmendment,
-      String denyMessage,
-      PollRequest req) {
-    manager.serverRequests.respondPermission(
-        sessionId, requestId, decision, execAmendment, networkAmendment, denyMessage);
+      String sessionId, String requestId, ApprovalDecision decision, PollRequest req) {
+    manager.respondPermission(sessionId, requestId, decision);
     return pollAfterRespond(sessionId, req);
   }
 
   /** {@code respond_user_input} followed by the monotonic poll. */
   public ObjectNode respondUserInput(
       String sessionId, String requestId, ObjectNode answers, PollRequest req) {
-    manager.serverRequests.respondUserInput(sessionId, requestId, answers);
+    manager.respondUserInput(sessionId, requestId, answers);
     return pollAfterRespond(sessionId, req);
   }
 
@@ -312,7 +303,7 @@ public final class SessionPolling {
       long deadline,
       List<String> warnings,
       Rounds rounds) {
-    Session s = manager.sessions.get(sessionId);
+    Session s = manager.registry.find(sessionId);
     if (s == null) {
       rounds.end();
       return CompletableFuture.completedFuture(
@@ -321,12 +312,12 @@ public final class SessionPolling {
     CompletableFuture<Void> waiter;
     synchronized (s) {
       rounds.leave(s);
-      String status = s.status.wireName();
+      String status = s.status().wireName();
       long remaining = deadline - manager.clock.millis();
       String fallback = null;
-      if (s.status.isTerminal()) {
+      if (s.status().isTerminal()) {
         fallback = "";
-      } else if (s.status == SessionStatus.WAITING_APPROVAL) {
+      } else if (s.status() == SessionStatus.WAITING_APPROVAL) {
         fallback = "interactive_poll_required";
       } else if (remaining <= 0 || rounds.cancelled.isDone() || manager.isClosed()) {
         fallback = "wait_for_result_timeout";
@@ -363,21 +354,21 @@ public final class SessionPolling {
       List<String> warnings) {
     ObjectNode o = Json.object();
     o.put("sessionId", sessionId);
-    String tid = s != null && s.threadId != null ? s.threadId : threadId;
+    String tid = s != null && s.threadId() != null ? s.threadId() : threadId;
     if (tid != null) {
       o.put("threadId", tid);
     }
     boolean terminal = ProgressTracker.isTerminal(status);
-    List<String> pendingTypes = s == null ? List.of() : s.pendingActionTypes();
+    List<String> pendingTypes = s == null ? List.of() : s.pending.actionTypes();
     String completedAt = null;
     if (terminal) {
-      ObjectNode result = s == null ? null : s.lastResult;
+      ObjectNode result = s == null ? null : s.lastResult();
       if (result != null) {
         o.set("result", result);
         completedAt = Json.text(result, "completedAt");
       }
       if (completedAt == null) {
-        completedAt = manager.now();
+        completedAt = manager.registry.now();
       }
     }
     o.put("status", status);
@@ -391,9 +382,12 @@ public final class SessionPolling {
     ObjectNode progress =
         s == null
             ? Json.object()
-            : s.progress.snapshot(status, s.activeTurnId, s.unresolvedCount());
+            : s.progress.snapshot(status, s.activeTurnId(), s.pending.unresolvedCount());
     if (s == null) {
-      progress.put("phase", "error").put("lastEventAt", manager.now()).put("pendingActionCount", 0);
+      progress
+          .put("phase", "error")
+          .put("lastEventAt", manager.registry.now())
+          .put("pendingActionCount", 0);
     }
     o.set("progress", ProgressTracker.coerce(status, progress, completedAt, pendingTypes.size()));
     Long interval = ProgressTracker.pollInterval(status);

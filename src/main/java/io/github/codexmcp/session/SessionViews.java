@@ -10,37 +10,34 @@ final class SessionViews {
   static ObjectNode publicInfo(Session s) {
     ObjectNode o = Json.object();
     o.put("sessionId", s.id);
-    o.put("status", s.status.wireName());
+    o.put("status", s.status().wireName());
     o.put("createdAt", s.createdAt);
-    o.put("lastActiveAt", s.lastActiveAt);
-    if (s.cancelledAt != null) {
-      o.put("cancelledAt", s.cancelledAt);
+    o.put("lastActiveAt", s.lastActiveAt());
+    if (s.cancelledAt() != null) {
+      o.put("cancelledAt", s.cancelledAt());
     }
-    if (s.cancelledReason != null) {
-      o.put("cancelledReason", s.cancelledReason);
+    if (s.cancelledReason() != null) {
+      o.put("cancelledReason", s.cancelledReason());
     }
-    if (s.model != null) {
-      o.put("model", s.model);
+    if (s.model() != null) {
+      o.put("model", s.model());
     }
-    if (s.approvalPolicy != null) {
-      o.put("approvalPolicy", s.approvalPolicy);
+    if (s.approvalPolicy() != null) {
+      o.put("approvalPolicy", s.approvalPolicy());
     }
-    if (s.sandbox != null) {
-      o.put("sandbox", s.sandbox);
+    if (s.sandbox() != null) {
+      o.put("sandbox", s.sandbox());
     }
-    o.put("pendingRequestCount", s.unresolvedCount());
-    if (!s.damaged.isEmpty()) {
-      s.damaged.forEach(o.putArray("damaged")::add);
-    }
+    o.put("pendingRequestCount", s.pending.unresolvedCount());
     return o;
   }
 
   static ObjectNode sensitiveInfo(Session s) {
     ObjectNode o = publicInfo(s);
-    if (s.threadId != null) {
-      o.put("threadId", s.threadId);
+    if (s.threadId() != null) {
+      o.put("threadId", s.threadId());
     }
-    o.put("cwd", s.cwd == null ? "" : s.cwd.toString());
+    o.put("cwd", s.cwd() == null ? "" : s.cwd().toString());
     if (s.profile != null) {
       o.put("profile", s.profile);
     }
@@ -55,9 +52,9 @@ final class SessionViews {
     ObjectNode o = sensitiveInfo(s);
     o.remove("pendingRequestCount");
     o.put("approvalTimeoutMs", s.approvalTimeoutMs);
-    o.put("lastEventCursor", s.lastEventCursor);
-    if (s.activeTurnId != null) {
-      o.put("activeTurnId", s.activeTurnId);
+    o.put("lastEventCursor", s.lastEventCursor());
+    if (s.activeTurnId() != null) {
+      o.put("activeTurnId", s.activeTurnId());
     }
     return o;
   }

@@ -2,6 +2,7 @@ package io.github.codexmcp.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.protocol.CodexNotification;
 import io.github.codexmcp.util.Json;
 
 /** Builds the {@code result} object of a finished turn (spec 30 §7). */
@@ -9,29 +10,30 @@ final class TurnResults {
   private TurnResults() {}
 
   /** Result for a {@code turn/completed} notification; caller holds the session lock. */
-  static ObjectNode fromCompletedTurn(Session s, JsonNode params, String completedAt) {
-    JsonNode turn = params == null ? null : params.get("turn");
+  static ObjectNode fromCompletedTurn(
+      Session s, CodexNotification.TurnCompleted t, String completedAt) {
+    JsonNode turn = t.turn();
     ObjectNode r = Json.object();
-    String turnId = Json.text(turn, "id");
+    String turnId = t.turnId();
     if (turnId == null) {
-      turnId = s.activeTurnId != null ? s.activeTurnId : "";
+      turnId = s.activeTurnId() != null ? s.activeTurnId() : "";
     }
     r.put("turnId", turnId);
-    String output = Json.text(turn, "output");
+    String output = t.output();
     String text =
         output != null
             ? output
-            : s.finalAnswerText != null ? s.finalAnswerText : s.lastAgentMessageText;
+            : s.finalAnswerText() != null ? s.finalAnswerText() : s.lastAgentMessageText();
     if (text != null) {
       r.put("text", text);
     }
     if (output != null) {
       r.put("output", output);
     }
-    JsonNode structured = turn == null ? null : turn.get("structuredOutput");
-    if (structured != null && !structured.isNull()) {
+    JsonNode structured = t.structuredOutput();
+    if (structured != null) {
       r.set("structuredOutput", structured);
-    } else if (s.turnHasOutputSchema && text != null) {
+    } else if (s.turnHasOutputSchema() && text != null) {
       JsonNode parsed = parseJsonText(text);
       if (parsed != null) {
         r.set("structuredOutput", parsed);
@@ -39,14 +41,13 @@ final class TurnResults {
     }
     if (turn != null && turn.isObject()) { // the output schema promises objects for both
       r.set("turn", turn);
-      String status = Json.text(turn, "status");
-      if (status != null) {
-        r.put("status", status);
+      if (t.status() != null) {
+        r.put("status", t.status());
       }
-      JsonNode err = turn.get("error");
+      JsonNode err = t.error();
       if (err != null && err.isObject()) {
         r.set("turnError", err);
-      } else if (err != null && !err.isNull()) {
+      } else if (err != null) {
         r.set("turnError", Json.object().set("message", err));
       }
     }

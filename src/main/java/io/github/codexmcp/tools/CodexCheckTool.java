@@ -1,29 +1,19 @@
 package io.github.codexmcp.tools;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.protocol.ApprovalDecision;
 import io.github.codexmcp.events.PollOptions;
 import io.github.codexmcp.events.PollRequest;
 import io.github.codexmcp.events.ResponseMode;
 import io.github.codexmcp.session.SessionPolling;
 import io.github.codexmcp.util.CodexMcpException;
-import io.github.codexmcp.util.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code codex_check}: poll events (optionally long-polling) and answer approvals or questions. */
 public final class CodexCheckTool implements ToolHandler {
-  static final Set<String> DECISIONS =
-      Set.of(
-          "accept",
-          "acceptForSession",
-          "acceptWithExecpolicyAmendment",
-          "applyNetworkPolicyAmendment",
-          "decline",
-          "cancel");
   private final SessionPolling polling;
 
   public CodexCheckTool(SessionPolling polling) {
@@ -185,43 +175,17 @@ public final class CodexCheckTool implements ToolHandler {
       return ToolOutcome.returned(
           "Error [INVALID_ARGUMENT]: answers is only valid for respond_user_input");
     }
-    List<String> exec = Args.strings(a, "execpolicy_amendment");
-    if (decision.equals("acceptWithExecpolicyAmendment")) {
-      if (exec == null || exec.isEmpty()) {
-        return ToolOutcome.returned(
-            "Error [INVALID_ARGUMENT]: execpolicy_amendment required for acceptWithExecpolicyAmendment");
-      }
-    } else if (Args.present(a, "execpolicy_amendment")) {
-      return ToolOutcome.returned(
-          "Error [INVALID_ARGUMENT]: execpolicy_amendment is only valid with decision='acceptWithExecpolicyAmendment'");
-    }
-    JsonNode net = a.get("network_policy_amendment");
-    if (decision.equals("applyNetworkPolicyAmendment")) {
-      if (net == null || net.isNull()) {
-        return ToolOutcome.returned(
-            "Error [INVALID_ARGUMENT]: network_policy_amendment required for applyNetworkPolicyAmendment");
-      }
-      String act = Json.text(net, "action");
-      if (!"allow".equals(act) && !"deny".equals(act)) {
-        return ToolOutcome.returned(
-            "Error [INVALID_ARGUMENT]: network_policy_amendment.action must be 'allow' or 'deny'");
-      }
-      String host = Json.text(net, "host");
-      if (host == null || host.isEmpty()) {
-        return ToolOutcome.returned(
-            "Error [INVALID_ARGUMENT]: network_policy_amendment.host required for applyNetworkPolicyAmendment");
-      }
-    } else if (net != null && !net.isNull()) {
-      return ToolOutcome.returned(
-          "Error [INVALID_ARGUMENT]: network_policy_amendment is only valid with decision='applyNetworkPolicyAmendment'");
-    }
-    if (!DECISIONS.contains(decision)) {
-      return ToolOutcome.returned("Error [INVALID_ARGUMENT]: Unknown decision '" + decision + "'");
-    }
+    ApprovalDecision parsed;
     try {
-      return ToolOutcome.success(
-          polling.respondPermission(
-              sessionId, requestId, decision, exec, net, Args.str(a, "denyMessage"), req));
+      parsed =
+          ApprovalDecision.parse(
+              decision,
+              Args.present(a, "execpolicy_amendment")
+                  ? Args.strings(a, "execpolicy_amendment")
+                  : null,
+              a.get("network_policy_amendment"),
+              Args.str(a, "denyMessage"));
+      return ToolOutcome.success(polling.respondPermission(sessionId, requestId, parsed, req));
     } catch (CodexMcpException e) {
       return ToolOutcome.returned(e.getMessage());
     }

@@ -58,7 +58,7 @@ class ApprovalsTest {
 
   private ObjectNode permit(
       String rid, String decision, List<String> exec, JsonNode net, String deny) {
-    return f.polling.respondPermission(id, rid, decision, exec, net, deny, PollRequest.of(null, 0));
+    return f.respondPermission(id, rid, decision, exec, net, deny, PollRequest.of(null, 0));
   }
 
   private ObjectNode answer(String rid, String answersJson) {
@@ -267,7 +267,7 @@ class ApprovalsTest {
         ErrorCode.INVALID_ARGUMENT,
         () -> permit(rid, "acceptWithExecpolicyAmendment", List.of(), null, null));
     assertEquals(
-        "Error [INVALID_ARGUMENT]: execpolicy_amendment is only valid for acceptWithExecpolicyAmendment",
+        "Error [INVALID_ARGUMENT]: execpolicy_amendment is only valid with decision='acceptWithExecpolicyAmendment'",
         fails(ErrorCode.INVALID_ARGUMENT, () -> permit(rid, "accept", List.of("x"), null, null))
             .getMessage());
   }
@@ -317,7 +317,7 @@ class ApprovalsTest {
   void o12NetworkAmendmentOnlyWithItsDecision() {
     String rid = networkApproval(1);
     assertEquals(
-        "Error [INVALID_ARGUMENT]: network_policy_amendment is only valid for applyNetworkPolicyAmendment",
+        "Error [INVALID_ARGUMENT]: network_policy_amendment is only valid with decision='applyNetworkPolicyAmendment'",
         fails(
                 ErrorCode.INVALID_ARGUMENT,
                 () ->
@@ -414,7 +414,7 @@ class ApprovalsTest {
   void invalidCommandDecision() {
     String rid = park(1, COMMAND, "{'itemId':'i'}");
     assertEquals(
-        "Error [INVALID_ARGUMENT]: Invalid command decision 'approve'",
+        "Error [INVALID_ARGUMENT]: Unknown decision 'approve'",
         fails(ErrorCode.INVALID_ARGUMENT, () -> permit(rid, "approve")).getMessage());
   }
 
@@ -453,7 +453,7 @@ class ApprovalsTest {
     fails(
         ErrorCode.SESSION_NOT_FOUND,
         () ->
-            f.polling.respondPermission(
+            f.respondPermission(
                 "sess_x", "req_1", "accept", null, null, null, PollRequest.of(null, 0)));
   }
 

@@ -35,7 +35,7 @@ class EdgeCaseQuirksTest {
     ObjectNode poll = f.poll(id, null, 10);
     assertEquals(1, poll.get("actions").size());
     assertTrue(poll.has("result"));
-    f.polling.respondPermission(id, rid, "accept", null, null, null, PollRequest.of(null, 0));
+    f.respondPermission(id, rid, "accept", null, null, null, PollRequest.of(null, 0));
     assertJson("{'decision':'accept'}", f.backend(id).answerFor(1).result());
     assertEquals("idle", f.status(id), "answering does not move an idle session to running");
   }

@@ -90,7 +90,7 @@ class ExecSessionTest {
   }
 
   private Session session(String id) {
-    return manager.sessions.get(id);
+    return manager.registry.find(id);
   }
 
   /** Waits until {@code condition} holds for the session, woken by each of its notifications. */
@@ -102,12 +102,12 @@ class ExecSessionTest {
         if (condition.test(s)) {
           return;
         }
-        s.waiters.add(woken);
+        s.waiters().add(woken);
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         throw new AssertionError(
-            "condition not reached; status " + s.status + ", events " + events(s));
+            "condition not reached; status " + s.status() + ", events " + events(s));
       }
       try {
         woken.get(left, TimeUnit.NANOSECONDS);
@@ -134,7 +134,7 @@ class ExecSessionTest {
   }
 
   private static boolean idle(Session s) {
-    return s.status == SessionStatus.IDLE;
+    return s.status() == SessionStatus.IDLE;
   }
 
   /** Creates a session whose first turn reports thread T-real and answers {@code answer}. */
@@ -160,10 +160,10 @@ class ExecSessionTest {
   void firstTurnCompletesWithTheAgentMessageAndTheRealThreadId() throws Exception {
     Session s = firstTurn("hi");
     synchronized (s) {
-      assertEquals("T-real", s.threadId, "AC19: thread.started replaces the synthetic id");
-      assertEquals("completed", s.lastResult.path("status").asText());
-      assertEquals("hi", s.lastResult.path("text").asText(), "AC6");
-      assertEquals("hi", s.lastResult.path("output").asText());
+      assertEquals("T-real", s.threadId(), "AC19: thread.started replaces the synthetic id");
+      assertEquals("completed", s.lastResult().path("status").asText());
+      assertEquals("hi", s.lastResult().path("text").asText(), "AC6");
+      assertEquals("hi", s.lastResult().path("output").asText());
       JsonNode tokens = s.progress.snapshot("idle", null, 0).path("tokens");
       assertEquals(20, tokens.path("input").asInt(), tokens.toString());
     }
@@ -180,8 +180,8 @@ class ExecSessionTest {
         List.of("exec", "-s", "read-only", "-C", other.toString(), "resume", "T-real"),
         args.subList(0, 7));
     synchronized (s) {
-      assertEquals(other, s.cwd, "0.169 applies cwd on resume turns, so the session keeps it");
-      assertEquals("read-only", s.sandbox);
+      assertEquals(other, s.cwd(), "0.169 applies cwd on resume turns, so the session keeps it");
+      assertEquals("read-only", s.sandbox());
     }
   }
 
@@ -197,7 +197,7 @@ class ExecSessionTest {
     manager.reply(reply(s.id, "second", null, null)).get(5, TimeUnit.SECONDS);
     assertFalse(launcher.args().contains("resume"));
     synchronized (s) {
-      assertEquals(SessionStatus.RUNNING, s.status, "AC3: a retryable notice leaves the status");
+      assertEquals(SessionStatus.RUNNING, s.status(), "AC3: a retryable notice leaves the status");
     }
     assertTrue(
         events(s, EventType.PROGRESS).stream()
@@ -218,16 +218,16 @@ class ExecSessionTest {
         "{\"type\":\"error\",\"message\":\"Reconnecting... 2/5\"}");
     await(s, x -> events(x).stream().anyMatch(e -> "codex-mcp/reconnect".equals(e.method())));
     synchronized (s) {
-      assertEquals(SessionStatus.RUNNING, s.status, "AC8");
+      assertEquals(SessionStatus.RUNNING, s.status(), "AC8");
     }
     emit(launcher.child(), "{\"type\":\"error\",\"message\":\"fatal\"}");
-    await(s, x -> x.status == SessionStatus.ERROR);
+    await(s, x -> x.status() == SessionStatus.ERROR);
     assertEquals(1, events(s, EventType.ERROR).size(), "AC9");
     emit(launcher.child(), "{\"type\":\"turn.failed\",\"error\":{\"message\":\"fatal\"}}");
     await(s, ExecSessionTest::idle);
     synchronized (s) {
-      assertEquals("failed", s.lastResult.path("status").asText(), "AC7");
-      assertEquals("fatal", s.lastResult.path("turnError").path("message").asText());
+      assertEquals("failed", s.lastResult().path("status").asText(), "AC7");
+      assertEquals("fatal", s.lastResult().path("turnError").path("message").asText());
     }
   }
 
@@ -238,10 +238,10 @@ class ExecSessionTest {
     launcher.child().exit(1);
     await(s, ExecSessionTest::idle);
     synchronized (s) {
-      assertEquals("failed", s.lastResult.path("status").asText(), "AC14");
+      assertEquals("failed", s.lastResult().path("status").asText(), "AC14");
       assertEquals(
           "exec process exited with code 1",
-          s.lastResult.path("turnError").path("message").asText());
+          s.lastResult().path("turnError").path("message").asText());
     }
     assertEquals(1, events(s, EventType.ERROR).size());
   }
@@ -256,8 +256,8 @@ class ExecSessionTest {
     launcher.child().exit(0);
     await(s, ExecSessionTest::idle);
     synchronized (s) {
-      assertEquals("completed", s.lastResult.path("status").asText(), "AC13");
-      assertEquals("ok", s.lastResult.path("text").asText());
+      assertEquals("completed", s.lastResult().path("status").asText(), "AC13");
+      assertEquals("ok", s.lastResult().path("text").asText());
     }
   }
 
@@ -266,14 +266,14 @@ class ExecSessionTest {
     ObjectNode resp = manager.create(create("p")).get(5, TimeUnit.SECONDS);
     Session s = session(resp.path("sessionId").asText());
     emit(launcher.child(), "{\"type\":\"turn.started\"}");
-    await(s, x -> x.activeTurnId != null && events(x).size() > 0);
+    await(s, x -> x.activeTurnId() != null && events(x).size() > 0);
     manager.interrupt(s.id).get(5, TimeUnit.SECONDS);
     await(s, ExecSessionTest::idle);
     synchronized (s) {
-      assertEquals("failed", s.lastResult.path("status").asText(), "AC15");
+      assertEquals("failed", s.lastResult().path("status").asText(), "AC15");
       assertEquals(
           "exec process killed by signal SIGTERM",
-          s.lastResult.path("turnError").path("message").asText());
+          s.lastResult().path("turnError").path("message").asText());
     }
     assertTrue(events(s, EventType.ERROR).isEmpty());
   }
@@ -298,9 +298,9 @@ class ExecSessionTest {
     manager.cancel(s.id, null).get(5, TimeUnit.SECONDS);
     assertEquals(1, child.terminations().size());
     synchronized (s) {
-      assertEquals(SessionStatus.CANCELLED, s.status);
-      assertEquals("cancelled", s.lastResult.path("status").asText());
-      assertNotEquals("error", s.lastResult.path("status").asText());
+      assertEquals(SessionStatus.CANCELLED, s.status());
+      assertEquals("cancelled", s.lastResult().path("status").asText());
+      assertNotEquals("error", s.lastResult().path("status").asText());
     }
   }
 }

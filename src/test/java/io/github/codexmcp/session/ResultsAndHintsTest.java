@@ -170,7 +170,7 @@ class ResultsAndHintsTest {
     assertEquals("acting", progress().get("phase").asText());
     String rid = f.commandApproval(id, 1);
     assertEquals("waiting_approval", progress().get("phase").asText());
-    f.polling.respondPermission(
+    f.respondPermission(
         id, rid, "accept", null, null, null, io.github.codexmcp.events.PollRequest.of(null, 0));
     f.notify(id, "turn/completed", "{'turn':{'id':'t'}}");
     assertEquals("finished", progress().get("phase").asText());
@@ -186,7 +186,7 @@ class ResultsAndHintsTest {
     String r1 = f.commandApproval(id, 1);
     f.userInput(id, 2);
     assertEquals(2, progress().get("pendingActionCount").asInt());
-    f.polling.respondPermission(
+    f.respondPermission(
         id, r1, "accept", null, null, null, io.github.codexmcp.events.PollRequest.of(null, 0));
     assertEquals(1, progress().get("pendingActionCount").asInt());
   }

@@ -116,9 +116,9 @@ class SessionCreateTest {
     String id = r.get("sessionId").asText();
     assertTrue(Pattern.matches("sess_[0-9a-f]{8}-[0-9a-f]{3}", id), id);
     f.factory.last().emitRequest(7, "item/commandExecution/requestApproval", "{'itemId':'i'}");
-    Session s = real.sessions.get(id);
+    Session s = real.registry.find(id);
     synchronized (s) {
-      String rid = s.pending.keySet().iterator().next();
+      String rid = s.pending.unresolved().get(0).requestId;
       assertTrue(Pattern.matches("req_[0-9a-f]{8}", rid), rid);
     }
     String other = real.create(f.create().build()).join().get("sessionId").asText();

@@ -3,6 +3,7 @@ package io.github.codexmcp.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.codex.BackendMode;
+import io.github.codexmcp.codex.protocol.ApprovalDecision;
 import io.github.codexmcp.events.EventType;
 import io.github.codexmcp.events.PollOptions;
 import io.github.codexmcp.events.PollRequest;
@@ -178,7 +179,7 @@ public final class SessionFixture {
   }
 
   public Session session(String id) {
-    Session s = manager.sessions.get(id);
+    Session s = manager.registry.find(id);
     if (s == null) {
       throw new AssertionError("no session " + id);
     }
@@ -186,7 +187,7 @@ public final class SessionFixture {
   }
 
   public boolean exists(String id) {
-    return manager.sessions.containsKey(id);
+    return manager.registry.find(id) != null;
   }
 
   public String status(String id) {
@@ -196,21 +197,21 @@ public final class SessionFixture {
   public String threadId(String id) {
     Session s = session(id);
     synchronized (s) {
-      return s.threadId;
+      return s.threadId();
     }
   }
 
   public String activeTurnId(String id) {
     Session s = session(id);
     synchronized (s) {
-      return s.activeTurnId;
+      return s.activeTurnId();
     }
   }
 
   public long lastEventCursor(String id) {
     Session s = session(id);
     synchronized (s) {
-      return s.lastEventCursor;
+      return s.lastEventCursor();
     }
   }
 
@@ -224,21 +225,21 @@ public final class SessionFixture {
   public String lastActiveAt(String id) {
     Session s = session(id);
     synchronized (s) {
-      return s.lastActiveAt;
+      return s.lastActiveAt();
     }
   }
 
   public ObjectNode lastResult(String id) {
     Session s = session(id);
     synchronized (s) {
-      return s.lastResult;
+      return s.lastResult();
     }
   }
 
   public int waiterCount(String id) {
     Session s = session(id);
     synchronized (s) {
-      return s.waiters.size();
+      return s.waiters().size();
     }
   }
 
@@ -265,10 +266,8 @@ public final class SessionFixture {
     Session s = session(id);
     List<String> out = new ArrayList<>();
     synchronized (s) {
-      for (PendingRequest p : s.pending.values()) {
-        if (!p.resolved) {
-          out.add(p.requestId);
-        }
+      for (PendingRequest p : s.pending.unresolved()) {
+        out.add(p.requestId);
       }
     }
     return out;
@@ -285,10 +284,7 @@ public final class SessionFixture {
 
   /** Moves the session's last activity back by {@code ms} (as if it had been idle that long). */
   public void age(String id, long ms) {
-    Session s = session(id);
-    synchronized (s) {
-      s.lastActiveMillis -= ms;
-    }
+    session(id).age(ms);
   }
 
   /** Runs one cleanup pass. */
@@ -316,6 +312,19 @@ public final class SessionFixture {
       Long maxBytes) {
     return new PollOptions(
         includeEvents, includeActions, includeResult, skipDeltas, finalOnly, maxBytes);
+  }
+
+  /** {@code respond_permission} as the tool sends it: the decision is parsed first. */
+  public ObjectNode respondPermission(
+      String id,
+      String requestId,
+      String decision,
+      List<String> exec,
+      JsonNode net,
+      String denyMessage,
+      PollRequest req) {
+    return polling.respondPermission(
+        id, requestId, ApprovalDecision.parse(decision, exec, net, denyMessage), req);
   }
 
   // ------------------------------------------------------------------ emit shortcuts

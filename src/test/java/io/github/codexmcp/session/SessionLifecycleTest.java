@@ -141,7 +141,7 @@ class SessionLifecycleTest {
     String id = f.newSession();
     CompletableFuture<Void> woken = new CompletableFuture<>();
     synchronized (f.session(id)) {
-      f.session(id).waiters.add(woken);
+      f.session(id).waiters().add(woken);
     }
     woken.thenRun(() -> f.manager.cancel(id, null).join());
     f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock','status':'completed'}}");

@@ -57,7 +57,7 @@ class SessionPollingTest {
   }
 
   private ObjectNode respond(String rid, Long cursor, int max, PollOptions o) {
-    return f.polling.respondPermission(
+    return f.respondPermission(
         id, rid, "accept", null, null, null, new PollRequest(cursor, max, ResponseMode.MINIMAL, o));
   }
 

@@ -1,0 +1,103 @@
+package io.github.codexmcp.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.codexmcp.codex.BackendListener;
+import io.github.codexmcp.codex.CodexBackend;
+import io.github.codexmcp.codex.protocol.CodexNotification;
+import io.github.codexmcp.events.NotificationMapper;
+import io.github.codexmcp.util.ErrorMessages;
+import io.github.codexmcp.util.Redactor;
+import java.util.concurrent.Executor;
+
+/**
+ * What a backend reports, applied to its session. Codex's reader thread only hands each report to
+ * the session's inbox (a {@link SerialExecutor} on the work pool) and returns to reading; the inbox
+ * applies reports one at a time in arrival order: the transition under the session's lock, then its
+ * effects (persistence, answers to Codex, waking long polls, whose continuations render and send
+ * the MCP response on that inbox thread). A slow consumer therefore delays only the session's own
+ * inbox, never Codex's stdout reader. No state of its own.
+ */
+final class BackendEvents {
+  private final SessionEffects effects;
+  private final ServerRequests serverRequests;
+  private final Executor work;
+
+  BackendEvents(SessionEffects effects, ServerRequests serverRequests, Executor work) {
+    this.effects = effects;
+    this.serverRequests = serverRequests;
+    this.work = work;
+  }
+
+  /** The listener to register on {@code backend}, which serves {@code s}. */
+  BackendListener listenerFor(Session s, CodexBackend backend) {
+    return new Listener(s, backend, new SerialExecutor(work));
+  }
+
+  /** Applies one notification to {@code s} (on the caller's thread). */
+  void notification(Session s, String method, JsonNode params) {
+    Effects e;
+    if (NotificationMapper.AGENT_MESSAGE_DELTA.equals(method)) {
+      e = s.agentMessageDelta(params);
+    } else {
+      e = s.notification(method, params, CodexNotification.read(method, params));
+    }
+    effects.apply(s, e);
+  }
+
+  void backendDied(Session s, CodexBackend backend, String message) {
+    effects.apply(s, s.backendDied(backend, message));
+  }
+
+  /** Routes one backend's reports to its session through the session's inbox. */
+  private final class Listener implements BackendListener {
+    private final Session s;
+    private final CodexBackend backend;
+    private final Executor inbox;
+
+    Listener(Session s, CodexBackend backend, Executor inbox) {
+      this.s = s;
+      this.backend = backend;
+      this.inbox = inbox;
+    }
+
+    @Override
+    public void onNotification(String method, JsonNode params) {
+      inbox.execute(() -> notification(s, method, params));
+    }
+
+    @Override
+    public void onServerRequest(JsonNode id, String method, JsonNode params) {
+      inbox.execute(
+          () -> {
+            try {
+              serverRequests.handle(s, backend, id, method, params);
+            } catch (RuntimeException e) {
+              // never leave a request unanswered
+              SessionEffects.LOG.warn(
+                  "[codex-mcp] request {} of session {} failed: {}", method, s.id, e.toString());
+              SessionEffects.send(
+                  backend,
+                  io.github.codexmcp.codex.protocol.ServerRequestReply.error(
+                      id, -32603, "Internal error while handling " + method));
+            }
+          });
+    }
+
+    @Override
+    public void onChildStarted(long pid) {
+      work.execute(() -> effects.store().savePid(s.id, pid));
+    }
+
+    @Override
+    public void onExit(Integer code, String signal) {
+      inbox.execute(
+          () -> backendDied(s, backend, "app-server exited unexpectedly (code: " + code + ")"));
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      String message = Redactor.redactPaths("app-server error: " + ErrorMessages.messageOf(error));
+      inbox.execute(() -> backendDied(s, backend, message));
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package io.github.codexmcp.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.CodexBackend;
+import io.github.codexmcp.codex.protocol.Answers;
+import io.github.codexmcp.codex.protocol.RequestKind;
+import io.github.codexmcp.codex.protocol.ServerRequestReply;
+import io.github.codexmcp.events.EventType;
+import io.github.codexmcp.util.Json;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A session's parked requests and the transitions on them: park, claim (the first answer wins),
+ * commit or roll back a sent answer, time out, resolved by Codex, settle all on teardown. Part of
+ * the session's state: every method is called with the owning {@link Session}'s monitor held, and
+ * adds what must follow (answers to Codex, documents to persist) to the given {@link
+ * Effects.Builder}.
+ */
+final class PendingRequests {
+  private final Map<String, PendingRequest> byId = new LinkedHashMap<>();
+
+  int unresolvedCount() {
+    int n = 0;
+    for (PendingRequest p : byId.values()) {
+      if (!p.resolved) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Unresolved requests in arrival order. */
+  List<PendingRequest> unresolved() {
+    List<PendingRequest> out = new ArrayList<>();
+    for (PendingRequest p : byId.values()) {
+      if (!p.resolved) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Action types of unresolved requests in first-seen order ({@code approval}, {@code user_input}).
+   */
+  List<String> actionTypes() {
+    List<String> out = new ArrayList<>();
+    for (PendingRequest p : byId.values()) {
+      if (!p.resolved && !out.contains(p.actionType())) {
+        out.add(p.actionType());
+      }
+    }
+    return out;
+  }
+
+  /** Parks {@code p}: the session waits for the client. */
+  void park(Session s, PendingRequest p, Effects.Builder fx) {
+    byId.put(p.requestId, p);
+    s.parked();
+    s.push(EventType.APPROVAL_REQUEST, p.toRequestEvent(), true);
+    fx.meta().wake();
+  }
+
+  /** The unresolved request {@code requestId}, or null. */
+  PendingRequest peek(String requestId) {
+    PendingRequest p = byId.get(requestId);
+    return p == null || p.resolved ? null : p;
+  }
+
+  /**
+   * Claims an unresolved request for an answer: no other answer can claim it until {@link
+   * #rollback}. Null when there is no such request (or it was answered already).
+   */
+  PendingRequest claim(String requestId) {
+    PendingRequest p = byId.get(requestId);
+    if (p == null || p.resolved) {
+      return null;
+    }
+    p.resolved = true;
+    return p;
+  }
+
+  /** The claimed request's answer reached Codex: log it and drop the request. */
+  void commit(Session s, PendingRequest p, ObjectNode resultEvent, Effects.Builder fx) {
+    if (byId.get(p.requestId) != p) {
+      return; // settled meanwhile (cancel, teardown): that transition logged the outcome
+    }
+    s.push(EventType.APPROVAL_RESULT, resultEvent, true);
+    finish(s, p, fx);
+  }
+
+  /** The claimed request's answer could not be written: it stays answerable. */
+  void rollback(Session s, PendingRequest p) {
+    if (byId.get(p.requestId) == p) {
+      p.resolved = false;
+      s.answerUnsent();
+    }
+  }
+
+  /** Nobody answered in time: Codex gets a refusal. */
+  void timeout(Session s, String requestId, Effects.Builder fx) {
+    PendingRequest p = byId.get(requestId);
+    if (p == null || p.resolved) {
+      return;
+    }
+    p.resolved = true;
+    fx.reply(s.backend(), ServerRequestReply.result(p.rpcId, Answers.timeout(p.kind)));
+    ObjectNode ev = Json.object().put("requestId", requestId).put("kind", p.kind.wireName());
+    String approvalId = p.optStr("approvalId");
+    if (approvalId != null && p.kind == RequestKind.COMMAND) {
+      ev.put("approvalId", approvalId);
+    }
+    if (p.kind != RequestKind.USER_INPUT) {
+      ev.put("decision", "decline");
+    }
+    ev.put("timeout", true);
+    s.push(EventType.APPROVAL_RESULT, ev, true);
+    finish(s, p, fx.wake());
+  }
+
+  /** {@code serverRequest/resolved}: Codex settled the request with JSON-RPC id {@code rid}. */
+  void resolvedByCodex(Session s, JsonNode rid, Effects.Builder fx) {
+    for (PendingRequest p : new ArrayList<>(byId.values())) {
+      if (!p.resolved && p.rpcId != null && p.rpcId.asText().equals(rid.asText())) {
+        p.resolved = true;
+        s.push(
+            EventType.APPROVAL_RESULT,
+            Json.object()
+                .put("requestId", p.requestId)
+                .put("kind", p.kind.wireName())
+                .put("decision", "cancel")
+                .put("resolvedBy", "codex"),
+            true);
+        finish(s, p, fx);
+      }
+    }
+  }
+
+  /** Answers (through {@code backend}, when there is one) and drops every request. */
+  void settleAll(CodexBackend backend, Effects.Builder fx) {
+    for (Iterator<PendingRequest> it = byId.values().iterator(); it.hasNext(); ) {
+      PendingRequest p = it.next();
+      if (p.timeout != null) {
+        p.timeout.cancel();
+      }
+      if (!p.resolved && backend != null) {
+        p.resolved = true;
+        fx.reply(backend, ServerRequestReply.result(p.rpcId, Answers.cancel(p.kind)));
+      }
+      it.remove();
+    }
+  }
+
+  private void finish(Session s, PendingRequest p, Effects.Builder fx) {
+    if (p.timeout != null) {
+      p.timeout.cancel();
+    }
+    byId.remove(p.requestId);
+    s.settled();
+    fx.meta();
+  }
+}

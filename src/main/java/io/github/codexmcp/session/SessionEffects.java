@@ -1,0 +1,54 @@
+package io.github.codexmcp.session;
+
+import io.github.codexmcp.codex.CodexBackend;
+import io.github.codexmcp.codex.protocol.ServerRequestReply;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out a transition's {@link Effects} after the session's lock was released: persists the
+ * documents (enqueue only), writes the answers to Codex, then wakes the waiters. Called on the
+ * thread that ran the transition; holds no lock of its own (persisting takes the session's short
+ * persistence-order lock, see {@link Session#persist}). Waking completes long-poll futures, whose
+ * continuations render the poll on this thread: never a Codex reader thread (see {@link
+ * BackendEvents}).
+ */
+final class SessionEffects {
+  static final Logger LOG = LoggerFactory.getLogger(SessionEffects.class);
+  private final PersistenceHook store;
+
+  SessionEffects(PersistenceHook store) {
+    this.store = store;
+  }
+
+  PersistenceHook store() {
+    return store;
+  }
+
+  void apply(Session s, Effects e) {
+    if (e == Effects.NONE) {
+      return;
+    }
+    s.persist(e, store);
+    for (ServerRequestReply r : e.replies()) {
+      send(e.replyTo(), r);
+    }
+    for (CompletableFuture<Void> w : e.waiters()) {
+      w.complete(null);
+    }
+  }
+
+  /** Writes one answer to Codex; a failure is logged (Codex is gone or going). */
+  static void send(CodexBackend backend, ServerRequestReply r) {
+    try {
+      if (r.isError()) {
+        backend.respondError(r.rpcId(), r.errorCode(), r.errorMessage());
+      } else {
+        backend.respond(r.rpcId(), r.result());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("[codex-mcp] Failed to answer a codex request: {}", e.getMessage());
+    }
+  }
+}

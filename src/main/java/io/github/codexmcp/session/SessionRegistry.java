@@ -1,0 +1,240 @@
+package io.github.codexmcp.session;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.CodexBackend;
+import io.github.codexmcp.events.EventRing;
+import io.github.codexmcp.events.EventType;
+import io.github.codexmcp.events.SessionEvent;
+import io.github.codexmcp.events.Timestamps;
+import io.github.codexmcp.state.PersistedMeta;
+import io.github.codexmcp.state.RecoveredSession;
+import io.github.codexmcp.util.Clock;
+import io.github.codexmcp.util.Json;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The sessions this server knows: building, registering, finding, listing, evicting, and adding the
+ * ones recovered from disk. The map is concurrent; each session's state is read under its own
+ * monitor. Called from any thread; blocks on nothing (evicting deletes files on the caller's
+ * thread, with no lock held).
+ */
+final class SessionRegistry {
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final AtomicLong registrations = new AtomicLong();
+  private final Clock clock;
+  private final boolean noiseFilter;
+  private final SessionEffects effects;
+
+  SessionRegistry(Clock clock, boolean noiseFilter, SessionEffects effects) {
+    this.clock = clock;
+    this.noiseFilter = noiseFilter;
+    this.effects = effects;
+  }
+
+  String now() {
+    return Timestamps.now(clock);
+  }
+
+  /** A new, unregistered session whose events are mirrored to the event log. */
+  Session newSession(
+      String id,
+      long approvalTimeoutMs,
+      String profile,
+      ObjectNode config,
+      String created,
+      SessionStatus status) {
+    EventRing ring =
+        new EventRing(
+            clock, EventRing.DEFAULT_SOFT_LIMIT, EventRing.DEFAULT_HARD_LIMIT, noiseFilter);
+    Session s =
+        new Session(
+            id,
+            registrations.incrementAndGet(),
+            clock,
+            created,
+            approvalTimeoutMs,
+            profile,
+            config,
+            ring,
+            status);
+    ring.retainUnconsumed(EventRing.DEFAULT_BACKLOG_LIMIT);
+    PersistenceHook store = effects.store();
+    ring.setListener(e -> store.appendEvent(id, e));
+    return s;
+  }
+
+  void register(Session s) {
+    sessions.put(s.id, s);
+  }
+
+  void unregister(Session s) {
+    sessions.remove(s.id, s);
+  }
+
+  Session find(String id) {
+    return id == null ? null : sessions.get(id);
+  }
+
+  Session require(String id) {
+    Session s = find(id);
+    if (s == null) {
+      throw SessionErrors.notFound(id);
+    }
+    return s;
+  }
+
+  int size() {
+    return sessions.size();
+  }
+
+  List<Session> all() {
+    return new ArrayList<>(sessions.values());
+  }
+
+  /** By creation time, then registration order. */
+  List<Session> ordered() {
+    List<Session> list = new ArrayList<>(sessions.values());
+    list.sort(Comparator.comparing((Session x) -> x.createdAt).thenComparingLong(x -> x.seq));
+    return list;
+  }
+
+  /**
+   * Removes a session: its requests are answered, its waiters woken, its child stopped, and (when
+   * asked) its files deleted. Completes with whether files were removed; false when unknown.
+   */
+  boolean evict(String id, boolean removeDisk, int[] diskRemoved) {
+    Session s = sessions.remove(id);
+    if (s == null) {
+      return false;
+    }
+    CodexBackend[] backend = new CodexBackend[1];
+    effects.apply(s, s.detach(backend));
+    if (backend[0] != null) {
+      backend[0].destroy();
+    }
+    if (removeDisk && effects.store().delete(id)) {
+      diskRemoved[0]++;
+    }
+    return true;
+  }
+
+  /** Detaches every session (shutdown); completes when every child was stopped. */
+  CompletableFuture<Void> detachAll() {
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    for (Session s : sessions.values()) {
+      CodexBackend[] backend = new CodexBackend[1];
+      effects.apply(s, s.detach(backend));
+      if (backend[0] != null) {
+        stops.add(backend[0].destroy().handle((v, t) -> null));
+      }
+    }
+    return CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0]));
+  }
+
+  /**
+   * Adds a session found on disk at startup. It has no backend: it can be listed, inspected and
+   * polled, and answers {@code No client} to operations that need Codex.
+   */
+  void ingestRecovered(RecoveredSession r, long approvalTimeoutMs) {
+    PersistedMeta m = r.meta();
+    Session s =
+        newSession(
+            r.sessionId(),
+            approvalTimeoutMs,
+            m.profile(),
+            null,
+            m.createdAt() != null ? m.createdAt() : now(),
+            parseStatus(m.status()));
+    synchronized (s) {
+      // Recovered sessions count as active from the restart, so they stay queryable for their TTL.
+      s.restore(
+          parseStatus(m.status()),
+          m.threadId(),
+          m.model(),
+          m.approvalPolicy(),
+          m.sandbox(),
+          m.cwd() == null ? null : Path.of(m.cwd()),
+          m.cancelledAt(),
+          m.cancelledReason(),
+          r.result());
+      List<SessionEvent> events = new ArrayList<>();
+      for (ObjectNode e : r.events()) {
+        EventType type = EventType.fromWireName(Json.text(e, "type"));
+        if (type != null) {
+          events.add(
+              new SessionEvent(
+                  e.path("seq").asLong(), type, e.get("data"), Json.text(e, "timestamp"), false));
+        }
+      }
+      PersistenceHook store = effects.store();
+      s.events.setListener(null);
+      s.events.restore(events, r.lastSeq() + 1);
+      s.events.setListener(e -> store.appendEvent(s.id, e));
+    }
+    sessions.put(s.id, s);
+  }
+
+  static SessionStatus parseStatus(String status) {
+    try {
+      return SessionStatus.fromWire(status);
+    } catch (RuntimeException e) {
+      return SessionStatus.ERROR;
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  List<ObjectNode> list() {
+    List<ObjectNode> out = new ArrayList<>();
+    for (Session s : ordered()) {
+      synchronized (s) {
+        out.add(SessionViews.publicInfo(s));
+      }
+    }
+    return out;
+  }
+
+  ObjectNode get(String sessionId, boolean includeSensitive) {
+    Session s = require(sessionId);
+    synchronized (s) {
+      return includeSensitive ? SessionViews.sensitiveInfo(s) : SessionViews.publicInfo(s);
+    }
+  }
+
+  int count(java.util.function.Predicate<SessionStatus> which) {
+    int n = 0;
+    for (Session s : sessions.values()) {
+      synchronized (s) {
+        if (which.test(s.status())) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Model of the most recently active non-cancelled session that has one, else null. */
+  String observedDefaultModel() {
+    String best = null;
+    long bestAt = Long.MIN_VALUE;
+    for (Session s : ordered()) {
+      synchronized (s) {
+        if (s.status() != SessionStatus.CANCELLED
+            && s.model() != null
+            && !s.model().isEmpty()
+            && s.lastActiveMillis() >= bestAt) {
+          best = s.model();
+          bestAt = s.lastActiveMillis();
+        }
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,29 @@
+package io.github.codexmcp.session;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+
+/**
+ * What {@code codex_session list/get} shows of a session, read under its lock.
+ *
+ * @param cancelledAt null unless cancelled
+ * @param cancelledReason null unless cancelled
+ * @param settings model, approval policy, sandbox (and cwd, shown only as sensitive)
+ * @param sensitive the fields shown with {@code includeSensitive}, else null
+ */
+public record SessionView(
+    String sessionId,
+    SessionStatus status,
+    String createdAt,
+    String lastActiveAt,
+    String cancelledAt,
+    String cancelledReason,
+    String model,
+    String approvalPolicy,
+    String sandbox,
+    int pendingRequestCount,
+    Sensitive sensitive) {
+
+  /** Fields shown only on request: thread id (null before Codex named it), cwd, profile, config. */
+  public record Sensitive(String threadId, Path cwd, String profile, ObjectNode config) {}
+}

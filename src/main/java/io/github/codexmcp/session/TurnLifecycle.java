@@ -1,0 +1,407 @@
+package io.github.codexmcp.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.BackendFactory;
+import io.github.codexmcp.codex.CodexBackend;
+import io.github.codexmcp.codex.LaunchOptions;
+import io.github.codexmcp.codex.protocol.Responses;
+import io.github.codexmcp.codex.protocol.ThreadRequests;
+import io.github.codexmcp.codex.protocol.ThreadStartRequest;
+import io.github.codexmcp.codex.protocol.TurnStartRequest;
+import io.github.codexmcp.events.ProgressTracker;
+import io.github.codexmcp.util.CodexMcpException;
+import io.github.codexmcp.util.ErrorCode;
+import io.github.codexmcp.util.ErrorMessages;
+import io.github.codexmcp.util.Json;
+import io.github.codexmcp.util.Redactor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starting and stopping turns: create, reply, fork, cancel, interrupt, and cleaning background
+ * terminals. Each operation runs a session transition, carries out its effects, then calls Codex
+ * with no lock held. Answers from Codex complete on its reader thread; the futures returned here
+ * complete on the work pool, so the MCP response is never rendered on a Codex reader thread. No
+ * state of its own.
+ */
+final class TurnLifecycle {
+  static final Logger LOG = LoggerFactory.getLogger(TurnLifecycle.class);
+  static final long POLL_INTERVAL_RUNNING = 120_000;
+  static final String EFFORT_FALLBACK_WARNING =
+      "effort=minimal is incompatible with the Codex web_search tool in this CLI build; automatically"
+          + " retried with effort=low.";
+  static final String ON_FAILURE_WARNING =
+      "approvalPolicy=on-failure is not accepted by this Codex version; on-request is used instead.";
+
+  private final SessionRegistry registry;
+  private final SessionEffects effects;
+  private final BackendEvents events;
+  private final BackendFactory backends;
+  private final Executor work;
+  private final Supplier<String> uuids;
+
+  TurnLifecycle(
+      SessionRegistry registry,
+      SessionEffects effects,
+      BackendEvents events,
+      BackendFactory backends,
+      Executor work,
+      Supplier<String> uuids) {
+    this.registry = registry;
+    this.effects = effects;
+    this.events = events;
+    this.backends = backends;
+    this.work = work;
+    this.uuids = uuids;
+  }
+
+  private <T> CompletableFuture<T> onWork(CompletableFuture<T> f) {
+    return f.whenCompleteAsync((v, t) -> {}, work);
+  }
+
+  // ---------------------------------------------------------------- create
+
+  CompletableFuture<ObjectNode> create(SessionRequests.Create req, long approvalTimeoutMs) {
+    List<Path> images = ImagePaths.resolve(req.images(), req.cwd(), req.sandbox());
+    String id = "sess_" + uuids.get().substring(0, 12);
+    Session s =
+        registry.newSession(
+            id,
+            approvalTimeoutMs,
+            req.profile(),
+            req.config(),
+            registry.now(),
+            SessionStatus.RUNNING);
+    LaunchOptions launch =
+        new LaunchOptions(
+            req.profile(),
+            req.model(),
+            req.approvalPolicy(),
+            req.sandbox(),
+            req.config(),
+            req.cwd());
+    CodexBackend backend = backends.create(id, launch);
+    List<String> warnings = new ArrayList<>();
+    String warning = "on-failure".equals(req.approvalPolicy()) ? ON_FAILURE_WARNING : null;
+    if (warning != null) {
+      warnings.add(warning);
+    }
+    s.begin(backend, req.cwd(), req.model(), req.approvalPolicy(), req.sandbox(), warning);
+    registry.register(s);
+    backend.setListener(events.listenerFor(s, backend));
+    ThreadStartRequest thread =
+        new ThreadStartRequest(
+            req.cwd(),
+            req.model(),
+            req.approvalPolicy(),
+            req.sandbox(),
+            req.personality(),
+            req.ephemeral(),
+            req.baseInstructions(),
+            req.developerInstructions(),
+            req.config());
+    CompletableFuture<JsonNode> spawned = backend.start();
+    // once the child is spawned and has its initialize request: off the way there
+    effects.apply(s, s.spawned());
+    recordPid(id, backend); // after the meta: a pid.json never reaches the disk before meta.json
+    CompletableFuture<ObjectNode> done =
+        spawned
+            .thenCompose(init -> backend.threadStart(thread.toParams()))
+            .thenCompose(
+                resp -> {
+                  String threadId = Responses.threadId(resp);
+                  TurnStartRequest turn =
+                      new TurnStartRequest(
+                          threadId,
+                          req.prompt(),
+                          images,
+                          null,
+                          null,
+                          req.effort(),
+                          req.summary(),
+                          null,
+                          null,
+                          req.outputSchema(),
+                          null);
+                  Effects ready = s.threadReady(threadId, turn.hasOutputSchema(), false);
+                  CompletableFuture<JsonNode> started = startTurn(backend, turn, warnings);
+                  effects.apply(s, ready); // the thread id, recorded while Codex starts the turn
+                  return started;
+                })
+            .thenApply(
+                resp -> {
+                  effects.apply(s, s.turnAccepted(Responses.turnId(resp), null, null, null, null));
+                  return backgroundResponse(s, warnings);
+                })
+            .exceptionallyCompose(err -> failCreate(s, backend, err));
+    return onWork(done);
+  }
+
+  /** Records a started backend's child pid for orphan reaping, from the work pool. */
+  private void recordPid(String id, CodexBackend backend) {
+    Long pid = backend.childPid();
+    if (pid != null) {
+      work.execute(() -> effects.store().savePid(id, pid));
+    }
+  }
+
+  private CompletableFuture<ObjectNode> failCreate(Session s, CodexBackend backend, Throwable err) {
+    String message = ErrorMessages.messageOf(err);
+    effects.apply(s, s.failed(Redactor.redactPaths(message), true));
+    registry.unregister(s);
+    effects.store().delete(s.id);
+    return backend
+        .destroy()
+        .handle((v, t) -> null)
+        .thenCompose(v -> CompletableFuture.failedFuture(unwrap(err)));
+  }
+
+  static Throwable unwrap(Throwable t) {
+    Throwable cur = t;
+    while (cur instanceof CompletionException && cur.getCause() != null) {
+      cur = cur.getCause();
+    }
+    return cur;
+  }
+
+  /** {@code turn/start} with the minimal-effort fallback of the contract. */
+  CompletableFuture<JsonNode> startTurn(
+      CodexBackend backend, TurnStartRequest turn, List<String> warnings) {
+    return backend
+        .turnStart(turn.toParams())
+        .exceptionallyCompose(
+            err -> {
+              String msg = ErrorMessages.messageOf(err);
+              if (!ErrorMessages.isMinimalEffortWebSearch(msg)) {
+                return CompletableFuture.failedFuture(unwrap(err));
+              }
+              if (!"minimal".equals(turn.effort())) {
+                return CompletableFuture.failedFuture(CodexMcpException.invalid(effortDetail()));
+              }
+              return backend
+                  .turnStart(turn.withEffort("low").toParams())
+                  .thenApply(
+                      r -> {
+                        warnings.add(EFFORT_FALLBACK_WARNING);
+                        return r;
+                      })
+                  .exceptionallyCompose(
+                      e2 ->
+                          CompletableFuture.failedFuture(
+                              ErrorMessages.isMinimalEffortWebSearch(ErrorMessages.messageOf(e2))
+                                  ? CodexMcpException.invalid(effortDetail())
+                                  : unwrap(e2)));
+            });
+  }
+
+  private static String effortDetail() {
+    return ErrorMessages.EFFORT_WEB_SEARCH_MESSAGE.substring("Error [INVALID_ARGUMENT]: ".length());
+  }
+
+  static ObjectNode compatEvent(String message) {
+    return Json.object().put("method", "codex-mcp/compat_warning").put("message", message);
+  }
+
+  /** Response of a started turn. */
+  static ObjectNode backgroundResponse(Session s, List<String> warnings) {
+    synchronized (s) {
+      ObjectNode o = Json.object();
+      o.put("sessionId", s.id);
+      o.put("threadId", s.threadId());
+      o.put("status", "running");
+      o.put("pollInterval", POLL_INTERVAL_RUNNING);
+      if (!warnings.isEmpty()) {
+        ArrayNode w = o.putArray("compatWarnings");
+        warnings.forEach(w::add);
+      }
+      ObjectNode progress =
+          s.progress.snapshot("running", s.activeTurnId(), s.pending.unresolvedCount());
+      o.set("progress", ProgressTracker.coerce("running", progress, null, null));
+      o.putObject("execution").put("requested", "background").put("effective", "background");
+      o.put("interactionState", "working");
+      o.put("recommendedNextAction", "poll");
+      return o;
+    }
+  }
+
+  // ---------------------------------------------------------------- reply
+
+  CompletableFuture<ObjectNode> reply(SessionRequests.Reply req) {
+    Session s = registry.require(req.sessionId());
+    CodexBackend backend;
+    TurnStartRequest turn;
+    Path cwdOverride;
+    List<String> warnings = new ArrayList<>();
+    Effects begun;
+    synchronized (s) {
+      backend = s.checkTurnable();
+      cwdOverride = req.cwd() == null ? null : SessionPaths.resolveCwd(req.cwd(), s.cwd());
+      boolean hasSchema = req.outputSchema() != null && req.outputSchema().size() > 0;
+      begun = s.beginTurn(hasSchema);
+      turn =
+          new TurnStartRequest(
+              s.threadId(),
+              req.prompt(),
+              List.of(),
+              req.model(),
+              req.approvalPolicy(),
+              req.effort(),
+              req.summary(),
+              req.personality(),
+              cwdOverride,
+              req.outputSchema(),
+              req.sandbox());
+    }
+    if ("on-failure".equals(req.approvalPolicy())) {
+      warnings.add(ON_FAILURE_WARNING);
+    }
+    effects.apply(s, begun);
+    Path newCwd = cwdOverride;
+    CompletableFuture<ObjectNode> done =
+        startTurn(backend, turn, warnings)
+            .thenApply(
+                resp -> {
+                  boolean overrides = backend.supportsTurnOverrides();
+                  effects.apply(
+                      s,
+                      s.turnAccepted(
+                          Responses.turnId(resp),
+                          req.model(),
+                          req.approvalPolicy(),
+                          overrides ? newCwd : null,
+                          overrides ? req.sandbox() : null));
+                  return backgroundResponse(s, warnings);
+                })
+            .exceptionallyCompose(
+                err -> {
+                  effects.apply(
+                      s,
+                      s.turnStartFailed(
+                          Redactor.redactPaths(
+                              "Failed to start turn: " + ErrorMessages.messageOf(err))));
+                  return CompletableFuture.failedFuture(unwrap(err));
+                });
+    return onWork(done);
+  }
+
+  // ---------------------------------------------------------------- fork
+
+  /**
+   * Clones the session's thread into a new idle session backed by its own child. The fork is made
+   * by the new child, so the source session (its child and its threadId) is left untouched.
+   */
+  CompletableFuture<ObjectNode> fork(String sessionId) {
+    Session src = registry.require(sessionId);
+    Session.ForkSource from = src.forkSource();
+    String id = "sess_" + uuids.get().substring(0, 12);
+    Session s =
+        registry.newSession(
+            id, src.approvalTimeoutMs, src.profile, src.config, registry.now(), SessionStatus.IDLE);
+    LaunchOptions launch =
+        new LaunchOptions(
+            src.profile,
+            from.model(),
+            from.approvalPolicy(),
+            from.sandbox(),
+            src.config,
+            from.cwd());
+    CodexBackend backend = backends.create(id, launch);
+    Effects begun = s.beginFork(backend, from);
+    registry.register(s);
+    effects.apply(s, begun);
+    backend.setListener(events.listenerFor(s, backend));
+    ThreadRequests.Fork fork = new ThreadRequests.Fork(from.threadId());
+    CompletableFuture<JsonNode> spawned = backend.start();
+    recordPid(id, backend);
+    CompletableFuture<ObjectNode> done =
+        spawned
+            .thenCompose(init -> backend.threadFork(fork.toParams()))
+            .thenApply(
+                resp -> {
+                  String forked = Responses.threadId(resp);
+                  effects.apply(s, s.threadReady(forked, false, true));
+                  ObjectNode o = Json.object();
+                  o.put("sessionId", id);
+                  o.put("threadId", forked);
+                  o.put("status", "idle");
+                  o.put("pollInterval", POLL_INTERVAL_RUNNING);
+                  return o;
+                })
+            .exceptionallyCompose(
+                err -> {
+                  LOG.warn(
+                      "[codex-mcp] fork of session {} failed: {}",
+                      sessionId,
+                      ErrorMessages.messageOf(err));
+                  s.failed(null, false);
+                  registry.unregister(s);
+                  effects.store().delete(id);
+                  return backend
+                      .destroy()
+                      .handle((v, t) -> null)
+                      .thenCompose(
+                          v ->
+                              CompletableFuture.failedFuture(
+                                  CodexMcpException.of(
+                                      ErrorCode.THREAD_FORK_RESUME_FAILED,
+                                      "Failed to resume forked thread '"
+                                          + from.threadId()
+                                          + "' in new app-server process: "
+                                          + Redactor.redactPaths(ErrorMessages.messageOf(err)))));
+                });
+    return onWork(done);
+  }
+
+  // ---------------------------------------------------------------- cancel / interrupt / clean
+
+  /** Cancels a session (idempotent; concurrent calls share one operation). */
+  CompletableFuture<Void> cancel(String sessionId, String reason) {
+    Session s = registry.require(sessionId);
+    Session.Cancel c = s.cancel(reason);
+    if (!c.first()) {
+      return c.op();
+    }
+    effects.apply(s, c.effects());
+    CompletableFuture<Void> destroyed =
+        c.backend() == null ? CompletableFuture.completedFuture(null) : c.backend().destroy();
+    destroyed.whenComplete(
+        (v, t) -> {
+          s.cancelFinished();
+          c.op().complete(null);
+        });
+    return c.op();
+  }
+
+  /** Asks Codex to stop the running turn; the turn then completes as interrupted. */
+  CompletableFuture<Void> interrupt(String sessionId) {
+    Session.Target t = registry.require(sessionId).interruptTarget();
+    return onWork(
+        t.backend()
+            .turnInterrupt(new ThreadRequests.Interrupt(t.threadId(), t.turnId()).toParams())
+            .thenApply(r -> null));
+  }
+
+  /** Asks Codex to stop the thread's background terminals. */
+  CompletableFuture<Void> cleanBackgroundTerminals(String sessionId) {
+    Session s = registry.require(sessionId);
+    Session.Target t = s.cleanTarget();
+    return onWork(
+        t.backend()
+            .threadBackgroundTerminalsClean(
+                new ThreadRequests.CleanTerminals(t.threadId()).toParams())
+            .thenApply(
+                r -> {
+                  s.terminalsCleaned(t.threadId());
+                  return null;
+                }));
+  }
+}
