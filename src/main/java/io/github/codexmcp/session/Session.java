@@ -2,7 +2,6 @@ package io.github.codexmcp.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.codexmcp.codex.BackendMode;
 import io.github.codexmcp.codex.CodexBackend;
 import io.github.codexmcp.codex.protocol.CodexNotification;
 import io.github.codexmcp.events.EventRing;
@@ -11,7 +10,6 @@ import io.github.codexmcp.events.NotificationMapper;
 import io.github.codexmcp.events.ProgressTracker;
 import io.github.codexmcp.events.Timestamps;
 import io.github.codexmcp.util.Clock;
-import io.github.codexmcp.util.CodexMcpException;
 import io.github.codexmcp.util.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * synchronized (session)}); the monitor is held for in-memory work only: never across a call into
  * Codex, the disk or the MCP client. Appending an event calls the buffer's listener (the event log
  * of {@link PersistenceHook}, which only enqueues) under the monitor, so the log keeps the buffer's
- * order. {@link #persistOrder} orders the persistence of effects of concurrent transitions.
+ * order. {@link PersistOrder} orders the persistence of effects of concurrent transitions.
  * Transitions are called from tool-call threads, the session's inbox (Codex's reports, see {@link
  * BackendEvents}) and the timer thread.
  */
@@ -56,10 +54,7 @@ final class Session {
   private long lastActiveMillis;
   private String cancelledAt;
   private String cancelledReason;
-  private Path cwd;
-  private String model;
-  private String approvalPolicy;
-  private String sandbox;
+  private Settings settings = Settings.NONE;
   private long lastEventCursor;
   private ObjectNode lastResult;
   private String lastAgentMessageText;
@@ -71,11 +66,7 @@ final class Session {
   private long metaVersion;
   private long resultVersion;
 
-  /** Guards {@link #metaSaved} and {@link #resultSaved}; taken after the session's monitor. */
-  private final Object persistOrder = new Object();
-
-  private long metaSaved;
-  private long resultSaved;
+  private final PersistOrder persistOrder = new PersistOrder();
 
   Session(
       String id,
@@ -136,20 +127,8 @@ final class Session {
     return cancelledReason;
   }
 
-  Path cwd() {
-    return cwd;
-  }
-
-  String model() {
-    return model;
-  }
-
-  String approvalPolicy() {
-    return approvalPolicy;
-  }
-
-  String sandbox() {
-    return sandbox;
+  Settings settings() {
+    return settings;
   }
 
   long lastEventCursor() {
@@ -162,18 +141,6 @@ final class Session {
 
   CodexBackend backend() {
     return backend;
-  }
-
-  String lastAgentMessageText() {
-    return lastAgentMessageText;
-  }
-
-  String finalAnswerText() {
-    return finalAnswerText;
-  }
-
-  boolean turnHasOutputSchema() {
-    return turnHasOutputSchema;
   }
 
   String now() {
@@ -231,16 +198,7 @@ final class Session {
 
   /** Saves the documents of {@code e} unless a later snapshot was saved already. */
   void persist(Effects e, PersistenceHook store) {
-    synchronized (persistOrder) {
-      if (e.meta() != null && e.metaVersion() > metaSaved) {
-        metaSaved = e.metaVersion();
-        store.saveMeta(id, e.meta());
-      }
-      if (e.result() != null && e.resultVersion() > resultSaved) {
-        resultSaved = e.resultVersion();
-        store.saveResult(id, e.result());
-      }
-    }
+    persistOrder.persist(id, e, store);
   }
 
   // ---------------------------------------------------------------- create, fork, recover
@@ -249,10 +207,7 @@ final class Session {
   synchronized Effects begin(
       CodexBackend b, Path cwd, String model, String policy, String sandbox, String warning) {
     moveTo(SessionStatus.RUNNING);
-    this.cwd = cwd;
-    this.model = model;
-    this.approvalPolicy = policy;
-    this.sandbox = sandbox;
+    this.settings = new Settings(cwd, model, policy, sandbox);
     this.backend = b;
     if (warning != null) {
       push(EventType.PROGRESS, TurnLifecycle.compatEvent(warning), false);
@@ -261,33 +216,11 @@ final class Session {
   }
 
   /** A fork of {@code src}'s thread is being made on {@code b}: idle from the start. */
-  synchronized Effects beginFork(CodexBackend b, ForkSource src) {
+  synchronized Effects beginFork(CodexBackend b, SessionChecks.ForkSource src) {
     moveTo(SessionStatus.IDLE);
-    this.cwd = src.cwd();
-    this.model = src.model();
-    this.approvalPolicy = src.approvalPolicy();
-    this.sandbox = src.sandbox();
+    this.settings = src.settings();
     this.backend = b;
     return effects(new Effects.Builder().meta());
-  }
-
-  /** What a fork copies from its source. */
-  record ForkSource(
-      String threadId, Path cwd, String model, String approvalPolicy, String sandbox) {}
-
-  /** Checks that the session can be forked; returns what the fork copies. */
-  synchronized ForkSource forkSource() {
-    if (status == SessionStatus.CANCELLED) {
-      throw SessionErrors.cancelled(id, "forked");
-    }
-    if (threadId == null) {
-      throw CodexMcpException.internal("No threadId to fork");
-    }
-    requireBackend();
-    if (backend.mode() == BackendMode.EXEC) {
-      throw SessionErrors.execNotSupported();
-    }
-    return new ForkSource(threadId, cwd, model, approvalPolicy, sandbox);
   }
 
   /** The spawned child has its initialize request: record the session on disk. */
@@ -326,10 +259,7 @@ final class Session {
       ObjectNode result) {
     moveTo(st);
     this.threadId = tid;
-    this.model = model;
-    this.approvalPolicy = policy;
-    this.sandbox = sandbox;
-    this.cwd = cwd;
+    this.settings = new Settings(cwd, model, policy, sandbox);
     this.cancelledAt = cancelledAt;
     this.cancelledReason = cancelledReason;
     touch();
@@ -343,28 +273,7 @@ final class Session {
 
   // ---------------------------------------------------------------- turns
 
-  CodexBackend requireBackend() {
-    if (backend == null) {
-      throw SessionErrors.noClient(id);
-    }
-    return backend;
-  }
-
-  /** Checks that a new turn may start; returns the backend to start it on. */
-  synchronized CodexBackend checkTurnable() {
-    if (status == SessionStatus.CANCELLED) {
-      throw SessionErrors.cancelled(id, "resumed");
-    }
-    if (status != SessionStatus.IDLE && status != SessionStatus.ERROR) {
-      throw SessionErrors.busy(id, status);
-    }
-    if (threadId == null) {
-      throw CodexMcpException.internal("Session '" + id + "' has no threadId, cannot reply");
-    }
-    return requireBackend();
-  }
-
-  /** A new turn starts (after {@link #checkTurnable}, under the same lock): running. */
+  /** A new turn starts (after {@link SessionChecks#turnable}, under the same lock): running. */
   Effects beginTurn(boolean hasOutputSchema) {
     events.removeResultsAndErrors();
     lastAgentMessageText = null;
@@ -384,18 +293,7 @@ final class Session {
     if (turnId != null) {
       activeTurnId = turnId;
     }
-    if (newModel != null) {
-      model = newModel;
-    }
-    if (newPolicy != null) {
-      approvalPolicy = newPolicy;
-    }
-    if (newCwd != null) {
-      cwd = newCwd;
-    }
-    if (newSandbox != null) {
-      sandbox = newSandbox;
-    }
+    settings = settings.with(newCwd, newModel, newPolicy, newSandbox);
     return effects(new Effects.Builder().meta());
   }
 
@@ -406,32 +304,6 @@ final class Session {
     }
     push(EventType.ERROR, Json.object().put("message", message), false);
     return effects(new Effects.Builder().meta().wake());
-  }
-
-  /** A backend and the thread (and turn) an operation is about. */
-  record Target(CodexBackend backend, String threadId, String turnId) {}
-
-  /** Checks that the running turn can be interrupted; returns its backend and ids. */
-  synchronized Target interruptTarget() {
-    if (!status.isActive()) {
-      throw SessionErrors.notRunning(status);
-    }
-    if (threadId == null || activeTurnId == null) {
-      throw CodexMcpException.internal("Missing threadId or activeTurnId for interrupt");
-    }
-    return new Target(requireBackend(), threadId, activeTurnId);
-  }
-
-  /** Checks that background terminals can be cleaned; returns the backend and thread id. */
-  synchronized Target cleanTarget() {
-    if (status == SessionStatus.CANCELLED) {
-      throw SessionErrors.cancelled(id, "cleaned");
-    }
-    if (threadId == null) {
-      throw CodexMcpException.internal(
-          "Session '" + id + "' has no threadId, cannot clean background terminals");
-    }
-    return new Target(requireBackend(), threadId, null);
   }
 
   synchronized void terminalsCleaned(String tid) {
@@ -536,7 +408,9 @@ final class Session {
         if (t.usage() != null) {
           progress.mergeTokens(t.usage());
         }
-        lastResult = TurnResults.fromCompletedTurn(this, t, now());
+        lastResult =
+            TurnResults.fromCompletedTurn(
+                t, activeTurnId, finalAnswerText, lastAgentMessageText, turnHasOutputSchema, now());
         moveTo(SessionStatus.IDLE);
         activeTurnId = null;
         fx.meta().result();
@@ -598,44 +472,23 @@ final class Session {
 
   // ---------------------------------------------------------------- cleanup
 
-  /** What the periodic cleanup should do with this session. */
-  enum Verdict {
-    KEEP,
-    CANCEL_IDLE,
-    CANCEL_APPROVAL,
-    CANCEL_RUNNING,
-    EVICT
-  }
-
-  /** The cleanup verdict at {@code now}; pushes the TTL warning a minute before a cancellation. */
-  synchronized Verdict sweep(long now) {
-    long age = now - lastActiveMillis;
-    SessionStatus st = status;
-    if (st == SessionStatus.IDLE && age > SessionJanitor.IDLE_TTL_MS) {
-      return Verdict.CANCEL_IDLE;
-    } else if (st == SessionStatus.WAITING_APPROVAL && age > SessionJanitor.RUNNING_TTL_MS) {
-      return Verdict.CANCEL_APPROVAL;
-    } else if (st == SessionStatus.RUNNING && age > SessionJanitor.RUNNING_TTL_MS) {
-      return Verdict.CANCEL_RUNNING;
-    } else if ((st == SessionStatus.CANCELLED || st == SessionStatus.ERROR)
-        && age > SessionJanitor.TERMINAL_TTL_MS) {
-      return Verdict.EVICT;
-    } else if (!ttlWarned && (st == SessionStatus.IDLE || st.isActive())) {
-      long ttl =
-          st == SessionStatus.IDLE ? SessionJanitor.IDLE_TTL_MS : SessionJanitor.RUNNING_TTL_MS;
-      long remaining = ttl - age;
-      if (remaining > 0 && remaining <= SessionJanitor.WARNING_LEAD_MS) {
-        ttlWarned = true;
-        push(
-            EventType.PROGRESS,
-            Json.object()
-                .put("method", "codex-mcp/ttl_warning")
-                .put("type", "ttl_warning")
-                .put("ttlRemainingMs", remaining)
-                .put("sessionId", id),
-            false);
-      }
+  /**
+   * The cleanup's TTL warning, a minute before a cancellation: pushed once per session; false when
+   * it was pushed already.
+   */
+  synchronized boolean warnTtl(long remainingMs) {
+    if (ttlWarned) {
+      return false;
     }
-    return Verdict.KEEP;
+    ttlWarned = true;
+    push(
+        EventType.PROGRESS,
+        Json.object()
+            .put("method", "codex-mcp/ttl_warning")
+            .put("type", "ttl_warning")
+            .put("ttlRemainingMs", remainingMs)
+            .put("sessionId", id),
+        false);
+    return true;
   }
 }

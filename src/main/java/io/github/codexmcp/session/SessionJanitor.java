@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Concurrency.</b> {@link #start}/{@link #stop} may be called from any thread; passes run on
  * the timer thread, one at a time. {@code next} and {@code running} are volatile so that {@link
- * #stop} is seen by the next pass; a pass reads each session under its own lock (via {@link
- * Session#sweep}) and cancels or evicts with no lock held.
+ * #stop} is seen by the next pass; a pass reads each session under its own lock and cancels or
+ * evicts with no lock held.
  */
 final class SessionJanitor {
   private static final Logger LOG = LoggerFactory.getLogger(SessionJanitor.class);
@@ -77,12 +77,26 @@ final class SessionJanitor {
     List<String[]> cancels = new ArrayList<>();
     List<String> evictions = new ArrayList<>();
     for (Session s : registry.ordered()) {
-      switch (s.sweep(now)) {
-        case CANCEL_IDLE -> cancels.add(new String[] {s.id, "Idle timeout"});
-        case CANCEL_APPROVAL -> cancels.add(new String[] {s.id, "Approval timeout"});
-        case CANCEL_RUNNING -> cancels.add(new String[] {s.id, "Running timeout"});
-        case EVICT -> evictions.add(s.id);
-        case KEEP -> {}
+      SessionStatus st;
+      long age;
+      synchronized (s) {
+        st = s.status();
+        age = now - s.lastActiveMillis();
+      }
+      if (st == SessionStatus.IDLE && age > IDLE_TTL_MS) {
+        cancels.add(new String[] {s.id, "Idle timeout"});
+      } else if (st == SessionStatus.WAITING_APPROVAL && age > RUNNING_TTL_MS) {
+        cancels.add(new String[] {s.id, "Approval timeout"});
+      } else if (st == SessionStatus.RUNNING && age > RUNNING_TTL_MS) {
+        cancels.add(new String[] {s.id, "Running timeout"});
+      } else if ((st == SessionStatus.CANCELLED || st == SessionStatus.ERROR)
+          && age > TERMINAL_TTL_MS) {
+        evictions.add(s.id);
+      } else if (st == SessionStatus.IDLE || st.isActive()) {
+        long remaining = (st == SessionStatus.IDLE ? IDLE_TTL_MS : RUNNING_TTL_MS) - age;
+        if (remaining > 0 && remaining <= WARNING_LEAD_MS) {
+          s.warnTtl(remaining);
+        }
       }
     }
     for (String[] c : cancels) {

@@ -227,10 +227,10 @@ final class SessionRegistry {
     for (Session s : ordered()) {
       synchronized (s) {
         if (s.status() != SessionStatus.CANCELLED
-            && s.model() != null
-            && !s.model().isEmpty()
+            && s.settings().model() != null
+            && !s.settings().model().isEmpty()
             && s.lastActiveMillis() >= bestAt) {
-          best = s.model();
+          best = s.settings().model();
           bestAt = s.lastActiveMillis();
         }
       }

@@ -19,14 +19,14 @@ final class SessionViews {
     if (s.cancelledReason() != null) {
       o.put("cancelledReason", s.cancelledReason());
     }
-    if (s.model() != null) {
-      o.put("model", s.model());
+    if (s.settings().model() != null) {
+      o.put("model", s.settings().model());
     }
-    if (s.approvalPolicy() != null) {
-      o.put("approvalPolicy", s.approvalPolicy());
+    if (s.settings().approvalPolicy() != null) {
+      o.put("approvalPolicy", s.settings().approvalPolicy());
     }
-    if (s.sandbox() != null) {
-      o.put("sandbox", s.sandbox());
+    if (s.settings().sandbox() != null) {
+      o.put("sandbox", s.settings().sandbox());
     }
     o.put("pendingRequestCount", s.pending.unresolvedCount());
     return o;
@@ -37,7 +37,7 @@ final class SessionViews {
     if (s.threadId() != null) {
       o.put("threadId", s.threadId());
     }
-    o.put("cwd", s.cwd() == null ? "" : s.cwd().toString());
+    o.put("cwd", s.settings().cwd() == null ? "" : s.settings().cwd().toString());
     if (s.profile != null) {
       o.put("profile", s.profile);
     }

@@ -243,8 +243,9 @@ final class TurnLifecycle {
     List<String> warnings = new ArrayList<>();
     Effects begun;
     synchronized (s) {
-      backend = s.checkTurnable();
-      cwdOverride = req.cwd() == null ? null : SessionPaths.resolveCwd(req.cwd(), s.cwd());
+      backend = SessionChecks.turnable(s);
+      cwdOverride =
+          req.cwd() == null ? null : SessionPaths.resolveCwd(req.cwd(), s.settings().cwd());
       boolean hasSchema = req.outputSchema() != null && req.outputSchema().size() > 0;
       begun = s.beginTurn(hasSchema);
       turn =
@@ -301,7 +302,7 @@ final class TurnLifecycle {
    */
   CompletableFuture<ObjectNode> fork(String sessionId) {
     Session src = registry.require(sessionId);
-    Session.ForkSource from = src.forkSource();
+    SessionChecks.ForkSource from = SessionChecks.forkable(src);
     String id = "sess_" + uuids.get().substring(0, 12);
     Session s =
         registry.newSession(
@@ -309,11 +310,11 @@ final class TurnLifecycle {
     LaunchOptions launch =
         new LaunchOptions(
             src.profile,
-            from.model(),
-            from.approvalPolicy(),
-            from.sandbox(),
+            from.settings().model(),
+            from.settings().approvalPolicy(),
+            from.settings().sandbox(),
             src.config,
-            from.cwd());
+            from.settings().cwd());
     CodexBackend backend = backends.create(id, launch);
     Effects begun = s.beginFork(backend, from);
     registry.register(s);
@@ -383,7 +384,7 @@ final class TurnLifecycle {
 
   /** Asks Codex to stop the running turn; the turn then completes as interrupted. */
   CompletableFuture<Void> interrupt(String sessionId) {
-    Session.Target t = registry.require(sessionId).interruptTarget();
+    SessionChecks.Target t = SessionChecks.interruptible(registry.require(sessionId));
     return onWork(
         t.backend()
             .turnInterrupt(new ThreadRequests.Interrupt(t.threadId(), t.turnId()).toParams())
@@ -393,7 +394,7 @@ final class TurnLifecycle {
   /** Asks Codex to stop the thread's background terminals. */
   CompletableFuture<Void> cleanBackgroundTerminals(String sessionId) {
     Session s = registry.require(sessionId);
-    Session.Target t = s.cleanTarget();
+    SessionChecks.Target t = SessionChecks.cleanable(s);
     return onWork(
         t.backend()
             .threadBackgroundTerminalsClean(

@@ -9,21 +9,24 @@ import io.github.codexmcp.util.Json;
 final class TurnResults {
   private TurnResults() {}
 
-  /** Result for a {@code turn/completed} notification; caller holds the session lock. */
+  /** Result for a {@code turn/completed} notification. */
   static ObjectNode fromCompletedTurn(
-      Session s, CodexNotification.TurnCompleted t, String completedAt) {
+      CodexNotification.TurnCompleted t,
+      String activeTurnId,
+      String finalAnswerText,
+      String lastAgentMessageText,
+      boolean turnHasOutputSchema,
+      String completedAt) {
     JsonNode turn = t.turn();
     ObjectNode r = Json.object();
     String turnId = t.turnId();
     if (turnId == null) {
-      turnId = s.activeTurnId() != null ? s.activeTurnId() : "";
+      turnId = activeTurnId != null ? activeTurnId : "";
     }
     r.put("turnId", turnId);
     String output = t.output();
     String text =
-        output != null
-            ? output
-            : s.finalAnswerText() != null ? s.finalAnswerText() : s.lastAgentMessageText();
+        output != null ? output : finalAnswerText != null ? finalAnswerText : lastAgentMessageText;
     if (text != null) {
       r.put("text", text);
     }
@@ -33,7 +36,7 @@ final class TurnResults {
     JsonNode structured = t.structuredOutput();
     if (structured != null) {
       r.set("structuredOutput", structured);
-    } else if (s.turnHasOutputSchema() && text != null) {
+    } else if (turnHasOutputSchema && text != null) {
       JsonNode parsed = parseJsonText(text);
       if (parsed != null) {
         r.set("structuredOutput", parsed);

@@ -180,8 +180,9 @@ class ExecSessionTest {
         List.of("exec", "-s", "read-only", "-C", other.toString(), "resume", "T-real"),
         args.subList(0, 7));
     synchronized (s) {
-      assertEquals(other, s.cwd(), "0.169 applies cwd on resume turns, so the session keeps it");
-      assertEquals("read-only", s.sandbox());
+      assertEquals(
+          other, s.settings().cwd(), "0.169 applies cwd on resume turns, so the session keeps it");
+      assertEquals("read-only", s.settings().sandbox());
     }
   }
 

@@ -6,23 +6,14 @@ import io.github.codexmcp.codex.BackendListener;
 import io.github.codexmcp.codex.BackendMode;
 import io.github.codexmcp.codex.CodexBackend;
 import io.github.codexmcp.codex.LaunchOptions;
-import io.github.codexmcp.jsonrpc.JsonLineReader;
 import io.github.codexmcp.jsonrpc.JsonRpcException;
 import io.github.codexmcp.process.ChildProcess;
 import io.github.codexmcp.process.ProcessLauncher;
 import io.github.codexmcp.process.ProcessSpec;
-import io.github.codexmcp.process.StderrTail;
 import io.github.codexmcp.util.CodexMcpException;
 import io.github.codexmcp.util.ErrorCode;
 import io.github.codexmcp.util.Json;
-import io.github.codexmcp.util.Redactor;
-import io.github.codexmcp.util.Threads;
 import io.github.codexmcp.util.Timer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,27 +46,15 @@ import org.slf4j.LoggerFactory;
  * ({@link ExecCommandLine}). A later turn without a known real thread id runs a fresh {@code exec}
  * and first reports an {@code error} with {@code willRetry:true} ("multi-turn context
  * unavailable"), which the session shows as reconnect progress. Settings: model, approval policy,
- * sandbox and cwd start from {@code threadStart} params (falling back to the launch options), and a
- * turn's {@code model}, {@code approvalPolicy}, {@code cwd} and {@code sandboxPolicy} override them
- * for this and later turns, as the app-server does; on codex 0.169 sandbox and cwd work for resume
+ * sandbox, cwd and config are {@link ExecSettings}; on codex 0.169 sandbox and cwd work for resume
  * turns too (flags before {@code resume}), so {@link #supportsTurnOverrides()} is always true.
- * {@code outputSchema} applies to its turn only (a temp file, deleted when the turn's process ends,
- * or on destroy). Config is the launch {@code config} overlaid with the thread's (later keys win).
- * {@code effort}, {@code summary}, {@code personality}, {@code baseInstructions}, {@code
- * developerInstructions} and {@code ephemeral} are not passed to the CLI. The child's stdin is the
- * null device (exec otherwise waits for stdin EOF).
+ * {@code outputSchema} applies to its turn only ({@link ExecInput}). {@code effort}, {@code
+ * summary}, {@code personality}, {@code baseInstructions}, {@code developerInstructions} and {@code
+ * ephemeral} are not passed to the CLI. The child's stdin is the null device (exec otherwise waits
+ * for stdin EOF).
  *
- * <p>If the previous turn's child is still alive when a turn starts (it reported its end and is
- * still writing its session files), it gets {@value #PREVIOUS_EXIT_WAIT_SECONDS} s to exit before
- * it is stopped; a child whose turn has not ended is stopped at once. The new child is spawned only
- * after the old one is gone, on the thread that saw it go.
- *
- * <p><b>Exit.</b> When a child exits without a terminal event, the turn's end is synthesized
- * ({@link ExecEventTranslator#exit}): exit 0 → completed; another code → {@code error}, then failed
- * with {@code exec process exited with code <c>} (plus the last stderr lines as {@code
- * additionalDetails}); killed by a signal or by {@link #turnInterrupt} → failed with {@code exec
- * process killed by signal SIGTERM}. This is bound to the child instance: nothing from a child
- * whose turn was superseded by a newer {@code turnStart} reaches the listener. The session's {@link
+ * <p>The turns' processes (retiring the previous child, spawning, reading, synthesizing a turn's
+ * end when a child exits without a terminal event) are {@link ExecProcesses}'. The session's {@link
  * BackendListener#onExit} and {@link BackendListener#onError} are never called: a turn's process
  * ending is normal, and a spawn failure fails {@link #turnStart}'s future.
  *
@@ -85,12 +64,13 @@ import org.slf4j.LoggerFactory;
  * the listener, fails later calls with {@code Client destroyed}, and completes when the children
  * exited or were killed.
  *
- * <p><b>Threads.</b> Per live child: {@code exec-<sessionId>-out} reads stdout and delivers the
- * notifications, {@code exec-<sessionId>-err} drains stderr (logged as {@code [exec-client stderr]
- * }). Synthesized ends come from the process-exit or timer thread. Listener calls are serialized
- * under the backend's lock, in arrival order, and must not block. Malformed JSONL lines are logged
- * ({@code [exec-client] Failed to parse JSONL: <first 200 chars>}) and skipped; unmapped event
- * types are logged once per backend.
+ * <p><b>Concurrency.</b> Operations may be called from any thread. {@link #lock} guards the thread
+ * and turn state ({@link ExecSettings}, thread ids, the live runs, the turn count); {@code
+ * current}, {@code realThreadId}, {@code listener} and {@code destroyed} are volatile for lock-free
+ * reads ({@link #childPid()} is called under a session's lock). Listener calls are made under
+ * {@link #lock}, in arrival order, from the stdout reader, process-exit or timer thread (see {@link
+ * ExecProcesses}), and must not block. Spawning, stopping and file writes happen outside the lock.
+ * Unmapped event types are logged once per backend.
  */
 public final class ExecBackend implements CodexBackend {
   public static final Duration KILL_GRACE = Duration.ofSeconds(5);
@@ -105,40 +85,26 @@ public final class ExecBackend implements CodexBackend {
   static final String USER_AGENT = "codex-exec";
 
   private static final Logger LOG = LoggerFactory.getLogger(ExecBackend.class);
-  private static final int STDERR_TAIL_LINES = 50;
-  private static final int STDERR_DETAIL_LINES = 5;
-  private static final int STDERR_DETAIL_CHARS = 2000;
-  private static final int PARSE_ERROR_SNIPPET = 200;
-  private static final String[] SIGNALS = {
-    null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
-    "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"
-  };
 
   private final String sessionId;
-  private final LaunchOptions launch;
   private final List<String> commandPrefix;
   private final Map<String, String> env;
   private final Supplier<List<String>> profile;
-  private final ProcessLauncher launcher;
-  private final Timer timer;
   private final Path tempDir;
-  private final Object lock = new Object();
+  private final ExecProcesses processes;
+  final Object lock = new Object();
 
   // Guarded by lock.
   private final Set<String> loggedUnmapped = new HashSet<>();
-  private final List<Run> live = new ArrayList<>();
+  final List<ExecRun> live = new ArrayList<>();
+  private final ExecSettings settings;
   private List<String> profileOverrides;
   private String threadId;
   private volatile String realThreadId;
-  private String model;
-  private String approvalPolicy;
-  private String sandbox;
-  private Path cwd;
-  private ObjectNode config;
   private int turnCount;
 
   /** Written under the lock; volatile so {@link #childPid()} can read it without the lock. */
-  private volatile Run current;
+  private volatile ExecRun current;
 
   private CompletableFuture<Void> destroyFuture;
 
@@ -164,18 +130,14 @@ public final class ExecBackend implements CodexBackend {
       Timer timer,
       Path tempDir) {
     this.sessionId = sessionId;
-    this.launch = launch != null ? launch : new LaunchOptions(null, null, null, null, null, null);
+    this.settings =
+        new ExecSettings(
+            launch != null ? launch : new LaunchOptions(null, null, null, null, null, null));
     this.commandPrefix = List.copyOf(commandPrefix);
     this.env = env == null ? Map.of() : Map.copyOf(env);
     this.profile = profile;
-    this.launcher = launcher;
-    this.timer = timer;
     this.tempDir = tempDir;
-    this.model = this.launch.model();
-    this.approvalPolicy = this.launch.approvalPolicy();
-    this.sandbox = this.launch.sandbox();
-    this.cwd = this.launch.cwd();
-    this.config = this.launch.config();
+    this.processes = new ExecProcesses(this, sessionId, launcher, timer);
   }
 
   @Override
@@ -209,12 +171,7 @@ public final class ExecBackend implements CodexBackend {
     ObjectNode p = params == null ? Json.object() : params;
     String id;
     synchronized (lock) {
-      model = firstNonNull(Json.text(p, "model"), launch.model());
-      approvalPolicy = firstNonNull(Json.text(p, "approvalPolicy"), launch.approvalPolicy());
-      sandbox = firstNonNull(Json.text(p, "sandbox"), launch.sandbox());
-      Path threadCwd = path(Json.text(p, "cwd"));
-      cwd = threadCwd != null ? threadCwd : launch.cwd();
-      config = mergeConfig(launch.config(), p.get("config"));
+      settings.applyThread(p);
       if (threadId == null) {
         threadId = "exec_thread_" + shortId();
       }
@@ -253,25 +210,26 @@ public final class ExecBackend implements CodexBackend {
       return CompletableFuture.failedFuture(clientDestroyed());
     }
     ObjectNode p = params == null ? Json.object() : params;
-    String prompt = prompt(p.get("input"));
-    List<String> images = images(p.get("input"));
-    Path schemaDir = writeOutputSchema(p.get("outputSchema"));
-    Run run;
-    Run previous;
+    String prompt = ExecInput.prompt(p.get("input"));
+    List<String> images = ExecInput.images(p.get("input"));
+    Path schemaDir = ExecInput.writeOutputSchema(p.get("outputSchema"), tempDir);
+    ExecRun run;
+    ExecRun previous;
     ProcessSpec spec;
     synchronized (lock) {
       if (destroyed) {
-        deleteQuietly(schemaDir);
+        ExecInput.deleteQuietly(schemaDir);
         return CompletableFuture.failedFuture(clientDestroyed());
       }
-      applyTurnOverrides(p);
+      settings.applyTurn(p);
       turnCount++;
       if (threadId == null) {
         threadId = "exec_thread_" + shortId();
       }
       boolean contextLost = turnCount > 1 && realThreadId == null;
       String turnId = "exec_turn_" + shortId();
-      run = new Run(turnId, new ExecEventTranslator(threadId, turnId, this::unmapped), schemaDir);
+      run =
+          new ExecRun(turnId, new ExecEventTranslator(threadId, turnId, this::unmapped), schemaDir);
       previous = current;
       current = run;
       ExecCommandLine.Turn turn =
@@ -279,16 +237,16 @@ public final class ExecBackend implements CodexBackend {
               turnCount > 1 ? realThreadId : null,
               prompt,
               images,
-              model,
-              sandbox,
-              cwd,
+              settings.model,
+              settings.sandbox,
+              settings.cwd,
               profileOverrides,
-              approvalPolicy,
-              config,
-              schemaDir == null ? null : schemaDir.resolve(OUTPUT_SCHEMA_FILE));
+              settings.approvalPolicy,
+              settings.config,
+              schemaDir == null ? null : schemaDir.resolve(ExecInput.OUTPUT_SCHEMA_FILE));
       List<String> argv = new ArrayList<>(commandPrefix);
       argv.addAll(ExecCommandLine.arguments(turn));
-      spec = new ProcessSpec(argv, cwd, env, true);
+      spec = new ProcessSpec(argv, settings.cwd, env, true);
       if (contextLost) {
         LOG.warn(
             "[exec-client] No realThreadId available for resume; falling back to fresh exec"
@@ -296,7 +254,7 @@ public final class ExecBackend implements CodexBackend {
         deliver(List.of(run.translator.contextUnavailable()));
       }
     }
-    return retire(previous).thenCompose(v -> spawn(run, spec));
+    return processes.retire(previous).thenCompose(v -> processes.spawn(run, spec));
   }
 
   @Override
@@ -306,7 +264,7 @@ public final class ExecBackend implements CodexBackend {
     }
     ChildProcess child;
     synchronized (lock) {
-      Run run = current;
+      ExecRun run = current;
       if (run == null || run.finished || run.translator.completed()) {
         return CompletableFuture.completedFuture(Json.object());
       }
@@ -342,7 +300,7 @@ public final class ExecBackend implements CodexBackend {
   /** Lock-free, so it may be called while holding a session lock. */
   @Override
   public Long childPid() {
-    Run run = current;
+    ExecRun run = current;
     ChildProcess c = run == null ? null : run.child;
     return c != null && !run.finished && c.isAlive() ? c.pid() : null;
   }
@@ -355,7 +313,7 @@ public final class ExecBackend implements CodexBackend {
   @Override
   public CompletableFuture<Void> destroy() {
     CompletableFuture<Void> done;
-    List<Run> runs;
+    List<ExecRun> runs;
     synchronized (lock) {
       if (destroyFuture != null) {
         return destroyFuture;
@@ -370,7 +328,7 @@ public final class ExecBackend implements CodexBackend {
       }
     }
     List<CompletableFuture<Void>> stops = new ArrayList<>();
-    for (Run r : runs) {
+    for (ExecRun r : runs) {
       ChildProcess c;
       synchronized (lock) {
         c = r.child;
@@ -382,7 +340,7 @@ public final class ExecBackend implements CodexBackend {
     CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0]))
         .whenComplete(
             (v, t) -> {
-              runs.forEach(r -> deleteQuietly(r.schemaDir));
+              runs.forEach(r -> ExecInput.deleteQuietly(r.schemaDir));
               done.complete(null);
             });
     return done;
@@ -399,7 +357,7 @@ public final class ExecBackend implements CodexBackend {
    */
   CompletableFuture<Void> latestTurnEnded() {
     synchronized (lock) {
-      Run run = current;
+      ExecRun run = current;
       return run == null ? CompletableFuture.completedFuture(null) : run.ended.copy();
     }
   }
@@ -409,185 +367,21 @@ public final class ExecBackend implements CodexBackend {
     return realThreadId;
   }
 
-  // ---------------------------------------------------------------- turn plumbing
+  // ---------------------------------------------------------------- for ExecProcesses
 
-  static final String OUTPUT_SCHEMA_FILE = "output-schema.json";
-
-  /**
-   * One turn's child and its translation state. Fields are written under the backend's lock; {@code
-   * child} and {@code finished} are also read without it ({@link #childPid()}).
-   */
-  private static final class Run {
-    final String turnId;
-    final ExecEventTranslator translator;
-    final Path schemaDir;
-    volatile ChildProcess child;
-    StderrTail stderr;
-    boolean interrupted;
-    volatile boolean finished;
-    final CompletableFuture<Void> stdoutDone = new CompletableFuture<>();
-
-    /** Completes when the turn's process has ended and its end was handled. */
-    final CompletableFuture<Void> ended = new CompletableFuture<>();
-
-    Run(String turnId, ExecEventTranslator translator, Path schemaDir) {
-      this.turnId = turnId;
-      this.translator = translator;
-      this.schemaDir = schemaDir;
-    }
+  ExecRun current() {
+    return current;
   }
 
-  /** Lets the previous turn's child finish (or stops it); completes when it is gone. */
-  private CompletableFuture<Void> retire(Run previous) {
-    if (previous == null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    ChildProcess c;
-    boolean ended;
-    synchronized (lock) {
-      c = previous.child;
-      ended = previous.translator.completed() && !previous.interrupted;
-    }
-    if (c == null || !c.isAlive()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    if (!ended) {
-      LOG.info("[exec-client] session {}: stopping the previous turn's process", sessionId);
-      return c.terminate(KILL_GRACE).handle((v, t) -> null);
-    }
-    CompletableFuture<Void> gone = new CompletableFuture<>();
-    Timer.Cancellable deadline =
-        timer.schedule(
-            PREVIOUS_EXIT_WAIT,
-            () -> {
-              LOG.warn(
-                  "[exec-client] session {}: previous turn's process did not exit; stopping it",
-                  sessionId);
-              c.terminate(KILL_GRACE).whenComplete((v, t) -> gone.complete(null));
-            });
-    c.onExit()
-        .whenComplete(
-            (code, t) -> {
-              deadline.cancel();
-              gone.complete(null);
-            });
-    return gone;
-  }
-
-  private CompletableFuture<JsonNode> spawn(Run run, ProcessSpec spec) {
-    if (LOG.isDebugEnabled()) {
-      List<String> shown = new ArrayList<>(spec.command().subList(0, spec.command().size() - 1));
-      shown.add("<prompt>");
-      LOG.debug(
-          "[exec-client] session {}: {}", sessionId, Redactor.redactPaths(String.join(" ", shown)));
-    }
-    ChildProcess child;
-    try {
-      synchronized (lock) {
-        if (destroyed) {
-          run.finished = true;
-          run.ended.complete(null);
-          deleteQuietly(run.schemaDir);
-          return CompletableFuture.failedFuture(clientDestroyed());
-        }
-      }
-      child = launcher.start(spec);
-    } catch (IOException | RuntimeException e) {
-      LOG.warn(
-          "[exec-client] failed to spawn codex exec for session {}: {}", sessionId, e.getMessage());
-      synchronized (lock) {
-        run.finished = true;
-      }
-      run.ended.complete(null);
-      deleteQuietly(run.schemaDir);
-      return CompletableFuture.failedFuture(e);
-    }
-    boolean interrupt;
-    synchronized (lock) {
-      run.child = child;
-      if (destroyed || current != run) {
-        run.finished = true;
-        run.ended.complete(null);
-        child.terminate(KILL_GRACE);
-        deleteQuietly(run.schemaDir);
-        return CompletableFuture.failedFuture(
-            destroyed
-                ? clientDestroyed()
-                : new JsonRpcException.Closed("Turn superseded by a newer turn"));
-      }
-      live.add(run);
-      interrupt = run.interrupted;
-    }
-    attach(run, child);
+  void childStarted(long pid) {
     BackendListener l = listener;
     if (l != null) {
-      l.onChildStarted(child.pid());
-    }
-    if (interrupt) {
-      child.terminate(KILL_GRACE);
-    }
-    ObjectNode result = Json.object();
-    result.putObject("turn").put("id", run.turnId).put("status", "inProgress");
-    return CompletableFuture.completedFuture(result);
-  }
-
-  private void attach(Run run, ChildProcess child) {
-    closeQuietly(child.stdin());
-    StderrTail tail =
-        StderrTail.start(
-            child.stderr(),
-            "exec-" + sessionId + "-err",
-            STDERR_TAIL_LINES,
-            line -> LOG.info("[exec-client stderr] {}", line));
-    synchronized (lock) {
-      run.stderr = tail;
-    }
-    Threads.startDaemon("exec-" + sessionId + "-out", () -> read(run, child.stdout()));
-    child.onExit().whenComplete((code, t) -> onChildExit(run, tail, code == null ? -1 : code));
-  }
-
-  private void read(Run run, InputStream stdout) {
-    try {
-      new JsonLineReader(stdout)
-          .readAll(
-              new JsonLineReader.Sink() {
-                @Override
-                public void onJson(JsonNode value) {
-                  if (value.isObject()) {
-                    onEvent(run, value);
-                  } else {
-                    synchronized (lock) {
-                      unmapped(
-                          "<"
-                              + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
-                              + ">");
-                    }
-                  }
-                }
-
-                @Override
-                public void onMalformed(String line, Exception cause) {
-                  String snippet =
-                      line.length() > PARSE_ERROR_SNIPPET
-                          ? line.substring(0, PARSE_ERROR_SNIPPET)
-                          : line;
-                  LOG.warn("[exec-client] Failed to parse JSONL: {}", snippet);
-                }
-
-                @Override
-                public void onOversized(long length) {
-                  LOG.warn("[exec-client] Dropped an oversized JSONL line ({} chars)", length);
-                }
-              });
-    } catch (IOException e) {
-      // The child went away or the stream was closed: the exit handler takes over.
-    } finally {
-      closeQuietly(stdout);
-      run.stdoutDone.complete(null);
+      l.onChildStarted(pid);
     }
   }
 
-  private void onEvent(Run run, JsonNode event) {
+  /** One JSONL event of {@code run}'s child: translated and delivered unless superseded. */
+  void onEvent(ExecRun run, JsonNode event) {
     synchronized (lock) {
       if (destroyed || current != run) {
         return;
@@ -602,59 +396,8 @@ public final class ExecBackend implements CodexBackend {
     }
   }
 
-  private void onChildExit(Run run, StderrTail tail, int rawCode) {
-    // Synthesize only after stdout (and stderr) are drained, so events written just before the
-    // exit still count; a descendant holding the pipes open must not delay it forever.
-    CompletableFuture<Void> drained = new CompletableFuture<>();
-    Timer.Cancellable fallback = timer.schedule(DRAIN_AFTER_EXIT, () -> drained.complete(null));
-    CompletableFuture.allOf(run.stdoutDone, tail.closed())
-        .whenComplete(
-            (v, t) -> {
-              fallback.cancel();
-              drained.complete(null);
-            });
-    drained.thenRun(() -> finishRun(run, tail, rawCode));
-  }
-
-  private void finishRun(Run run, StderrTail tail, int rawCode) {
-    try {
-      endRun(run, tail, rawCode);
-    } finally {
-      run.ended.complete(null);
-    }
-  }
-
-  private void endRun(Run run, StderrTail tail, int rawCode) {
-    synchronized (lock) {
-      live.remove(run);
-      if (run.finished) {
-        return;
-      }
-      run.finished = true;
-      if (!destroyed && current == run) {
-        Integer code = rawCode;
-        String signal = null;
-        if (rawCode > 128 && rawCode - 128 < SIGNALS.length && !isWindows()) {
-          signal = SIGNALS[rawCode - 128];
-          code = null;
-        }
-        if (!run.translator.completed()) {
-          LOG.info(
-              "[exec-client] session {}: codex exec ended without a terminal event (code: {},"
-                  + " signal: {}, interrupted: {})",
-              sessionId,
-              code,
-              signal,
-              run.interrupted);
-        }
-        deliver(run.translator.exit(code, signal, run.interrupted, stderrDetails(tail)));
-      }
-    }
-    deleteQuietly(run.schemaDir);
-  }
-
   /** Calls the listener for each notification; caller holds the lock. */
-  private void deliver(List<ExecEventTranslator.Notification> notifications) {
+  void deliver(List<ExecEventTranslator.Notification> notifications) {
     for (ExecEventTranslator.Notification n : notifications) {
       BackendListener l = listener;
       if (destroyed || l == null) {
@@ -669,167 +412,17 @@ public final class ExecBackend implements CodexBackend {
   }
 
   /** Caller holds the lock. */
-  private void unmapped(String type) {
+  void unmapped(String type) {
     if (loggedUnmapped.add(type)) {
       LOG.info("[exec-client] Unmapped exec event type: {}", type);
     }
-  }
-
-  /** Caller holds the lock. */
-  private void applyTurnOverrides(ObjectNode p) {
-    String m = Json.text(p, "model");
-    if (m != null) {
-      model = m;
-    }
-    String policy = Json.text(p, "approvalPolicy");
-    if (policy != null) {
-      approvalPolicy = policy;
-    }
-    Path c = path(Json.text(p, "cwd"));
-    if (c != null) {
-      cwd = c;
-    }
-    JsonNode sandboxPolicy = p.get("sandboxPolicy");
-    String s = Json.text(p, "sandbox");
-    if (sandboxPolicy != null && sandboxPolicy.isObject()) {
-      String type = Json.text(sandboxPolicy, "type");
-      String mapped = ExecCommandLine.sandboxForPolicy(type);
-      if (mapped != null) {
-        sandbox = mapped;
-      } else {
-        LOG.warn("[exec-client] sandboxPolicy {} cannot be expressed by codex exec; ignored", type);
-      }
-    } else if (s != null) {
-      sandbox = s;
-    }
-  }
-
-  // ---------------------------------------------------------------- helpers
-
-  /** All {@code text} inputs joined with a newline. */
-  static String prompt(JsonNode input) {
-    List<String> parts = new ArrayList<>();
-    if (input != null && input.isArray()) {
-      for (JsonNode item : input) {
-        if ("text".equals(Json.text(item, "type")) && Json.text(item, "text") != null) {
-          parts.add(Json.text(item, "text"));
-        }
-      }
-    }
-    return String.join("\n", parts);
-  }
-
-  /** Paths of all {@code localImage} inputs. */
-  static List<String> images(JsonNode input) {
-    List<String> out = new ArrayList<>();
-    if (input != null && input.isArray()) {
-      for (JsonNode item : input) {
-        if ("localImage".equals(Json.text(item, "type"))
-            && Json.nonEmptyText(item, "path") != null) {
-          out.add(Json.text(item, "path"));
-        }
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Writes a non-empty schema object as compact JSON to {@code
-   * <tmp>/codex-mcp-schema-XXXX/output-schema.json}; null when there is none or writing failed
-   * (logged; the turn then runs without {@code --output-schema}).
-   */
-  private Path writeOutputSchema(JsonNode schema) {
-    if (schema == null || !schema.isObject() || schema.isEmpty()) {
-      return null;
-    }
-    Path dir = null;
-    try {
-      dir =
-          tempDir == null
-              ? Files.createTempDirectory("codex-mcp-schema-")
-              : Files.createTempDirectory(tempDir, "codex-mcp-schema-");
-      Files.writeString(
-          dir.resolve(OUTPUT_SCHEMA_FILE), Json.write(schema), StandardCharsets.UTF_8);
-      return dir;
-    } catch (IOException | RuntimeException e) {
-      LOG.warn(
-          "[exec-client] could not write the output schema; running without --output-schema: {}",
-          Redactor.redactPaths(String.valueOf(e.getMessage())));
-      deleteQuietly(dir);
-      return null;
-    }
-  }
-
-  private static String stderrDetails(StderrTail tail) {
-    if (tail == null) {
-      return null;
-    }
-    List<String> lines = tail.lines();
-    List<String> last =
-        lines.subList(Math.max(0, lines.size() - STDERR_DETAIL_LINES), lines.size());
-    String text = Redactor.redactPaths(String.join("\n", last)).trim();
-    if (text.length() > STDERR_DETAIL_CHARS) {
-      text = text.substring(text.length() - STDERR_DETAIL_CHARS);
-    }
-    return text.isEmpty() ? null : text;
-  }
-
-  private static ObjectNode mergeConfig(ObjectNode base, JsonNode overlay) {
-    if (overlay == null || !overlay.isObject() || overlay.isEmpty()) {
-      return base;
-    }
-    ObjectNode merged = base == null ? Json.object() : base.deepCopy();
-    merged.setAll((ObjectNode) overlay);
-    return merged;
-  }
-
-  private static Path path(String text) {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    try {
-      return Path.of(text);
-    } catch (InvalidPathException e) {
-      return null;
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try {
-      Files.deleteIfExists(dir.resolve(OUTPUT_SCHEMA_FILE));
-      Files.deleteIfExists(dir);
-    } catch (IOException e) {
-      LOG.debug("[exec-client] could not delete {}: {}", dir, e.getMessage());
-    }
-  }
-
-  private static void closeQuietly(java.io.Closeable c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.close();
-    } catch (IOException e) {
-      // Already closed or broken: nothing to do.
-    }
-  }
-
-  private static String firstNonNull(String a, String b) {
-    return a != null ? a : b;
   }
 
   private static String shortId() {
     return UUID.randomUUID().toString().substring(0, 12);
   }
 
-  private static JsonRpcException.Closed clientDestroyed() {
+  static JsonRpcException.Closed clientDestroyed() {
     return new JsonRpcException.Closed("Client destroyed");
-  }
-
-  private static boolean isWindows() {
-    return System.getProperty("os.name", "").startsWith("Windows");
   }
 }

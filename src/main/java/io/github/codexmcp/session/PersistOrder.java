@@ -1,0 +1,24 @@
+package io.github.codexmcp.session;
+
+/**
+ * Keeps a session's documents from being saved out of order when the effects of two transitions are
+ * carried out concurrently: each snapshot carries a version, and an older one than the last saved
+ * is dropped (a document is a whole snapshot, so the newer one already contains it). Its fields are
+ * guarded by {@code this}, taken after (never around) the session's monitor, and held only while
+ * the store enqueues.
+ */
+final class PersistOrder {
+  private long metaSaved;
+  private long resultSaved;
+
+  synchronized void persist(String sessionId, Effects e, PersistenceHook store) {
+    if (e.meta() != null && e.metaVersion() > metaSaved) {
+      metaSaved = e.metaVersion();
+      store.saveMeta(sessionId, e.meta());
+    }
+    if (e.result() != null && e.resultVersion() > resultSaved) {
+      resultSaved = e.resultVersion();
+      store.saveResult(sessionId, e.result());
+    }
+  }
+}
