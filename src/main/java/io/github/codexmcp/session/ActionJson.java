@@ -36,10 +36,10 @@ final class ActionJson {
           "proposedNetworkPolicyAmendments",
           arrayOrNull(params, "proposedNetworkPolicyAmendments"));
       if (params.has("additionalPermissions")) {
-        a.set("additionalPermissions", params.get("additionalPermissions"));
+        a.set("additionalPermissions", objectOrNull(params, "additionalPermissions"));
       }
       if (params.has("networkApprovalContext")) {
-        a.set("networkApprovalContext", params.get("networkApprovalContext"));
+        a.set("networkApprovalContext", objectOrNull(params, "networkApprovalContext"));
       }
     }
     a.put("createdAt", p.createdAt());
@@ -49,6 +49,12 @@ final class ActionJson {
   static JsonNode arrayOrNull(ObjectNode params, String field) {
     JsonNode v = params.get(field);
     return v != null && v.isArray() ? v : Json.NODES.nullNode();
+  }
+
+  /** The field when it is an object, else JSON null (as the output schema declares). */
+  static JsonNode objectOrNull(ObjectNode params, String field) {
+    JsonNode v = params.get(field);
+    return v != null && v.isObject() ? v : Json.NODES.nullNode();
   }
 
   /** {@code proposedExecpolicyAmendment}: string entries only, or null. */

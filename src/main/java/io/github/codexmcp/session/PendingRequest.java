@@ -49,63 +49,17 @@ final class PendingRequest {
     return Json.text(params, field);
   }
 
-  JsonNode arrayOrNull(String field) {
-    JsonNode v = params.get(field);
-    return v != null && v.isArray() ? v : Json.NODES.nullNode();
-  }
-
-  /** The field when it is an object, else JSON null (as the output schema declares). */
-  JsonNode objectOrNull(String field) {
-    JsonNode v = params.get(field);
-    return v != null && v.isObject() ? v : Json.NODES.nullNode();
-  }
-
-  /** {@code proposedExecpolicyAmendment}: string entries only, or null. */
-  JsonNode execAmendment() {
-    JsonNode v = params.get("proposedExecpolicyAmendment");
-    if (v == null || !v.isArray()) {
-      return Json.NODES.nullNode();
-    }
-    var out = Json.array();
-    v.forEach(
-        e -> {
-          if (e.isTextual()) {
-            out.add(e);
-          }
-        });
-    return out;
-  }
-
-  /** The {@code actions[]} entry shown to the client. */
-  ObjectNode toAction() {
-    ObjectNode a = Json.object();
-    a.put("type", actionType());
-    a.put("requestId", requestId);
-    a.put("kind", kind.wireName());
-    a.set("params", params);
-    a.put("itemId", str("itemId"));
-    String reason = optStr("reason");
-    if (reason != null) {
-      a.put("reason", reason);
-    }
-    String approvalId = optStr("approvalId");
-    if (approvalId != null) {
-      a.put("approvalId", approvalId);
-    }
-    if (kind == RequestKind.COMMAND) {
-      a.set("commandActions", arrayOrNull("commandActions"));
-      a.set("proposedExecpolicyAmendment", execAmendment());
-      a.set("availableDecisions", arrayOrNull("availableDecisions"));
-      a.set("proposedNetworkPolicyAmendments", arrayOrNull("proposedNetworkPolicyAmendments"));
-      if (params.has("additionalPermissions")) {
-        a.set("additionalPermissions", objectOrNull("additionalPermissions"));
-      }
-      if (params.has("networkApprovalContext")) {
-        a.set("networkApprovalContext", objectOrNull("networkApprovalContext"));
-      }
-    }
-    a.put("createdAt", createdAt);
-    return a;
+  /** What the client is shown of this request. */
+  PendingAction toAction() {
+    return new PendingAction(
+        requestId,
+        kind.actionType(),
+        kind,
+        str("itemId"),
+        optStr("reason"),
+        optStr("approvalId"),
+        params,
+        createdAt);
   }
 
   /** The pinned {@code approval_request} event data. */
@@ -120,10 +74,12 @@ final class PendingRequest {
         copy(d, "command");
         copy(d, "cwd");
         putIfString(d, "reason");
-        d.set("commandActions", arrayOrNull("commandActions"));
-        d.set("proposedExecpolicyAmendment", execAmendment());
-        d.set("availableDecisions", arrayOrNull("availableDecisions"));
-        d.set("proposedNetworkPolicyAmendments", arrayOrNull("proposedNetworkPolicyAmendments"));
+        d.set("commandActions", ActionJson.arrayOrNull(params, "commandActions"));
+        d.set("proposedExecpolicyAmendment", ActionJson.execAmendment(params));
+        d.set("availableDecisions", ActionJson.arrayOrNull(params, "availableDecisions"));
+        d.set(
+            "proposedNetworkPolicyAmendments",
+            ActionJson.arrayOrNull(params, "proposedNetworkPolicyAmendments"));
         if (params.has("additionalPermissions")) {
           copy(d, "additionalPermissions");
         }

@@ -1,14 +1,12 @@
 package io.github.codexmcp.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.codex.BackendFactory;
 import io.github.codexmcp.codex.BackendMode;
 import io.github.codexmcp.codex.protocol.ApprovalDecision;
 import io.github.codexmcp.state.RecoveredSession;
 import io.github.codexmcp.util.Clock;
-import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.Timer;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,19 +83,19 @@ public final class SessionManager implements AutoCloseable {
   // ---------------------------------------------------------------- turns
 
   /** Starts a session and its first turn; completes with the background response. */
-  public CompletableFuture<ObjectNode> create(SessionRequests.Create req) {
+  public CompletableFuture<TurnStarted> create(SessionRequests.Create req) {
     long timeout =
         req.approvalTimeoutMs() != null ? req.approvalTimeoutMs() : DEFAULT_APPROVAL_TIMEOUT_MS;
     return turns.create(req, timeout);
   }
 
   /** Starts a new turn on an idle or failed session. */
-  public CompletableFuture<ObjectNode> reply(SessionRequests.Reply req) {
+  public CompletableFuture<TurnStarted> reply(SessionRequests.Reply req) {
     return turns.reply(req);
   }
 
   /** Clones the session's thread into a new idle session backed by its own child. */
-  public CompletableFuture<ObjectNode> fork(String sessionId) {
+  public CompletableFuture<ForkResult> fork(String sessionId) {
     return turns.fork(sessionId);
   }
 
@@ -118,11 +116,6 @@ public final class SessionManager implements AutoCloseable {
 
   // ---------------------------------------------------------------- answers
 
-  /** Sends the client's decision on a parked approval; throws on any failure. */
-  void respondPermission(String sessionId, String requestId, ApprovalDecision decision) {
-    serverRequests.respondPermission(sessionId, requestId, decision);
-  }
-
   /** Sends the client's answers to parked questions; throws on any failure. */
   void respondUserInput(String sessionId, String requestId, ObjectNode answers) {
     serverRequests.respondUserInput(sessionId, requestId, answers);
@@ -140,7 +133,7 @@ public final class SessionManager implements AutoCloseable {
   }
 
   /** Batch removal of finished sessions. */
-  public ObjectNode clean(SessionRequests.Clean req) {
+  public CleanResult clean(SessionRequests.Clean req) {
     List<String> statuses =
         req.statuses() == null ? List.of("idle", "error", "cancelled") : req.statuses();
     long nowMs = clock.millis();
@@ -158,10 +151,7 @@ public final class SessionManager implements AutoCloseable {
       }
       matched.add(s.id);
     }
-    ObjectNode o = Json.object();
-    ArrayNode m = o.putArray("matchedSessionIds");
-    matched.forEach(m::add);
-    ArrayNode removed = o.putArray("removedSessionIds");
+    List<String> removed = new ArrayList<>();
     int disk = 0;
     if (!req.dryRun()) {
       for (String id : matched) {
@@ -172,18 +162,35 @@ public final class SessionManager implements AutoCloseable {
         disk += diskRemoved[0];
       }
     }
-    o.put("removedCount", removed.size());
-    o.put("diskSessionsRemoved", disk);
-    o.put("dryRun", req.dryRun());
-    return o;
+    return new CleanResult(matched, removed, disk, req.dryRun());
   }
 
-  public List<ObjectNode> list() {
+  public List<SessionView> list() {
     return registry.list();
   }
 
-  public ObjectNode get(String sessionId, boolean includeSensitive) {
+  public SessionView get(String sessionId, boolean includeSensitive) {
     return registry.get(sessionId, includeSensitive);
+  }
+
+  /** The requests of the session waiting for the client, in arrival order. */
+  public List<PendingAction> pendingActions(String sessionId) {
+    Session s = registry.require(sessionId);
+    List<PendingAction> out = new ArrayList<>();
+    synchronized (s) {
+      for (PendingRequest p : s.pending.unresolved()) {
+        out.add(p.toAction());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Answers a parked approval (any channel: the first answer wins, a later one fails with {@code
+   * REQUEST_NOT_FOUND}). Codex gets the answer before this returns; throws on any failure.
+   */
+  public void answer(String sessionId, String requestId, ApprovalDecision decision) {
+    serverRequests.respondPermission(sessionId, requestId, decision);
   }
 
   /** Sessions that are running, waiting for approval, or idle. */

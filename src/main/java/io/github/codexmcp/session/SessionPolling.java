@@ -1,7 +1,7 @@
 package io.github.codexmcp.session;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.protocol.ActionType;
 import io.github.codexmcp.codex.protocol.ApprovalDecision;
 import io.github.codexmcp.events.PollContext;
 import io.github.codexmcp.events.PollOutcome;
@@ -41,7 +41,7 @@ public final class SessionPolling {
     String status = s.status().wireName();
     List<ObjectNode> actions = new ArrayList<>();
     for (PendingRequest p : s.pending.unresolved()) {
-      actions.add(p.toAction());
+      actions.add(ActionJson.render(p.toAction()));
     }
     ObjectNode result = s.status().isTerminal() ? s.lastResult() : null;
     return new PollContext(
@@ -259,7 +259,7 @@ public final class SessionPolling {
   /** {@code respond_permission} followed by the monotonic poll. */
   public ObjectNode respondPermission(
       String sessionId, String requestId, ApprovalDecision decision, PollRequest req) {
-    manager.respondPermission(sessionId, requestId, decision);
+    manager.answer(sessionId, requestId, decision);
     return pollAfterRespond(sessionId, req);
   }
 
@@ -283,7 +283,7 @@ public final class SessionPolling {
    * Waits up to {@code waitMs} (at most 300 s) for the session's turn to finish; returns early when
    * the turn needs an answer from the client, when waiting is refused, or on cancellation.
    */
-  public CompletableFuture<ObjectNode> foreground(
+  public CompletableFuture<ForegroundResult> foreground(
       String sessionId,
       String threadId,
       long waitMs,
@@ -296,7 +296,7 @@ public final class SessionPolling {
     return foregroundRound(sessionId, threadId, requested, deadline, compatWarnings, rounds);
   }
 
-  private CompletableFuture<ObjectNode> foregroundRound(
+  private CompletableFuture<ForegroundResult> foregroundRound(
       String sessionId,
       String threadId,
       long requested,
@@ -307,12 +307,13 @@ public final class SessionPolling {
     if (s == null) {
       rounds.end();
       return CompletableFuture.completedFuture(
-          foregroundResponse(null, sessionId, threadId, "error", requested, null, warnings));
+          foregroundResult(
+              null, sessionId, threadId, SessionStatus.ERROR, requested, null, warnings));
     }
     CompletableFuture<Void> waiter;
     synchronized (s) {
       rounds.leave(s);
-      String status = s.status().wireName();
+      SessionStatus status = s.status();
       long remaining = deadline - manager.clock.millis();
       String fallback = null;
       if (s.status().isTerminal()) {
@@ -329,7 +330,7 @@ public final class SessionPolling {
           fallback = "wait_refused";
         }
         return CompletableFuture.completedFuture(
-            foregroundResponse(
+            foregroundResult(
                 s,
                 sessionId,
                 threadId,
@@ -343,66 +344,55 @@ public final class SessionPolling {
         v -> foregroundRound(sessionId, threadId, requested, deadline, warnings, rounds));
   }
 
-  /** The foreground response of spec 20 §5; caller holds the lock when {@code s} is non-null. */
-  private ObjectNode foregroundResponse(
+  /** The foreground answer of spec 20 §5; caller holds the lock when {@code s} is non-null. */
+  private ForegroundResult foregroundResult(
       Session s,
       String sessionId,
       String threadId,
-      String status,
+      SessionStatus status,
       long requested,
       String fallback,
       List<String> warnings) {
-    ObjectNode o = Json.object();
-    o.put("sessionId", sessionId);
     String tid = s != null && s.threadId() != null ? s.threadId() : threadId;
-    if (tid != null) {
-      o.put("threadId", tid);
-    }
-    boolean terminal = ProgressTracker.isTerminal(status);
+    String wire = status.wireName();
+    boolean terminal = status.isTerminal();
     List<String> pendingTypes = s == null ? List.of() : s.pending.actionTypes();
+    ObjectNode result = null;
     String completedAt = null;
     if (terminal) {
-      ObjectNode result = s == null ? null : s.lastResult();
+      result = s == null ? null : s.lastResult();
       if (result != null) {
-        o.set("result", result);
         completedAt = Json.text(result, "completedAt");
       }
       if (completedAt == null) {
         completedAt = manager.registry.now();
       }
     }
-    o.put("status", status);
-    if (completedAt != null) {
-      o.put("completedAt", completedAt);
-    }
-    if (warnings != null && !warnings.isEmpty()) {
-      ArrayNode w = o.putArray("compatWarnings");
-      warnings.forEach(w::add);
-    }
     ObjectNode progress =
         s == null
             ? Json.object()
-            : s.progress.snapshot(status, s.activeTurnId(), s.pending.unresolvedCount());
+            : s.progress.snapshot(wire, s.activeTurnId(), s.pending.unresolvedCount());
     if (s == null) {
       progress
           .put("phase", "error")
           .put("lastEventAt", manager.registry.now())
           .put("pendingActionCount", 0);
     }
-    o.set("progress", ProgressTracker.coerce(status, progress, completedAt, pendingTypes.size()));
-    Long interval = ProgressTracker.pollInterval(status);
-    if (interval != null) {
-      o.put("pollInterval", interval);
+    List<ActionType> types = new ArrayList<>();
+    for (String t : pendingTypes) {
+      types.add(ActionType.valueOf(t.toUpperCase(java.util.Locale.ROOT)));
     }
-    ObjectNode exec = o.putObject("execution");
-    exec.put("requested", "foreground");
-    exec.put("effective", terminal ? "foreground" : "background");
-    exec.put("waitForResultMs", requested);
-    if (!terminal && fallback != null) {
-      exec.put("fallbackReason", fallback);
-    }
-    o.put("interactionState", ProgressTracker.interactionState(status));
-    o.put("recommendedNextAction", ProgressTracker.recommendedNextAction(status, pendingTypes));
-    return o;
+    return new ForegroundResult(
+        sessionId,
+        tid,
+        status,
+        result,
+        completedAt,
+        warnings,
+        ProgressTracker.coerce(wire, progress, completedAt, pendingTypes.size()),
+        ProgressTracker.pollInterval(wire),
+        requested,
+        terminal ? null : fallback,
+        types);
   }
 }

@@ -191,20 +191,20 @@ final class SessionRegistry {
 
   // ---------------------------------------------------------------- reads
 
-  List<ObjectNode> list() {
-    List<ObjectNode> out = new ArrayList<>();
+  List<SessionView> list() {
+    List<SessionView> out = new ArrayList<>();
     for (Session s : ordered()) {
       synchronized (s) {
-        out.add(SessionViews.publicInfo(s));
+        out.add(SessionViews.view(s, false));
       }
     }
     return out;
   }
 
-  ObjectNode get(String sessionId, boolean includeSensitive) {
+  SessionView get(String sessionId, boolean includeSensitive) {
     Session s = require(sessionId);
     synchronized (s) {
-      return includeSensitive ? SessionViews.sensitiveInfo(s) : SessionViews.publicInfo(s);
+      return SessionViews.view(s, includeSensitive);
     }
   }
 

@@ -3,11 +3,32 @@ package io.github.codexmcp.session;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.util.Json;
 
-/** Read-only views of a session (list/get and the persisted metadata). Caller holds the lock. */
+/**
+ * Read-only views of a session: the {@link SessionView} of list/get and the {@code meta.json}
+ * document. Caller holds the session's lock.
+ */
 final class SessionViews {
   private SessionViews() {}
 
-  static ObjectNode publicInfo(Session s) {
+  static SessionView view(Session s, boolean includeSensitive) {
+    Settings st = s.settings();
+    return new SessionView(
+        s.id,
+        s.status(),
+        s.createdAt,
+        s.lastActiveAt(),
+        s.cancelledAt(),
+        s.cancelledReason(),
+        st.model(),
+        st.approvalPolicy(),
+        st.sandbox(),
+        s.pending.unresolvedCount(),
+        includeSensitive
+            ? new SessionView.Sensitive(s.threadId(), st.cwd(), s.profile, s.config)
+            : null);
+  }
+
+  private static ObjectNode publicInfo(Session s) {
     ObjectNode o = Json.object();
     o.put("sessionId", s.id);
     o.put("status", s.status().wireName());
@@ -32,7 +53,7 @@ final class SessionViews {
     return o;
   }
 
-  static ObjectNode sensitiveInfo(Session s) {
+  private static ObjectNode sensitiveInfo(Session s) {
     ObjectNode o = publicInfo(s);
     if (s.threadId() != null) {
       o.put("threadId", s.threadId());

@@ -1,7 +1,6 @@
 package io.github.codexmcp.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.codex.BackendFactory;
 import io.github.codexmcp.codex.CodexBackend;
@@ -35,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TurnLifecycle {
   static final Logger LOG = LoggerFactory.getLogger(TurnLifecycle.class);
-  static final long POLL_INTERVAL_RUNNING = 120_000;
   static final String EFFORT_FALLBACK_WARNING =
       "effort=minimal is incompatible with the Codex web_search tool in this CLI build; automatically"
           + " retried with effort=low.";
@@ -70,7 +68,7 @@ final class TurnLifecycle {
 
   // ---------------------------------------------------------------- create
 
-  CompletableFuture<ObjectNode> create(SessionRequests.Create req, long approvalTimeoutMs) {
+  CompletableFuture<TurnStarted> create(SessionRequests.Create req, long approvalTimeoutMs) {
     List<Path> images = ImagePaths.resolve(req.images(), req.cwd(), req.sandbox());
     String id = "sess_" + uuids.get().substring(0, 12);
     Session s =
@@ -113,7 +111,7 @@ final class TurnLifecycle {
     // once the child is spawned and has its initialize request: off the way there
     effects.apply(s, s.spawned());
     recordPid(id, backend); // after the meta: a pid.json never reaches the disk before meta.json
-    CompletableFuture<ObjectNode> done =
+    CompletableFuture<TurnStarted> done =
         spawned
             .thenCompose(init -> backend.threadStart(thread.toParams()))
             .thenCompose(
@@ -140,7 +138,7 @@ final class TurnLifecycle {
             .thenApply(
                 resp -> {
                   effects.apply(s, s.turnAccepted(Responses.turnId(resp), null, null, null, null));
-                  return backgroundResponse(s, warnings);
+                  return started(s, warnings);
                 })
             .exceptionallyCompose(err -> failCreate(s, backend, err));
     return onWork(done);
@@ -154,7 +152,8 @@ final class TurnLifecycle {
     }
   }
 
-  private CompletableFuture<ObjectNode> failCreate(Session s, CodexBackend backend, Throwable err) {
+  private CompletableFuture<TurnStarted> failCreate(
+      Session s, CodexBackend backend, Throwable err) {
     String message = ErrorMessages.messageOf(err);
     effects.apply(s, s.failed(Redactor.redactPaths(message), true));
     registry.unregister(s);
@@ -211,31 +210,19 @@ final class TurnLifecycle {
     return Json.object().put("method", "codex-mcp/compat_warning").put("message", message);
   }
 
-  /** Response of a started turn. */
-  static ObjectNode backgroundResponse(Session s, List<String> warnings) {
+  /** What a started turn answers. */
+  static TurnStarted started(Session s, List<String> warnings) {
     synchronized (s) {
-      ObjectNode o = Json.object();
-      o.put("sessionId", s.id);
-      o.put("threadId", s.threadId());
-      o.put("status", "running");
-      o.put("pollInterval", POLL_INTERVAL_RUNNING);
-      if (!warnings.isEmpty()) {
-        ArrayNode w = o.putArray("compatWarnings");
-        warnings.forEach(w::add);
-      }
       ObjectNode progress =
           s.progress.snapshot("running", s.activeTurnId(), s.pending.unresolvedCount());
-      o.set("progress", ProgressTracker.coerce("running", progress, null, null));
-      o.putObject("execution").put("requested", "background").put("effective", "background");
-      o.put("interactionState", "working");
-      o.put("recommendedNextAction", "poll");
-      return o;
+      return new TurnStarted(
+          s.id, s.threadId(), ProgressTracker.coerce("running", progress, null, null), warnings);
     }
   }
 
   // ---------------------------------------------------------------- reply
 
-  CompletableFuture<ObjectNode> reply(SessionRequests.Reply req) {
+  CompletableFuture<TurnStarted> reply(SessionRequests.Reply req) {
     Session s = registry.require(req.sessionId());
     CodexBackend backend;
     TurnStartRequest turn;
@@ -267,7 +254,7 @@ final class TurnLifecycle {
     }
     effects.apply(s, begun);
     Path newCwd = cwdOverride;
-    CompletableFuture<ObjectNode> done =
+    CompletableFuture<TurnStarted> done =
         startTurn(backend, turn, warnings)
             .thenApply(
                 resp -> {
@@ -280,7 +267,7 @@ final class TurnLifecycle {
                           req.approvalPolicy(),
                           overrides ? newCwd : null,
                           overrides ? req.sandbox() : null));
-                  return backgroundResponse(s, warnings);
+                  return started(s, warnings);
                 })
             .exceptionallyCompose(
                 err -> {
@@ -300,7 +287,7 @@ final class TurnLifecycle {
    * Clones the session's thread into a new idle session backed by its own child. The fork is made
    * by the new child, so the source session (its child and its threadId) is left untouched.
    */
-  CompletableFuture<ObjectNode> fork(String sessionId) {
+  CompletableFuture<ForkResult> fork(String sessionId) {
     Session src = registry.require(sessionId);
     SessionChecks.ForkSource from = SessionChecks.forkable(src);
     String id = "sess_" + uuids.get().substring(0, 12);
@@ -323,19 +310,14 @@ final class TurnLifecycle {
     ThreadRequests.Fork fork = new ThreadRequests.Fork(from.threadId());
     CompletableFuture<JsonNode> spawned = backend.start();
     recordPid(id, backend);
-    CompletableFuture<ObjectNode> done =
+    CompletableFuture<ForkResult> done =
         spawned
             .thenCompose(init -> backend.threadFork(fork.toParams()))
             .thenApply(
                 resp -> {
                   String forked = Responses.threadId(resp);
                   effects.apply(s, s.threadReady(forked, false, true));
-                  ObjectNode o = Json.object();
-                  o.put("sessionId", id);
-                  o.put("threadId", forked);
-                  o.put("status", "idle");
-                  o.put("pollInterval", POLL_INTERVAL_RUNNING);
-                  return o;
+                  return new ForkResult(id, forked);
                 })
             .exceptionallyCompose(
                 err -> {

@@ -1,6 +1,5 @@
 package io.github.codexmcp.tools;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.session.SessionManager;
 import io.github.codexmcp.session.SessionRequests;
@@ -49,15 +48,13 @@ public final class CodexSessionTool implements ToolHandler {
       switch (action) {
         case "list":
           {
-            ObjectNode o = Json.object();
-            ArrayNode arr = o.putArray("sessions");
-            sessions.list().forEach(arr::add);
-            return done(ToolOutcome.success(o));
+            return done(ToolOutcome.success(SessionJson.list(sessions.list())));
           }
         case "get":
           return done(
               ToolOutcome.success(
-                  sessions.get(id, Boolean.TRUE.equals(Args.bool(args, "includeSensitive")))));
+                  SessionJson.view(
+                      sessions.get(id, Boolean.TRUE.equals(Args.bool(args, "includeSensitive"))))));
         case "cancel":
           return sessions
               .cancel(id, null)
@@ -71,7 +68,7 @@ public final class CodexSessionTool implements ToolHandler {
         case "fork":
           return sessions
               .fork(id)
-              .thenApply(ToolOutcome::success)
+              .thenApply(f -> ToolOutcome.success(SessionJson.fork(f)))
               .exceptionally(ToolOutcome::thrown);
         case "clean_background_terminals":
           return sessions
@@ -89,7 +86,7 @@ public final class CodexSessionTool implements ToolHandler {
                     Args.lng(args, "olderThanMs"),
                     Boolean.TRUE.equals(dry),
                     disk == null || disk);
-            return done(ToolOutcome.success(sessions.clean(req)));
+            return done(ToolOutcome.success(SessionJson.clean(sessions.clean(req))));
           }
         default:
           return done(

@@ -1,11 +1,9 @@
 package io.github.codexmcp.tools;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.client.ClientLog;
 import io.github.codexmcp.session.SessionPolling;
-import java.util.ArrayList;
-import java.util.List;
+import io.github.codexmcp.session.TurnStarted;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,10 +20,10 @@ final class ForegroundWait {
    * Sends each of the turn's compatibility warnings (such as an approval policy this Codex does not
    * take, and what is used instead) to the client's log as well.
    */
-  static void logCompatWarnings(ObjectNode started, ClientLog log) {
-    String sessionId = started.path("sessionId").asText("");
-    for (JsonNode w : started.path("compatWarnings")) {
-      log.warning(COMPAT_LOGGER, (sessionId.isEmpty() ? "" : sessionId + ": ") + w.asText());
+  static void logCompatWarnings(TurnStarted started, ClientLog log) {
+    String sessionId = started.sessionId() == null ? "" : started.sessionId();
+    for (String w : started.compatWarnings()) {
+      log.warning(COMPAT_LOGGER, (sessionId.isEmpty() ? "" : sessionId + ": ") + w);
     }
   }
 
@@ -38,26 +36,26 @@ final class ForegroundWait {
   }
 
   /**
-   * Returns the turn's background response as is when no wait was asked for; otherwise waits for
-   * the turn (see {@link SessionPolling#foreground}) and returns the foreground response.
+   * Returns the turn's background response when no wait was asked for; otherwise waits for the turn
+   * (see {@link SessionPolling#foreground}) and returns the foreground response.
    */
   static CompletableFuture<ToolOutcome> after(
-      ObjectNode started, Long waitMs, SessionPolling polling, RequestContext context) {
+      TurnStarted started, Long waitMs, SessionPolling polling, RequestContext context) {
     logCompatWarnings(started, context.log());
     if (waitMs == null || waitMs <= 0) {
-      return CompletableFuture.completedFuture(ToolOutcome.success(started));
+      return CompletableFuture.completedFuture(
+          ToolOutcome.success(SessionJson.turnStarted(started)));
     }
-    List<String> warnings = new ArrayList<>();
-    started.path("compatWarnings").forEach((JsonNode w) -> warnings.add(w.asText()));
     boolean capped = WaitBudget.isCapped(waitMs, context);
     return polling
         .foreground(
-            started.get("sessionId").asText(),
-            started.path("threadId").asText(null),
+            started.sessionId(),
+            started.threadId(),
             WaitBudget.effective(waitMs, context),
-            warnings,
+            started.compatWarnings(),
             context.cancelled(),
             WaitProgress.of(context))
+        .thenApply(SessionJson::foreground)
         .thenApply(r -> capped ? WaitBudget.markCapped(restoreRequested(r, waitMs)) : r)
         .thenApply(ToolOutcome::success);
   }

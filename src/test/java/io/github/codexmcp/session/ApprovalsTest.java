@@ -88,13 +88,13 @@ class ApprovalsTest {
     assertEquals("approval", poll.at("/actions/0/type").asText());
     assertEquals("command", poll.at("/actions/0/kind").asText());
     assertEquals("call_1", poll.at("/actions/0/itemId").asText());
-    assertEquals(1, f.manager.get(id, false).get("pendingRequestCount").asInt());
+    assertEquals(1, f.json.get(id, false).get("pendingRequestCount").asInt());
 
     permit(rid, "accept");
     FakeCodexBackend.Answer a = b().answerFor(17);
     assertJson("{'decision':'accept'}", a.result());
     assertEquals(json("17"), a.id());
-    assertEquals(0, f.manager.get(id, false).get("pendingRequestCount").asInt());
+    assertEquals(0, f.json.get(id, false).get("pendingRequestCount").asInt());
     assertFalse(f.poll(id, null, 0).has("actions"));
     assertEquals("running", f.status(id));
     assertEquals(0, f.timer.pending(), "the approval timer is cancelled");
@@ -158,7 +158,7 @@ class ApprovalsTest {
     assertEquals(1, f.poll(id, null, 0).get("actions").size());
     respond.execute();
     assertJson(expected, b().answerFor(rpcId).result());
-    assertEquals(0, f.manager.get(id, false).get("pendingRequestCount").asInt());
+    assertEquals(0, f.json.get(id, false).get("pendingRequestCount").asInt());
     assertEquals("running", f.status(id));
   }
 
@@ -206,7 +206,7 @@ class ApprovalsTest {
     assertEquals("q1", action.at("/params/questions/0/id").asText());
     answer(rid, "{'q1':{'answers':['B']}}");
     assertJson("{'answers':{'q1':{'answers':['B']}}}", b().answerFor("ui-1").result());
-    assertEquals(0, f.manager.get(id, false).get("pendingRequestCount").asInt());
+    assertEquals(0, f.json.get(id, false).get("pendingRequestCount").asInt());
     assertJson(
         "{'requestId':'" + rid + "','kind':'user_input','answers':{'q1':{'answers':['B']}}}",
         lastApprovalResult().data());
@@ -500,7 +500,7 @@ class ApprovalsTest {
     assertTrue(b().answers().isEmpty());
     f.timer.advanceMillis(6);
     assertJson("{'decision':'decline'}", b().answerFor(3).result());
-    assertEquals(0, f.manager.get(id, false).get("pendingRequestCount").asInt());
+    assertEquals(0, f.json.get(id, false).get("pendingRequestCount").asInt());
     assertEquals("running", f.status(id));
     SessionEvent e = lastApprovalResult();
     assertTrue(e.pinned());
@@ -519,7 +519,7 @@ class ApprovalsTest {
     assertJson(
         "{'requestId':'" + rid + "','kind':'user_input','timeout':true}",
         lastApprovalResult().data());
-    assertEquals(0, f.manager.get(id, false).get("pendingRequestCount").asInt());
+    assertEquals(0, f.json.get(id, false).get("pendingRequestCount").asInt());
   }
 
   @Test
@@ -543,7 +543,7 @@ class ApprovalsTest {
     SessionFixture.Create c = f.create();
     c.approvalTimeoutMs = 900L;
     String src = c.id();
-    String fork = f.manager.fork(src).join().get("sessionId").asText();
+    String fork = f.json.fork(src).join().get("sessionId").asText();
     f.request(fork, 1, COMMAND, "{'itemId':'i'}");
     assertEquals(List.of(Duration.ofMillis(900)), f.timer.pendingDelays());
   }

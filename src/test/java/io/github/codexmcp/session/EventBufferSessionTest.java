@@ -64,7 +64,7 @@ class EventBufferSessionTest {
     assertEquals(1200, next);
     f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock'}}");
     assertEquals(1201, f.nextEventId(id));
-    f.manager.reply(f.reply(id)).join();
+    f.json.reply(f.reply(id)).join();
     assertEquals(1201, f.nextEventId(id), "reply cleanup removes events but keeps ids");
     assertTrue(f.events(id, EventType.RESULT).isEmpty());
     f.notify(id, "turn/diff/updated", "{}");

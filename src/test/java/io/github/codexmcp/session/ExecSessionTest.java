@@ -139,7 +139,7 @@ class ExecSessionTest {
 
   /** Creates a session whose first turn reports thread T-real and answers {@code answer}. */
   private Session firstTurn(String answer) throws Exception {
-    ObjectNode resp = manager.create(create("first")).get(5, TimeUnit.SECONDS);
+    ObjectNode resp = JsonSessions.of(manager).create(create("first")).get(5, TimeUnit.SECONDS);
     assertTrue(resp.path("threadId").asText().startsWith("exec_thread_"), resp.toString());
     Session s = session(resp.path("sessionId").asText());
     FakeChildProcess child = launcher.child();
@@ -174,7 +174,9 @@ class ExecSessionTest {
   void replyResumesAndAppliesCwdAndSandboxOverrides() throws Exception {
     Session s = firstTurn("one");
     Path other = Files.createDirectories(tmp.resolve("other")).toRealPath();
-    manager.reply(reply(s.id, "second", "read-only", other.toString())).get(5, TimeUnit.SECONDS);
+    JsonSessions.of(manager)
+        .reply(reply(s.id, "second", "read-only", other.toString()))
+        .get(5, TimeUnit.SECONDS);
     List<String> args = launcher.args();
     assertEquals(
         List.of("exec", "-s", "read-only", "-C", other.toString(), "resume", "T-real"),
@@ -188,14 +190,14 @@ class ExecSessionTest {
 
   @Test
   void replyWithoutRealThreadIdShowsReconnectProgress() throws Exception {
-    ObjectNode resp = manager.create(create("first")).get(5, TimeUnit.SECONDS);
+    ObjectNode resp = JsonSessions.of(manager).create(create("first")).get(5, TimeUnit.SECONDS);
     Session s = session(resp.path("sessionId").asText());
     FakeChildProcess first = launcher.child();
     emit(first, "{\"type\":\"turn.completed\"}");
     await(s, ExecSessionTest::idle);
     first.exit(0);
 
-    manager.reply(reply(s.id, "second", null, null)).get(5, TimeUnit.SECONDS);
+    JsonSessions.of(manager).reply(reply(s.id, "second", null, null)).get(5, TimeUnit.SECONDS);
     assertFalse(launcher.args().contains("resume"));
     synchronized (s) {
       assertEquals(SessionStatus.RUNNING, s.status(), "AC3: a retryable notice leaves the status");
@@ -211,7 +213,7 @@ class ExecSessionTest {
 
   @Test
   void reconnectIsProgressAndAFatalErrorSetsErrorStatus() throws Exception {
-    ObjectNode resp = manager.create(create("p")).get(5, TimeUnit.SECONDS);
+    ObjectNode resp = JsonSessions.of(manager).create(create("p")).get(5, TimeUnit.SECONDS);
     Session s = session(resp.path("sessionId").asText());
     emit(
         launcher.child(),
@@ -234,7 +236,7 @@ class ExecSessionTest {
 
   @Test
   void crashedTurnEndsIdleAndFailed() throws Exception {
-    ObjectNode resp = manager.create(create("p")).get(5, TimeUnit.SECONDS);
+    ObjectNode resp = JsonSessions.of(manager).create(create("p")).get(5, TimeUnit.SECONDS);
     Session s = session(resp.path("sessionId").asText());
     launcher.child().exit(1);
     await(s, ExecSessionTest::idle);
@@ -249,7 +251,7 @@ class ExecSessionTest {
 
   @Test
   void cleanExitWithoutEndEventCompletesTheTurn() throws Exception {
-    ObjectNode resp = manager.create(create("p")).get(5, TimeUnit.SECONDS);
+    ObjectNode resp = JsonSessions.of(manager).create(create("p")).get(5, TimeUnit.SECONDS);
     Session s = session(resp.path("sessionId").asText());
     emit(
         launcher.child(),
@@ -264,7 +266,7 @@ class ExecSessionTest {
 
   @Test
   void interruptEndsIdleWithAKilledProcessError() throws Exception {
-    ObjectNode resp = manager.create(create("p")).get(5, TimeUnit.SECONDS);
+    ObjectNode resp = JsonSessions.of(manager).create(create("p")).get(5, TimeUnit.SECONDS);
     Session s = session(resp.path("sessionId").asText());
     emit(launcher.child(), "{\"type\":\"turn.started\"}");
     await(s, x -> x.activeTurnId() != null && events(x).size() > 0);
@@ -282,7 +284,8 @@ class ExecSessionTest {
   @Test
   void forkFailsAndCleanSucceeds() throws Exception {
     Session s = firstTurn("one");
-    CodexMcpException e = assertThrows(CodexMcpException.class, () -> manager.fork(s.id));
+    CodexMcpException e =
+        assertThrows(CodexMcpException.class, () -> JsonSessions.of(manager).fork(s.id));
     assertEquals(ErrorCode.EXEC_NOT_SUPPORTED, e.code(), "AC16");
     manager.cleanBackgroundTerminals(s.id).get(5, TimeUnit.SECONDS);
     assertTrue(
@@ -293,7 +296,7 @@ class ExecSessionTest {
 
   @Test
   void cancelStopsTheTurnProcess() throws Exception {
-    ObjectNode resp = manager.create(create("p")).get(5, TimeUnit.SECONDS);
+    ObjectNode resp = JsonSessions.of(manager).create(create("p")).get(5, TimeUnit.SECONDS);
     Session s = session(resp.path("sessionId").asText());
     FakeChildProcess child = launcher.child();
     manager.cancel(s.id, null).get(5, TimeUnit.SECONDS);

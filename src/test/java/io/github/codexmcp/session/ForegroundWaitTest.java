@@ -28,7 +28,7 @@ class ForegroundWaitTest {
   }
 
   private CompletableFuture<ObjectNode> await(long ms) {
-    return f.polling.foreground(
+    return f.json.foreground(
         id, "thread_mock", ms, List.of(), cancelled, SessionPolling.WaitObserver.NONE);
   }
 
@@ -152,7 +152,7 @@ class ForegroundWaitTest {
   void streamingTurnCostsOneTimerAndReportsProgressPerPhaseChangeAndSlice() {
     List<String> phases = new java.util.ArrayList<>();
     CompletableFuture<ObjectNode> r =
-        f.polling.foreground(
+        f.json.foreground(
             id,
             "thread_mock",
             300_000,
@@ -202,7 +202,7 @@ class ForegroundWaitTest {
     org.junit.jupiter.api.Assertions.assertThrows(
         IllegalStateException.class,
         () ->
-            f.polling.foreground(
+            f.json.foreground(
                 id,
                 "thread_mock",
                 30_000,
@@ -243,7 +243,7 @@ class ForegroundWaitTest {
   @Test
   void evictedSessionCountsAsError() {
     f.notify(id, "error", "{'message':'x'}");
-    f.manager.clean(new SessionRequests.Clean(null, null, false, true));
+    f.json.clean(new SessionRequests.Clean(null, null, false, true));
     ObjectNode o = await(1_000).join();
     assertEquals("error", o.get("status").asText());
     assertEquals("error", o.at("/progress/phase").asText());
@@ -254,7 +254,7 @@ class ForegroundWaitTest {
   void compatWarningsArePassedThrough() {
     f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock'}}");
     ObjectNode o =
-        f.polling
+        f.json
             .foreground(
                 id,
                 "thread_mock",

@@ -137,10 +137,7 @@ class HandOffTest {
                 1000L));
     assertFalse(created.isDone(), "the answer is completed on the work pool");
     work.runAll();
-    id =
-        created.join() instanceof com.fasterxml.jackson.databind.node.ObjectNode o
-            ? o.get("sessionId").asText()
-            : null;
+    id = ((TurnStarted) created.join()).sessionId();
     ArgumentCaptor<BackendListener> captor = ArgumentCaptor.forClass(BackendListener.class);
     verify(backend).setListener(captor.capture());
     listener = captor.getValue();

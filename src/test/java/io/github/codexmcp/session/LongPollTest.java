@@ -174,7 +174,7 @@ class LongPollTest {
     f.poll(id, null, 100);
     CompletableFuture<ObjectNode> r = await(60_000, options(null, null, false, null, null, null));
     assertFalse(r.isDone());
-    f.manager.clean(new SessionRequests.Clean(null, null, false, true));
+    f.json.clean(new SessionRequests.Clean(null, null, false, true));
     // Regression: the wait used to go on polling the evicted session until its deadline.
     assertTrue(r.isDone());
     assertEquals(

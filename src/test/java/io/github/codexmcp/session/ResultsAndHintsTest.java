@@ -88,7 +88,7 @@ class ResultsAndHintsTest {
   void w4ANewTurnDoesNotReuseThePreviousText() {
     agent("old");
     complete("{'id':'t1'}");
-    f.manager.reply(f.reply(id)).join();
+    f.json.reply(f.reply(id)).join();
     complete("{'id':'t2'}");
     assertFalse(result().has("text"), result().toString());
   }
@@ -174,7 +174,7 @@ class ResultsAndHintsTest {
         id, rid, "accept", null, null, null, io.github.codexmcp.events.PollRequest.of(null, 0));
     f.notify(id, "turn/completed", "{'turn':{'id':'t'}}");
     assertEquals("finished", progress().get("phase").asText());
-    f.manager.reply(f.reply(id)).join();
+    f.json.reply(f.reply(id)).join();
     f.notify(id, "error", "{'message':'x','willRetry':false}");
     assertEquals("error", progress().get("phase").asText());
     f.manager.cancel(id, null).join();

@@ -112,7 +112,7 @@ class SessionCreateTest {
   void l12IdFormatsWithRealUuids() {
     SessionManager real =
         new SessionManager(f.factory, f.clock, f.timer, SessionFixture.DIRECT, f.persistence, true);
-    ObjectNode r = real.create(f.create().build()).join();
+    ObjectNode r = JsonSessions.of(real).create(f.create().build()).join();
     String id = r.get("sessionId").asText();
     assertTrue(Pattern.matches("sess_[0-9a-f]{8}-[0-9a-f]{3}", id), id);
     f.factory.last().emitRequest(7, "item/commandExecution/requestApproval", "{'itemId':'i'}");
@@ -121,7 +121,8 @@ class SessionCreateTest {
       String rid = s.pending.unresolved().get(0).requestId;
       assertTrue(Pattern.matches("req_[0-9a-f]{8}", rid), rid);
     }
-    String other = real.create(f.create().build()).join().get("sessionId").asText();
+    String other =
+        JsonSessions.of(real).create(f.create().build()).join().get("sessionId").asText();
     assertFalse(id.equals(other));
   }
 
@@ -135,7 +136,7 @@ class SessionCreateTest {
         "Error [INVALID_ARGUMENT]: image does not exist: " + cwd.resolve("nope.png"),
         e.getMessage());
     assertTrue(f.factory.created().isEmpty(), "no backend created, so start was never called");
-    assertTrue(f.manager.list().isEmpty());
+    assertTrue(f.json.list().isEmpty());
   }
 
   @Test
@@ -147,7 +148,7 @@ class SessionCreateTest {
     assertTrue(
         e.getMessage().startsWith("Error [INVALID_ARGUMENT]: image is not a file: "),
         e.getMessage());
-    assertTrue(f.manager.list().isEmpty());
+    assertTrue(f.json.list().isEmpty());
   }
 
   @Test
@@ -226,7 +227,7 @@ class SessionCreateTest {
     assertEquals(SessionManager.ON_FAILURE_WARNING, r.get("compatWarnings").get(0).asText());
     assertEquals(
         "on-failure",
-        f.manager.get(id, false).get("approvalPolicy").asText(),
+        f.json.get(id, false).get("approvalPolicy").asText(),
         "the session keeps the contract value");
     assertTrue(
         f.events(id, EventType.PROGRESS).stream()
@@ -241,7 +242,7 @@ class SessionCreateTest {
     FakeCodexBackend b = f.factory.last();
     assertEquals(1, b.count(START));
     assertEquals(1, b.count(DESTROY));
-    assertTrue(f.manager.list().isEmpty());
+    assertTrue(f.json.list().isEmpty());
     assertEquals(List.of(b.sessionId()), f.persistence.deleted(), "its directory is removed");
   }
 
@@ -258,7 +259,7 @@ class SessionCreateTest {
     f.factory.configureNext(b -> b.fail(START, "spawn /usr/local/bin/codex ENOENT"));
     Throwable t = failure(f.create().start());
     assertEquals("Error [INTERNAL]: spawn <path> ENOENT", ErrorMessages.format(t));
-    assertTrue(f.manager.list().isEmpty());
+    assertTrue(f.json.list().isEmpty());
     assertEquals(0, f.factory.last().count(THREAD_START));
   }
 
@@ -269,7 +270,7 @@ class SessionCreateTest {
         "Error [INTERNAL]: Invalid thread response: missing thread id",
         failureMessage(f.create().start()));
     assertEquals(1, f.factory.last().count(DESTROY));
-    assertTrue(f.manager.list().isEmpty());
+    assertTrue(f.json.list().isEmpty());
   }
 
   @Test
@@ -286,7 +287,7 @@ class SessionCreateTest {
     assertEquals(
         "Error [INTERNAL]: Invalid thread response: expected object",
         failureMessage(f.create().start()));
-    assertTrue(f.manager.list().isEmpty());
+    assertTrue(f.json.list().isEmpty());
   }
 
   @Test
@@ -297,7 +298,7 @@ class SessionCreateTest {
     String id = b.sessionId();
     assertFalse(r.isDone());
     assertEquals("running", f.status(id));
-    assertEquals(1, f.manager.list().size());
+    assertEquals(1, f.json.list().size());
     assertTrue(b.listener() != null, "listener registered before start");
     b.held(START).get(0).complete(json("{}"));
     assertEquals("running", r.join().get("status").asText());
@@ -338,7 +339,7 @@ class SessionCreateTest {
     Throwable t = failure(c.start());
     assertEquals(ErrorMessages.EFFORT_WEB_SEARCH_MESSAGE, t.getMessage());
     assertEquals(2, f.factory.last().count(TURN_START));
-    assertTrue(f.manager.list().isEmpty());
+    assertTrue(f.json.list().isEmpty());
   }
 
   @Test
@@ -408,10 +409,10 @@ class SessionCreateTest {
             f.factory, f.clock, f.timer, SessionFixture.DIRECT, f.persistence, true, ids::next);
     List<String> created = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      created.add(m.create(f.create().build()).join().get("sessionId").asText());
+      created.add(JsonSessions.of(m).create(f.create().build()).join().get("sessionId").asText());
     }
     List<String> listed = new java.util.ArrayList<>();
-    m.list().forEach(o -> listed.add(o.get("sessionId").asText()));
+    JsonSessions.of(m).list().forEach(o -> listed.add(o.get("sessionId").asText()));
     assertEquals(created, listed);
   }
 }

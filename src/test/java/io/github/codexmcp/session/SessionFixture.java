@@ -36,6 +36,10 @@ public final class SessionFixture {
   public final RecordingPersistence persistence;
   public final SessionManager manager;
   public final SessionPolling polling;
+
+  /** The same operations answering in the tool contract's JSON. */
+  public final JsonSessions json;
+
   public final Path cwd;
   private final AtomicInteger uuidCounter = new AtomicInteger();
 
@@ -54,6 +58,7 @@ public final class SessionFixture {
     this.manager =
         new SessionManager(factory, clock, timer, DIRECT, persistence, noiseFilter, this::nextUuid);
     this.polling = new SessionPolling(manager);
+    this.json = new JsonSessions(manager, polling);
   }
 
   private String nextUuid() {
@@ -103,7 +108,7 @@ public final class SessionFixture {
     }
 
     public CompletableFuture<ObjectNode> start() {
-      return manager.create(build());
+      return json.create(build());
     }
 
     /** Creates the session and returns its id. */

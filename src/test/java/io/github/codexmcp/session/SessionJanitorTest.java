@@ -42,7 +42,7 @@ class SessionJanitorTest {
     advance(Duration.ofMinutes(1));
     f.sweep();
     assertEquals("cancelled", f.status(id));
-    assertEquals("Idle timeout", f.manager.get(id, false).get("cancelledReason").asText());
+    assertEquals("Idle timeout", f.json.get(id, false).get("cancelledReason").asText());
     assertEquals(1, f.backend(id).count(DESTROY));
   }
 
@@ -51,7 +51,7 @@ class SessionJanitorTest {
     String id = f.newSession();
     advance(Duration.ofHours(4).plusSeconds(1));
     f.sweep();
-    assertEquals("Running timeout", f.manager.get(id, false).get("cancelledReason").asText());
+    assertEquals("Running timeout", f.json.get(id, false).get("cancelledReason").asText());
   }
 
   @Test
@@ -63,7 +63,7 @@ class SessionJanitorTest {
     advance(Duration.ofHours(4).plusSeconds(1));
     f.sweep();
     assertEquals("cancelled", f.status(id));
-    assertEquals("Approval timeout", f.manager.get(id, false).get("cancelledReason").asText());
+    assertEquals("Approval timeout", f.json.get(id, false).get("cancelledReason").asText());
   }
 
   @Test
@@ -83,7 +83,7 @@ class SessionJanitorTest {
     assertTrue(f.exists(idle));
     assertFalse(f.persistence.hasDirectory(err));
     assertFalse(f.persistence.hasDirectory(cancelled));
-    assertThrows(CodexMcpException.class, () -> f.manager.get(err, false));
+    assertThrows(CodexMcpException.class, () -> f.json.get(err, false));
     assertThrows(CodexMcpException.class, () -> f.poll(cancelled, null, 1));
     assertEquals(1, f.backend(err).count(DESTROY));
   }
@@ -139,7 +139,7 @@ class SessionJanitorTest {
     for (int i = 0; i < 31; i++) {
       advance(Duration.ofMinutes(1));
       f.poll(id, null, 10);
-      f.manager.get(id, true);
+      f.json.get(id, true);
     }
     f.sweep();
     assertEquals("cancelled", f.status(id));

@@ -69,7 +69,7 @@ class SessionLifecycleTest {
     String src = richSession();
     FakeCodexBackend srcBackend = f.backend(src);
     int srcCalls = srcBackend.calls().size();
-    ObjectNode r = f.manager.fork(src).join();
+    ObjectNode r = f.json.fork(src).join();
     String fork = r.get("sessionId").asText();
     assertJson(
         json(
@@ -78,7 +78,7 @@ class SessionLifecycleTest {
                 + "','threadId':'thread_forked','status':'idle','pollInterval':120000}"),
         r);
     assertNotEquals(src, fork);
-    ObjectNode info = f.manager.get(fork, true);
+    ObjectNode info = f.json.get(fork, true);
     assertEquals("idle", info.get("status").asText());
     assertEquals("o4", info.get("model").asText());
     assertEquals("never", info.get("approvalPolicy").asText());
@@ -108,7 +108,7 @@ class SessionLifecycleTest {
   void l3ForkAcceptsAV1ThreadIdResponse() {
     String src = f.idleSession();
     f.factory.configureNext(b -> b.answer(THREAD_FORK, "{'threadId':'thread_fork_v1'}"));
-    ObjectNode r = f.manager.fork(src).join();
+    ObjectNode r = f.json.fork(src).join();
     assertEquals("thread_fork_v1", r.get("threadId").asText());
     assertEquals("thread_fork_v1", f.threadId(r.get("sessionId").asText()));
   }
@@ -122,7 +122,7 @@ class SessionLifecycleTest {
   void forkMetaIsPersistedBeforeThreadForkAnswers() {
     String src = f.idleSession();
     f.factory.configureNext(b -> b.hold(THREAD_FORK));
-    CompletableFuture<ObjectNode> r = f.manager.fork(src);
+    CompletableFuture<ObjectNode> r = f.json.fork(src);
     FakeCodexBackend child = f.factory.last();
     assertFalse(r.isDone());
     assertEquals("idle", f.persistence.meta(child.sessionId()).get("status").asText());
@@ -153,7 +153,7 @@ class SessionLifecycleTest {
   @Test
   void forkOfARunningSessionIsAllowed() {
     String src = f.newSession();
-    ObjectNode r = f.manager.fork(src).join();
+    ObjectNode r = f.json.fork(src).join();
     assertEquals("idle", r.get("status").asText());
     assertEquals("running", f.status(src));
   }
@@ -166,7 +166,7 @@ class SessionLifecycleTest {
         t.getMessage());
     FakeCodexBackend child = f.factory.last();
     assertEquals(1, child.count(DESTROY));
-    List<ObjectNode> list = f.manager.list();
+    List<ObjectNode> list = f.json.list();
     assertEquals(1, list.size());
     assertEquals(src, list.get(0).get("sessionId").asText());
     assertFalse(f.exists(child.sessionId()));
@@ -176,14 +176,14 @@ class SessionLifecycleTest {
   void l4ForkWhoseChildCannotStartFails() {
     String src = f.idleSession();
     f.factory.configureNext(b -> b.fail(START, "spawn failed at /opt/codex/bin/codex"));
-    assertForkFailed(src, f.manager.fork(src), "spawn failed at <path>");
+    assertForkFailed(src, f.json.fork(src), "spawn failed at <path>");
   }
 
   @Test
   void l5ForkWhoseThreadForkFailsFails() {
     String src = f.idleSession();
     f.factory.configureNext(b -> b.fail(THREAD_FORK, "RPC error -32600: no rollout"));
-    assertForkFailed(src, f.manager.fork(src), "RPC error -32600: no rollout");
+    assertForkFailed(src, f.json.fork(src), "RPC error -32600: no rollout");
     assertEquals("thread_mock", f.threadId(src));
   }
 
@@ -195,14 +195,14 @@ class SessionLifecycleTest {
             b.fail(THREAD_FORK, "boom")
                 .destroyResult(
                     CompletableFuture.failedFuture(new RuntimeException("kill failed"))));
-    assertForkFailed(src, f.manager.fork(src), "boom");
+    assertForkFailed(src, f.json.fork(src), "boom");
   }
 
   @Test
   void j18ForkOfACancelledSessionIsRefused() {
     String src = f.newSession();
     f.manager.cancel(src, null).join();
-    CodexMcpException e = thrown(ErrorCode.CANCELLED, () -> f.manager.fork(src));
+    CodexMcpException e = thrown(ErrorCode.CANCELLED, () -> f.json.fork(src));
     assertEquals(
         "Error [CANCELLED]: Session '" + src + "' has been cancelled and cannot be forked",
         e.getMessage());
@@ -213,7 +213,7 @@ class SessionLifecycleTest {
     f.factory.configureNext(b -> b.hold(THREAD_START));
     f.create().start();
     String src = f.factory.last().sessionId();
-    CodexMcpException e = thrown(ErrorCode.INTERNAL, () -> f.manager.fork(src));
+    CodexMcpException e = thrown(ErrorCode.INTERNAL, () -> f.json.fork(src));
     assertEquals("Error [INTERNAL]: No threadId to fork", e.getMessage());
   }
 
@@ -221,7 +221,7 @@ class SessionLifecycleTest {
   void j13ForkInExecModeIsNotSupported() {
     SessionFixture exec = new SessionFixture(cwd, BackendMode.EXEC, true, true);
     String src = exec.newSession();
-    CodexMcpException e = thrown(ErrorCode.EXEC_NOT_SUPPORTED, () -> exec.manager.fork(src));
+    CodexMcpException e = thrown(ErrorCode.EXEC_NOT_SUPPORTED, () -> exec.json.fork(src));
     assertEquals(
         "Error [EXEC_NOT_SUPPORTED]: threadFork is not supported in exec mode", e.getMessage());
     assertEquals(1, exec.factory.created().size());
@@ -229,7 +229,7 @@ class SessionLifecycleTest {
 
   @Test
   void forkOfUnknownSessionIsNotFound() {
-    thrown(ErrorCode.SESSION_NOT_FOUND, () -> f.manager.fork("sess_nope"));
+    thrown(ErrorCode.SESSION_NOT_FOUND, () -> f.json.fork("sess_nope"));
   }
 
   // ------------------------------------------------------------------ exit / error
@@ -248,7 +248,7 @@ class SessionLifecycleTest {
         poll.toString());
     assertEquals("app-server exited unexpectedly (code: 1)", poll.at("/result/error").asText());
     assertEquals("turn_mock", poll.at("/result/turnId").asText());
-    assertEquals(0, f.manager.get(id, false).get("pendingRequestCount").asInt());
+    assertEquals(0, f.json.get(id, false).get("pendingRequestCount").asInt());
     List<SessionEvent> results = f.events(id, EventType.RESULT);
     assertEquals(1, results.size());
     assertTrue(results.get(0).pinned());
@@ -341,7 +341,7 @@ class SessionLifecycleTest {
     assertEquals("cancelled", poll.at("/result/status").asText());
     assertTrue(poll.at("/result/error").asText().contains("user changed mind"));
     assertEquals("turn_mock", poll.at("/result/turnId").asText());
-    ObjectNode info = f.manager.get(id, false);
+    ObjectNode info = f.json.get(id, false);
     assertEquals("user changed mind", info.get("cancelledReason").asText());
     assertEquals("2026-02-15T10:00:00.000Z", info.get("cancelledAt").asText());
     assertEquals(1, f.backend(id).count(DESTROY));
@@ -362,7 +362,7 @@ class SessionLifecycleTest {
     second.join();
     assertEquals(1, f.backend(id).count(DESTROY));
     assertEquals("cancelled", f.status(id));
-    assertEquals("Cancelled by user", f.manager.get(id, false).get("cancelledReason").asText());
+    assertEquals("Cancelled by user", f.json.get(id, false).get("cancelledReason").asText());
   }
 
   @Test
@@ -386,7 +386,7 @@ class SessionLifecycleTest {
     assertJson("{'decision':'cancel'}", b.answerFor(2).result());
     assertJson("{'answers':{}}", b.answerFor(3).result());
     assertEquals(0, f.timer.pending(), "approval timers cleared");
-    assertEquals(0, f.manager.get(id, false).get("pendingRequestCount").asInt());
+    assertEquals(0, f.json.get(id, false).get("pendingRequestCount").asInt());
   }
 
   @Test
@@ -409,7 +409,7 @@ class SessionLifecycleTest {
   void r9CancelWithoutReason() {
     String id = f.newSession();
     f.manager.cancel(id, null).join();
-    assertEquals("Cancelled by user", f.manager.get(id, false).get("cancelledReason").asText());
+    assertEquals("Cancelled by user", f.json.get(id, false).get("cancelledReason").asText());
     assertEquals("Cancelled by user", f.lastResult(id).get("error").asText());
   }
 
@@ -427,7 +427,7 @@ class SessionLifecycleTest {
     int events = f.events(id).size();
     f.manager.cancel(id, "second").join();
     assertEquals("cancelled", f.status(id));
-    assertEquals("first", f.manager.get(id, false).get("cancelledReason").asText());
+    assertEquals("first", f.json.get(id, false).get("cancelledReason").asText());
     assertEquals(events, f.events(id).size(), "the second cancel is a no-op");
     assertEquals(1, f.backend(id).count(DESTROY));
   }
@@ -485,7 +485,7 @@ class SessionLifecycleTest {
   @Test
   void s3InterruptRightAfterReplyUsesTheTurnStartResponseId() {
     String id = f.idleSession();
-    f.manager.reply(f.reply(id)).join();
+    f.json.reply(f.reply(id)).join();
     f.manager.interrupt(id).join();
     assertEquals("turn_mock", f.backend(id).lastParams(TURN_INTERRUPT).get("turnId").asText());
   }

@@ -430,8 +430,8 @@ class SessionPollingTest {
   void noWaitPollDoesNotRefreshActivity() {
     f.timer.advanceMillis(5_000);
     f.poll(id, null, 10);
-    f.manager.get(id, true);
-    f.manager.list();
+    f.json.get(id, true);
+    f.json.list();
     assertEquals("2026-02-15T10:00:00.000Z", f.lastActiveAt(id));
   }
 

@@ -60,7 +60,7 @@ class SessionReplyTest {
   }
 
   private CodexMcpException refused(ErrorCode code, String id) {
-    CodexMcpException e = assertThrows(CodexMcpException.class, () -> f.manager.reply(f.reply(id)));
+    CodexMcpException e = assertThrows(CodexMcpException.class, () -> f.json.reply(f.reply(id)));
     assertEquals(code, e.code(), e.getMessage());
     return e;
   }
@@ -104,7 +104,7 @@ class SessionReplyTest {
     String id = f.newSession();
     f.notify(id, "error", "{'message':'fatal','willRetry':false}");
     assertEquals("error", f.status(id));
-    ObjectNode r = f.manager.reply(f.reply(id)).join();
+    ObjectNode r = f.json.reply(f.reply(id)).join();
     assertEquals("running", f.status(id));
     assertEquals("running", r.get("status").asText());
     assertEquals(2, f.backend(id).count(TURN_START));
@@ -113,7 +113,7 @@ class SessionReplyTest {
   @Test
   void replyResponseShape() {
     String id = f.idleSession();
-    ObjectNode r = f.manager.reply(f.reply(id)).join();
+    ObjectNode r = f.json.reply(f.reply(id)).join();
     assertEquals(id, r.get("sessionId").asText());
     assertEquals("thread_mock", r.get("threadId").asText());
     assertEquals(120_000, r.get("pollInterval").asLong());
@@ -128,7 +128,7 @@ class SessionReplyTest {
     f.factory.configureNext(
         b -> b.answerOnce(TURN_START, json("{'turn':{'id':'turn_mock'}}")).hold(TURN_START));
     String id = f.idleSession();
-    CompletableFuture<ObjectNode> r = f.manager.reply(f.reply(id));
+    CompletableFuture<ObjectNode> r = f.json.reply(f.reply(id));
     assertFalse(r.isDone());
     assertEquals("running", f.status(id));
     f.backend(id).held(TURN_START).get(0).complete(json("{'turn':{'id':'turn_2'}}"));
@@ -139,7 +139,7 @@ class SessionReplyTest {
   void i9TurnStartFailureMovesToErrorWithAnUnpinnedEvent() {
     String id = f.idleSession();
     f.backend(id).fail(TURN_START, "app-server exited (code: 1, signal: null)");
-    CompletableFuture<ObjectNode> r = f.manager.reply(f.reply(id));
+    CompletableFuture<ObjectNode> r = f.json.reply(f.reply(id));
     assertEquals("app-server exited (code: 1, signal: null)", failureMessage(r));
     assertEquals("error", f.status(id));
     List<SessionEvent> errors = f.events(id, EventType.ERROR);
@@ -155,7 +155,7 @@ class SessionReplyTest {
   void i9ErrorEventMessageIsRedacted() {
     String id = f.idleSession();
     f.backend(id).fail(TURN_START, "cannot open /home/alice/.codex/sessions/x.jsonl");
-    f.manager.reply(f.reply(id));
+    f.json.reply(f.reply(id));
     assertEquals(
         "Failed to start turn: cannot open <path>",
         f.events(id, EventType.ERROR).get(0).data().get("message").asText());
@@ -171,7 +171,7 @@ class SessionReplyTest {
     long nextId = f.nextEventId(id);
     assertEquals(1, f.events(id, EventType.RESULT).size());
     assertEquals(1, f.events(id, EventType.ERROR).size());
-    f.manager.reply(f.reply(id)).join();
+    f.json.reply(f.reply(id)).join();
     List<SessionEvent> after = f.events(id);
     assertEquals(nextId, f.nextEventId(id));
     assertEquals(
@@ -184,13 +184,13 @@ class SessionReplyTest {
   @Test
   void i11TurnStartContainsOnlyGivenOverrides() {
     String id = f.idleSession();
-    f.manager.reply(f.reply(id)).join();
+    f.json.reply(f.reply(id)).join();
     assertJson(
         "{'threadId':'thread_mock','input':[{'type':'text','text':'next'}]}",
         f.backend(id).lastParams(TURN_START));
 
     f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock'}}");
-    f.manager.reply(reply(id, null, null, "high", "concise", "friendly", null, null, null)).join();
+    f.json.reply(reply(id, null, null, "high", "concise", "friendly", null, null, null)).join();
     assertJson(
         "{'threadId':'thread_mock','input':[{'type':'text','text':'next'}],'effort':'high','summary':'concise','personality':'friendly'}",
         f.backend(id).lastParams(TURN_START));
@@ -228,7 +228,7 @@ class SessionReplyTest {
       {"danger-full-access", "dangerFullAccess"}
     };
     for (String[] c : cases) {
-      f.manager.reply(reply(id, null, null, null, null, null, c[0], null, null)).join();
+      f.json.reply(reply(id, null, null, null, null, null, c[0], null, null)).join();
       assertJson(
           "{'type':'" + c[1] + "'}", f.backend(id).lastParams(TURN_START).get("sandboxPolicy"));
       f.notify(id, "turn/completed", "{'turn':{'id':'turn_mock'}}");
@@ -239,9 +239,9 @@ class SessionReplyTest {
   void i13RelativeCwdIsResolvedAgainstTheSessionCwd() throws Exception {
     Path sub = Files.createDirectory(cwd.resolve("sub"));
     String id = f.idleSession();
-    f.manager.reply(reply(id, null, null, null, null, null, null, "./sub/../sub", null)).join();
+    f.json.reply(reply(id, null, null, null, null, null, null, "./sub/../sub", null)).join();
     assertEquals(sub.toString(), f.backend(id).lastParams(TURN_START).get("cwd").asText());
-    assertEquals(sub.toString(), f.manager.get(id, true).get("cwd").asText());
+    assertEquals(sub.toString(), f.json.get(id, true).get("cwd").asText());
   }
 
   @Test
@@ -250,7 +250,7 @@ class SessionReplyTest {
     CodexMcpException e =
         assertThrows(
             CodexMcpException.class,
-            () -> f.manager.reply(reply(id, null, null, null, null, null, null, "nope", null)));
+            () -> f.json.reply(reply(id, null, null, null, null, null, null, "nope", null)));
     assertEquals(
         "Error [INVALID_ARGUMENT]: cwd does not exist: " + cwd.resolve("nope"), e.getMessage());
     assertEquals("idle", f.status(id));
@@ -267,7 +267,7 @@ class SessionReplyTest {
     f.manager
         .reply(reply(id, "o4", "never", null, null, null, "danger-full-access", "sub", null))
         .join();
-    ObjectNode info = f.manager.get(id, true);
+    ObjectNode info = f.json.get(id, true);
     assertEquals("o4", info.get("model").asText());
     assertEquals("never", info.get("approvalPolicy").asText());
     assertEquals("workspace-write", info.get("sandbox").asText());
@@ -296,7 +296,7 @@ class SessionReplyTest {
     f.backend(id).emitExit(1, null);
     assertEquals("idle", f.status(id));
     f.backend(id).fail(TURN_START, "app-server exited (code: 1, signal: null)");
-    Throwable t = io.github.codexmcp.testing.Futures.failure(f.manager.reply(f.reply(id)));
+    Throwable t = io.github.codexmcp.testing.Futures.failure(f.json.reply(f.reply(id)));
     assertEquals(
         "Error [INTERNAL]: app-server exited (code: 1, signal: null)", ErrorMessages.format(t));
     assertEquals("error", f.status(id));
@@ -306,7 +306,7 @@ class SessionReplyTest {
   void replyRefreshesLastActiveAt() {
     String id = f.idleSession();
     f.timer.advance(Duration.ofMinutes(3));
-    f.manager.reply(f.reply(id)).join();
+    f.json.reply(f.reply(id)).join();
     assertEquals("2026-02-15T10:03:00.000Z", f.lastActiveAt(id));
   }
 
@@ -314,10 +314,10 @@ class SessionReplyTest {
   void onFailureOverrideIsSentAsOnRequest() {
     String id = f.idleSession();
     ObjectNode r =
-        f.manager.reply(reply(id, null, "on-failure", null, null, null, null, null, null)).join();
+        f.json.reply(reply(id, null, "on-failure", null, null, null, null, null, null)).join();
     assertEquals("on-request", f.backend(id).lastParams(TURN_START).get("approvalPolicy").asText());
     assertEquals(SessionManager.ON_FAILURE_WARNING, r.get("compatWarnings").get(0).asText());
-    assertEquals("on-failure", f.manager.get(id, false).get("approvalPolicy").asText());
+    assertEquals("on-failure", f.json.get(id, false).get("approvalPolicy").asText());
   }
 
   @Test
@@ -325,7 +325,7 @@ class SessionReplyTest {
     String id = f.idleSession();
     f.backend(id).failOnce(TURN_START, "minimal reasoning effort cannot be used with web_search");
     ObjectNode r =
-        f.manager.reply(reply(id, null, null, "minimal", null, null, null, null, null)).join();
+        f.json.reply(reply(id, null, null, "minimal", null, null, null, null, null)).join();
     assertEquals(SessionManager.EFFORT_FALLBACK_WARNING, r.get("compatWarnings").get(0).asText());
     assertEquals("low", f.backend(id).lastParams(TURN_START).get("effort").asText());
   }
@@ -340,7 +340,7 @@ class SessionReplyTest {
         .reply(
             reply(id, "o4", "never", null, null, null, "danger-full-access", tmp.toString(), null))
         .join();
-    ObjectNode info = f.manager.get(id, true);
+    ObjectNode info = f.json.get(id, true);
     assertEquals("o4", info.get("model").asText());
     assertEquals("never", info.get("approvalPolicy").asText());
     assertEquals("danger-full-access", info.get("sandbox").asText());
@@ -358,7 +358,7 @@ class SessionReplyTest {
   @Test
   void t2TurnOnlyOverridesAreNotStored() {
     String id = f.idleSession();
-    ObjectNode before = f.manager.get(id, true);
+    ObjectNode before = f.json.get(id, true);
     f.manager
         .reply(
             reply(
@@ -372,7 +372,7 @@ class SessionReplyTest {
                 null,
                 (ObjectNode) json("{'type':'object'}")))
         .join();
-    ObjectNode after = f.manager.get(id, true);
+    ObjectNode after = f.json.get(id, true);
     after.remove("status");
     after.remove("lastActiveAt");
     before.remove("status");
@@ -387,9 +387,9 @@ class SessionReplyTest {
   void t3FailedTurnStartDoesNotPersistOverrides() {
     String id = f.idleSession();
     f.backend(id).fail(TURN_START, "refused");
-    f.manager.reply(
+    f.json.reply(
         reply(id, "o4", "never", null, null, null, "read-only", cwd.getParent().toString(), null));
-    ObjectNode info = f.manager.get(id, true);
+    ObjectNode info = f.json.get(id, true);
     assertTrue(info.path("model").isMissingNode());
     assertEquals("on-request", info.get("approvalPolicy").asText());
     assertEquals("workspace-write", info.get("sandbox").asText());

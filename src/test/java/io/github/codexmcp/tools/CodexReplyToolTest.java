@@ -47,7 +47,7 @@ class CodexReplyToolTest {
         }) {
       assertFalse(p.has(absent), absent);
     }
-    assertEquals("read-only", f.manager.get(id, false).get("sandbox").asText());
+    assertEquals("read-only", f.json.get(id, false).get("sandbox").asText());
   }
 
   @Test

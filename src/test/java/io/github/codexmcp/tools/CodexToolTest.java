@@ -155,7 +155,7 @@ class CodexToolTest {
   void h10SpawnFailureIsRedactedInternal() {
     f.factory.configureNext(b -> b.fail(START, "spawn /usr/local/bin/codex ENOENT"));
     assertEquals("Error [INTERNAL]: spawn <path> ENOENT", codex("").thrownText());
-    assertTrue(f.manager.list().isEmpty());
+    assertTrue(f.json.list().isEmpty());
   }
 
   @Test
@@ -164,7 +164,7 @@ class CodexToolTest {
     assertEquals(
         "Error [INTERNAL]: Invalid thread response: missing thread id", codex("").thrownText());
     assertEquals(1, f.factory.last().count(DESTROY));
-    assertTrue(f.manager.list().isEmpty());
+    assertTrue(f.json.list().isEmpty());
   }
 
   @Test

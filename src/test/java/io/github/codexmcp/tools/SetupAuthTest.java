@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.client.ClientLog;
 import io.github.codexmcp.codex.appserver.AccountProbe;
+import io.github.codexmcp.session.TurnStarted;
 import io.github.codexmcp.util.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,14 +51,15 @@ class SetupAuthTest {
   void compatWarningsGoToTheClientsLog() {
     List<String> logged = new ArrayList<>();
     ClientLog log = (level, logger, message) -> logged.add(level + " " + logger + " " + message);
-    ObjectNode started = Json.object().put("sessionId", "sess_1");
-    started.putArray("compatWarnings").add("approvalPolicy=on-failure is not accepted");
+    TurnStarted started =
+        new TurnStarted(
+            "sess_1", "t", Json.object(), List.of("approvalPolicy=on-failure is not accepted"));
     ForegroundWait.logCompatWarnings(started, log);
     assertEquals(
         List.of("WARNING codex-mcp/compat sess_1: approvalPolicy=on-failure is not accepted"),
         logged);
     logged.clear();
-    ForegroundWait.logCompatWarnings(Json.object().put("sessionId", "s"), log);
+    ForegroundWait.logCompatWarnings(new TurnStarted("s", "t", Json.object(), List.of()), log);
     assertEquals(List.of(), logged);
   }
 }
