@@ -55,6 +55,10 @@ final class Session {
   private String cancelledAt;
   private String cancelledReason;
   private Settings settings = Settings.NONE;
+
+  /** What was damaged in the session's state on disk when it was recovered (empty: nothing). */
+  private List<String> damaged = List.of();
+
   private long lastEventCursor;
   private ObjectNode lastResult;
   private String lastAgentMessageText;
@@ -129,6 +133,10 @@ final class Session {
 
   Settings settings() {
     return settings;
+  }
+
+  List<String> damaged() {
+    return damaged;
   }
 
   long lastEventCursor() {
@@ -256,8 +264,10 @@ final class Session {
       Path cwd,
       String cancelledAt,
       String cancelledReason,
-      ObjectNode result) {
+      ObjectNode result,
+      List<String> damage) {
     moveTo(st);
+    this.damaged = List.copyOf(damage);
     this.threadId = tid;
     this.settings = new Settings(cwd, model, policy, sandbox);
     this.cancelledAt = cancelledAt;

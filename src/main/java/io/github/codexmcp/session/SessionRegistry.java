@@ -163,7 +163,8 @@ final class SessionRegistry {
           m.cwd() == null ? null : Path.of(m.cwd()),
           m.cancelledAt(),
           m.cancelledReason(),
-          r.result());
+          r.result(),
+          r.damage());
       List<SessionEvent> events = new ArrayList<>();
       for (ObjectNode e : r.events()) {
         EventType type = EventType.fromWireName(Json.text(e, "type"));

@@ -2,6 +2,7 @@ package io.github.codexmcp.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What {@code codex_session list/get} shows of a session, read under its lock.
@@ -9,6 +10,8 @@ import java.nio.file.Path;
  * @param cancelledAt null unless cancelled
  * @param cancelledReason null unless cancelled
  * @param settings model, approval policy, sandbox (and cwd, shown only as sensitive)
+ * @param damaged what was damaged in the session's state on disk when it was recovered (empty:
+ *     nothing)
  * @param sensitive the fields shown with {@code includeSensitive}, else null
  */
 public record SessionView(
@@ -22,7 +25,12 @@ public record SessionView(
     String approvalPolicy,
     String sandbox,
     int pendingRequestCount,
+    List<String> damaged,
     Sensitive sensitive) {
+
+  public SessionView {
+    damaged = List.copyOf(damaged);
+  }
 
   /** Fields shown only on request: thread id (null before Codex named it), cwd, profile, config. */
   public record Sensitive(String threadId, Path cwd, String profile, ObjectNode config) {}

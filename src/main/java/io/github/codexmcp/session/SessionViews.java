@@ -23,6 +23,7 @@ final class SessionViews {
         st.approvalPolicy(),
         st.sandbox(),
         s.pending.unresolvedCount(),
+        s.damaged(),
         includeSensitive
             ? new SessionView.Sensitive(s.threadId(), st.cwd(), s.profile, s.config)
             : null);
@@ -50,6 +51,9 @@ final class SessionViews {
       o.put("sandbox", s.settings().sandbox());
     }
     o.put("pendingRequestCount", s.pending.unresolvedCount());
+    if (!s.damaged().isEmpty()) {
+      s.damaged().forEach(o.putArray("damaged")::add);
+    }
     return o;
   }
 

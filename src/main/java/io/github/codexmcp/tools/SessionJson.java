@@ -91,6 +91,9 @@ public final class SessionJson {
     putIf(o, "approvalPolicy", v.approvalPolicy());
     putIf(o, "sandbox", v.sandbox());
     o.put("pendingRequestCount", v.pendingRequestCount());
+    if (!v.damaged().isEmpty()) {
+      v.damaged().forEach(o.putArray("damaged")::add);
+    }
     SessionView.Sensitive s = v.sensitive();
     if (s != null) {
       putIf(o, "threadId", s.threadId());
