@@ -8,8 +8,20 @@ package io.github.codexmcp.session;
  * the store enqueues.
  */
 final class PersistOrder {
+  private long metaVersion;
+  private long resultVersion;
   private long metaSaved;
   private long resultSaved;
+
+  /** The version of a {@code meta.json} snapshot taken now (under the session's monitor). */
+  synchronized long nextMetaVersion() {
+    return ++metaVersion;
+  }
+
+  /** The version of a {@code result.json} snapshot taken now (under the session's monitor). */
+  synchronized long nextResultVersion() {
+    return ++resultVersion;
+  }
 
   synchronized void persist(String sessionId, Effects e, PersistenceHook store) {
     if (e.meta() != null && e.metaVersion() > metaSaved) {

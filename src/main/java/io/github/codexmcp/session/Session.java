@@ -67,10 +67,9 @@ final class Session {
   private boolean ttlWarned;
   private CodexBackend backend;
   private CompletableFuture<Void> cancelling;
-  private long metaVersion;
-  private long resultVersion;
 
-  private final PersistOrder persistOrder = new PersistOrder();
+  /** Versions the documents snapshotted here and saves them in order ({@link SessionEffects}). */
+  final PersistOrder persistOrder = new PersistOrder();
 
   Session(
       String id,
@@ -185,13 +184,13 @@ final class Session {
     long mv = 0;
     if (fx.meta) {
       meta = SessionViews.meta(this);
-      mv = ++metaVersion;
+      mv = persistOrder.nextMetaVersion();
     }
     ObjectNode result = null;
     long rv = 0;
     if (fx.result && lastResult != null) {
       result = lastResult;
-      rv = ++resultVersion;
+      rv = persistOrder.nextResultVersion();
     }
     List<CompletableFuture<Void>> w = List.of();
     if (fx.wake && !waiters.isEmpty()) {
@@ -202,11 +201,6 @@ final class Session {
       return Effects.NONE;
     }
     return new Effects(meta, mv, result, rv, fx.replyTo, List.copyOf(fx.replies), w);
-  }
-
-  /** Saves the documents of {@code e} unless a later snapshot was saved already. */
-  void persist(Effects e, PersistenceHook store) {
-    persistOrder.persist(id, e, store);
   }
 
   // ---------------------------------------------------------------- create, fork, recover
@@ -258,10 +252,7 @@ final class Session {
   synchronized void restore(
       SessionStatus st,
       String tid,
-      String model,
-      String policy,
-      String sandbox,
-      Path cwd,
+      Settings restored,
       String cancelledAt,
       String cancelledReason,
       ObjectNode result,
@@ -269,7 +260,7 @@ final class Session {
     moveTo(st);
     this.damaged = List.copyOf(damage);
     this.threadId = tid;
-    this.settings = new Settings(cwd, model, policy, sandbox);
+    this.settings = restored;
     this.cancelledAt = cancelledAt;
     this.cancelledReason = cancelledReason;
     touch();

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * Carries out a transition's {@link Effects} after the session's lock was released: persists the
  * documents (enqueue only), writes the answers to Codex, then wakes the waiters. Called on the
  * thread that ran the transition; holds no lock of its own (persisting takes the session's short
- * persistence-order lock, see {@link Session#persist}). Waking completes long-poll futures, whose
+ * persistence-order lock, see {@link PersistOrder}). Waking completes long-poll futures, whose
  * continuations render the poll on this thread: never a Codex reader thread (see {@link
  * BackendEvents}).
  */
@@ -30,7 +30,7 @@ final class SessionEffects {
     if (e == Effects.NONE) {
       return;
     }
-    s.persist(e, store);
+    s.persistOrder.persist(s.id, e, store);
     for (ServerRequestReply r : e.replies()) {
       send(e.replyTo(), r);
     }

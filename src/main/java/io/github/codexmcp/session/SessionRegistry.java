@@ -157,10 +157,11 @@ final class SessionRegistry {
       s.restore(
           parseStatus(m.status()),
           m.threadId(),
-          m.model(),
-          m.approvalPolicy(),
-          m.sandbox(),
-          m.cwd() == null ? null : Path.of(m.cwd()),
+          new Settings(
+              m.cwd() == null ? null : Path.of(m.cwd()),
+              m.model(),
+              m.approvalPolicy(),
+              m.sandbox()),
           m.cancelledAt(),
           m.cancelledReason(),
           r.result(),
