@@ -168,6 +168,9 @@ public final class Main {
 
     StartupTrace.mark("executors");
     Backends backends = new Backends(config, exe, invocation, mode::future, timer);
+    // the client's log and forms: the server attaches them once built; used before that, they wait
+    McpClientLog clientLog = new McpClientLog();
+    McpForms forms = new McpForms();
     SessionManager sessions =
         new SessionManager(
             backends,
@@ -175,7 +178,9 @@ public final class Main {
             timer,
             work,
             persistence.hook(),
-            !config.noiseFilterDisabled());
+            !config.noiseFilterDisabled(),
+            clientLog,
+            forms);
     SessionPolling polling = new SessionPolling(sessions);
     CancellationRegistry cancellations = new CancellationRegistry();
     ShutdownCoordinator shutdown =
@@ -201,8 +206,6 @@ public final class Main {
     Map<String, ToolHandler> tools = new LinkedHashMap<>();
     tools.put("codex", new CodexTool(sessions, polling, config.serverCwd()));
     tools.put("codex_reply", new CodexReplyTool(sessions, polling));
-    McpClientLog clientLog = new McpClientLog();
-    McpForms forms = new McpForms();
     PersistenceStatus persistenceStatus = new PersistenceStatus(persistence.opened());
     persistenceStatus.reportTo(clientLog);
     SystemProcessLauncher launcher = new SystemProcessLauncher(timer);

@@ -42,7 +42,15 @@ public final class NotificationMapper {
           "item/mcpToolCall/progress",
           "turn/diff/updated",
           "turn/plan/updated",
-          "model/rerouted");
+          "model/rerouted",
+          "warning",
+          "configWarning",
+          "deprecationNotice",
+          "guardianWarning");
+
+  /** Codex's warnings: progress events, and worth the client's log too ({@link #warningText}). */
+  public static final Set<String> WARNINGS =
+      Set.of("warning", "configWarning", "deprecationNotice", "guardianWarning");
 
   private static final Set<String> ITEM_LIFECYCLE =
       Set.of("item/started", "item/completed", "rawResponseItem/completed");
@@ -60,6 +68,29 @@ public final class NotificationMapper {
   }
 
   private NotificationMapper() {}
+
+  /**
+   * One line for a user from one of Codex's {@linkplain #WARNINGS warnings}: its message, or its
+   * summary with the config path and details; null for any other method or an empty warning.
+   */
+  public static String warningText(String method, JsonNode params) {
+    if (method == null || !WARNINGS.contains(method) || params == null) {
+      return null;
+    }
+    String text = Json.text(params, "message");
+    if (text == null) {
+      text = Json.text(params, "summary");
+      String path = Json.text(params, "path");
+      String details = Json.text(params, "details");
+      if (text != null && path != null && !path.isBlank()) {
+        text += " (" + path + ")";
+      }
+      if (text != null && details != null && !details.isBlank()) {
+        text += ": " + details;
+      }
+    }
+    return text == null || text.isBlank() ? null : text;
+  }
 
   /** The method of the streamed reply fragments: most notifications of a turn. */
   public static final String AGENT_MESSAGE_DELTA = "item/agentMessage/delta";

@@ -21,11 +21,17 @@ final class BackendEvents {
   private final SessionEffects effects;
   private final ServerRequests serverRequests;
   private final Executor work;
+  private final CodexWarnings warnings;
 
-  BackendEvents(SessionEffects effects, ServerRequests serverRequests, Executor work) {
+  BackendEvents(
+      SessionEffects effects,
+      ServerRequests serverRequests,
+      Executor work,
+      CodexWarnings warnings) {
     this.effects = effects;
     this.serverRequests = serverRequests;
     this.work = work;
+    this.warnings = warnings;
   }
 
   /** The listener to register on {@code backend}, which serves {@code s}. */
@@ -42,6 +48,10 @@ final class BackendEvents {
       e = s.notification(method, params, CodexNotification.read(method, params));
     }
     effects.apply(s, e);
+    String warning = NotificationMapper.warningText(method, params);
+    if (warning != null) {
+      warnings.report(s.id, method, warning);
+    }
   }
 
   void backendDied(Session s, CodexBackend backend, String message) {

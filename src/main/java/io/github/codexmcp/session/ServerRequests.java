@@ -30,13 +30,20 @@ final class ServerRequests {
   private final Timer timer;
   private final Supplier<String> uuids;
   private final Set<String> loggedUnknown = ConcurrentHashMap.newKeySet();
+  private final ElicitationChannel elicitation;
+  private final ElicitationChannel.Responder formAnswers = new FormAnswers();
 
   ServerRequests(
-      SessionRegistry registry, SessionEffects effects, Timer timer, Supplier<String> uuids) {
+      SessionRegistry registry,
+      SessionEffects effects,
+      Timer timer,
+      Supplier<String> uuids,
+      ElicitationChannel elicitation) {
     this.registry = registry;
     this.effects = effects;
     this.timer = timer;
     this.uuids = uuids;
+    this.elicitation = elicitation;
   }
 
   /** A request from {@code backend}, the backend of {@code s}. */
@@ -44,6 +51,7 @@ final class ServerRequests {
     ObjectNode params = raw instanceof ObjectNode o ? o : Json.object();
     RequestKind kind = RequestKind.parked(method, params);
     ServerRequestReply now = null;
+    PendingRequest parked = null;
     Effects e;
     synchronized (s) {
       if (s.status() == SessionStatus.CANCELLED || s.status() == SessionStatus.ERROR) {
@@ -62,6 +70,7 @@ final class ServerRequests {
           p.timeout =
               timer.schedule(Duration.ofMillis(s.approvalTimeoutMs), () -> timeout(s, requestId));
           s.pending.park(s, p, fx);
+          parked = p;
         }
         e = s.effects(fx);
       }
@@ -70,6 +79,28 @@ final class ServerRequests {
       SessionEffects.send(backend, now);
     }
     effects.apply(s, e);
+    if (parked != null) {
+      // the elicit channel: also a form for the user, while the request waits in actions[]
+      elicitation.offer(s.id, parked.requestId, parked.kind.wireName(), params, formAnswers);
+    }
+  }
+
+  /** Form answers take the paths of {@code codex_check}'s answers and of the timeout. */
+  private final class FormAnswers implements ElicitationChannel.Responder {
+    @Override
+    public void permission(String sessionId, String requestId, String decision) {
+      respondPermission(sessionId, requestId, ApprovalDecision.parse(decision, null, null, null));
+    }
+
+    @Override
+    public void userInput(String sessionId, String requestId, ObjectNode answers) {
+      respondUserInput(sessionId, requestId, answers);
+    }
+
+    @Override
+    public void expire(String sessionId, String requestId) {
+      timeout(registry.require(sessionId), requestId);
+    }
   }
 
   private void logImmediate(String method) {

@@ -12,14 +12,17 @@ import org.slf4j.LoggerFactory;
  * thread that ran the transition; holds no lock of its own (persisting takes the session's short
  * persistence-order lock, see {@link PersistOrder}). Waking completes long-poll futures, whose
  * continuations render the poll on this thread: never a Codex reader thread (see {@link
- * BackendEvents}).
+ * BackendEvents}). Last, forms shown for requests that are no longer pending are withdrawn ({@link
+ * ElicitationChannel#sweep}).
  */
 final class SessionEffects {
   static final Logger LOG = LoggerFactory.getLogger(SessionEffects.class);
   private final PersistenceHook store;
+  private final ElicitationChannel forms;
 
-  SessionEffects(PersistenceHook store) {
+  SessionEffects(PersistenceHook store, ElicitationChannel forms) {
     this.store = store;
+    this.forms = forms;
   }
 
   PersistenceHook store() {
@@ -37,6 +40,7 @@ final class SessionEffects {
     for (CompletableFuture<Void> w : e.waiters()) {
       w.complete(null);
     }
+    forms.sweep(s); // forms of requests this transition answered or ended are withdrawn
   }
 
   /** Writes one answer to Codex; a failure is logged (Codex is gone or going). */

@@ -2,6 +2,8 @@ package io.github.codexmcp.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.client.ClientForms;
+import io.github.codexmcp.client.ClientLog;
 import io.github.codexmcp.codex.BackendFactory;
 import io.github.codexmcp.codex.BackendMode;
 import io.github.codexmcp.codex.protocol.ApprovalDecision;
@@ -42,6 +44,7 @@ public final class SessionManager implements AutoCloseable {
   final BackendEvents events;
   final ServerRequests serverRequests;
   final TurnLifecycle turns;
+  final ElicitationChannel elicitation;
   final SessionJanitor janitor;
   private final BackendFactory backends;
 
@@ -54,7 +57,32 @@ public final class SessionManager implements AutoCloseable {
       Executor work,
       PersistenceHook store,
       boolean noiseFilter) {
-    this(backends, clock, timer, work, store, noiseFilter, () -> UUID.randomUUID().toString());
+    this(backends, clock, timer, work, store, noiseFilter, ClientLog.NONE, ClientForms.NONE);
+  }
+
+  /**
+   * @param log the client's log (Codex's warnings go there)
+   * @param forms the client's forms (the {@code elicit} approval channel)
+   */
+  public SessionManager(
+      BackendFactory backends,
+      Clock clock,
+      Timer timer,
+      Executor work,
+      PersistenceHook store,
+      boolean noiseFilter,
+      ClientLog log,
+      ClientForms forms) {
+    this(
+        backends,
+        clock,
+        timer,
+        work,
+        store,
+        noiseFilter,
+        () -> UUID.randomUUID().toString(),
+        log,
+        forms);
   }
 
   SessionManager(
@@ -65,14 +93,28 @@ public final class SessionManager implements AutoCloseable {
       PersistenceHook store,
       boolean noiseFilter,
       Supplier<String> uuids) {
+    this(backends, clock, timer, work, store, noiseFilter, uuids, ClientLog.NONE, ClientForms.NONE);
+  }
+
+  SessionManager(
+      BackendFactory backends,
+      Clock clock,
+      Timer timer,
+      Executor work,
+      PersistenceHook store,
+      boolean noiseFilter,
+      Supplier<String> uuids,
+      ClientLog log,
+      ClientForms forms) {
     this.backends = backends;
     this.clock = clock;
     this.timer = timer;
-    this.effects = new SessionEffects(store);
+    this.elicitation = new ElicitationChannel(forms, work);
+    this.effects = new SessionEffects(store, elicitation);
     this.registry = new SessionRegistry(clock, noiseFilter, effects);
-    this.serverRequests = new ServerRequests(registry, effects, timer, uuids);
-    this.events = new BackendEvents(effects, serverRequests, work);
-    this.turns = new TurnLifecycle(registry, effects, events, backends, work, uuids);
+    this.serverRequests = new ServerRequests(registry, effects, timer, uuids, elicitation);
+    this.events = new BackendEvents(effects, serverRequests, work, new CodexWarnings(log));
+    this.turns = new TurnLifecycle(registry, effects, events, backends, work, uuids, elicitation);
     this.janitor = new SessionJanitor(registry, clock, timer, turns::cancel);
   }
 

@@ -46,6 +46,7 @@ final class TurnLifecycle {
   private final BackendFactory backends;
   private final Executor work;
   private final Supplier<String> uuids;
+  private final ElicitationChannel elicitation;
 
   TurnLifecycle(
       SessionRegistry registry,
@@ -53,13 +54,15 @@ final class TurnLifecycle {
       BackendEvents events,
       BackendFactory backends,
       Executor work,
-      Supplier<String> uuids) {
+      Supplier<String> uuids,
+      ElicitationChannel elicitation) {
     this.registry = registry;
     this.effects = effects;
     this.events = events;
     this.backends = backends;
     this.work = work;
     this.uuids = uuids;
+    this.elicitation = elicitation;
   }
 
   private <T> CompletableFuture<T> onWork(CompletableFuture<T> f) {
@@ -92,6 +95,10 @@ final class TurnLifecycle {
     String warning = "on-failure".equals(req.approvalPolicy()) ? ON_FAILURE_WARNING : null;
     if (warning != null) {
       warnings.add(warning);
+    }
+    String channelWarning = elicitation.choose(id, req.approvalChannel());
+    if (channelWarning != null) {
+      warnings.add(channelWarning);
     }
     s.begin(backend, req.cwd(), req.model(), req.approvalPolicy(), req.sandbox(), warning);
     registry.register(s);
@@ -251,6 +258,10 @@ final class TurnLifecycle {
     }
     if ("on-failure".equals(req.approvalPolicy())) {
       warnings.add(ON_FAILURE_WARNING);
+    }
+    String channelWarning = elicitation.choose(s.id, req.approvalChannel());
+    if (channelWarning != null) {
+      warnings.add(channelWarning);
     }
     effects.apply(s, begun);
     Path newCwd = cwdOverride;

@@ -35,7 +35,8 @@ public final class CodexReplyTool implements ToolHandler {
               Args.str(args, "personality"),
               Args.str(args, "sandbox"),
               Args.str(args, "cwd"),
-              Args.obj(args, "outputSchema"));
+              Args.obj(args, "outputSchema"),
+              Args.str(args, "approvalChannel"));
       Long wait = Args.lng(args, "waitForResult");
       return sessions
           .reply(req)

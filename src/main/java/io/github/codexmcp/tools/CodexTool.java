@@ -48,7 +48,8 @@ public final class CodexTool implements ToolHandler {
               Args.bool(adv, "ephemeral"),
               Args.obj(adv, "outputSchema"),
               Args.strings(adv, "images"),
-              Args.lng(adv, "approvalTimeoutMs"));
+              Args.lng(adv, "approvalTimeoutMs"),
+              Args.str(adv, "approvalChannel"));
       Long wait = Args.lng(adv, "waitForResult");
       return sessions
           .create(req)

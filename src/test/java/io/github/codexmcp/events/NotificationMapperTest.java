@@ -3,6 +3,7 @@ package io.github.codexmcp.events;
 import static io.github.codexmcp.events.TestEvents.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -243,6 +244,10 @@ class NotificationMapperTest {
       "turn/diff/updated",
       "turn/plan/updated",
       "model/rerouted",
+      "warning",
+      "configWarning",
+      "deprecationNotice",
+      "guardianWarning",
     };
     for (String m : methods) {
       MappedEvent e = map(m, "{'threadId':'th','x':[1,2]}");
@@ -250,6 +255,29 @@ class NotificationMapperTest {
       assertFalse(e.pinned(), m);
       assertEquals(json("{'method':'" + m + "','threadId':'th','x':[1,2]}"), e.data(), m);
     }
+  }
+
+  @Test
+  void codexWarningsReadAsOneLine() {
+    assertEquals(
+        "model is slow",
+        NotificationMapper.warningText("warning", json("{'message':'model is slow'}")));
+    assertEquals(
+        "guardian says no",
+        NotificationMapper.warningText(
+            "guardianWarning", json("{'message':'guardian says no','threadId':'t'}")));
+    assertEquals(
+        "unknown key (/h/.codex/config.toml): foo is ignored",
+        NotificationMapper.warningText(
+            "configWarning",
+            json(
+                "{'summary':'unknown key','path':'/h/.codex/config.toml','details':'foo is ignored'}")));
+    assertEquals(
+        "profiles moved",
+        NotificationMapper.warningText(
+            "deprecationNotice", json("{'summary':'profiles moved','details':null}")));
+    assertNull(NotificationMapper.warningText("turn/started", json("{'message':'x'}")));
+    assertNull(NotificationMapper.warningText("warning", json("{'message':''}")));
   }
 
   @Test

@@ -62,6 +62,14 @@ final class McpSession implements AutoCloseable {
   }
 
   static McpSession start(CodexTestHome home, Map<String, String> extraEnv) {
+    return start(home, extraEnv, spec -> spec);
+  }
+
+  /** As above, with the client's builder adjusted (capabilities, an elicitation handler). */
+  static McpSession start(
+      CodexTestHome home,
+      Map<String, String> extraEnv,
+      java.util.function.UnaryOperator<McpClient.SyncSpec> customize) {
     Map<String, String> env = new HashMap<>(home.env());
     Path state = home.root().resolve("state");
     env.put("CODEX_MCP_PATH", CodexCli.get().nativeBinary().toString());
@@ -78,10 +86,12 @@ final class McpSession implements AutoCloseable {
     List<McpSchema.ProgressNotification> sink = new CopyOnWriteArrayList<>();
     List<McpSchema.LoggingMessageNotification> logs = new CopyOnWriteArrayList<>();
     McpSyncClient client =
-        McpClient.sync(transport)
-            .requestTimeout(Duration.ofSeconds(120))
-            .progressConsumer(sink::add)
-            .loggingConsumer(logs::add)
+        customize
+            .apply(
+                McpClient.sync(transport)
+                    .requestTimeout(Duration.ofSeconds(120))
+                    .progressConsumer(sink::add)
+                    .loggingConsumer(logs::add))
             .build();
     McpSession s = new McpSession(client, state, sink, tag, logs);
     transport.setStdErrorHandler(line -> s.stderr.append(line).append('\n'));

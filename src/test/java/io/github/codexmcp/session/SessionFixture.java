@@ -2,6 +2,8 @@ package io.github.codexmcp.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.client.ClientForms;
+import io.github.codexmcp.client.ClientLog;
 import io.github.codexmcp.codex.BackendMode;
 import io.github.codexmcp.codex.protocol.ApprovalDecision;
 import io.github.codexmcp.events.EventType;
@@ -52,11 +54,30 @@ public final class SessionFixture {
 
   public SessionFixture(
       Path cwd, BackendMode mode, boolean persistenceEnabled, boolean noiseFilter) {
+    this(cwd, mode, persistenceEnabled, noiseFilter, ClientForms.NONE);
+  }
+
+  /** With the client's forms (the {@code elicit} approval channel). */
+  public SessionFixture(
+      Path cwd,
+      BackendMode mode,
+      boolean persistenceEnabled,
+      boolean noiseFilter,
+      ClientForms forms) {
     this.cwd = cwd;
     this.factory = new FakeBackendFactory(mode);
     this.persistence = new RecordingPersistence(persistenceEnabled);
     this.manager =
-        new SessionManager(factory, clock, timer, DIRECT, persistence, noiseFilter, this::nextUuid);
+        new SessionManager(
+            factory,
+            clock,
+            timer,
+            DIRECT,
+            persistence,
+            noiseFilter,
+            this::nextUuid,
+            ClientLog.NONE,
+            forms);
     this.polling = new SessionPolling(manager);
     this.json = new JsonSessions(manager, polling);
   }
@@ -86,6 +107,7 @@ public final class SessionFixture {
     public ObjectNode outputSchema;
     public List<String> images;
     public Long approvalTimeoutMs;
+    public String approvalChannel;
 
     public SessionRequests.Create build() {
       return new SessionRequests.Create(
@@ -104,7 +126,8 @@ public final class SessionFixture {
           ephemeral,
           outputSchema,
           images,
-          approvalTimeoutMs);
+          approvalTimeoutMs,
+          approvalChannel);
     }
 
     public CompletableFuture<ObjectNode> start() {
