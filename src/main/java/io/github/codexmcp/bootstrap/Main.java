@@ -270,6 +270,8 @@ public final class Main {
             forms);
     // The probe spawns codex: keep it off the CPU until initialize has been answered.
     server.transport().afterFirstMessage(mode::start);
+    // answers still queued for stdout get a moment to reach the client before the process exits
+    shutdown.addFinalStep(() -> server.transport().drainOutput(Duration.ofSeconds(1)));
     StartupTrace.mark("server built");
     log.info("codex-mcp server started (cwd: {})", config.serverCwd());
     Thread.currentThread().join();

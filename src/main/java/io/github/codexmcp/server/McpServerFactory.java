@@ -194,7 +194,9 @@ public final class McpServerFactory {
     }
     clientLog.attach(transport);
     forms.attach(transport);
-    ToolAdapter adapter = new ToolAdapter(validator, work, ready, cancellations, clientLog);
+    ToolAdapter adapter =
+        new ToolAdapter(
+            validator, work, ready, cancellations, clientLog, transport::awaitOutputRoom);
     List<McpServerFeatures.AsyncToolSpecification> tools = new ArrayList<>();
     for (ObjectNode def : ToolCatalog.all()) {
       tools.add(adapter.specification(def, handlers.get(def.get("name").asText())));

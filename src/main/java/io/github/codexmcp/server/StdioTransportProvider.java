@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +35,12 @@ import reactor.core.publisher.Mono;
  * wait ends and the cancelled request gets no answer, see {@link InFlightRequests}), answers calls
  * of unknown tools with the contract's error result, and reports end of input.
  *
- * <p>One reader thread ({@code stdio-inbound}); writes are serialised by a lock on the output.
+ * <p><b>Threads.</b> One reader thread ({@code stdio-inbound}) reads and dispatches stdin lines;
+ * the SDK's answers are serialised on the thread that produced them and queued to {@link
+ * StdoutWriter}, whose own thread writes stdout. {@code session}, {@code closed}, {@code early} and
+ * {@code answeredInitializeId} are volatile: set once by the building thread or the reader thread,
+ * read by producers. The reader thread waits (join) only for {@link EarlyInitialize}'s first line,
+ * before it serves anything.
  */
 public final class StdioTransportProvider implements McpServerTransportProvider {
   private static final Logger LOG = LoggerFactory.getLogger(StdioTransportProvider.class);
@@ -114,6 +120,24 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
           LOG.warn("[codex-mcp] post-start task failed: {}", e.toString());
         }
       }
+    }
+  }
+
+  /** Waits until the output queue has room for another answer ({@link StdoutWriter}). */
+  boolean awaitOutputRoom() throws InterruptedException {
+    return output.awaitRoom();
+  }
+
+  /**
+   * Waits up to {@code timeout} until every queued line has been written (shutdown: the last
+   * answers reach the client before the process exits); true if they have.
+   */
+  public boolean drainOutput(Duration timeout) {
+    try {
+      return output.awaitDrained(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
@@ -407,14 +431,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             if (isAlreadyAnswered(message) || !answer) {
               return; // answered early, or cancelled by the client: nothing to send
             }
-            byte[] line;
-            try {
-              line = Json.COMPACT.writeValueAsBytes(message);
-            } catch (IOException | RuntimeException e) {
-              LOG.warn("[codex-mcp] failed to serialise a message: {}", e.toString());
-              return;
-            }
-            output.send(line, StdoutWriter.kindOf(message));
+            output.send(message);
           });
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +28,15 @@ import reactor.core.publisher.Mono;
  * schema (reporting violations in the contract's format), runs the handler on the work pool so the
  * stdin reader never waits, and renders {@link ToolOutcome}s as MCP results.
  *
- * <p>Exception: a call the handler declares a {@linkplain ToolHandler#isQuickRead quick read}
- * (listing sessions, a small poll) runs on the reader thread, which saves a thread hand-over (and
- * its scheduling delay) per call. Calls made before start-up {@code ready} completes wait for it on
- * the work pool.
+ * <p><b>Threads.</b> A call runs on the work pool; it first waits there until the output queue has
+ * room ({@link OutputRoom}), so that a client that stopped reading does not make the server build
+ * answers it cannot take. Exception: a call the handler declares a {@linkplain
+ * ToolHandler#isQuickRead quick read} (listing sessions, a small poll) runs on the stdin reader
+ * thread, which saves a thread hand-over per call. Calls made before start-up {@code ready}
+ * completes wait for it on the work pool. A handler's future that completes later (a long poll
+ * woken by Codex's output, on Codex's reader thread) is rendered, and its response written, on the
+ * work pool: the thread that completed it only hands over. Stateless apart from the injected
+ * collaborators; no locks.
  */
 public final class ToolAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ToolAdapter.class);
@@ -41,6 +47,22 @@ public final class ToolAdapter {
   private final CompletableFuture<?> ready;
   private final CancellationRegistry cancellations;
   private final ClientLog clientLog;
+  private final OutputRoom room;
+
+  /** Waits until the output can take another answer (may block; called on work threads). */
+  @FunctionalInterface
+  public interface OutputRoom {
+    OutputRoom NONE = () -> false;
+
+    /** Waits for room; returns whether lines are still queued (the client reads slowly). */
+    boolean await() throws InterruptedException;
+  }
+
+  /**
+   * While the output has a backlog, one answer is built at a time: each holds its whole result in
+   * memory until it is queued.
+   */
+  private final Semaphore backlogBuilder = new Semaphore(1);
 
   /** Calls run on {@code work} once {@code ready} has completed (in any way). */
   public ToolAdapter(
@@ -49,11 +71,23 @@ public final class ToolAdapter {
       CompletableFuture<?> ready,
       CancellationRegistry cancellations,
       ClientLog clientLog) {
+    this(validator, work, ready, cancellations, clientLog, OutputRoom.NONE);
+  }
+
+  /** As above; a call on the work pool first waits for {@code room}. */
+  public ToolAdapter(
+      JsonSchemaValidator validator,
+      Executor work,
+      CompletableFuture<?> ready,
+      CancellationRegistry cancellations,
+      ClientLog clientLog,
+      OutputRoom room) {
     this.validator = validator;
     this.work = work;
     this.ready = ready;
     this.cancellations = cancellations;
     this.clientLog = clientLog;
+    this.room = room;
   }
 
   /**
@@ -114,11 +148,13 @@ public final class ToolAdapter {
     CompletableFuture<McpSchema.CallToolResult> result =
         (!ready.isDone()
                 ? ready.handleAsync(
-                    (v, t) -> prepare(handler, inputSchema, exchange, request, requestId), work)
+                    (v, t) -> prepareWhenRoom(handler, inputSchema, exchange, request, requestId),
+                    work)
                 : handler.isQuickRead(request.arguments() == null ? Map.of() : request.arguments())
                     ? inline(() -> prepare(handler, inputSchema, exchange, request, requestId))
                     : CompletableFuture.supplyAsync(
-                        () -> prepare(handler, inputSchema, exchange, request, requestId), work))
+                        () -> prepareWhenRoom(handler, inputSchema, exchange, request, requestId),
+                        work))
             .thenCompose(f -> f)
             .exceptionally(t -> render(ToolOutcome.thrown(t)));
     return result.whenComplete(
@@ -142,6 +178,40 @@ public final class ToolAdapter {
     }
   }
 
+  /** {@link #prepare} once the output has room (on a work thread). */
+  private CompletableFuture<McpSchema.CallToolResult> prepareWhenRoom(
+      ToolHandler handler,
+      Map<String, Object> inputSchema,
+      McpAsyncServerExchange exchange,
+      McpSchema.CallToolRequest request,
+      Object requestId) {
+    boolean permit = false;
+    try {
+      if (room.await()) {
+        backlogBuilder.acquire();
+        permit = true;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    CompletableFuture<McpSchema.CallToolResult> answer;
+    try {
+      answer = prepare(handler, inputSchema, exchange, request, requestId);
+    } catch (RuntimeException e) {
+      if (permit) {
+        backlogBuilder.release();
+      }
+      throw e;
+    }
+    if (permit) {
+      if (answer.isDone()) {
+        return answer.whenComplete((r, t) -> backlogBuilder.release());
+      }
+      backlogBuilder.release(); // a wait (long poll): do not hold the permit while it waits
+    }
+    return answer;
+  }
+
   private CompletableFuture<McpSchema.CallToolResult> prepare(
       ToolHandler handler,
       Map<String, Object> inputSchema,
@@ -163,11 +233,23 @@ public final class ToolAdapter {
     }
     RequestContext ctx = context(exchange, request, requestId);
     try {
-      return handler.call(args, ctx).thenApply(ToolAdapter::render);
+      return renderOnWorkPool(handler.call(args, ctx));
     } catch (RuntimeException e) {
       LOG.warn("[codex-mcp] tool {} failed", handler.name(), e);
       return CompletableFuture.completedFuture(render(ToolOutcome.thrown(e)));
     }
+  }
+
+  /**
+   * Renders {@code outcome} on this thread when it is already complete, else on the work pool: the
+   * thread that completes it later (Codex's reader waking a long poll) must not render the answer
+   * or write it to stdout.
+   */
+  CompletableFuture<McpSchema.CallToolResult> renderOnWorkPool(
+      CompletableFuture<ToolOutcome> outcome) {
+    return outcome.isDone()
+        ? outcome.thenApply(ToolAdapter::render)
+        : outcome.thenApplyAsync(ToolAdapter::render, work);
   }
 
   private RequestContext context(

@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The one shared Jackson set-up: one {@link JsonFactory}, one {@link ObjectMapper} built on it, and
@@ -113,7 +112,11 @@ public final class Json {
 
   /** JSON text in the {@code JSON.stringify(v, null, 2)} layout ({@link StringifyPrinter}). */
   public static String pretty(Object value) {
-    return new String(prettyBytes(value), StandardCharsets.UTF_8);
+    try {
+      return PRETTY.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** As {@link #pretty}, as UTF-8 bytes. */

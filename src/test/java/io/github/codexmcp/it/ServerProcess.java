@@ -28,6 +28,8 @@ final class ServerProcess implements AutoCloseable {
   final StringBuffer stderr = new StringBuffer();
   private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
   private final OutputStream stdin;
+  private final Object readGate = new Object();
+  private boolean readingPaused; // guarded by readGate
 
   private ServerProcess(Process process) {
     this.process = process;
@@ -39,7 +41,7 @@ final class ServerProcess implements AutoCloseable {
                   new BufferedReader(
                       new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
-                while ((line = r.readLine()) != null) {
+                while ((line = nextLine(r)) != null) {
                   stdoutLines.add(line);
                   try {
                     messages.add(JSON.readTree(line));
@@ -71,6 +73,32 @@ final class ServerProcess implements AutoCloseable {
             "server-stderr");
     err.setDaemon(true);
     err.start();
+  }
+
+  /** The next stdout line, once reading is not paused (a client that stopped reading). */
+  private String nextLine(BufferedReader r) throws IOException {
+    synchronized (readGate) {
+      while (readingPaused) {
+        try {
+          readGate.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+      }
+    }
+    return r.readLine();
+  }
+
+  /**
+   * Stops or resumes reading the server's stdout: while paused, nothing more is taken from the pipe
+   * (at most the line being read completes), so the server's writes soon block.
+   */
+  void pauseReading(boolean paused) {
+    synchronized (readGate) {
+      readingPaused = paused;
+      readGate.notifyAll();
+    }
   }
 
   static Path jar() {
