@@ -163,6 +163,12 @@ public final class ResourceCatalog {
     f.put("foregroundWait", true);
     f.put("sessionClean", true);
     f.put("codexSetup", true);
+    // what MCP clients get beyond the tools
+    f.put("serverInstructions", true);
+    f.put("approvalChannelElicit", true);
+    f.put("logNotifications", true);
+    f.put("waitCapWithoutProgressToken", true);
+    f.put("noAnswerToCancelledRequests", true);
     f.put("diskPersistence", runtime.persistenceEnabled());
     ObjectNode check = o.putObject("recommendedSettings").putObject("codexCheck");
     check.put("responseMode", "minimal");

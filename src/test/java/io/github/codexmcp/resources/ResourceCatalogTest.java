@@ -52,6 +52,21 @@ class ResourceCatalogTest {
   }
 
   @Test
+  void theClientFeaturesAreListed() {
+    ObjectNode f = (ObjectNode) catalog("0.170.0").compatReport().get("features");
+    for (String name :
+        new String[] {
+          "serverInstructions",
+          "approvalChannelElicit",
+          "logNotifications",
+          "waitCapWithoutProgressToken",
+          "noAnswerToCancelledRequests"
+        }) {
+      org.junit.jupiter.api.Assertions.assertTrue(f.path(name).asBoolean(), name);
+    }
+  }
+
+  @Test
   void olderVersionIsAMismatchAndAWarning() {
     ObjectNode r = catalog("0.106.0").compatReport();
     String message = RANGE.check("0.106.0").orElseThrow().message();
