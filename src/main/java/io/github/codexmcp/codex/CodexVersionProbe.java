@@ -9,7 +9,14 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code codex --version}, run at most once per process (the result, even null, is cached). */
+/**
+ * {@code codex --version}, run at most once per process (the result, even null, is cached).
+ *
+ * <p><b>Concurrency.</b> {@link #get} may be called from any thread; the first caller runs the
+ * command on its own thread under {@code this} (blocking up to the runner's timeout) while later
+ * callers wait for it; {@code done} and {@code value} are volatile so the cached answer is read
+ * without the lock.
+ */
 public final class CodexVersionProbe implements Supplier<String> {
   private static final Pattern VERSION =
       Pattern.compile("v?\\d+\\.\\d+\\.\\d+(?:[-+][0-9A-Za-z.-]+)?");

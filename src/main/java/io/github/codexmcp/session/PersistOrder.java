@@ -3,9 +3,12 @@ package io.github.codexmcp.session;
 /**
  * Keeps a session's documents from being saved out of order when the effects of two transitions are
  * carried out concurrently: each snapshot carries a version, and an older one than the last saved
- * is dropped (a document is a whole snapshot, so the newer one already contains it). Its fields are
- * guarded by {@code this}, taken after (never around) the session's monitor, and held only while
- * the store enqueues.
+ * is dropped (a document is a whole snapshot, so the newer one already contains it).
+ *
+ * <p><b>Concurrency.</b> Its fields are guarded by {@code this}. Versions are drawn under the
+ * session's monitor (so they follow the order of the snapshots); saving happens on whichever thread
+ * carries out a transition's effects, with no session lock held. {@code this} is never held while
+ * taking another lock, and only while the store enqueues.
  */
 final class PersistOrder {
   private long metaVersion;

@@ -7,7 +7,8 @@ import io.github.codexmcp.util.CodexMcpException;
 /**
  * The preconditions of the operations on a session: each reads the session under its lock, throws
  * the contract's error when the operation is not possible, and returns what the operation needs.
- * Read-only: no state changes here.
+ * Read-only: no state changes here. Called from tool-call threads; each takes the session's lock
+ * for the reads only (in-memory, never blocking).
  */
 final class SessionChecks {
   private SessionChecks() {}

@@ -20,6 +20,13 @@ import java.util.function.Consumer;
  * Polling, answering and waiting: {@code codex_check} and the foreground waits of {@code codex} /
  * {@code codex_reply}. A poll costs a lock and a copy; waits hold no thread (they are futures
  * completed by session changes, the timer, or the client's cancellation).
+ *
+ * <p><b>Concurrency.</b> Called from tool-call threads; a wait's later rounds run on the thread
+ * that woke it (a session's inbox, the timer thread, or the cancelling thread), one round at a
+ * time. A poll reads the session and moves its cursor under the session's lock; a round registers
+ * its waiter under the same lock, so no wake is lost in between. The wait observer (progress to the
+ * MCP client) is called after the lock is released. {@code Rounds} guards its current waiter and
+ * slice timer with its own monitor, taken inside the session's, never around it.
  */
 public final class SessionPolling {
   public static final long MAX_WAIT_MS = 120_000;
@@ -112,6 +119,7 @@ public final class SessionPolling {
         return CompletableFuture.completedFuture(pollLocked(s, next, false).response());
       }
     }
+    rounds.report(s);
     // Look the session up again: an evicted session must end the wait (SESSION_NOT_FOUND), not
     // be polled until the deadline.
     return waiter.thenCompose(
@@ -144,6 +152,7 @@ public final class SessionPolling {
     private Timer.Cancellable sliceTimer; // guarded by this
     private boolean sliceOver = true; // guarded by this; set by the slice's own timer
     private String observedPhase;
+    private ObjectNode toReport;
     private boolean hooked;
 
     Rounds(CompletableFuture<Void> cancelled, WaitObserver observer) {
@@ -178,20 +187,37 @@ public final class SessionPolling {
         hooked = true;
         cancelled.whenComplete((v, e) -> wakeCurrent());
       }
-      try {
-        observe(s, newSlice);
-      } catch (RuntimeException e) {
-        synchronized (this) {
-          current = null;
-        }
-        end();
-        throw e;
-      }
+      observe(s, newSlice);
       s.waiters().add(f);
       return f;
     }
 
-    /** Tells the observer of the first round, of a phase change, and of each new slice. */
+    /**
+     * Hands the observation of the round just entered to the observer; called with no lock held,
+     * since the observer writes to the MCP client. When the observer fails, the round is left and
+     * the wait ends with its exception.
+     */
+    void report(Session s) {
+      ObjectNode r = toReport;
+      toReport = null;
+      if (r == null) {
+        return;
+      }
+      try {
+        observer.accept(r);
+      } catch (RuntimeException e) {
+        synchronized (s) {
+          leave(s);
+        }
+        end();
+        throw e;
+      }
+    }
+
+    /**
+     * Notes what to tell the observer (the first round, a phase change, each new slice) for {@link
+     * #report}. Caller holds {@code s}'s lock.
+     */
     private void observe(Session s, boolean newSlice) {
       if (observer == WaitObserver.NONE) {
         return;
@@ -200,9 +226,9 @@ public final class SessionPolling {
           ProgressTracker.phase(s.status().wireName(), s.activeTurnId(), s.progress.lastMethod());
       if (newSlice || !phase.equals(observedPhase)) {
         observedPhase = phase;
-        observer.accept(
+        toReport =
             s.progress.snapshot(
-                s.status().wireName(), s.activeTurnId(), s.pending.unresolvedCount()));
+                s.status().wireName(), s.activeTurnId(), s.pending.unresolvedCount());
       }
     }
 
@@ -340,6 +366,7 @@ public final class SessionPolling {
                 warnings));
       }
     }
+    rounds.report(s);
     return waiter.thenCompose(
         v -> foregroundRound(sessionId, threadId, requested, deadline, warnings, rounds));
   }

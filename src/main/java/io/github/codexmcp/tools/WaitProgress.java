@@ -6,6 +6,11 @@ import io.github.codexmcp.session.SessionPolling;
 /**
  * Turns the observations of a wait into MCP progress notifications: one per wait round (at most 5 s
  * apart) and one whenever the phase changes, each with an increasing progress value.
+ *
+ * <p><b>Concurrency.</b> Called by one wait's rounds, one at a time but possibly on different
+ * threads, with no session lock held; {@code accept} is synchronized so the count is published
+ * between them. It hands the notification to the MCP client, which may block while the client's
+ * output is full.
  */
 final class WaitProgress implements SessionPolling.WaitObserver {
   private final RequestContext context;

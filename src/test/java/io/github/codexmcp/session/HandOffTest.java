@@ -190,6 +190,27 @@ class HandOffTest {
   }
 
   @Test
+  void waitProgressReachesTheClientWithNoSessionLockHeld() {
+    Session s = manager.require(id);
+    List<Boolean> lockHeld = new ArrayList<>();
+    CompletableFuture<?> wait =
+        polling.foreground(
+            id,
+            "t1",
+            60_000,
+            List.of(),
+            new CompletableFuture<>(),
+            progress -> lockHeld.add(Thread.holdsLock(s)));
+    listener.onNotification("item/started", FakeCodexBackend.json("{'item':{'type':'reasoning'}}"));
+    work.runAll();
+    listener.onNotification("turn/completed", FakeCodexBackend.json("{'turn':{'id':'turn1'}}"));
+    work.runAll();
+    assertTrue(wait.isDone());
+    assertFalse(lockHeld.isEmpty(), "the wait was observed");
+    assertFalse(lockHeld.contains(true), "observed under the session lock: " + lockHeld);
+  }
+
+  @Test
   void clientAnswerIsWrittenOutsideTheSessionLock() {
     String rid = parkApproval(5);
     polling.respondPermission(

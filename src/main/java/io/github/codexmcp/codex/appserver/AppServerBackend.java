@@ -53,10 +53,11 @@ import org.slf4j.LoggerFactory;
  * appserver-<sessionId>-out}; {@link BackendListener#onExit} comes after the last line of stdout
  * was dispatched, on the reader thread or the JDK's process-exit thread; {@link
  * BackendListener#onError} comes from the thread calling {@link #start()}. Listener methods must
- * not block: they delay every later message of this child. Futures returned by the calls also
- * complete on the reader thread (timeouts: the timer thread; destroy: the destroying thread), so
- * their continuations must not block either. Server requests arriving without a listener are
- * answered {@code -32601 Method not handled: <method>}.
+ * not block: they delay every later message of this child (the session layer's listener only hands
+ * each report to the session's inbox on the work pool). Futures returned by the calls also complete
+ * on the reader thread (timeouts: the timer thread; destroy: the destroying thread), so their
+ * continuations must not block either. Server requests arriving without a listener are answered
+ * {@code -32601 Method not handled: <method>}.
  *
  * <p><b>Exit.</b> When the child exits on its own, pending calls fail with {@code app-server exited
  * (...)} and {@link BackendListener#onExit} fires once with the exit code, or with a null code and

@@ -7,8 +7,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One turn's child and its translation state. Fields are written under the owning {@link
- * ExecBackend}'s lock; {@code child} and {@code finished} are volatile because {@link
- * ExecBackend#childPid()} reads them without it.
+ * ExecBackend}'s lock (by operation threads, the stdout reader, the process-exit and timer threads,
+ * see {@link ExecProcesses}); {@code child} and {@code finished} are volatile because {@link
+ * ExecBackend#childPid()} reads them without it, from any thread.
  */
 final class ExecRun {
   final String turnId;
