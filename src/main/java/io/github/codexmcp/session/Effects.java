@@ -31,10 +31,6 @@ record Effects(
 
   static final Effects NONE = new Effects(null, 0, null, 0, null, List.of(), List.of());
 
-  boolean isEmpty() {
-    return meta == null && result == null && replies.isEmpty() && waiters.isEmpty();
-  }
-
   /** Collects a transition's effects; used under the session lock only. */
   static final class Builder {
     boolean meta;
