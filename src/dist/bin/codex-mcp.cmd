@@ -58,13 +58,16 @@ if not defined CACHE goto run
 set "CACHE=%CACHE%\cds"
 if not exist "%CACHE%" mkdir "%CACHE%" 2>nul
 if not exist "%CACHE%" goto run
-rem One archive per jar (size and time) and JDK build.
+rem One archive per install folder, jar (size and time) and JDK build.
 for %%I in ("%JAR%") do set "STAMP=%%~zI-%%~tI"
-set "KEY=%STAMP%-%RUNTIME%"
+set "KEY=%APP%-%STAMP%-%RUNTIME%"
+set "KEY=%KEY:\=_%"
 set "KEY=%KEY:/=%"
 set "KEY=%KEY::=%"
-set "KEY=%KEY: =%"
+set "KEY=%KEY: =_%"
 set "KEY=%KEY:+=%"
+set "KEY=%KEY:(=%"
+set "KEY=%KEY:)=%"
 set "ARCHIVE=%CACHE%\codex-mcp-%KEY%.jsa"
 if %MAJOR% LSS 19 goto cds17
 rem The JVM checks the archive itself and writes a new one at exit when it is missing or stale.
