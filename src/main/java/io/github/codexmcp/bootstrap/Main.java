@@ -162,7 +162,9 @@ public final class Main {
     SystemCommandRunner runner = new SystemCommandRunner();
 
     ModeProbe mode =
-        new ModeProbe(() -> new BackendModeDetector(runner).detect(config.env(), codexArgv), work);
+        new ModeProbe(
+            () -> new BackendModeDetector(runner).detect(config.env(), codexArgv),
+            r -> Threads.startDaemon("codex-mcp-mode-probe", r));
     mode.result.thenAccept(
         m -> log.info("[codex-mcp] client mode: {} (binary: {})", m.wireName(), exe.command()));
 
@@ -286,7 +288,12 @@ public final class Main {
     }
   }
 
-  /** The backend-mode probe: started once, after the first answer or when first needed. */
+  /**
+   * The backend-mode probe: started once, after the first answer or when first needed. It runs on a
+   * thread of its own, not on the work pool: readers of the runtime resource wait for it on work
+   * threads, and a probe queued behind them on the same pool would never run. {@code started} makes
+   * the start idempotent from any thread; {@code result} is completed once, by the probe.
+   */
   static final class ModeProbe {
     final CompletableFuture<BackendMode> result = new CompletableFuture<>();
     private final AtomicBoolean started = new AtomicBoolean();

@@ -4,6 +4,7 @@ package io.github.codexmcp.server;
  * A start-up timestamp trace for performance work: with {@code -Dcodexmcp.startupTrace=true} every
  * {@link #mark} prints {@code [startup] +<ms> <label> (<thread>)} to stderr, measured from the
  * first mark (the start of {@code Main.run}). Off by default; then a mark costs one field read.
+ * Called from any thread; {@code firstResponse} is volatile (set once by the stdout writer thread).
  */
 public final class StartupTrace {
   private static final boolean ENABLED = Boolean.getBoolean("codexmcp.startupTrace");

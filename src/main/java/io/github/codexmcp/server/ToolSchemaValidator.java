@@ -33,7 +33,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       without content, and every result of ours has text content.
  * </ul>
  *
- * <p>Thread-safe.
+ * <p>Thread-safe: called on work threads and the stdin reader thread. {@code registry} is volatile
+ * and created once, under this object's monitor (double-checked), on the first validation; the
+ * monitor is held only for that creation, never across a call out. The compiled-schema cache is a
+ * concurrent map.
  */
 public final class ToolSchemaValidator implements JsonSchemaValidator {
   static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";

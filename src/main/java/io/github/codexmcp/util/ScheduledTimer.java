@@ -8,7 +8,11 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@link Timer} on a single named daemon thread ({@code codex-mcp-timer}). */
+/**
+ * {@link Timer} on a single named daemon thread ({@code codex-mcp-timer}). {@link #schedule} may be
+ * called from any thread and never blocks; tasks run one at a time on the timer thread and must not
+ * block (a failing task is logged, the thread goes on).
+ */
 public final class ScheduledTimer implements Timer, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScheduledTimer.class);
   private final ScheduledExecutorService executor;
