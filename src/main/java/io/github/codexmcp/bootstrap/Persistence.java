@@ -143,6 +143,16 @@ final class Persistence implements PersistenceHook {
   }
 
   @Override
+  public boolean claim(String sessionId) {
+    return store().claim(sessionId);
+  }
+
+  @Override
+  public void release(String sessionId) {
+    store().release(sessionId);
+  }
+
+  @Override
   public void saveMeta(String sessionId, ObjectNode meta) {
     run(s -> s.saveMeta(sessionId, meta));
   }

@@ -26,6 +26,17 @@ public interface PersistenceHook {
 
   boolean enabled();
 
+  /**
+   * Makes this server the one driving {@code sessionId} (several servers may share the state
+   * directory); false when another live server drives it. True where nothing is shared.
+   */
+  default boolean claim(String sessionId) {
+    return true;
+  }
+
+  /** Lets another server take {@code sessionId} over once its queued writes are on disk. */
+  default void release(String sessionId) {}
+
   /** Persistence that does nothing. */
   PersistenceHook NONE =
       new PersistenceHook() {

@@ -33,10 +33,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Session {
   final String id;
-
-  /** Order in which the session was registered (tie-break for equal {@code createdAt}). */
-  final long seq;
-
+  final long seq; // order in which the session was registered (tie-break for equal createdAt)
   final String createdAt;
   final long approvalTimeoutMs;
   final String profile;
@@ -358,6 +355,13 @@ final class Session {
 
   synchronized void cancelFinished() {
     cancelling = null;
+  }
+
+  // a backendless session gets b (null drops it again); false when it has one
+  synchronized boolean adopt(CodexBackend b) {
+    boolean ok = b == null || backend == null;
+    backend = ok ? b : backend;
+    return ok;
   }
 
   /** Drops the backend (eviction, shutdown): pending requests are answered, waiters woken. */

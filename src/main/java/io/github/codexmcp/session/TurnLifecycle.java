@@ -45,6 +45,7 @@ final class TurnLifecycle {
   private final BackendEvents events;
   private final BackendFactory backends;
   private final Executor work;
+  private final Continuation continuation;
   private final Supplier<String> uuids;
   private final ElicitationChannel elicitation;
 
@@ -63,6 +64,7 @@ final class TurnLifecycle {
     this.work = work;
     this.uuids = uuids;
     this.elicitation = elicitation;
+    this.continuation = new Continuation(backends, effects, events, work);
   }
 
   private <T> CompletableFuture<T> onWork(CompletableFuture<T> f) {
@@ -231,6 +233,22 @@ final class TurnLifecycle {
 
   CompletableFuture<TurnStarted> reply(SessionRequests.Reply req) {
     Session s = registry.require(req.sessionId());
+    return afterContinuation(s, () -> replyOn(s, req));
+  }
+
+  /**
+   * Runs {@code op} once {@code s} has a Codex client: at once (its checks throwing on this thread)
+   * when it has one, else after {@link Continuation} resumed its thread in a new one.
+   */
+  private <T> CompletableFuture<T> afterContinuation(Session s, Supplier<CompletableFuture<T>> op) {
+    CompletableFuture<Void> ready = continuation.ensureBackend(s);
+    if (ready.isDone() && !ready.isCompletedExceptionally()) {
+      return op.get();
+    }
+    return onWork(ready.thenCompose(v -> op.get()));
+  }
+
+  private CompletableFuture<TurnStarted> replyOn(Session s, SessionRequests.Reply req) {
     CodexBackend backend;
     TurnStartRequest turn;
     Path cwdOverride;
@@ -300,6 +318,10 @@ final class TurnLifecycle {
    */
   CompletableFuture<ForkResult> fork(String sessionId) {
     Session src = registry.require(sessionId);
+    return afterContinuation(src, () -> forkOf(src, sessionId));
+  }
+
+  private CompletableFuture<ForkResult> forkOf(Session src, String sessionId) {
     SessionChecks.ForkSource from = SessionChecks.forkable(src);
     String id = "sess_" + uuids.get().substring(0, 12);
     Session s =

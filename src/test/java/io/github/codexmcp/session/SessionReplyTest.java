@@ -6,13 +6,16 @@ import static io.github.codexmcp.testing.Futures.failureMessage;
 import static io.github.codexmcp.testing.JsonAssert.assertJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.BackendMode;
 import io.github.codexmcp.events.EventType;
 import io.github.codexmcp.events.SessionEvent;
+import io.github.codexmcp.testing.FakeCodexBackend;
 import io.github.codexmcp.util.CodexMcpException;
 import io.github.codexmcp.util.ErrorCode;
 import io.github.codexmcp.util.ErrorMessages;
@@ -274,12 +277,57 @@ class SessionReplyTest {
     assertEquals(cwd.toString(), info.get("cwd").asText());
   }
 
+  /** After a restart a session is continued: its thread resumed in a new client, then the turn. */
   @Test
-  void i16RecoveredSessionWithThreadHasNoClient() {
+  void i16RecoveredSessionIsContinuedOnItsThreadInANewClient() {
     String id = f.recovered("sess_rec-1", "idle", "thread_old", null, List.of());
-    CodexMcpException e = refused(ErrorCode.SESSION_NOT_FOUND, id);
-    assertEquals("Error [SESSION_NOT_FOUND]: No client for session 'sess_rec-1'", e.getMessage());
+    f.json.reply(f.reply(id)).join();
+    FakeCodexBackend b = f.factory.forSession(id);
+    assertEquals(
+        List.of(
+            FakeCodexBackend.START, FakeCodexBackend.THREAD_RESUME, FakeCodexBackend.TURN_START),
+        b.calls().stream().map(FakeCodexBackend.Call::method).toList());
+    assertEquals(
+        "thread_old",
+        b.calls(FakeCodexBackend.THREAD_RESUME).get(0).params().path("threadId").asText());
+    assertEquals(
+        "thread_old",
+        b.calls(FakeCodexBackend.TURN_START).get(0).params().path("threadId").asText());
+    assertEquals("running", f.status(id));
+    assertSame(b, f.backend(id));
+  }
+
+  @Test
+  void i16ASessionAnotherServerDrivesIsRefusedAsBusy() {
+    String id = f.recovered("sess_rec-3", "idle", "thread_old", null, List.of());
+    f.persistence.drivenElsewhere.add(id);
+    CodexMcpException e = refused(ErrorCode.SESSION_BUSY, id);
+    assertTrue(e.getMessage().contains("driven by another codex-mcp server"), e.getMessage());
+    assertTrue(f.factory.created().isEmpty(), "no Codex client started");
+  }
+
+  @Test
+  void i16AFailedResumeLeavesTheSessionClientlessAndIsReported() {
+    String id = f.recovered("sess_rec-4", "idle", "thread_gone", null, List.of());
+    f.factory.configureNext(
+        b -> b.fail(FakeCodexBackend.THREAD_RESUME, "no rollout found for thread id thread_gone"));
+    Throwable t = io.github.codexmcp.testing.Futures.failure(f.json.reply(f.reply(id)));
+    assertTrue(t.getMessage().contains("THREAD_FORK_RESUME_FAILED"), t.getMessage());
+    assertTrue(t.getMessage().contains("no rollout found"), t.getMessage());
     assertEquals("idle", f.status(id));
+    assertTrue(f.factory.last().isDestroyed());
+    f.json.reply(f.reply(id)).join(); // the next reply tries again with a new client
+    assertEquals(2, f.factory.created().size());
+    assertEquals("running", f.status(id));
+  }
+
+  @Test
+  void i16ExecModeHasNoThreadToResumeAfterARestart() {
+    SessionFixture exec = new SessionFixture(cwd, BackendMode.EXEC, true, true);
+    String id = exec.recovered("sess_rec-5", "idle", "thread_old", null, List.of());
+    CodexMcpException e =
+        assertThrows(CodexMcpException.class, () -> exec.json.reply(exec.reply(id)));
+    assertEquals("Error [SESSION_NOT_FOUND]: No client for session 'sess_rec-5'", e.getMessage());
   }
 
   @Test

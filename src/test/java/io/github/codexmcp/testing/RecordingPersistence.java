@@ -23,8 +23,16 @@ public final class RecordingPersistence implements PersistenceHook {
   private final Set<String> directories = new LinkedHashSet<>();
   private final List<String> deleted = new ArrayList<>();
 
+  /** Sessions another (pretend) server drives: {@link #claim} refuses them. */
+  public final Set<String> drivenElsewhere = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   public RecordingPersistence(boolean enabled) {
     this.enabled = enabled;
+  }
+
+  @Override
+  public boolean claim(String sessionId) {
+    return !drivenElsewhere.contains(sessionId);
   }
 
   @Override

@@ -338,7 +338,7 @@ class CodexSessionToolTest {
   }
 
   @Test
-  void recoveredSessionsAreListedButHaveNoClient() {
+  void recoveredSessionsAreListedAndForkedOnANewClient() {
     String id =
         f.recovered(
             "sess_rec-1",
@@ -349,12 +349,7 @@ class CodexSessionToolTest {
                     "{'turnId':'t','text':'hi','completedAt':'2026-02-15T09:00:00.000Z'}"),
             List.of());
     assertEquals(1, call("{'action':'list'}").ok().get("sessions").size());
-    assertEquals(
-        "Error [SESSION_NOT_FOUND]: No client for session '" + id + "'",
-        action("fork", id).thrownText());
-    assertEquals(
-        "Error [SESSION_NOT_FOUND]: No client for session '" + id + "'",
-        action("clean_background_terminals", id).thrownText());
+    assertEquals("thread_forked", action("fork", id).ok().path("threadId").asText());
     assertEquals(
         "hi",
         t.call(t.check, "{'action':'poll','sessionId':'" + id + "'}")
