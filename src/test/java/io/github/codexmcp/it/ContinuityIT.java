@@ -84,9 +84,18 @@ class ContinuityIT {
     servers.remove(first);
     first.closeAndWait();
 
+    long t0 = System.nanoTime();
     McpSession second = start(Map.of());
+    second.ok("codex_check", args("action", "poll", "sessionId", sid));
+    long firstPollMs = (System.nanoTime() - t0) / 1_000_000;
     model.enqueue(ScriptedReply.text("PAPAYA it was"));
+    long t1 = System.nanoTime();
     reply(second, sid, "which word did I ask you to remember?");
+    long replyMs = (System.nanoTime() - t1) / 1_000_000;
+    System.out.printf(
+        "[measure] continuation: server start to first poll %d ms; codex_reply on the recovered"
+            + " session (new Codex process + thread/resume + turn/start) %d ms%n",
+        firstPollMs, replyMs);
     JsonNode last = second.pollUntilIdle(sid).last();
     assertEquals("PAPAYA it was", last.at("/result/text").asText(), last.toString());
     assertTrue(
