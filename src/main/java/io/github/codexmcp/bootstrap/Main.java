@@ -182,7 +182,8 @@ public final class Main {
             persistence.hook(),
             !config.noiseFilterDisabled(),
             clientLog,
-            forms);
+            forms,
+            Workspaces.create(config, runner, work));
     SessionPolling polling = new SessionPolling(sessions);
     CancellationRegistry cancellations = new CancellationRegistry();
     ShutdownCoordinator shutdown =

@@ -7,6 +7,10 @@ import io.github.codexmcp.codex.protocol.CodexNotification;
 import io.github.codexmcp.events.NotificationMapper;
 import io.github.codexmcp.util.ErrorMessages;
 import io.github.codexmcp.util.Redactor;
+import io.github.codexmcp.workspace.FileChange;
+import io.github.codexmcp.workspace.WorkTreeSnapshot;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
@@ -18,20 +22,25 @@ import java.util.concurrent.Executor;
  * inbox, never Codex's stdout reader. No state of its own.
  */
 final class BackendEvents {
+  private static final String TURN_COMPLETED = "turn/completed";
+
   private final SessionEffects effects;
   private final ServerRequests serverRequests;
   private final Executor work;
   private final CodexWarnings warnings;
+  private final SessionWorkspace workspace;
 
   BackendEvents(
       SessionEffects effects,
       ServerRequests serverRequests,
       Executor work,
-      CodexWarnings warnings) {
+      CodexWarnings warnings,
+      SessionWorkspace workspace) {
     this.effects = effects;
     this.serverRequests = serverRequests;
     this.work = work;
     this.warnings = warnings;
+    this.workspace = workspace;
   }
 
   /** The listener to register on {@code backend}, which serves {@code s}. */
@@ -45,12 +54,33 @@ final class BackendEvents {
     if (NotificationMapper.AGENT_MESSAGE_DELTA.equals(method)) {
       e = s.agentMessageDelta(params);
     } else {
+      if (TURN_COMPLETED.equals(method)) {
+        prepareReceipt(s);
+      }
       e = s.notification(method, params, CodexNotification.read(method, params));
     }
     effects.apply(s, e);
     String warning = NotificationMapper.warningText(method, params);
     if (warning != null) {
       warnings.report(s.id, method, warning);
+    }
+  }
+
+  /**
+   * Compares the work tree with its snapshot from the turn's start before the turn's end is
+   * applied, so the result carries its change receipt the moment the session turns idle. Git runs
+   * here, on the session's inbox, with no lock held: it delays only this session's later reports.
+   */
+  private void prepareReceipt(Session s) {
+    WorkTreeSnapshot before;
+    Path cwd;
+    synchronized (s) {
+      before = s.extras.snapshot();
+      cwd = s.settings().cwd();
+    }
+    List<FileChange> fromGit = workspace.changesSince(before);
+    synchronized (s) {
+      s.extras.finishReceipt(cwd, fromGit);
     }
   }
 

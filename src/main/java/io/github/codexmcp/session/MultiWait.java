@@ -53,10 +53,16 @@ final class MultiWait {
   }
 
   /**
-   * A session's state: its status wire name and the types of its unanswered requests ({@code
-   * approval}, {@code user_input}), plus the entry the caller renders.
+   * A session's state: its status wire name, the types of its unanswered requests ({@code
+   * approval}, {@code user_input}) and their number, and the entry the caller renders ({@code
+   * info}, not read here).
    */
-  record View(String sessionId, String status, List<String> pendingTypes, int pendingCount) {
+  record View(
+      String sessionId,
+      String status,
+      List<String> pendingTypes,
+      int pendingCount,
+      SessionView info) {
     /** Whether the caller has something to do: the turn is over or an answer is needed. */
     boolean needsCaller() {
       return !SessionStatus.RUNNING.wireName().equals(status) || pendingCount > 0;

@@ -41,6 +41,7 @@ final class Session {
   final EventRing events;
   final ProgressTracker progress;
   final PendingRequests pending = new PendingRequests();
+  final SessionExtras extras = new SessionExtras(null, null);
   private final Clock clock;
   private final List<CompletableFuture<Void>> waiters = new ArrayList<>();
 
@@ -386,6 +387,7 @@ final class Session {
   /** Any other notification. */
   synchronized Effects notification(String method, JsonNode params, CodexNotification n) {
     touch();
+    extras.observe(method, params);
     progress.observe(method, params);
     boolean cancelled = status == SessionStatus.CANCELLED;
     Effects.Builder fx = new Effects.Builder().wake();
@@ -416,6 +418,7 @@ final class Session {
         lastResult =
             TurnResults.fromCompletedTurn(
                 t, activeTurnId, finalAnswerText, lastAgentMessageText, turnHasOutputSchema, now());
+        extras.decorate(lastResult);
         moveTo(SessionStatus.IDLE);
         activeTurnId = null;
         fx.meta().result();

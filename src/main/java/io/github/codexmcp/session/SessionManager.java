@@ -10,6 +10,7 @@ import io.github.codexmcp.codex.protocol.ApprovalDecision;
 import io.github.codexmcp.state.RecoveredSession;
 import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.Timer;
+import io.github.codexmcp.workspace.WorktreeInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -47,6 +48,9 @@ public final class SessionManager implements AutoCloseable {
   final ElicitationChannel elicitation;
   final SessionJanitor janitor;
   private final BackendFactory backends;
+  private final SessionWorkspace workspace;
+  private final Steering steering;
+  private final Executor work;
 
   private volatile boolean closed;
 
@@ -73,6 +77,25 @@ public final class SessionManager implements AutoCloseable {
       boolean noiseFilter,
       ClientLog log,
       ClientForms forms) {
+    this(backends, clock, timer, work, store, noiseFilter, log, forms, SessionWorkspace.DISABLED);
+  }
+
+  /**
+   * @param log the client's log (Codex's warnings go there)
+   * @param forms the client's forms (the {@code elicit} approval channel)
+   * @param workspace git for change receipts and worktrees ({@link SessionWorkspace#DISABLED}:
+   *     receipts from Codex's reports alone, no worktrees)
+   */
+  public SessionManager(
+      BackendFactory backends,
+      Clock clock,
+      Timer timer,
+      Executor work,
+      PersistenceHook store,
+      boolean noiseFilter,
+      ClientLog log,
+      ClientForms forms,
+      SessionWorkspace workspace) {
     this(
         backends,
         clock,
@@ -82,7 +105,8 @@ public final class SessionManager implements AutoCloseable {
         noiseFilter,
         () -> UUID.randomUUID().toString(),
         log,
-        forms);
+        forms,
+        workspace);
   }
 
   SessionManager(
@@ -93,7 +117,17 @@ public final class SessionManager implements AutoCloseable {
       PersistenceHook store,
       boolean noiseFilter,
       Supplier<String> uuids) {
-    this(backends, clock, timer, work, store, noiseFilter, uuids, ClientLog.NONE, ClientForms.NONE);
+    this(
+        backends,
+        clock,
+        timer,
+        work,
+        store,
+        noiseFilter,
+        uuids,
+        ClientLog.NONE,
+        ClientForms.NONE,
+        SessionWorkspace.DISABLED);
   }
 
   SessionManager(
@@ -106,6 +140,30 @@ public final class SessionManager implements AutoCloseable {
       Supplier<String> uuids,
       ClientLog log,
       ClientForms forms) {
+    this(
+        backends,
+        clock,
+        timer,
+        work,
+        store,
+        noiseFilter,
+        uuids,
+        log,
+        forms,
+        SessionWorkspace.DISABLED);
+  }
+
+  SessionManager(
+      BackendFactory backends,
+      Clock clock,
+      Timer timer,
+      Executor work,
+      PersistenceHook store,
+      boolean noiseFilter,
+      Supplier<String> uuids,
+      ClientLog log,
+      ClientForms forms,
+      SessionWorkspace workspace) {
     this.backends = backends;
     this.clock = clock;
     this.timer = timer;
@@ -113,8 +171,13 @@ public final class SessionManager implements AutoCloseable {
     this.effects = new SessionEffects(store, elicitation);
     this.registry = new SessionRegistry(clock, noiseFilter, effects);
     this.serverRequests = new ServerRequests(registry, effects, timer, uuids, elicitation);
-    this.events = new BackendEvents(effects, serverRequests, work, new CodexWarnings(log));
-    this.turns = new TurnLifecycle(registry, effects, events, backends, work, uuids, elicitation);
+    this.workspace = workspace;
+    this.work = work;
+    this.events =
+        new BackendEvents(effects, serverRequests, work, new CodexWarnings(log), workspace);
+    this.turns =
+        new TurnLifecycle(registry, effects, events, backends, work, uuids, elicitation, workspace);
+    this.steering = new Steering(work);
     this.janitor = new SessionJanitor(registry, clock, timer, turns::cancel);
   }
 
@@ -131,9 +194,47 @@ public final class SessionManager implements AutoCloseable {
     return turns.create(req, timeout);
   }
 
-  /** Starts a new turn on an idle or failed session. */
+  /**
+   * Starts a new turn on an idle or failed session; with {@code steer} a running session's turn
+   * takes the prompt instead.
+   */
   public CompletableFuture<TurnStarted> reply(SessionRequests.Reply req) {
+    if (req.steer()) {
+      Session s = registry.require(req.sessionId());
+      if (Steering.plan(s) instanceof Steering.Plan.Steer p) {
+        return steering.steer(s, p, req.prompt());
+      }
+    }
     return turns.reply(req);
+  }
+
+  /**
+   * Waits until any (or all) of the sessions need the caller, the wait ends ({@code waitMs}, at
+   * most 120 s) or {@code cancelled} completes; holds no thread. An unknown id fails at once with
+   * {@code SESSION_NOT_FOUND} naming it.
+   *
+   * @param progress told of every session's view now and then (null: none)
+   */
+  public CompletableFuture<WaitResult> waitFor(
+      List<String> sessionIds,
+      boolean all,
+      long waitMs,
+      CompletableFuture<Void> cancelled,
+      java.util.function.Consumer<String> progress) {
+    List<MultiWait.Target> targets = new ArrayList<>();
+    for (String id : sessionIds) {
+      targets.add(new SessionTarget(registry, registry.require(id)));
+    }
+    return MultiWait.start(
+            targets,
+            all,
+            waitMs,
+            clock,
+            timer,
+            work,
+            cancelled,
+            progress == null ? null : views -> progress.accept(SessionTarget.summary(views)))
+        .thenApply(SessionTarget::result);
   }
 
   /** Clones the session's thread into a new idle session backed by its own child. */
@@ -195,16 +296,41 @@ public final class SessionManager implements AutoCloseable {
     }
     List<String> removed = new ArrayList<>();
     int disk = 0;
+    List<WorktreeInfo> worktrees = new ArrayList<>();
     if (!req.dryRun()) {
       for (String id : matched) {
+        WorktreeInfo w = worktreeOf(registry.find(id));
         int[] diskRemoved = {0};
         if (registry.evict(id, req.includeDisk(), diskRemoved)) {
           removed.add(id);
+          if (w != null) {
+            worktrees.add(w);
+          }
         }
         disk += diskRemoved[0];
       }
     }
-    return new CleanResult(matched, removed, disk, req.dryRun());
+    SessionWorkspace.CleanReport report = null;
+    if (req.includeDisk() && !worktrees.isEmpty()) {
+      // git runs here, on the tool call's work thread, with no lock held
+      report = workspace.clean(worktrees);
+    }
+    return new CleanResult(
+        matched,
+        removed,
+        disk,
+        req.dryRun(),
+        report == null ? null : report.removed(),
+        report == null ? null : report.kept());
+  }
+
+  private static WorktreeInfo worktreeOf(Session s) {
+    if (s == null) {
+      return null;
+    }
+    synchronized (s) {
+      return s.extras.worktree();
+    }
   }
 
   public List<SessionView> list() {

@@ -166,6 +166,9 @@ final class SessionRegistry {
           m.cancelledReason(),
           r.result(),
           r.damage());
+      s.extras.restore(
+          OrchestrationJson.restored(m.usage()),
+          OrchestrationJson.restored(m.worktree(), m.cwd() == null ? null : Path.of(m.cwd())));
       List<SessionEvent> events = new ArrayList<>();
       for (ObjectNode e : r.events()) {
         EventType type = EventType.fromWireName(Json.text(e, "type"));

@@ -1,6 +1,7 @@
 package io.github.codexmcp.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.ReviewTarget;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -26,8 +27,51 @@ public final class SessionRequests {
       ObjectNode outputSchema,
       List<String> images,
       Long approvalTimeoutMs,
-      String approvalChannel) {
-    /** Without {@code approvalChannel} (the {@code poll} channel). */
+      String approvalChannel,
+      ReviewTarget review,
+      Worktree worktree) {
+    /** Without review and worktree. */
+    public Create(
+        String prompt,
+        Path cwd,
+        String profile,
+        String model,
+        String approvalPolicy,
+        String sandbox,
+        String effort,
+        ObjectNode config,
+        String baseInstructions,
+        String developerInstructions,
+        String personality,
+        String summary,
+        Boolean ephemeral,
+        ObjectNode outputSchema,
+        List<String> images,
+        Long approvalTimeoutMs,
+        String approvalChannel) {
+      this(
+          prompt,
+          cwd,
+          profile,
+          model,
+          approvalPolicy,
+          sandbox,
+          effort,
+          config,
+          baseInstructions,
+          developerInstructions,
+          personality,
+          summary,
+          ephemeral,
+          outputSchema,
+          images,
+          approvalTimeoutMs,
+          approvalChannel,
+          null,
+          null);
+    }
+
+    /** Without {@code approvalChannel} (the {@code poll} channel), review and worktree. */
     public Create(
         String prompt,
         Path cwd,
@@ -62,9 +106,14 @@ public final class SessionRequests {
           outputSchema,
           images,
           approvalTimeoutMs,
+          null,
+          null,
           null);
     }
   }
+
+  /** {@code advanced.worktree}: a worktree on a new branch (null: the default) from base. */
+  public record Worktree(String branch, String base) {}
 
   /** {@code codex_reply}: overrides for one turn. */
   public record Reply(
@@ -78,8 +127,37 @@ public final class SessionRequests {
       String sandbox,
       String cwd,
       ObjectNode outputSchema,
-      String approvalChannel) {
-    /** Without {@code approvalChannel} (the session keeps its channel). */
+      String approvalChannel,
+      boolean steer) {
+    /** A reply that starts a new turn. */
+    public Reply(
+        String sessionId,
+        String prompt,
+        String model,
+        String approvalPolicy,
+        String effort,
+        String summary,
+        String personality,
+        String sandbox,
+        String cwd,
+        ObjectNode outputSchema,
+        String approvalChannel) {
+      this(
+          sessionId,
+          prompt,
+          model,
+          approvalPolicy,
+          effort,
+          summary,
+          personality,
+          sandbox,
+          cwd,
+          outputSchema,
+          approvalChannel,
+          false);
+    }
+
+    /** A reply that starts a new turn and keeps the session's channel. */
     public Reply(
         String sessionId,
         String prompt,
@@ -102,7 +180,8 @@ public final class SessionRequests {
           sandbox,
           cwd,
           outputSchema,
-          null);
+          null,
+          false);
     }
   }
 

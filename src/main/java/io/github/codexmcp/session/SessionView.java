@@ -1,6 +1,7 @@
 package io.github.codexmcp.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.SessionUsage;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,6 +14,8 @@ import java.util.List;
  * @param damaged what was damaged in the session's state on disk when it was recovered (empty:
  *     nothing)
  * @param sensitive the fields shown with {@code includeSensitive}, else null
+ * @param usage turns and tokens so far
+ * @param worktree the session's own worktree, or null
  */
 public record SessionView(
     String sessionId,
@@ -26,7 +29,43 @@ public record SessionView(
     String sandbox,
     int pendingRequestCount,
     List<String> damaged,
-    Sensitive sensitive) {
+    Sensitive sensitive,
+    SessionUsage usage,
+    Worktree worktree) {
+
+  /** A view without usage or worktree. */
+  public SessionView(
+      String sessionId,
+      SessionStatus status,
+      String createdAt,
+      String lastActiveAt,
+      String cancelledAt,
+      String cancelledReason,
+      String model,
+      String approvalPolicy,
+      String sandbox,
+      int pendingRequestCount,
+      List<String> damaged,
+      Sensitive sensitive) {
+    this(
+        sessionId,
+        status,
+        createdAt,
+        lastActiveAt,
+        cancelledAt,
+        cancelledReason,
+        model,
+        approvalPolicy,
+        sandbox,
+        pendingRequestCount,
+        damaged,
+        sensitive,
+        SessionUsage.NONE,
+        null);
+  }
+
+  /** The session's own git worktree: where, which branch, made from which base (and commit). */
+  public record Worktree(String path, String branch, String base, String baseCommit) {}
 
   public SessionView {
     damaged = List.copyOf(damaged);

@@ -2,6 +2,7 @@ package io.github.codexmcp.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.util.Json;
+import io.github.codexmcp.workspace.WorktreeInfo;
 
 /**
  * Read-only views of a session: the {@link SessionView} of list/get and the {@code meta.json}
@@ -26,7 +27,15 @@ final class SessionViews {
         s.damaged(),
         includeSensitive
             ? new SessionView.Sensitive(s.threadId(), st.cwd(), s.profile, s.config)
-            : null);
+            : null,
+        s.extras.usage(),
+        worktree(s.extras.worktree()));
+  }
+
+  private static SessionView.Worktree worktree(WorktreeInfo w) {
+    return w == null
+        ? null
+        : new SessionView.Worktree(w.path().toString(), w.branch(), w.base(), w.baseCommit());
   }
 
   private static ObjectNode publicInfo(Session s) {
@@ -54,6 +63,7 @@ final class SessionViews {
     if (!s.damaged().isEmpty()) {
       s.damaged().forEach(o.putArray("damaged")::add);
     }
+    o.set("usage", OrchestrationJson.usage(s.extras.usage()));
     return o;
   }
 
@@ -80,6 +90,9 @@ final class SessionViews {
     o.put("lastEventCursor", s.lastEventCursor());
     if (s.activeTurnId() != null) {
       o.put("activeTurnId", s.activeTurnId());
+    }
+    if (s.extras.worktree() != null) {
+      o.set("worktree", OrchestrationJson.persisted(s.extras.worktree()).toJson());
     }
     return o;
   }

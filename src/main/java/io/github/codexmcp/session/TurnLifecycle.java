@@ -15,6 +15,8 @@ import io.github.codexmcp.util.ErrorCode;
 import io.github.codexmcp.util.ErrorMessages;
 import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.Redactor;
+import io.github.codexmcp.workspace.WorkTreeSnapshot;
+import io.github.codexmcp.workspace.WorktreeInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,7 @@ final class TurnLifecycle {
   private final Continuation continuation;
   private final Supplier<String> uuids;
   private final ElicitationChannel elicitation;
+  private final SessionWorkspace workspace;
 
   TurnLifecycle(
       SessionRegistry registry,
@@ -56,7 +59,8 @@ final class TurnLifecycle {
       BackendFactory backends,
       Executor work,
       Supplier<String> uuids,
-      ElicitationChannel elicitation) {
+      ElicitationChannel elicitation,
+      SessionWorkspace workspace) {
     this.registry = registry;
     this.effects = effects;
     this.events = events;
@@ -65,6 +69,7 @@ final class TurnLifecycle {
     this.uuids = uuids;
     this.elicitation = elicitation;
     this.continuation = new Continuation(backends, effects, events, work);
+    this.workspace = workspace;
   }
 
   private <T> CompletableFuture<T> onWork(CompletableFuture<T> f) {
@@ -76,6 +81,12 @@ final class TurnLifecycle {
   CompletableFuture<TurnStarted> create(SessionRequests.Create req, long approvalTimeoutMs) {
     List<Path> images = ImagePaths.resolve(req.images(), req.cwd(), req.sandbox());
     String id = "sess_" + uuids.get().substring(0, 12);
+    // a worktree is made before anything else (git blocks this work thread; refusals end here)
+    WorktreeInfo worktree =
+        req.worktree() == null ? null : workspace.createWorktree(id, req.cwd(), req.worktree());
+    Path cwd = worktree == null ? req.cwd() : worktree.cwd();
+    CompletableFuture<WorkTreeSnapshot> before =
+        req.review() == null ? workspace.snapshot(cwd) : CompletableFuture.completedFuture(null);
     Session s =
         registry.newSession(
             id,
@@ -84,14 +95,12 @@ final class TurnLifecycle {
             req.config(),
             registry.now(),
             SessionStatus.RUNNING);
+    synchronized (s) {
+      s.extras.worktree(worktree);
+    }
     LaunchOptions launch =
         new LaunchOptions(
-            req.profile(),
-            req.model(),
-            req.approvalPolicy(),
-            req.sandbox(),
-            req.config(),
-            req.cwd());
+            req.profile(), req.model(), req.approvalPolicy(), req.sandbox(), req.config(), cwd);
     CodexBackend backend = backends.create(id, launch);
     List<String> warnings = new ArrayList<>();
     String warning = "on-failure".equals(req.approvalPolicy()) ? ON_FAILURE_WARNING : null;
@@ -102,12 +111,12 @@ final class TurnLifecycle {
     if (channelWarning != null) {
       warnings.add(channelWarning);
     }
-    s.begin(backend, req.cwd(), req.model(), req.approvalPolicy(), req.sandbox(), warning);
+    s.begin(backend, cwd, req.model(), req.approvalPolicy(), req.sandbox(), warning);
     registry.register(s);
     backend.setListener(events.listenerFor(s, backend));
     ThreadStartRequest thread =
         new ThreadStartRequest(
-            req.cwd(),
+            cwd,
             req.model(),
             req.approvalPolicy(),
             req.sandbox(),
@@ -140,7 +149,17 @@ final class TurnLifecycle {
                           req.outputSchema(),
                           null);
                   Effects ready = s.threadReady(threadId, turn.hasOutputSchema(), false);
-                  CompletableFuture<JsonNode> started = startTurn(backend, turn, warnings);
+                  CompletableFuture<JsonNode> started =
+                      before.thenCompose(
+                          snap -> {
+                            synchronized (s) {
+                              s.extras.turnStarting(snap);
+                            }
+                            // a review runs as its own turn, whose id review/start answers
+                            return req.review() != null
+                                ? backend.reviewStart(threadId, req.review())
+                                : startTurn(backend, turn, warnings);
+                          });
                   effects.apply(s, ready); // the thread id, recorded while Codex starts the turn
                   return started;
                 })
@@ -252,6 +271,7 @@ final class TurnLifecycle {
     CodexBackend backend;
     TurnStartRequest turn;
     Path cwdOverride;
+    Path turnCwd;
     List<String> warnings = new ArrayList<>();
     Effects begun;
     synchronized (s) {
@@ -260,6 +280,7 @@ final class TurnLifecycle {
           req.cwd() == null ? null : SessionPaths.resolveCwd(req.cwd(), s.settings().cwd());
       boolean hasSchema = req.outputSchema() != null && req.outputSchema().size() > 0;
       begun = s.beginTurn(hasSchema);
+      turnCwd = cwdOverride != null ? cwdOverride : s.settings().cwd();
       turn =
           new TurnStartRequest(
               s.threadId(),
@@ -284,7 +305,15 @@ final class TurnLifecycle {
     effects.apply(s, begun);
     Path newCwd = cwdOverride;
     CompletableFuture<TurnStarted> done =
-        startTurn(backend, turn, warnings)
+        workspace
+            .snapshot(turnCwd)
+            .thenCompose(
+                snap -> {
+                  synchronized (s) {
+                    s.extras.turnStarting(snap);
+                  }
+                  return startTurn(backend, turn, warnings);
+                })
             .thenApply(
                 resp -> {
                   boolean overrides = backend.supportsTurnOverrides();

@@ -11,7 +11,7 @@ import io.github.codexmcp.util.Json;
 public record PersistedWorktree(
     String path, String branch, String base, String baseCommit, String repository) {
 
-  ObjectNode toJson() {
+  public ObjectNode toJson() {
     ObjectNode n = Json.object();
     n.put("path", path);
     n.put("branch", branch);

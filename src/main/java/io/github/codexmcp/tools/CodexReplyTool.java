@@ -36,11 +36,14 @@ public final class CodexReplyTool implements ToolHandler {
               Args.str(args, "sandbox"),
               Args.str(args, "cwd"),
               Args.obj(args, "outputSchema"),
-              Args.str(args, "approvalChannel"));
+              Args.str(args, "approvalChannel"),
+              Boolean.TRUE.equals(Args.bool(args, "steer")));
       Long wait = Args.lng(args, "waitForResult");
       return sessions
           .reply(req)
-          .thenCompose(resp -> ForegroundWait.after(resp, wait, polling, context))
+          .thenCompose(
+              started ->
+                  ForegroundWait.after(started, started.steered() ? null : wait, polling, context))
           .exceptionally(ToolOutcome::thrown);
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(ToolOutcome.thrown(e));

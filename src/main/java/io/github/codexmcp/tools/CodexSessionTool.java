@@ -9,10 +9,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code codex_session}: list, get, cancel, interrupt, fork, clean, clean_background_terminals. */
+/**
+ * {@code codex_session}: list, get, cancel, interrupt, fork, wait, clean,
+ * clean_background_terminals.
+ */
 public final class CodexSessionTool implements ToolHandler {
   private static final Set<String> NEEDS_ID =
       Set.of("get", "cancel", "interrupt", "fork", "clean_background_terminals");
+  private static final long DEFAULT_WAIT_MS = 30_000;
   private final SessionManager sessions;
 
   public CodexSessionTool(SessionManager sessions) {
@@ -75,6 +79,8 @@ public final class CodexSessionTool implements ToolHandler {
               .cleanBackgroundTerminals(id)
               .thenApply(v -> success("Background terminals cleaned for session " + id))
               .exceptionally(ToolOutcome::thrown);
+        case "wait":
+          return waitFor(args, context);
         case "clean":
           {
             Boolean dry = Args.bool(args, "dryRun");
@@ -95,6 +101,38 @@ public final class CodexSessionTool implements ToolHandler {
     } catch (RuntimeException e) {
       return done(ToolOutcome.thrown(e));
     }
+  }
+
+  /**
+   * {@code wait}: until any (default) or all of the sessions need the caller, at most {@code
+   * waitMs} (default 30000; capped like every wait when the request has no progress token);
+   * progress notifications when the client asked for them; the client's cancellation ends it with
+   * the state at that moment.
+   */
+  private CompletableFuture<ToolOutcome> waitFor(ObjectNode args, RequestContext context) {
+    List<String> ids = Args.strings(args, "sessionIds");
+    if (ids == null || ids.isEmpty()) {
+      return done(
+          ToolOutcome.returned(
+              "Error [INVALID_ARGUMENT]: sessionIds (1 to 50 session ids) required for 'wait'"));
+    }
+    Long waitMs = Args.lng(args, "waitMs");
+    boolean all = "all".equals(Args.str(args, "until"));
+    java.util.function.Consumer<String> progress = null;
+    if (context.wantsProgress()) {
+      java.util.concurrent.atomic.AtomicInteger count =
+          new java.util.concurrent.atomic.AtomicInteger();
+      progress = message -> context.progress(count.incrementAndGet(), null, message);
+    }
+    return sessions
+        .waitFor(
+            List.copyOf(new java.util.LinkedHashSet<>(ids)),
+            all,
+            WaitBudget.effective(waitMs == null ? DEFAULT_WAIT_MS : waitMs, context),
+            context.cancelled(),
+            progress)
+        .thenApply(r -> (ToolOutcome) ToolOutcome.success(SessionJson.waited(r)))
+        .exceptionally(ToolOutcome::thrown);
   }
 
   private static ToolOutcome success(String message) {

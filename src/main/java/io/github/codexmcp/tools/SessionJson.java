@@ -9,6 +9,7 @@ import io.github.codexmcp.session.ForegroundResult;
 import io.github.codexmcp.session.ForkResult;
 import io.github.codexmcp.session.SessionView;
 import io.github.codexmcp.session.TurnStarted;
+import io.github.codexmcp.session.WaitResult;
 import io.github.codexmcp.util.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,9 @@ public final class SessionJson {
     if (!t.compatWarnings().isEmpty()) {
       ArrayNode w = o.putArray("compatWarnings");
       t.compatWarnings().forEach(w::add);
+    }
+    if (t.steered()) {
+      o.put("steered", true);
     }
     o.set("progress", t.progress());
     o.putObject("execution").put("requested", "background").put("effective", "background");
@@ -103,6 +107,41 @@ public final class SessionJson {
         o.set("config", s.config());
       }
     }
+    if (v.usage() != null) {
+      ObjectNode u = o.putObject("usage");
+      u.put("turns", v.usage().turns());
+      u.put("inputTokens", v.usage().inputTokens());
+      u.put("cachedInputTokens", v.usage().cachedInputTokens());
+      u.put("outputTokens", v.usage().outputTokens());
+      u.put("reasoningOutputTokens", v.usage().reasoningOutputTokens());
+    }
+    if (v.worktree() != null) {
+      ObjectNode w = o.putObject("worktree");
+      w.put("path", v.worktree().path());
+      w.put("branch", v.worktree().branch());
+      w.put("base", v.worktree().base());
+      putIf(w, "baseCommit", v.worktree().baseCommit());
+    }
+    return o;
+  }
+
+  /** {@code codex_session wait}. */
+  public static ObjectNode waited(WaitResult r) {
+    ObjectNode o = Json.object();
+    ArrayNode arr = o.putArray("sessions");
+    for (WaitResult.Entry e : r.sessions()) {
+      ObjectNode v = view(e.view());
+      String status = e.view().status().wireName();
+      v.put("interactionState", ProgressTracker.interactionState(status));
+      v.put(
+          "recommendedNextAction",
+          ProgressTracker.recommendedNextAction(status, e.pendingActionTypes()));
+      v.put("pendingActionCount", e.view().pendingRequestCount());
+      arr.add(v);
+    }
+    ArrayNode ready = o.putArray("ready");
+    r.ready().forEach(ready::add);
+    o.put("timedOut", r.timedOut());
     return o;
   }
 
@@ -134,6 +173,12 @@ public final class SessionJson {
     o.put("removedCount", c.removedSessionIds().size());
     o.put("diskSessionsRemoved", c.diskSessionsRemoved());
     o.put("dryRun", c.dryRun());
+    if (c.worktreesRemoved() != null) {
+      ArrayNode gone = o.putArray("worktreesRemoved");
+      c.worktreesRemoved().forEach(gone::add);
+      ArrayNode kept = o.putArray("worktreesKept");
+      c.worktreesKept().forEach(kept::add);
+    }
     return o;
   }
 

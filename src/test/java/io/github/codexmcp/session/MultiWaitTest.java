@@ -41,7 +41,8 @@ class MultiWaitTest {
       if (gone) {
         throw CodexMcpException.of(ErrorCode.SESSION_NOT_FOUND, "Session '" + id + "' not found");
       }
-      return new MultiWait.View(id, status, pending > 0 ? List.of("approval") : List.of(), pending);
+      return new MultiWait.View(
+          id, status, pending > 0 ? List.of("approval") : List.of(), pending, null);
     }
 
     @Override

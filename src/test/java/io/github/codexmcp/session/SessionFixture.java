@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.client.ClientForms;
 import io.github.codexmcp.client.ClientLog;
 import io.github.codexmcp.codex.BackendMode;
+import io.github.codexmcp.codex.ReviewTarget;
 import io.github.codexmcp.codex.protocol.ApprovalDecision;
 import io.github.codexmcp.events.EventType;
 import io.github.codexmcp.events.PollOptions;
@@ -108,6 +109,8 @@ public final class SessionFixture {
     public List<String> images;
     public Long approvalTimeoutMs;
     public String approvalChannel;
+    public ReviewTarget review;
+    public SessionRequests.Worktree worktree;
 
     public SessionRequests.Create build() {
       return new SessionRequests.Create(
@@ -127,7 +130,9 @@ public final class SessionFixture {
           outputSchema,
           images,
           approvalTimeoutMs,
-          approvalChannel);
+          approvalChannel,
+          review,
+          worktree);
     }
 
     public CompletableFuture<ObjectNode> start() {

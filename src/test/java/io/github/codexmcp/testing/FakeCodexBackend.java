@@ -6,6 +6,8 @@ import io.github.codexmcp.codex.BackendListener;
 import io.github.codexmcp.codex.BackendMode;
 import io.github.codexmcp.codex.CodexBackend;
 import io.github.codexmcp.codex.LaunchOptions;
+import io.github.codexmcp.codex.ReviewTarget;
+import io.github.codexmcp.codex.SteerInput;
 import io.github.codexmcp.util.Json;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,14 +23,15 @@ import java.util.function.Supplier;
  *
  * <p>Every call is recorded in order ({@link #calls()}). Asynchronous operations answer with a
  * configurable result: by default {@code threadStart → {thread:{id:"thread_mock"}}}, {@code
- * turnStart → {turn:{id:"turn_mock"}}}, {@code threadFork}/{@code threadResume → {thread:{id:
- * "thread_forked"}}} and {@code {}} for the rest. A result can be replaced ({@link #answer}), made
- * to fail ({@link #fail}, {@link #failOnce}) or held open for the test to complete later ({@link
- * #hold}). {@link #respond}/{@link #respondError} can be made to throw ({@link #failRespond}). The
- * {@code emit*} methods call the registered {@link BackendListener} on the calling thread, like the
- * single reader thread of a real backend; after {@link #destroy()} exit and error reports are
- * suppressed, as the {@link CodexBackend} contract requires. Thread-safe enough for single-threaded
- * tests; not meant for concurrent use.
+ * turnStart → {turn:{id:"turn_mock"}}}, {@code turnSteer → {turnId:"turn_mock"}}, {@code
+ * reviewStart → {turn:{id:"review_turn"}, reviewThreadId:"thread_mock"}}, {@code threadFork}/{@code
+ * threadResume → {thread:{id: "thread_forked"}}} and {@code {}} for the rest. A result can be
+ * replaced ({@link #answer}), made to fail ({@link #fail}, {@link #failOnce}) or held open for the
+ * test to complete later ({@link #hold}). {@link #respond}/{@link #respondError} can be made to
+ * throw ({@link #failRespond}). The {@code emit*} methods call the registered {@link
+ * BackendListener} on the calling thread, like the single reader thread of a real backend; after
+ * {@link #destroy()} exit and error reports are suppressed, as the {@link CodexBackend} contract
+ * requires. Thread-safe enough for single-threaded tests; not meant for concurrent use.
  */
 public final class FakeCodexBackend implements CodexBackend {
   /** Method names as recorded in {@link #calls()}. */
@@ -39,6 +42,8 @@ public final class FakeCodexBackend implements CodexBackend {
   public static final String THREAD_RESUME = "threadResume";
   public static final String TURN_START = "turnStart";
   public static final String TURN_INTERRUPT = "turnInterrupt";
+  public static final String TURN_STEER = "turnSteer";
+  public static final String REVIEW_START = "reviewStart";
   public static final String CLEAN = "threadBackgroundTerminalsClean";
   public static final String RESPOND = "respond";
   public static final String RESPOND_ERROR = "respondError";
@@ -84,6 +89,10 @@ public final class FakeCodexBackend implements CodexBackend {
     always.put(THREAD_RESUME, () -> done(json("{\"thread\":{\"id\":\"thread_forked\"}}")));
     always.put(TURN_START, () -> done(json("{\"turn\":{\"id\":\"turn_mock\"}}")));
     always.put(TURN_INTERRUPT, () -> done(Json.object()));
+    always.put(TURN_STEER, () -> done(json("{\"turnId\":\"turn_mock\"}")));
+    always.put(
+        REVIEW_START,
+        () -> done(json("{\"turn\":{\"id\":\"review_turn\"},\"reviewThreadId\":\"thread_mock\"}")));
     always.put(CLEAN, () -> done(Json.object()));
   }
 
@@ -325,6 +334,22 @@ public final class FakeCodexBackend implements CodexBackend {
   @Override
   public CompletableFuture<JsonNode> turnInterrupt(ObjectNode params) {
     return call(TURN_INTERRUPT, params);
+  }
+
+  /** Records {@code turnSteer}; in exec mode fails as the exec backend does. */
+  @Override
+  public CompletableFuture<JsonNode> turnSteer(SteerInput input) {
+    return mode == BackendMode.EXEC
+        ? CodexBackend.super.turnSteer(input)
+        : call(TURN_STEER, input.toParams());
+  }
+
+  /** Records {@code reviewStart} (params as sent); in exec mode fails as the exec backend does. */
+  @Override
+  public CompletableFuture<JsonNode> reviewStart(String threadId, ReviewTarget target) {
+    return mode == BackendMode.EXEC
+        ? CodexBackend.super.reviewStart(threadId, target)
+        : call(REVIEW_START, target.toParams(threadId));
   }
 
   @Override

@@ -132,8 +132,13 @@ class CodexSessionToolTest {
             "model",
             "approvalPolicy",
             "sandbox",
-            "pendingRequestCount"),
+            "pendingRequestCount",
+            "usage"),
         fieldNames(pub));
+    assertJson(
+        "{'turns':0,'inputTokens':0,'cachedInputTokens':0,'outputTokens':0,"
+            + "'reasoningOutputTokens':0}",
+        pub.get("usage"));
   }
 
   private static List<String> fieldNames(JsonNode n) {
