@@ -129,6 +129,12 @@ class DetachedAppServerIT {
     assertFalse(
         ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
         "the keeper did not stop the app-server: " + Files.readString(paths.keeperLog()));
+    // the keeper removes the files right after the process has exited
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while ((Files.exists(paths.record(SID)) || Files.exists(paths.socket(SID)))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
     assertFalse(Files.exists(paths.record(SID)));
     assertFalse(Files.exists(paths.socket(SID)));
     deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
