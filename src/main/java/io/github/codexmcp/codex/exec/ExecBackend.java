@@ -17,10 +17,8 @@ import io.github.codexmcp.util.Timer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -42,19 +40,9 @@ import org.slf4j.LoggerFactory;
  * threadBackgroundTerminalsClean}, {@code respond} and {@code respondError} are no-ops (exec never
  * sends server requests; it runs with approval {@code never}).
  *
- * <p><b>Turns.</b> The first turn runs {@code exec}, later turns {@code exec resume <realThreadId>}
- * ({@link ExecCommandLine}). A later turn without a known real thread id runs a fresh {@code exec}
- * and first reports an {@code error} with {@code willRetry:true} ("multi-turn context
- * unavailable"), which the session shows as reconnect progress. Settings: model, approval policy,
- * sandbox, cwd and config are {@link ExecSettings}; on codex 0.169 sandbox and cwd work for resume
- * turns too (flags before {@code resume}), so {@link #supportsTurnOverrides()} is always true.
- * {@code outputSchema} applies to its turn only ({@link ExecInput}). {@code effort}, {@code
- * summary}, {@code personality}, {@code baseInstructions}, {@code developerInstructions} and {@code
- * ephemeral} are not passed to the CLI. The child's stdin is the null device (exec otherwise waits
- * for stdin EOF).
- *
- * <p>The turns' processes (retiring the previous child, spawning, reading, synthesizing a turn's
- * end when a child exits without a terminal event) are {@link ExecProcesses}'. The session's {@link
+ * <p><b>Turns</b> map to CLI runs as the package documentation describes (settings: {@link
+ * ExecSettings}; input: {@link ExecInput}; sandbox and cwd work for resume turns too, so {@link
+ * #supportsTurnOverrides()} is always true); their processes are {@link ExecProcesses}'. {@link
  * BackendListener#onExit} and {@link BackendListener#onError} are never called: a turn's process
  * ending is normal, and a spawn failure fails {@link #turnStart}'s future.
  *
@@ -70,17 +58,9 @@ import org.slf4j.LoggerFactory;
  * reads ({@link #childPid()} is called under a session's lock). Listener calls are made under
  * {@link #lock}, in arrival order, from the stdout reader, process-exit or timer thread (see {@link
  * ExecProcesses}), and must not block. Spawning, stopping and file writes happen outside the lock.
- * Unmapped event types are logged once per backend.
  */
 public final class ExecBackend implements CodexBackend {
   public static final Duration KILL_GRACE = Duration.ofSeconds(5);
-  static final long PREVIOUS_EXIT_WAIT_SECONDS = 10;
-
-  /** How long a finished turn's child may take to exit before the next turn stops it. */
-  static final Duration PREVIOUS_EXIT_WAIT = Duration.ofSeconds(PREVIOUS_EXIT_WAIT_SECONDS);
-
-  /** How long an exit waits for the rest of stdout/stderr before the end is synthesized anyway. */
-  static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
 
   static final String USER_AGENT = "codex-exec";
 
@@ -95,7 +75,6 @@ public final class ExecBackend implements CodexBackend {
   final Object lock = new Object();
 
   // Guarded by lock.
-  private final Set<String> loggedUnmapped = new HashSet<>();
   final List<ExecRun> live = new ArrayList<>();
   private final ExecSettings settings;
   private List<String> profileOverrides;
@@ -184,16 +163,18 @@ public final class ExecBackend implements CodexBackend {
 
   @Override
   public CompletableFuture<JsonNode> threadFork(ObjectNode params) {
-    return CompletableFuture.failedFuture(
-        CodexMcpException.of(
-            ErrorCode.EXEC_NOT_SUPPORTED, "threadFork is not supported in exec mode"));
+    return notSupported("threadFork");
   }
 
   @Override
   public CompletableFuture<JsonNode> threadResume(ObjectNode params) {
+    return notSupported("threadResume");
+  }
+
+  private static CompletableFuture<JsonNode> notSupported(String what) {
     return CompletableFuture.failedFuture(
         CodexMcpException.of(
-            ErrorCode.EXEC_NOT_SUPPORTED, "threadResume is not supported in exec mode"));
+            ErrorCode.EXEC_NOT_SUPPORTED, what + " is not supported in exec mode"));
   }
 
   @Override
@@ -229,7 +210,8 @@ public final class ExecBackend implements CodexBackend {
       boolean contextLost = turnCount > 1 && realThreadId == null;
       String turnId = "exec_turn_" + shortId();
       run =
-          new ExecRun(turnId, new ExecEventTranslator(threadId, turnId, this::unmapped), schemaDir);
+          new ExecRun(
+              turnId, new ExecEventTranslator(threadId, turnId, processes::unmapped), schemaDir);
       previous = current;
       current = run;
       ExecCommandLine.Turn turn =
@@ -279,14 +261,10 @@ public final class ExecBackend implements CodexBackend {
   }
 
   @Override
-  public void respond(JsonNode id, JsonNode result) {
-    // Exec mode never sends server requests.
-  }
+  public void respond(JsonNode id, JsonNode result) {} // exec never sends server requests
 
   @Override
-  public void respondError(JsonNode id, int code, String message) {
-    // Exec mode never sends server requests.
-  }
+  public void respondError(JsonNode id, int code, String message) {} // nor here
 
   /**
    * Always true: on codex 0.169 {@code -s} and {@code -C} placed before {@code resume} apply to
@@ -387,10 +365,8 @@ public final class ExecBackend implements CodexBackend {
         return;
       }
       List<ExecEventTranslator.Notification> out = run.translator.translate(event);
-      String real = run.translator.realThreadId();
-      if (real != null) {
-        realThreadId = real;
-        threadId = real;
+      if (run.translator.realThreadId() != null) {
+        realThreadId = threadId = run.translator.realThreadId();
       }
       deliver(out);
     }
@@ -408,13 +384,6 @@ public final class ExecBackend implements CodexBackend {
       } catch (RuntimeException e) {
         LOG.warn("[exec-client] listener failed for session {} on {}", sessionId, n.method(), e);
       }
-    }
-  }
-
-  /** Caller holds the lock. */
-  void unmapped(String type) {
-    if (loggedUnmapped.add(type)) {
-      LOG.info("[exec-client] Unmapped exec event type: {}", type);
     }
   }
 

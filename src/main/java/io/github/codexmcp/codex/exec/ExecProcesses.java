@@ -14,8 +14,11 @@ import io.github.codexmcp.util.Threads;
 import io.github.codexmcp.util.Timer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * event.
  *
  * <p>If the previous turn's child is still alive when a turn starts (it reported its end and is
- * still writing its session files), it gets {@value ExecBackend#PREVIOUS_EXIT_WAIT_SECONDS} s to
- * exit before it is stopped; a child whose turn has not ended is stopped at once. The new child is
- * spawned only after the old one is gone, on the thread that saw it go.
+ * still writing its session files), it gets {@value #PREVIOUS_EXIT_WAIT_SECONDS} s to exit before
+ * it is stopped; a child whose turn has not ended is stopped at once. The new child is spawned only
+ * after the old one is gone, on the thread that saw it go.
  *
  * <p>When a child exits without a terminal event, the turn's end is synthesized ({@link
  * ExecEventTranslator#exit}): exit 0 → completed; another code → {@code error}, then failed with
@@ -44,6 +47,14 @@ import org.slf4j.LoggerFactory;
  * ({@code [exec-client] Failed to parse JSONL: <first 200 chars>}) and skipped.
  */
 final class ExecProcesses {
+  static final long PREVIOUS_EXIT_WAIT_SECONDS = 10;
+
+  /** How long a finished turn's child may take to exit before the next turn stops it. */
+  static final Duration PREVIOUS_EXIT_WAIT = Duration.ofSeconds(PREVIOUS_EXIT_WAIT_SECONDS);
+
+  /** How long an exit waits for the rest of stdout/stderr before the end is synthesized anyway. */
+  static final Duration DRAIN_AFTER_EXIT = Duration.ofSeconds(2);
+
   private static final Logger LOG = LoggerFactory.getLogger(ExecProcesses.class);
   private static final int STDERR_TAIL_LINES = 50;
   private static final int STDERR_DETAIL_LINES = 5;
@@ -55,6 +66,7 @@ final class ExecProcesses {
   };
 
   private final ExecBackend owner;
+  private final Set<String> loggedUnmapped = new HashSet<>(); // guarded by owner.lock
   private final String sessionId;
   private final ProcessLauncher launcher;
   private final Timer timer;
@@ -87,7 +99,7 @@ final class ExecProcesses {
     CompletableFuture<Void> gone = new CompletableFuture<>();
     Timer.Cancellable deadline =
         timer.schedule(
-            ExecBackend.PREVIOUS_EXIT_WAIT,
+            PREVIOUS_EXIT_WAIT,
             () -> {
               LOG.warn(
                   "[exec-client] session {}: previous turn's process did not exit; stopping it",
@@ -183,7 +195,7 @@ final class ExecProcesses {
                     owner.onEvent(run, value);
                   } else {
                     synchronized (owner.lock) {
-                      owner.unmapped(
+                      unmapped(
                           "<"
                               + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
                               + ">");
@@ -217,8 +229,7 @@ final class ExecProcesses {
     // Synthesize only after stdout (and stderr) are drained, so events written just before the
     // exit still count; a descendant holding the pipes open must not delay it forever.
     CompletableFuture<Void> drained = new CompletableFuture<>();
-    Timer.Cancellable fallback =
-        timer.schedule(ExecBackend.DRAIN_AFTER_EXIT, () -> drained.complete(null));
+    Timer.Cancellable fallback = timer.schedule(DRAIN_AFTER_EXIT, () -> drained.complete(null));
     CompletableFuture.allOf(run.stdoutDone, tail.closed())
         .whenComplete(
             (v, t) -> {
@@ -292,5 +303,12 @@ final class ExecProcesses {
 
   private static boolean isWindows() {
     return System.getProperty("os.name", "").startsWith("Windows");
+  }
+
+  /** Logs an event type the translator does not map, once per backend; caller holds the lock. */
+  void unmapped(String type) {
+    if (loggedUnmapped.add(type)) {
+      LOG.info("[exec-client] Unmapped exec event type: {}", type);
+    }
   }
 }

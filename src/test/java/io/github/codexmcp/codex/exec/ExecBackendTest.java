@@ -664,7 +664,7 @@ class ExecBackendTest {
     CompletableFuture<JsonNode> second = b.turnStart(turn("second"));
     assertFalse(second.isDone(), "waits for the previous process to write its session and exit");
     assertTrue(first.terminations().isEmpty());
-    timer.advance(ExecBackend.PREVIOUS_EXIT_WAIT);
+    timer.advance(ExecProcesses.PREVIOUS_EXIT_WAIT);
     assertEquals(List.of(ExecBackend.KILL_GRACE), first.terminations(), "stopped after the wait");
     await(second);
     assertEquals(2, launcher.count());
