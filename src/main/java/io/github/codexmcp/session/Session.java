@@ -283,10 +283,7 @@ final class Session {
     return effects(new Effects.Builder().meta().wake());
   }
 
-  /**
-   * Codex accepted {@code turn/start}: the turn id (when the answer names one) and the overrides
-   * that took effect (null: unchanged).
-   */
+  /** Codex accepted {@code turn/start}: its turn id and the overrides that took effect. */
   synchronized Effects turnAccepted(
       String turnId, String newModel, String newPolicy, Path newCwd, String newSandbox) {
     if (turnId != null) {
@@ -480,10 +477,7 @@ final class Session {
 
   // ---------------------------------------------------------------- cleanup
 
-  /**
-   * The cleanup's TTL warning, a minute before a cancellation: pushed once per session; false when
-   * it was pushed already.
-   */
+  /** The cleanup's TTL warning (once per session); false when it was pushed already. */
   synchronized boolean warnTtl(long remainingMs) {
     if (ttlWarned) {
       return false;
