@@ -82,7 +82,7 @@ class ExecSessionTest {
   private SessionRequests.Create create(String prompt) {
     return new SessionRequests.Create(
         prompt, work, null, null, null, null, "medium", null, null, null, null, null, null, null,
-        null, null);
+        null, null, null, null, null);
   }
 
   private SessionRequests.Reply reply(String id, String prompt, String sandbox, String cwd) {

@@ -134,7 +134,10 @@ class HandOffTest {
                 null,
                 null,
                 null,
-                1000L));
+                1000L,
+                null,
+                null,
+                null));
     assertFalse(created.isDone(), "the answer is completed on the work pool");
     work.runAll();
     id = ((TurnStarted) created.join()).sessionId();
