@@ -17,7 +17,7 @@ final class SessionChecks {
   record Target(CodexBackend backend, String threadId, String turnId) {}
 
   /** What a fork copies from its source. */
-  record ForkSource(String threadId, Settings settings) {}
+  record ForkSource(String threadId, Settings settings, String description) {}
 
   static CodexBackend requireBackend(Session s) {
     CodexBackend b = s.backend();
@@ -55,7 +55,7 @@ final class SessionChecks {
       if (requireBackend(s).mode() == BackendMode.EXEC) {
         throw SessionErrors.execNotSupported();
       }
-      return new ForkSource(s.threadId(), s.settings());
+      return new ForkSource(s.threadId(), s.settings(), s.extras.description());
     }
   }
 

@@ -10,20 +10,27 @@ import io.github.codexmcp.workspace.FileChange;
 import io.github.codexmcp.workspace.TurnChanges;
 import io.github.codexmcp.workspace.WorkTreeSnapshot;
 import io.github.codexmcp.workspace.WorktreeInfo;
+import java.util.regex.Pattern;
 
 /**
- * A session's orchestration state: its summed usage, its own worktree, what the current turn
- * changed according to Codex, the work tree's snapshot taken before the turn, the review text of a
- * review turn, and the receipt computed when the turn ended. Every member is guarded by the owning
- * session's lock: callers hold it. No I/O.
+ * A session's orchestration state: its description, summed usage, its own worktree, what the
+ * current turn changed according to Codex, the work tree's snapshot taken before the turn, the
+ * review text of a review turn, and the receipt computed when the turn ended. Every member is
+ * guarded by the owning session's lock: callers hold it. No I/O.
  */
 final class SessionExtras {
+  /** Longest description kept, in characters (code points). */
+  static final int DESCRIPTION_MAX = 300;
+
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
   private UsageMeter usage;
   private WorktreeInfo worktree;
   private TurnChanges changes = new TurnChanges();
   private WorkTreeSnapshot snapshot;
   private String reviewText;
   private ChangeReceipt receipt;
+  private String description;
 
   SessionExtras(SessionUsage restoredUsage, WorktreeInfo worktree) {
     this.usage = new UsageMeter(restoredUsage);
@@ -45,6 +52,32 @@ final class SessionExtras {
       result.put("text", reviewText);
     }
     OrchestrationJson.putReceipt(result, receipt);
+  }
+
+  /** What the session is about (its first prompt, see {@link #describe}), or null. */
+  String description() {
+    return description;
+  }
+
+  void description(String d) {
+    this.description = d;
+  }
+
+  /**
+   * A session's description made from its first prompt: on one line (runs of whitespace become one
+   * space), at most {@value #DESCRIPTION_MAX} characters (longer ones are cut and end in {@code
+   * …}); null for a missing or blank prompt.
+   */
+  static String describe(String prompt) {
+    if (prompt == null || prompt.isBlank()) {
+      return null;
+    }
+    String line = WHITESPACE.matcher(prompt.strip()).replaceAll(" ");
+    if (line.codePointCount(0, line.length()) <= DESCRIPTION_MAX) {
+      return line;
+    }
+    int end = line.offsetByCodePoints(0, DESCRIPTION_MAX - 1);
+    return line.substring(0, end).stripTrailing() + "…";
   }
 
   SessionUsage usage() {

@@ -169,6 +169,7 @@ final class SessionRegistry {
       s.extras.restore(
           OrchestrationJson.restored(m.usage()),
           OrchestrationJson.restored(m.worktree(), m.cwd() == null ? null : Path.of(m.cwd())));
+      s.extras.description(m.description());
       List<SessionEvent> events = new ArrayList<>();
       for (ObjectNode e : r.events()) {
         EventType type = EventType.fromWireName(Json.text(e, "type"));

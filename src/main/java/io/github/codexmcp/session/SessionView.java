@@ -16,6 +16,7 @@ import java.util.List;
  * @param sensitive the fields shown with {@code includeSensitive}, else null
  * @param usage turns and tokens so far
  * @param worktree the session's own worktree, or null
+ * @param description what the session is about (its first prompt, shortened), or null
  */
 public record SessionView(
     String sessionId,
@@ -31,9 +32,10 @@ public record SessionView(
     List<String> damaged,
     Sensitive sensitive,
     SessionUsage usage,
-    Worktree worktree) {
+    Worktree worktree,
+    String description) {
 
-  /** A view without usage or worktree. */
+  /** A view without usage, worktree or description. */
   public SessionView(
       String sessionId,
       SessionStatus status,
@@ -61,6 +63,7 @@ public record SessionView(
         damaged,
         sensitive,
         SessionUsage.NONE,
+        null,
         null);
   }
 

@@ -29,7 +29,8 @@ final class SessionViews {
             ? new SessionView.Sensitive(s.threadId(), st.cwd(), s.profile, s.config)
             : null,
         s.extras.usage(),
-        worktree(s.extras.worktree()));
+        worktree(s.extras.worktree()),
+        s.extras.description());
   }
 
   private static SessionView.Worktree worktree(WorktreeInfo w) {
@@ -62,6 +63,9 @@ final class SessionViews {
     o.put("pendingRequestCount", s.pending.unresolvedCount());
     if (!s.damaged().isEmpty()) {
       s.damaged().forEach(o.putArray("damaged")::add);
+    }
+    if (s.extras.description() != null) {
+      o.put("description", s.extras.description());
     }
     o.set("usage", OrchestrationJson.usage(s.extras.usage()));
     return o;

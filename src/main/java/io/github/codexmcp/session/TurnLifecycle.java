@@ -97,6 +97,9 @@ final class TurnLifecycle {
             SessionStatus.RUNNING);
     synchronized (s) {
       s.extras.worktree(worktree);
+      // every session keeps its first prompt as its description (a review of a target other than
+      // custom sends the prompt nowhere else)
+      s.extras.description(SessionExtras.describe(req.prompt()));
     }
     LaunchOptions launch =
         new LaunchOptions(
@@ -365,6 +368,9 @@ final class TurnLifecycle {
             src.config,
             from.settings().cwd());
     CodexBackend backend = backends.create(id, launch);
+    synchronized (s) {
+      s.extras.description(from.description());
+    }
     Effects begun = s.beginFork(backend, from);
     registry.register(s);
     effects.apply(s, begun);

@@ -17,8 +17,8 @@ import io.github.codexmcp.util.Json;
  *   <li>{@code cancelledAt}, {@code cancelledReason} when set;
  *   <li>{@code threadId} once known; {@code model}, {@code cwd}, {@code approvalPolicy}, {@code
  *       sandbox}, {@code profile} with their current values (after reply overrides);
- *   <li>{@code usage} (summed token usage) and {@code worktree} (the session's own git worktree)
- *       when the session has them.
+ *   <li>{@code usage} (summed token usage), {@code worktree} (the session's own git worktree) and
+ *       {@code description} (what the session is about) when the session has them.
  * </ul>
  *
  * <p>Not persisted: {@code config}, {@code approvalTimeoutMs}, pending requests, cursors, progress.
@@ -38,12 +38,13 @@ public record PersistedMeta(
     String sandbox,
     String profile,
     PersistedUsage usage,
-    PersistedWorktree worktree) {
+    PersistedWorktree worktree,
+    String description) {
 
   /** The only {@code schemaVersion} this code writes and accepts. */
   public static final int SCHEMA_VERSION = 1;
 
-  /** A meta without usage and worktree. */
+  /** A meta without usage, worktree and description. */
   public PersistedMeta(
       String sessionId,
       String status,
@@ -71,6 +72,7 @@ public record PersistedMeta(
         sandbox,
         profile,
         null,
+        null,
         null);
   }
 
@@ -90,7 +92,8 @@ public record PersistedMeta(
         sandbox,
         profile,
         newUsage,
-        newWorktree);
+        newWorktree,
+        description);
   }
 
   /** Validates the required components. */
@@ -119,7 +122,8 @@ public record PersistedMeta(
         sandbox,
         profile,
         usage,
-        worktree);
+        worktree,
+        description);
   }
 
   /** The {@code meta.json} document, {@code schemaVersion} first. */
@@ -138,6 +142,7 @@ public record PersistedMeta(
     putIfPresent(n, "approvalPolicy", approvalPolicy);
     putIfPresent(n, "sandbox", sandbox);
     putIfPresent(n, "profile", profile);
+    putIfPresent(n, "description", description);
     if (usage != null) {
       n.set("usage", usage.toJson());
     }
@@ -172,7 +177,8 @@ public record PersistedMeta(
         Json.text(n, "sandbox"),
         Json.text(n, "profile"),
         PersistedUsage.fromJson(n.get("usage")),
-        PersistedWorktree.fromJson(n.get("worktree")));
+        PersistedWorktree.fromJson(n.get("worktree")),
+        Json.text(n, "description"));
   }
 
   private static void putIfPresent(ObjectNode n, String field, String value) {

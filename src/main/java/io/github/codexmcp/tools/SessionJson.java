@@ -98,6 +98,7 @@ public final class SessionJson {
     if (!v.damaged().isEmpty()) {
       v.damaged().forEach(o.putArray("damaged")::add);
     }
+    putIf(o, "description", v.description());
     SessionView.Sensitive s = v.sensitive();
     if (s != null) {
       putIf(o, "threadId", s.threadId());

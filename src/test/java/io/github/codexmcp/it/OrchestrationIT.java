@@ -195,6 +195,12 @@ class OrchestrationIT extends RealCodexFixture {
     JsonNode result = p.last().path("result");
     assertTrue(result.path("text").asText().contains("REVIEW-OK-41"), result.toString());
     assertEquals("completed", result.path("status").asText(), result.toString());
+
+    // the prompt of a review of another target than custom is the session's description
+    JsonNode got = mcp.ok("codex_session", args("action", "get", "sessionId", sid));
+    assertEquals("check my edit", got.path("description").asText(), got.toString());
+    JsonNode listed = mcp.ok("codex_session", args("action", "list"));
+    assertEquals("check my edit", listed.at("/sessions/0/description").asText(), listed.toString());
   }
 
   @Test

@@ -133,8 +133,10 @@ class CodexSessionToolTest {
             "approvalPolicy",
             "sandbox",
             "pendingRequestCount",
+            "description",
             "usage"),
         fieldNames(pub));
+    assertEquals("hello", pub.get("description").asText(), "the first prompt");
     assertJson(
         "{'turns':0,'inputTokens':0,'cachedInputTokens':0,'outputTokens':0,"
             + "'reasoningOutputTokens':0}",
