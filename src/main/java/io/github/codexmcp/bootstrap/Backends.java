@@ -7,31 +7,58 @@ import io.github.codexmcp.codex.CodexInvocation;
 import io.github.codexmcp.codex.LaunchOptions;
 import io.github.codexmcp.codex.ResolvedExecutable;
 import io.github.codexmcp.codex.appserver.AppServerBackendFactory;
+import io.github.codexmcp.codex.appserver.DetachedSpawn;
+import io.github.codexmcp.config.Platform;
 import io.github.codexmcp.config.ServerConfig;
+import io.github.codexmcp.detached.DetachedBackends;
+import io.github.codexmcp.detached.DetachedPaths;
 import io.github.codexmcp.process.SystemProcessLauncher;
+import io.github.codexmcp.state.StateStore;
 import io.github.codexmcp.util.Timer;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Creates session backends once the backend mode is known (the mode is probed on demand). */
+/**
+ * Creates session backends once the backend mode is known (the mode is probed on demand).
+ *
+ * <p>In app-server mode, when the state store writes to disk and the platform has unix-domain
+ * sockets and {@code setsid}, every session gets a detached, listening app-server ({@link
+ * DetachedBackends}): its running turn outlives this server, and the next server attaches to it.
+ * Otherwise (Windows, memory-only state, no {@code setsid}) the stdio app-server as before, which
+ * ends with the server. Exec mode is unchanged.
+ *
+ * <p><b>Threads.</b> Any thread. The first {@link #create} waits for the mode probe and for the
+ * state store to open (tool calls wait for recovery anyway); {@code delegate} and {@code detached}
+ * are computed with no lock held and published through volatile fields (a race computes the same
+ * value twice, which costs nothing: the factories own no resources).
+ */
 final class Backends implements BackendFactory {
+  private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+
   private final ServerConfig config;
   private final ResolvedExecutable exe;
   private final CodexInvocation invocation;
   private final Supplier<CompletableFuture<BackendMode>> mode;
+  private final CompletableFuture<StateStore> store;
   private final Timer timer;
   private volatile BackendFactory delegate;
+  private volatile Optional<DetachedPaths> detached;
 
   Backends(
       ServerConfig config,
       ResolvedExecutable exe,
       CodexInvocation invocation,
       Supplier<CompletableFuture<BackendMode>> mode,
+      CompletableFuture<StateStore> store,
       Timer timer) {
     this.config = config;
     this.exe = exe;
     this.invocation = invocation;
     this.mode = mode;
+    this.store = store;
     this.timer = timer;
   }
 
@@ -45,20 +72,63 @@ final class Backends implements BackendFactory {
     return delegate().create(sessionId, options);
   }
 
+  /**
+   * Whether the session's detached app-server still runs. Needs no mode probe (recovery asks before
+   * the probe ran): records exist only where detached app-servers were used.
+   */
+  @Override
+  public boolean survives(String sessionId) {
+    return detachedPaths().flatMap(p -> DetachedBackends.liveAppServer(p, sessionId)).isPresent();
+  }
+
+  @Override
+  public CompletableFuture<Void> discard(String sessionId) {
+    return detachedPaths()
+        .map(p -> DetachedBackends.discard(p, sessionId, timer))
+        .orElse(CompletableFuture.completedFuture(null));
+  }
+
+  /** Whether new sessions get detached app-servers (waits for the mode and the store). */
+  boolean detachedSessions() {
+    return delegate() instanceof DetachedBackends;
+  }
+
   private BackendFactory delegate() {
     BackendFactory d = delegate;
     if (d == null) {
-      synchronized (this) {
-        if (delegate == null) {
-          SystemProcessLauncher launcher = new SystemProcessLauncher(timer);
-          delegate =
-              mode() == BackendMode.EXEC
-                  ? ExecWiring.factory(config, exe, launcher, timer)
-                  : new AppServerBackendFactory(exe, launcher, timer, config.env(), true);
-        }
-        d = delegate;
-      }
+      d = make();
+      delegate = d;
     }
     return d;
+  }
+
+  private BackendFactory make() {
+    SystemProcessLauncher launcher = new SystemProcessLauncher(timer);
+    if (mode() == BackendMode.EXEC) {
+      return ExecWiring.factory(config, exe, launcher, timer);
+    }
+    AppServerBackendFactory appServers =
+        new AppServerBackendFactory(exe, launcher, timer, config.env(), true);
+    Optional<DetachedPaths> paths = detachedPaths();
+    if (paths.isEmpty()) {
+      return appServers;
+    }
+    LOG.info("[codex-mcp] sessions get detached app-servers under {}", paths.get().dir());
+    return new DetachedBackends(
+        appServers, paths.get(), DetachedBackends.ttlFrom(config.env()), timer);
+  }
+
+  /** Where detached app-servers live, or empty where they are not used (see class doc). */
+  private Optional<DetachedPaths> detachedPaths() {
+    Optional<DetachedPaths> p = detached;
+    if (p == null) {
+      StateStore s = store.join();
+      p =
+          !Platform.isWindows(config.platform()) && DetachedSpawn.ownSession() && s.enabled()
+              ? DetachedPaths.forStateDir(s.stateDir(), config.env())
+              : Optional.empty();
+      detached = p;
+    }
+    return p;
   }
 }

@@ -169,7 +169,8 @@ public final class Main {
         m -> log.info("[codex-mcp] client mode: {} (binary: {})", m.wireName(), exe.command()));
 
     StartupTrace.mark("executors");
-    Backends backends = new Backends(config, exe, invocation, mode::future, timer);
+    Backends backends =
+        new Backends(config, exe, invocation, mode::future, persistence.opened(), timer);
     // the client's log and forms: the server attaches them once built; used before that, they wait
     McpClientLog clientLog = new McpClientLog();
     McpForms forms = new McpForms();

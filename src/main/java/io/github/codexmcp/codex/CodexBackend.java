@@ -72,4 +72,24 @@ public interface CodexBackend {
   CompletableFuture<Void> destroy();
 
   boolean isDestroyed();
+
+  /**
+   * Leaves the Codex process running and closes the connection to it, so that a running turn goes
+   * on without this server (a later server attaches again); the listener is silenced and pending
+   * calls fail. False, doing nothing, for backends whose process cannot outlive the server: those
+   * are {@linkplain #destroy() destroyed} instead.
+   */
+  default boolean detach() {
+    return false;
+  }
+
+  /**
+   * {@code thread/read}: the thread, with its turns and their items when {@code includeTurns}.
+   * Backends without it fail with {@code EXEC_NOT_SUPPORTED}.
+   */
+  default CompletableFuture<JsonNode> threadRead(String threadId, boolean includeTurns) {
+    return CompletableFuture.failedFuture(
+        CodexMcpException.of(
+            ErrorCode.EXEC_NOT_SUPPORTED, "thread/read needs a listening app-server"));
+  }
 }

@@ -6,10 +6,14 @@ import io.github.codexmcp.codex.CodexBackend;
 import io.github.codexmcp.codex.LaunchOptions;
 import io.github.codexmcp.codex.appserver.AppServerBackendFactory;
 import io.github.codexmcp.codex.appserver.ListeningAppServerBackend;
+import io.github.codexmcp.process.ProcessTree;
 import io.github.codexmcp.util.Timer;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +26,9 @@ import org.slf4j.LoggerFactory;
 public final class DetachedBackends implements BackendFactory {
   /** Default of {@code CODEX_MCP_DETACHED_TTL_MS}: the idle timeout of a session. */
   public static final Duration DEFAULT_TTL = Duration.ofMillis(1_800_000);
+
+  /** How long a stopped app-server gets to exit before it is killed. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(3);
 
   private static final Logger LOG = LoggerFactory.getLogger(DetachedBackends.class);
 
@@ -65,7 +72,49 @@ public final class DetachedBackends implements BackendFactory {
 
   /** The session's detached app-server, when one still runs. */
   public Optional<ProcessHandle> liveAppServer(String sessionId) {
+    return liveAppServer(paths, sessionId);
+  }
+
+  /** The detached app-server of {@code sessionId} under {@code paths}, when one still runs. */
+  public static Optional<ProcessHandle> liveAppServer(DetachedPaths paths, String sessionId) {
     return DetachedRecord.read(paths.record(sessionId)).flatMap(DetachedRecord::liveProcess);
+  }
+
+  @Override
+  public boolean survives(String sessionId) {
+    return liveAppServer(sessionId).isPresent();
+  }
+
+  @Override
+  public CompletableFuture<Void> discard(String sessionId) {
+    return discard(paths, sessionId, timer);
+  }
+
+  /**
+   * Stops the detached app-server of {@code sessionId} under {@code paths} (its process tree:
+   * politely, then forcibly after {@link #STOP_GRACE}) and removes its socket, log and record.
+   * Never fails; completes at once when none runs.
+   */
+  public static CompletableFuture<Void> discard(
+      DetachedPaths paths, String sessionId, Timer timer) {
+    Optional<ProcessHandle> live = liveAppServer(paths, sessionId);
+    CompletableFuture<Void> stopped =
+        live.map(p -> ProcessTree.terminate(p, null, STOP_GRACE, timer))
+            .orElse(CompletableFuture.completedFuture(null));
+    live.ifPresent(
+        p -> LOG.info("[detached] stopping the app-server of {} (pid {})", sessionId, p.pid()));
+    return stopped.handle(
+        (v, t) -> {
+          for (Path f :
+              new Path[] {paths.record(sessionId), paths.socket(sessionId), paths.log(sessionId)}) {
+            try {
+              Files.deleteIfExists(f);
+            } catch (IOException | RuntimeException e) {
+              LOG.debug("[detached] cannot remove {}: {}", f, e.toString());
+            }
+          }
+          return null;
+        });
   }
 
   private void launched(String sessionId, ProcessHandle p) {

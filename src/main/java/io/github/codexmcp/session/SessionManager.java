@@ -169,14 +169,16 @@ public final class SessionManager implements AutoCloseable {
     this.timer = timer;
     this.elicitation = new ElicitationChannel(forms, work);
     this.effects = new SessionEffects(store, elicitation);
-    this.registry = new SessionRegistry(clock, noiseFilter, effects);
+    Leftovers leftovers = new Leftovers(backends, store);
+    this.registry = new SessionRegistry(clock, noiseFilter, effects, leftovers);
     this.serverRequests = new ServerRequests(registry, effects, timer, uuids, elicitation);
     this.workspace = workspace;
     this.work = work;
     this.events =
         new BackendEvents(effects, serverRequests, work, new CodexWarnings(log), workspace);
     this.turns =
-        new TurnLifecycle(registry, effects, events, backends, work, uuids, elicitation, workspace);
+        new TurnLifecycle(
+            registry, effects, events, backends, work, uuids, elicitation, workspace, leftovers);
     this.steering = new Steering(work);
     this.janitor = new SessionJanitor(registry, clock, timer, turns::cancel);
   }

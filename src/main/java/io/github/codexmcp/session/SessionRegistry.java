@@ -31,11 +31,13 @@ final class SessionRegistry {
   private final Clock clock;
   private final boolean noiseFilter;
   private final SessionEffects effects;
+  private final Leftovers leftovers;
 
-  SessionRegistry(Clock clock, boolean noiseFilter, SessionEffects effects) {
+  SessionRegistry(Clock clock, boolean noiseFilter, SessionEffects effects, Leftovers leftovers) {
     this.clock = clock;
     this.noiseFilter = noiseFilter;
     this.effects = effects;
+    this.leftovers = leftovers;
   }
 
   String now() {
@@ -118,6 +120,8 @@ final class SessionRegistry {
     effects.apply(s, s.detach(backend));
     if (backend[0] != null) {
       backend[0].destroy();
+    } else {
+      leftovers.stop(id); // a detached app-server nobody is connected to
     }
     if (removeDisk && effects.store().delete(id)) {
       diskRemoved[0]++;
@@ -133,9 +137,17 @@ final class SessionRegistry {
       effects.apply(s, s.detach(backend));
       if (backend[0] != null) {
         stops.add(backend[0].destroy().handle((v, t) -> null));
+      } else if (!statusOf(s).isActive()) {
+        stops.add(leftovers.stop(s.id).handle((v, t) -> null));
       }
     }
     return CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0]));
+  }
+
+  private static SessionStatus statusOf(Session s) {
+    synchronized (s) {
+      return s.status();
+    }
   }
 
   /**

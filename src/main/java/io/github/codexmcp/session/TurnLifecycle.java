@@ -51,6 +51,7 @@ final class TurnLifecycle {
   private final Supplier<String> uuids;
   private final ElicitationChannel elicitation;
   private final SessionWorkspace workspace;
+  private final Leftovers leftovers;
 
   TurnLifecycle(
       SessionRegistry registry,
@@ -60,7 +61,9 @@ final class TurnLifecycle {
       Executor work,
       Supplier<String> uuids,
       ElicitationChannel elicitation,
-      SessionWorkspace workspace) {
+      SessionWorkspace workspace,
+      Leftovers leftovers) {
+    this.leftovers = leftovers;
     this.registry = registry;
     this.effects = effects;
     this.events = events;
@@ -423,7 +426,7 @@ final class TurnLifecycle {
     }
     effects.apply(s, c.effects());
     CompletableFuture<Void> destroyed =
-        c.backend() == null ? CompletableFuture.completedFuture(null) : c.backend().destroy();
+        c.backend() == null ? leftovers.stop(s.id) : c.backend().destroy();
     destroyed.whenComplete(
         (v, t) -> {
           s.cancelFinished();

@@ -20,6 +20,12 @@ public final class FakeBackendFactory implements BackendFactory {
   private BackendMode mode = BackendMode.APP_SERVER;
   private RuntimeException createFailure;
 
+  /** Sessions whose (pretend) Codex process outlived its server: {@link #survives} says so. */
+  public final java.util.Set<String> survivors = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Sessions {@link #discard} was called for, in order. */
+  public final List<String> discarded = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   public FakeBackendFactory() {}
 
   public FakeBackendFactory(BackendMode mode) {
@@ -43,6 +49,18 @@ public final class FakeBackendFactory implements BackendFactory {
   @Override
   public BackendMode mode() {
     return mode;
+  }
+
+  @Override
+  public boolean survives(String sessionId) {
+    return survivors.contains(sessionId);
+  }
+
+  @Override
+  public java.util.concurrent.CompletableFuture<Void> discard(String sessionId) {
+    discarded.add(sessionId);
+    survivors.remove(sessionId);
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
   }
 
   /** Applies {@code configurer} to the next created backend only (queued in order). */

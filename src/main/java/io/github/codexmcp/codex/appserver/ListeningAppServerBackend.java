@@ -249,6 +249,7 @@ public final class ListeningAppServerBackend implements CodexBackend {
   }
 
   /** {@code thread/read}: the thread with its turns when {@code includeTurns}. */
+  @Override
   public CompletableFuture<JsonNode> threadRead(String threadId, boolean includeTurns) {
     return call(
         "thread/read",
@@ -333,13 +334,15 @@ public final class ListeningAppServerBackend implements CodexBackend {
   }
 
   /** Leaves the app-server running and closes the connection; idempotent. */
-  public void detach() {
+  @Override
+  public boolean detach() {
     if (destroyed || detached) {
-      return;
+      return true;
     }
     detached = true;
     dispatcher.silence();
     closeConnection(new JsonRpcException.Closed("Detached"));
+    return true;
   }
 
   @Override
