@@ -27,4 +27,15 @@ public interface BackendListener {
    * so the caller can record its pid for orphan reaping.
    */
   default void onChildStarted(long pid) {}
+
+  /**
+   * The reports up to the matching {@link #onBatchEnd()} were read together (the lines of one read
+   * from Codex's output): the listener may hold them and hand them on as one. A backend that calls
+   * this always calls {@link #onBatchEnd()} afterwards, from the same thread, without blocking in
+   * between.
+   */
+  default void onBatchStart() {}
+
+  /** Ends the batch {@link #onBatchStart()} began. */
+  default void onBatchEnd() {}
 }

@@ -20,6 +20,7 @@ public final class ByteLineReader {
 
   private final InputStream in;
   private final int maxLineBytes;
+  private final ReadCoalescing coalescing;
   private final byte[] buf = new byte[8192];
   private int pos;
   private int end;
@@ -27,8 +28,14 @@ public final class ByteLineReader {
   private long droppedLength;
 
   public ByteLineReader(InputStream in, int maxLineBytes) {
+    this(in, maxLineBytes, null);
+  }
+
+  /** A reader whose reads of a hot stream are spaced by {@code coalescing} (null: never). */
+  public ByteLineReader(InputStream in, int maxLineBytes, ReadCoalescing coalescing) {
     this.in = in;
     this.maxLineBytes = maxLineBytes;
+    this.coalescing = coalescing;
   }
 
   /** The current line's bytes, valid up to the length {@link #next} returned. */
@@ -41,6 +48,16 @@ public final class ByteLineReader {
     return droppedLength;
   }
 
+  /** Whether a whole line is already buffered, so {@link #next} will not block. */
+  public boolean lineBuffered() {
+    for (int i = pos; i < end; i++) {
+      if (buf[i] == '\n') {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The next line's length, {@link #END}, or {@link #TOO_LONG}. */
   public int next() throws IOException {
     if (line.length > KEPT_LINE_BYTES) {
@@ -50,8 +67,14 @@ public final class ByteLineReader {
     int len = 0;
     while (true) {
       if (pos == end) {
+        if (coalescing != null) {
+          coalescing.beforeRead();
+        }
         end = in.read(buf, 0, buf.length);
         pos = 0;
+        if (coalescing != null) {
+          coalescing.afterRead(end == buf.length);
+        }
         if (end <= 0) {
           end = 0;
           if (total > maxLineBytes) {

@@ -21,6 +21,10 @@ import java.nio.charset.StandardCharsets;
  *       to {@link Sink#onOversized}; reading continues.
  * </ul>
  *
+ * <p>The lines found in the buffer after one read form a batch: {@link Sink#onBatchStart} before the
+ * first, {@link Sink#onBatchEnd} after the last (also when a callback throws), so the sink can hand
+ * them on together.
+ *
  * <p>Threading: {@link #readAll} blocks the calling thread until end of stream; it is meant for
  * one dedicated reader thread. Sink callbacks run on that thread, in stream order.
  */
@@ -38,18 +42,33 @@ public final class JsonLineReader {
 
     /** A line exceeded the limit and was dropped; {@code length} is its length so far, in bytes. */
     default void onOversized(long length) {}
+
+    /**
+     * The lines up to the next {@link #onBatchEnd()} were already read: no read blocks until then.
+     */
+    default void onBatchStart() {}
+
+    /** No whole line is left in the buffer: the next line needs a read that may block. */
+    default void onBatchEnd() {}
   }
 
   private final InputStream in;
   private final int maxLineBytes;
+  private final ReadCoalescing coalescing;
 
   public JsonLineReader(InputStream in) {
     this(in, DEFAULT_MAX_LINE_BYTES);
   }
 
   public JsonLineReader(InputStream in, int maxLineBytes) {
+    this(in, maxLineBytes, null);
+  }
+
+  /** A reader whose reads of a hot stream are spaced by {@code coalescing} (null: never). */
+  public JsonLineReader(InputStream in, int maxLineBytes, ReadCoalescing coalescing) {
     this.in = in;
     this.maxLineBytes = maxLineBytes;
+    this.coalescing = coalescing;
   }
 
   /**
@@ -57,12 +76,27 @@ public final class JsonLineReader {
    * reading fails. Does not close the stream.
    */
   public void readAll(Sink sink) throws IOException {
-    ByteLineReader lines = new ByteLineReader(in, maxLineBytes);
-    for (int n; (n = lines.next()) != ByteLineReader.END; ) {
-      if (n == ByteLineReader.TOO_LONG) {
-        sink.onOversized(lines.droppedLength());
-      } else {
-        handle(lines.line(), 0, n, sink);
+    ByteLineReader lines = new ByteLineReader(in, maxLineBytes, coalescing);
+    boolean inBatch = false;
+    try {
+      for (int n; (n = lines.next()) != ByteLineReader.END; ) {
+        if (!inBatch) {
+          sink.onBatchStart();
+          inBatch = true;
+        }
+        if (n == ByteLineReader.TOO_LONG) {
+          sink.onOversized(lines.droppedLength());
+        } else {
+          handle(lines.line(), 0, n, sink);
+        }
+        if (!lines.lineBuffered()) {
+          inBatch = false;
+          sink.onBatchEnd();
+        }
+      }
+    } finally {
+      if (inBatch) {
+        sink.onBatchEnd();
       }
     }
   }

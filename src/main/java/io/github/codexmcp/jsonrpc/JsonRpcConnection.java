@@ -38,9 +38,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Reading and threads.</b> {@link #startReading} starts one named daemon thread that decodes
  * lines ({@link JsonLineReader}) and dispatches them in order: a JSON array is a batch whose
- * elements are handled one by one. {@link Handler} callbacks and the completion of response futures
- * run on that thread — their continuations must not block. Timeouts complete futures on the timer
- * thread; {@link #close} and {@link #failAllPending} complete them on the caller's thread.
+ * elements are handled one by one. The messages of one read are bracketed by {@link
+ * Handler#onBatchStart} and {@link Handler#onBatchEnd}; the reads of a hot stream are spaced by
+ * {@link ReadCoalescing}, so that one read takes several lines. {@link Handler} callbacks and the
+ * completion of response futures run on that thread — their continuations must not block. Timeouts
+ * complete futures on the timer thread; {@link #close} and {@link #failAllPending} complete them on
+ * the caller's thread.
  *
  * <p><b>Closing.</b> {@link #close(Throwable)} fails every pending call with the given reason and
  * makes later requests fail with it; it is idempotent (the first reason wins). End of input is
@@ -78,6 +81,15 @@ public final class JsonRpcConnection {
     default boolean onEndOfStream(IOException error) {
       return false;
     }
+
+    /**
+     * The messages up to the next {@link #onBatchEnd()} arrived together (one read): the handler
+     * may hand them on as one. Always followed by {@link #onBatchEnd()} on the same thread.
+     */
+    default void onBatchStart() {}
+
+    /** Ends the batch {@link #onBatchStart()} began; the reader may block after this. */
+    default void onBatchEnd() {}
   }
 
   /** Sends one encoded message to the peer (a line, or a WebSocket text frame). */
@@ -321,7 +333,7 @@ public final class JsonRpcConnection {
   private void readLoop(InputStream in) {
     IOException failure = null;
     try (InputStream input = in) {
-      new JsonLineReader(input)
+      new JsonLineReader(input, JsonLineReader.DEFAULT_MAX_LINE_BYTES, ReadCoalescing.system())
           .readAll(
               new JsonLineReader.Sink() {
                 @Override
@@ -342,11 +354,39 @@ public final class JsonRpcConnection {
                 public void onOversized(long length) {
                   LOG.warn("[{}] dropped an oversized line ({} chars)", name, length);
                 }
+
+                @Override
+                public void onBatchStart() {
+                  batchStart();
+                }
+
+                @Override
+                public void onBatchEnd() {
+                  batchEnd();
+                }
               });
     } catch (IOException e) {
       failure = e;
     }
     endOfInput(failure);
+  }
+
+  /** Messages received until {@link #batchEnd()} arrived together. Reader thread only. */
+  public void batchStart() {
+    try {
+      handler.onBatchStart();
+    } catch (RuntimeException e) {
+      LOG.warn("[{}] batch-start handler failed", name, e);
+    }
+  }
+
+  /** Ends {@link #batchStart()}; call it before the reader may block. Reader thread only. */
+  public void batchEnd() {
+    try {
+      handler.onBatchEnd();
+    } catch (RuntimeException e) {
+      LOG.warn("[{}] batch-end handler failed", name, e);
+    }
   }
 
   /**

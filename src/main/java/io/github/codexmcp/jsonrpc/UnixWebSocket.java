@@ -48,6 +48,15 @@ public final class UnixWebSocket implements AutoCloseable {
 
     /** The connection ended: {@code error} null for a close frame or a clean end of stream. */
     void onClosed(IOException error);
+
+    /**
+     * The messages until {@link #onBatchEnd()} were read together (buffered; only the rest of a
+     * frame cut in two can make the reader wait in between).
+     */
+    default void onBatchStart() {}
+
+    /** Nothing more is buffered: the next message needs a read that may block. */
+    default void onBatchEnd() {}
   }
 
   private final SocketChannel channel;
@@ -80,7 +89,8 @@ public final class UnixWebSocket implements AutoCloseable {
     boolean ok = false;
     try {
       ch.connect(UnixDomainSocketAddress.of(socket));
-      InputStream input = new BufferedInputStream(new ChannelInput(ch), 64 * 1024);
+      InputStream input =
+          new BufferedInputStream(new ChannelInput(ch, ReadCoalescing.system()), 64 * 1024);
       UnixWebSocket ws = new UnixWebSocket(ch, input);
       ws.handshake();
       ok = true;
@@ -161,6 +171,7 @@ public final class UnixWebSocket implements AutoCloseable {
 
   private void readLoop(Listener listener) {
     IOException failure = null;
+    boolean inBatch = false;
     try {
       ByteArrayOutputStream message = null;
       int messageOpcode = 0;
@@ -195,15 +206,26 @@ public final class UnixWebSocket implements AutoCloseable {
         }
         if (f.fin()) {
           if (messageOpcode == WebSocketFrames.OP_TEXT) {
+            if (!inBatch) {
+              listener.onBatchStart();
+              inBatch = true;
+            }
             listener.onText(message.toByteArray());
           }
           message = null;
+        }
+        if (inBatch && in.available() == 0) {
+          inBatch = false;
+          listener.onBatchEnd();
         }
       }
     } catch (IOException e) {
       failure = closed.get() ? null : e;
     } finally {
       close();
+      if (inBatch) {
+        listener.onBatchEnd();
+      }
     }
     listener.onClosed(failure);
   }
@@ -254,12 +276,17 @@ public final class UnixWebSocket implements AutoCloseable {
     }
   }
 
-  /** Reads straight from the channel (no stream lock shared with the writer). */
+  /**
+   * Reads straight from the channel (no stream lock shared with the writer); the reads of a hot
+   * stream are spaced by {@code coalescing} (null: never). Reader thread only.
+   */
   private static final class ChannelInput extends InputStream {
     private final SocketChannel ch;
+    private final ReadCoalescing coalescing;
 
-    ChannelInput(SocketChannel ch) {
+    ChannelInput(SocketChannel ch, ReadCoalescing coalescing) {
       this.ch = ch;
+      this.coalescing = coalescing;
     }
 
     @Override
@@ -274,10 +301,16 @@ public final class UnixWebSocket implements AutoCloseable {
       if (len == 0) {
         return 0;
       }
+      if (coalescing != null) {
+        coalescing.beforeRead();
+      }
       int n;
       do {
         n = ch.read(ByteBuffer.wrap(b, off, len));
       } while (n == 0);
+      if (coalescing != null) {
+        coalescing.afterRead(n == len);
+      }
       return n;
     }
   }

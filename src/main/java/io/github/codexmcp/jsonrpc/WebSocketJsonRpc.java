@@ -42,6 +42,16 @@ public final class WebSocketJsonRpc {
           public void onClosed(IOException error) {
             connection.endOfInput(error);
           }
+
+          @Override
+          public void onBatchStart() {
+            connection.batchStart();
+          }
+
+          @Override
+          public void onBatchEnd() {
+            connection.batchEnd();
+          }
         });
     return new Endpoint(connection, ws);
   }

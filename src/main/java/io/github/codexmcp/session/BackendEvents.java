@@ -15,11 +15,14 @@ import java.util.concurrent.Executor;
 
 /**
  * What a backend reports, applied to its session. Codex's reader thread only hands each report to
- * the session's inbox (a {@link SerialExecutor} on the work pool) and returns to reading; the inbox
- * applies reports one at a time in arrival order: the transition under the session's lock, then its
- * effects (persistence, answers to Codex, waking long polls, whose continuations render and send
- * the MCP response on that inbox thread). A slow consumer therefore delays only the session's own
- * inbox, never Codex's stdout reader. No state of its own.
+ * the session's inbox (a {@link SerialExecutor} on the work pool) and returns to reading; the
+ * reports of one read are handed over as one burst (the inbox is held from the backend's {@link
+ * BackendListener#onBatchStart} to its {@link BackendListener#onBatchEnd}), so a streamed turn
+ * wakes a pool thread once per read rather than once per line. The inbox applies reports one at a
+ * time in arrival order: the transition under the session's lock, then its effects (persistence,
+ * answers to Codex, waking long polls, whose continuations render and send the MCP response on that
+ * inbox thread). A slow consumer therefore delays only the session's own inbox, never Codex's
+ * stdout reader. No state of its own.
  */
 final class BackendEvents {
   private static final String TURN_COMPLETED = "turn/completed";
@@ -92,9 +95,9 @@ final class BackendEvents {
   private final class Listener implements BackendListener {
     private final Session s;
     private final CodexBackend backend;
-    private final Executor inbox;
+    private final SerialExecutor inbox;
 
-    Listener(Session s, CodexBackend backend, Executor inbox) {
+    Listener(Session s, CodexBackend backend, SerialExecutor inbox) {
       this.s = s;
       this.backend = backend;
       this.inbox = inbox;
@@ -121,6 +124,16 @@ final class BackendEvents {
                       id, -32603, "Internal error while handling " + method));
             }
           });
+    }
+
+    @Override
+    public void onBatchStart() {
+      inbox.hold();
+    }
+
+    @Override
+    public void onBatchEnd() {
+      inbox.release();
     }
 
     @Override

@@ -36,6 +36,51 @@ class JsonLineReaderTest {
       };
 
   @Test
+  void bracketsTheLinesOfEachReadAsABatch() throws IOException {
+    List<String> seen = new ArrayList<>();
+    JsonLineReader.Sink recording =
+        new JsonLineReader.Sink() {
+          @Override
+          public void onJson(JsonNode value) {
+            seen.add(value.toString());
+          }
+
+          @Override
+          public void onMalformed(String line, Exception cause) {
+            seen.add("malformed");
+          }
+
+          @Override
+          public void onBatchStart() {
+            seen.add("[");
+          }
+
+          @Override
+          public void onBatchEnd() {
+            seen.add("]");
+          }
+        };
+    InputStream chunks =
+        new Chunks("{\"a\":1}\n{\"b\":2}\n{\"c\"", ":3}\nbanner\n{oops\n", "{\"d\":4}");
+    new JsonLineReader(chunks).readAll(recording);
+    assertEquals(
+        List.of(
+            "[",
+            "{\"a\":1}",
+            "{\"b\":2}",
+            "]",
+            "[",
+            "{\"c\":3}",
+            "malformed",
+            "]",
+            "[",
+            "{\"d\":4}",
+            "]"),
+        seen,
+        "a batch ends before any read that may block, also before the rest of a cut line");
+  }
+
+  @Test
   void decodesMultiByteCharacterSplitAcrossReads() throws IOException {
     byte[] bytes = "{\"t\":\"h\u00e9\u20ac\uD83D\uDE00\"}\n".getBytes(StandardCharsets.UTF_8);
     new JsonLineReader(new OneByteAtATime(bytes)).readAll(sink);
@@ -123,6 +168,32 @@ class JsonLineReaderTest {
   }
 
   /** Returns one byte per read, so every multi-byte character is split across reads. */
+  /** Returns one chunk per read. */
+  private static final class Chunks extends InputStream {
+    private final List<byte[]> chunks = new ArrayList<>();
+
+    Chunks(String... parts) {
+      for (String p : parts) {
+        chunks.add(p.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+
+    @Override
+    public int read() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (chunks.isEmpty()) {
+        return -1;
+      }
+      byte[] c = chunks.remove(0);
+      System.arraycopy(c, 0, b, off, c.length);
+      return c.length;
+    }
+  }
+
   private static final class OneByteAtATime extends InputStream {
     private final byte[] bytes;
     private int pos;

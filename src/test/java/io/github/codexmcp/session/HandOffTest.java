@@ -176,6 +176,23 @@ class HandOffTest {
   }
 
   @Test
+  void theLinesOfOneReadAreHandedOverAsOneTask() {
+    work.runAll();
+    listener.onBatchStart();
+    for (int i = 0; i < 50; i++) {
+      listener.onNotification(
+          "item/agentMessage/delta", FakeCodexBackend.json("{'itemId':'m','delta':'x'}"));
+    }
+    assertEquals(0, work.tasks.size(), "nothing handed over inside the batch");
+    listener.onBatchEnd();
+    assertEquals(1, work.tasks.size(), "one pool task for the whole batch");
+    listener.onNotification("turn/completed", FakeCodexBackend.json("{'turn':{'id':'turn1'}}"));
+    assertEquals(1, work.tasks.size(), "the running drain takes the next report too");
+    work.runAll();
+    assertEquals("idle", manager.status(id));
+  }
+
+  @Test
   void aLongPollIsAnsweredOnTheInboxNotOnTheReaderThread() {
     polling.poll(id, PollRequest.of(null, 1000)); // consume what the create logged
     CompletableFuture<?> poll =

@@ -360,6 +360,18 @@ public final class AppServerBackend implements CodexBackend {
     }
 
     @Override
+    public void onBatchStart() {
+      if (!destroyed) {
+        dispatcher.batchStart();
+      }
+    }
+
+    @Override
+    public void onBatchEnd() {
+      dispatcher.batchEnd();
+    }
+
+    @Override
     public void onParseError(String line, Exception cause) {
       protocolError(line);
     }

@@ -420,6 +420,18 @@ public final class ListeningAppServerBackend implements CodexBackend {
     }
 
     @Override
+    public void onBatchStart() {
+      if (!destroyed && !detached) {
+        dispatcher.batchStart();
+      }
+    }
+
+    @Override
+    public void onBatchEnd() {
+      dispatcher.batchEnd();
+    }
+
+    @Override
     public boolean onEndOfStream(IOException error) {
       if (!destroyed && !detached) {
         LOG.warn("[app-server] session {}: the app-server closed the connection", sessionId);
