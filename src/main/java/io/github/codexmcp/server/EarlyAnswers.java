@@ -15,6 +15,12 @@ import java.util.Set;
  * The answers {@link EarlyInitialize} gives before the MCP SDK is loaded, written with the
  * streaming generator only: the same bytes of meaning the SDK would write for {@code initialize},
  * {@code tools/list} and an unknown method such as {@code server/discover}. Stateless; any thread.
+ *
+ * <p>The {@code tools} array of {@code tools/list} (some 75 KB of tool definitions) is made by the
+ * build ({@link ToolsListFile}) and copied as bytes: copying it through the parser and generator
+ * when the request comes took 30–40 ms of a cold JVM's interpreter on an idle machine, and several
+ * times that when the rest of the start-up competed for the CPU. Without that file (classes built
+ * by other means) the definitions are copied as before.
  */
 final class EarlyAnswers {
   /** Protocol versions the SDK's stdio server offers, oldest first (the last is the default). */
@@ -26,6 +32,9 @@ final class EarlyAnswers {
       Set.of("name", "title", "description", "inputSchema", "outputSchema", "annotations", "_meta");
 
   static final JsonFactory FACTORY = new JsonFactory();
+
+  /** The {@code tools} array written by the build, compact, on the class path. */
+  static final String TOOLS_RESOURCE = "/server/tools-list.json";
 
   private EarlyAnswers() {}
 
@@ -79,18 +88,46 @@ final class EarlyAnswers {
 
   /** The {@code tools/list} answer: every tool definition of the catalog, in order. */
   static byte[] toolsList(Id id) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(32 * 1024);
+    return toolsList(id, builtTools());
+  }
+
+  /**
+   * The {@code tools/list} answer with {@code tools} (the array as {@link #builtTools} read it) as
+   * its tools, or, when null, the definitions copied from the catalog.
+   */
+  static byte[] toolsList(Id id, byte[] tools) throws IOException {
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(tools == null ? 96 * 1024 : tools.length + 64);
     try (JsonGenerator g = start(out, id)) {
       g.writeObjectFieldStart("result");
-      g.writeArrayFieldStart("tools");
-      for (String name : ToolCatalog.TOOL_NAMES) {
-        copyTool(name, g);
+      g.writeFieldName("tools");
+      if (tools != null) {
+        g.writeRawValue(new RawJsonValue(tools));
+      } else {
+        writeTools(g);
       }
-      g.writeEndArray();
       g.writeEndObject();
       g.writeEndObject();
     }
     return line(out);
+  }
+
+  /** The {@code tools} array written by the build, or null when there is none. */
+  static byte[] builtTools() {
+    try (InputStream in = EarlyAnswers.class.getResourceAsStream(TOOLS_RESOURCE)) {
+      return in == null ? null : in.readAllBytes();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The {@code tools} array: every tool definition of the catalog, in order. */
+  static void writeTools(JsonGenerator g) throws IOException {
+    g.writeStartArray();
+    for (String name : ToolCatalog.TOOL_NAMES) {
+      copyTool(name, g);
+    }
+    g.writeEndArray();
   }
 
   /** {@code -32601} for a method this server does not have. */

@@ -77,6 +77,7 @@ public final class EarlyInitialize {
 
   private void run(InputStream in, OutputStream out, String serverName, String version) {
     ByteArrayOutputStream passOn = new ByteArrayOutputStream(512);
+    byte[] tools = null;
     String answered = null;
     boolean eof = false;
     try {
@@ -96,10 +97,14 @@ public final class EarlyInitialize {
           answered = rawId(r.id());
           initializeAnswered.complete(null);
           passOn.write(bytes);
+          // read while the client takes its turn: tools/list usually follows
+          tools = EarlyAnswers.builtTools();
         } else if ("notifications/initialized".equals(method) && r.id() == null) {
           passOn.write(bytes);
         } else if ("tools/list".equals(method) && r.id() != null && answered != null) {
-          write(out, EarlyAnswers.toolsList(r.id()));
+          StartupTrace.mark("early reader: tools/list read");
+          write(out, EarlyAnswers.toolsList(r.id(), tools));
+          StartupTrace.mark("early reader: tools/list answered");
           break;
         } else {
           passOn.write(bytes);

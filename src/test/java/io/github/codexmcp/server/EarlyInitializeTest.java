@@ -3,6 +3,7 @@ package io.github.codexmcp.server;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,6 +82,19 @@ class EarlyInitializeTest {
     try (InputStream golden = getClass().getResourceAsStream("/golden/tools-list.json")) {
       assertEquals(Json.MAPPER.readTree(golden), early);
     }
+  }
+
+  @Test
+  void theBuildWroteTheToolsArrayAndItIsTheDefinitionsCopied() throws Exception {
+    byte[] built = EarlyAnswers.builtTools();
+    assertNotNull(
+        built, EarlyAnswers.TOOLS_RESOURCE + " is written by the build (process-classes)");
+    EarlyAnswers.Id id = new EarlyAnswers.Id(true, "7");
+    byte[] fromFile = EarlyAnswers.toolsList(id, built);
+    byte[] copied = EarlyAnswers.toolsList(id, null);
+    assertEquals(Json.parse(text(copied)), Json.parse(text(fromFile)));
+    assertArrayEquals(copied, fromFile, "byte for byte what the copy writes");
+    assertEquals(1, text(fromFile).split("\n", -1).length - 1, "one line");
   }
 
   @Test
