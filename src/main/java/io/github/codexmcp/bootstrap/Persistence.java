@@ -6,6 +6,8 @@ import io.github.codexmcp.config.ServerConfig;
 import io.github.codexmcp.events.SessionEvent;
 import io.github.codexmcp.session.PersistenceHook;
 import io.github.codexmcp.session.SessionManager;
+import io.github.codexmcp.state.DiskStamp;
+import io.github.codexmcp.state.DiskUpdate;
 import io.github.codexmcp.state.JsonFileStateStore;
 import io.github.codexmcp.state.NoopStateStore;
 import io.github.codexmcp.state.OrphanReaper;
@@ -140,6 +142,7 @@ final class Persistence implements PersistenceHook {
     // another live server's children are its own business: only the unowned sessions are reaped
     new OrphanReaper(ProcessTable.system(), timer)
         .reap(recovered.stream().filter(r -> !store.drivenElsewhere(r.sessionId())).toList());
+    sessions.startSharing();
   }
 
   @Override
@@ -150,6 +153,47 @@ final class Persistence implements PersistenceHook {
   @Override
   public void release(String sessionId) {
     store().release(sessionId);
+  }
+
+  @Override
+  public long claimEpoch(String sessionId) {
+    StateStore s = ready; // under a session's lock: never wait for the opening
+    return s == null ? 0 : s.claimEpoch(sessionId);
+  }
+
+  @Override
+  public boolean drivenHere(String sessionId) {
+    StateStore s = ready;
+    return s != null && s.holds(sessionId);
+  }
+
+  @Override
+  public boolean drivenElsewhere(String sessionId) {
+    StateStore s = ready;
+    return s != null && s.drivenElsewhere(sessionId);
+  }
+
+  @Override
+  public DiskStamp release(String sessionId, long epoch) {
+    return store().release(sessionId, epoch);
+  }
+
+  @Override
+  public DiskStamp stamp(String sessionId) {
+    StateStore s = ready;
+    return s == null ? null : s.stamp(sessionId);
+  }
+
+  @Override
+  public DiskUpdate readForeign(String sessionId, DiskStamp since) {
+    StateStore s = ready;
+    return s == null ? null : s.readForeign(sessionId, since);
+  }
+
+  @Override
+  public List<String> sessionIdsOnDisk() {
+    StateStore s = ready;
+    return s == null || !s.enabled() ? List.of() : s.sessionIdsOnDisk();
   }
 
   @Override

@@ -59,6 +59,14 @@ public interface CodexBackend {
   /** Whether turn-level cwd/sandbox overrides take effect (exec resume turns: no). */
   boolean supportsTurnOverrides();
 
+  /**
+   * Whether its Codex process outlives a closed connection ({@code detach}), so that a session at
+   * rest can be handed to another server without ending Codex. False for stdio and exec backends.
+   */
+  default boolean detachable() {
+    return false;
+  }
+
   /** Pid of the current child, or null when none runs. */
   Long childPid();
 

@@ -3,6 +3,7 @@ package io.github.codexmcp.session;
 import io.github.codexmcp.codex.CodexBackend;
 import io.github.codexmcp.codex.protocol.ServerRequestReply;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,7 @@ final class SessionEffects {
   static final Logger LOG = LoggerFactory.getLogger(SessionEffects.class);
   private final PersistenceHook store;
   private final ElicitationChannel forms;
+  private volatile Consumer<Session> statusChanged = s -> {};
 
   SessionEffects(PersistenceHook store, ElicitationChannel forms) {
     this.store = store;
@@ -27,6 +29,11 @@ final class SessionEffects {
 
   PersistenceHook store() {
     return store;
+  }
+
+  /** Told after the effects of every transition that saved the session's meta (its status). */
+  void onMetaSaved(Consumer<Session> hook) {
+    this.statusChanged = hook;
   }
 
   void apply(Session s, Effects e) {
@@ -41,6 +48,9 @@ final class SessionEffects {
       w.complete(null);
     }
     forms.sweep(s); // forms of requests this transition answered or ended are withdrawn
+    if (e.meta() != null) {
+      statusChanged.accept(s);
+    }
   }
 
   /** Writes one answer to Codex; a failure is logged (Codex is gone or going). */

@@ -51,6 +51,8 @@ public final class SessionManager implements AutoCloseable {
   private final SessionWorkspace workspace;
   private final Steering steering;
   private final Executor work;
+  private final ForeignSessions foreign;
+  private final Leases leases;
 
   private volatile boolean closed;
 
@@ -181,6 +183,10 @@ public final class SessionManager implements AutoCloseable {
             registry, effects, events, backends, work, uuids, elicitation, workspace, leftovers);
     this.steering = new Steering(work);
     this.janitor = new SessionJanitor(registry, clock, timer, turns::cancel);
+    this.foreign = new ForeignSessions(registry, effects, timer, work, DEFAULT_APPROVAL_TIMEOUT_MS);
+    this.leases = new Leases(store, foreign, work);
+    foreign.onPass(leases::rest);
+    effects.onMetaSaved(leases::restLater);
   }
 
   public BackendMode mode() {
@@ -207,7 +213,7 @@ public final class SessionManager implements AutoCloseable {
         return steering.steer(s, p, req.prompt());
       }
     }
-    return turns.reply(req);
+    return leases.drive(registry.require(req.sessionId()), () -> turns.reply(req));
   }
 
   /**
@@ -241,12 +247,12 @@ public final class SessionManager implements AutoCloseable {
 
   /** Clones the session's thread into a new idle session backed by its own child. */
   public CompletableFuture<ForkResult> fork(String sessionId) {
-    return turns.fork(sessionId);
+    return leases.drive(registry.require(sessionId), () -> turns.fork(sessionId));
   }
 
   /** Cancels a session (idempotent; concurrent calls share one operation). */
   public CompletableFuture<Void> cancel(String sessionId, String reason) {
-    return turns.cancel(sessionId, reason);
+    return leases.drive(registry.require(sessionId), () -> turns.cancel(sessionId, reason));
   }
 
   /** Asks Codex to stop the running turn; the turn then completes as interrupted. */
@@ -399,6 +405,9 @@ public final class SessionManager implements AutoCloseable {
    */
   public void ingestRecovered(RecoveredSession r) {
     registry.ingestRecovered(r, DEFAULT_APPROVAL_TIMEOUT_MS);
+    if (effects.store().drivenElsewhere(r.sessionId())) {
+      foreign.markForeign(r.sessionId()); // another server's: kept fresh from its files
+    }
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -406,6 +415,16 @@ public final class SessionManager implements AutoCloseable {
   /** Starts the periodic cleanup pass. */
   public void startJanitor() {
     janitor.start();
+  }
+
+  /**
+   * Starts sharing the state directory with other servers (once the store is on and recovery is
+   * done): passes every 500 ms keep other servers' sessions fresh and hand back the ones resting.
+   */
+  public void startSharing() {
+    if (!closed) {
+      foreign.start();
+    }
   }
 
   public boolean isClosed() {
@@ -425,6 +444,7 @@ public final class SessionManager implements AutoCloseable {
   public CompletableFuture<Void> closeAsync() {
     closed = true;
     janitor.stop();
+    foreign.stop();
     return registry.detachAll();
   }
 }

@@ -15,9 +15,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The sessions this server knows: building, registering, finding, listing, evicting, and adding the
@@ -27,6 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SessionRegistry {
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  // ids this server removed (unregistered, evicted): never looked up on disk again
+  private final Set<String> gone = ConcurrentHashMap.newKeySet();
+  private volatile Function<String, Session> onMiss = id -> null;
   private final AtomicLong registrations = new AtomicLong();
   private final Clock clock;
   private final boolean noiseFilter;
@@ -77,7 +82,21 @@ final class SessionRegistry {
   }
 
   void unregister(Session s) {
+    gone.add(s.id);
     sessions.remove(s.id, s);
+  }
+
+  /** Whether this server removed {@code id} (so a copy on disk is not taken in again). */
+  boolean isGone(String id) {
+    return gone.contains(id);
+  }
+
+  /**
+   * Where {@link #require} looks for an id unknown in memory (the state directory, written by
+   * another server); it may block on disk, so {@link #require} is for request threads only.
+   */
+  void onMiss(Function<String, Session> lookup) {
+    this.onMiss = lookup;
   }
 
   Session find(String id) {
@@ -86,6 +105,9 @@ final class SessionRegistry {
 
   Session require(String id) {
     Session s = find(id);
+    if (s == null && id != null && !gone.contains(id)) {
+      s = onMiss.apply(id);
+    }
     if (s == null) {
       throw SessionErrors.notFound(id);
     }
@@ -112,6 +134,7 @@ final class SessionRegistry {
    * asked) its files deleted. Completes with whether files were removed; false when unknown.
    */
   boolean evict(String id, boolean removeDisk, int[] diskRemoved) {
+    gone.add(id);
     Session s = sessions.remove(id);
     if (s == null) {
       return false;
@@ -155,6 +178,23 @@ final class SessionRegistry {
    * polled, and answers {@code No client} to operations that need Codex.
    */
   void ingestRecovered(RecoveredSession r, long approvalTimeoutMs) {
+    Session s = build(r, approvalTimeoutMs);
+    sessions.put(s.id, s);
+  }
+
+  /**
+   * Adds a session another server wrote, unless this server knows it already or removed it: the
+   * session added, or null when none was.
+   */
+  Session ingestForeign(RecoveredSession r, long approvalTimeoutMs) {
+    if (gone.contains(r.sessionId()) || sessions.containsKey(r.sessionId())) {
+      return null;
+    }
+    Session s = build(r, approvalTimeoutMs);
+    return sessions.putIfAbsent(s.id, s) == null ? s : null;
+  }
+
+  private Session build(RecoveredSession r, long approvalTimeoutMs) {
     PersistedMeta m = r.meta();
     Session s =
         newSession(
@@ -196,7 +236,7 @@ final class SessionRegistry {
       s.events.restore(events, r.lastSeq() + 1);
       s.events.setListener(e -> store.appendEvent(s.id, e));
     }
-    sessions.put(s.id, s);
+    return s;
   }
 
   static SessionStatus parseStatus(String status) {

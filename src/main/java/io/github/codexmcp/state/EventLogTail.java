@@ -29,16 +29,35 @@ final class EventLogTail {
   static final int INITIAL_WINDOW = 256 * 1024;
   static final int MAX_WINDOW = 64 * 1024 * 1024;
 
-  /** Recovered events (ascending seq, at most {@code keep}) and the highest seq (or -1). */
-  record Tail(List<ObjectNode> events, long lastSeq, int skippedLines) {}
+  /**
+   * Recovered events (ascending seq, at most {@code keep}) and the highest seq (or -1); {@code end}
+   * is the byte offset just after the last whole line read (where a later read continues); {@code
+   * whole} is false for the lines after an offset ({@link #readFrom}).
+   */
+  record Tail(List<ObjectNode> events, long lastSeq, int skippedLines, long end, boolean whole) {
+    Tail(List<ObjectNode> events, long lastSeq, int skippedLines) {
+      this(events, lastSeq, skippedLines, 0, true);
+    }
+  }
 
   private EventLogTail() {}
 
   static Tail read(Path file, int keep) throws IOException {
+    return read(file, keep, true);
+  }
+
+  /**
+   * As {@link #read(Path, int)}; without {@code repair} the file is only read (another server may
+   * be appending to it): an unterminated last line is left out, as a write still in flight.
+   */
+  static Tail read(Path file, int keep, boolean repair) throws IOException {
     FileChannel opened;
-    boolean writable = true;
+    boolean writable = repair;
     try {
-      opened = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      opened =
+          repair
+              ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
+              : FileChannel.open(file, StandardOpenOption.READ);
     } catch (AccessDeniedException | ReadOnlyFileSystemException e) {
       opened = FileChannel.open(file, StandardOpenOption.READ); // read what we can, repair nothing
       writable = false;
@@ -68,10 +87,12 @@ final class EventLogTail {
           lineStart = i + 1;
         }
       }
-      if (lineStart < buf.length) { // unterminated last line: keep it if whole, else cut it off
+      long end = start + lineStart;
+      if (lineStart < buf.length && repair) { // unterminated last line: keep if whole, else cut
         if (addLine(buf, lineStart, buf.length, events)) {
           if (writable) {
             ch.write(ByteBuffer.wrap(new byte[] {'\n'}), size);
+            end = size + 1;
           }
         } else {
           if (writable) {
@@ -84,7 +105,40 @@ final class EventLogTail {
       List<ObjectNode> kept =
           events.size() > keep ? events.subList(events.size() - keep, events.size()) : events;
       long lastSeq = kept.isEmpty() ? -1 : kept.get(kept.size() - 1).get("seq").asLong();
-      return new Tail(List.copyOf(kept), lastSeq, skipped);
+      return new Tail(List.copyOf(kept), lastSeq, skipped, end, true);
+    }
+  }
+
+  /**
+   * The whole lines of {@code file} from byte {@code offset} on (what another server appended since
+   * a previous read ended there), never repairing anything; null when the file is shorter than
+   * {@code offset} or the new part is larger than {@link #MAX_WINDOW} (then read the tail afresh).
+   */
+  static Tail readFrom(Path file, long offset) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size < offset || size - offset > MAX_WINDOW) {
+        return null;
+      }
+      byte[] buf = new byte[(int) (size - offset)];
+      ByteBuffer bb = ByteBuffer.wrap(buf);
+      while (bb.hasRemaining() && ch.read(bb, offset + bb.position()) >= 0) {
+        // read until the end seen above
+      }
+      List<ObjectNode> events = new ArrayList<>();
+      int skipped = 0;
+      int lineStart = 0;
+      for (int i = 0; i < bb.position(); i++) {
+        if (buf[i] == '\n') {
+          skipped += addLine(buf, lineStart, i, events) ? 0 : 1;
+          lineStart = i + 1;
+        }
+      }
+      events.sort(Comparator.comparingLong(e -> e.get("seq").asLong()));
+      long lastSeq = events.isEmpty() ? -1 : events.get(events.size() - 1).get("seq").asLong();
+      return new Tail(List.copyOf(events), lastSeq, skipped, offset + lineStart, false);
+    } catch (NoSuchFileException e) {
+      return offset == 0 ? new Tail(List.of(), -1, 0, 0, false) : null;
     }
   }
 

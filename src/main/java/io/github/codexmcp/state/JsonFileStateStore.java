@@ -82,55 +82,17 @@ public final class JsonFileStateStore implements StateStore {
   }
 
   /**
-   * Creates {@code <dir>/sessions} (0700), takes the lock and checks that the directory is
-   * writable. Never throws: on any failure logs a warning and returns a {@link NoopStateStore}
-   * whose {@link StateStore#disabledReason()} explains why. Blocks on disk; call at startup.
+   * Creates {@code <dir>/sessions} (0700) and checks that the directory is writable. Never throws:
+   * on any failure logs a warning and returns a {@link NoopStateStore} whose {@link
+   * StateStore#disabledReason()} explains why. Blocks on disk; call at startup.
    */
   public static StateStore open(Path dir, Clock clock, ProcessTable processes) {
-    Path root = dir.toAbsolutePath().normalize();
-    StateFiles files;
-    try {
-      new StateFiles(StateFiles.supportsPosix(StateFiles.nearestExisting(root)))
-          .createDirectories(root);
-      files = new StateFiles(StateFiles.supportsPosix(root));
-      Path sessions = root.resolve("sessions");
-      files.createDirectories(sessions);
-      files.restrict(sessions, true);
-    } catch (IOException | RuntimeException e) {
-      return disabled(
-          root, "Cannot create state directory " + root + ": " + BatchWriter.describe(e));
-    }
-    SessionOwnership owners;
-    try {
-      owners = new SessionOwnership(root, files);
-    } catch (IOException | RuntimeException e) {
-      return disabled(
-          root,
-          "Cannot create "
-              + root.resolve(SessionOwnership.DIR_NAME)
-              + ": "
-              + BatchWriter.describe(e));
-    }
-    try {
-      Path probe = root.resolve("sessions").resolve(StateFiles.TMP_PREFIX + StateFiles.randomHex());
-      files.createExclusive(probe, new byte[0]);
-      Files.delete(probe);
-    } catch (IOException | RuntimeException e) {
-      return disabled(
-          root, "State directory " + root + " is not writable: " + BatchWriter.describe(e));
-    }
-    LOG.info("[codex-mcp] STATE_DIR opened (shared with any other server on it)");
-    return new JsonFileStateStore(root, files, owners, processes, clock);
+    return StoreOpening.open(dir, clock, processes);
   }
 
   /** Tests only: batches non-critical changes for {@code nanos} instead of the usual window. */
   void batchWindowForTests(long nanos) {
     dirty.window(nanos);
-  }
-
-  private static StateStore disabled(Path root, String reason) {
-    LOG.warn("[codex-mcp] WARNING: persistence disabled, running memory-only: {}", reason);
-    return new NoopStateStore(root, reason);
   }
 
   @Override
@@ -443,21 +405,56 @@ public final class JsonFileStateStore implements StateStore {
   }
 
   @Override
-  public void release(String sessionId) {
-    if (closed || !owners.holds(sessionId)) {
-      return;
+  public long claimEpoch(String sessionId) {
+    return owners.epoch(sessionId);
+  }
+
+  @Override
+  public DiskStamp release(String sessionId, long epoch) {
+    Path dir = SessionIds.resolve(sessionsDir, sessionId);
+    if (closed || dir == null || !owners.holds(sessionId)) {
+      return null;
     }
     ioLock.lock();
     try {
-      PendingSession s = sessions.remove(sessionId);
-      dirty.remove(sessionId);
+      if (owners.epoch(sessionId) != epoch) {
+        return null; // claimed again since: still driven here
+      }
+      PendingSession s = sessions.get(sessionId);
       if (s != null) {
+        dirty.remove(sessionId);
         batches.write(s, s.drain());
       }
-      owners.release(sessionId, false);
+      // taken while still held, so that whatever changes after this is another server's work
+      DiskStamp stamp = DiskStamp.of(dir, 0);
+      if (!owners.releaseIf(sessionId, epoch)) {
+        if (s != null) {
+          dirty.mark(sessionId, false); // nothing lost: written above, the slot stays
+        }
+        return null;
+      }
+      sessions.remove(sessionId, s);
+      return stamp == null ? null : stamp.withEventsEnd(stamp.eventsSize());
     } finally {
       ioLock.unlock();
     }
+  }
+
+  @Override
+  public boolean holds(String sessionId) {
+    return owners.holds(sessionId);
+  }
+
+  @Override
+  public DiskStamp stamp(String sessionId) {
+    Path dir = SessionIds.resolve(sessionsDir, sessionId);
+    return dir == null || closed ? null : DiskStamp.of(dir, 0);
+  }
+
+  @Override
+  public DiskUpdate readForeign(String sessionId, DiskStamp since) {
+    Path dir = SessionIds.resolve(sessionsDir, sessionId);
+    return dir == null || closed ? null : ForeignReads.read(dir, since);
   }
 
   @Override

@@ -51,6 +51,7 @@ public final class SessionOwnership implements AutoCloseable {
   private final Path dir;
   private final StateFiles files;
   private final Map<String, FileLock> held = new ConcurrentHashMap<>();
+  private final Map<String, Long> epochs = new ConcurrentHashMap<>();
 
   SessionOwnership(Path stateDir, StateFiles files) throws IOException {
     this.dir = stateDir.resolve(DIR_NAME);
@@ -66,6 +67,7 @@ public final class SessionOwnership implements AutoCloseable {
       return Claim.UNAVAILABLE;
     }
     synchronized (monitor(sessionId)) {
+      epochs.merge(sessionId, 1L, Long::sum);
       if (held.containsKey(sessionId)) {
         return Claim.ALREADY_HELD;
       }
@@ -90,6 +92,25 @@ public final class SessionOwnership implements AutoCloseable {
         LOG.warn("[state] Cannot lock {}: {}", file, BatchWriter.describe(e));
         return Claim.UNAVAILABLE;
       }
+    }
+  }
+
+  /** How many times {@link #tryAcquire} was called for {@code sessionId} (0: never). */
+  public long epoch(String sessionId) {
+    return sessionId == null ? 0 : epochs.getOrDefault(sessionId, 0L);
+  }
+
+  /**
+   * Releases {@code sessionId} unless {@link #tryAcquire} was called for it since {@link #epoch}
+   * answered {@code epoch}; whether it was released (false also when it was not held).
+   */
+  public boolean releaseIf(String sessionId, long epoch) {
+    synchronized (monitor(sessionId)) {
+      if (epoch(sessionId) != epoch || !held.containsKey(sessionId)) {
+        return false;
+      }
+      release(sessionId, false);
+      return true;
     }
   }
 

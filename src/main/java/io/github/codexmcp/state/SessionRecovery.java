@@ -95,7 +95,7 @@ final class SessionRecovery {
       if (owned) {
         cleanTempFiles(dir);
       }
-      EventLogTail.Tail tail = readEvents(dir, name);
+      EventLogTail.Tail tail = readEvents(dir, name, owned);
       if (tail.skippedLines() > 0) {
         LOG.warn(
             "[recovery] Session {}: skipped {} unreadable event line(s)",
@@ -182,9 +182,10 @@ final class SessionRecovery {
     }
   }
 
-  private static EventLogTail.Tail readEvents(Path dir, String name) {
+  /** The log's last events; a session another server drives is only read, never repaired. */
+  private static EventLogTail.Tail readEvents(Path dir, String name, boolean owned) {
     try {
-      return EventLogTail.read(dir.resolve("events.jsonl"), RecoveredSession.MAX_EVENTS);
+      return EventLogTail.read(dir.resolve("events.jsonl"), RecoveredSession.MAX_EVENTS, owned);
     } catch (IOException | RuntimeException e) {
       LOG.warn("[recovery] Session {}: events.jsonl unreadable: {}", name, e.toString());
       return new EventLogTail.Tail(List.of(), -1, 0);

@@ -145,7 +145,46 @@ public interface StateStore extends AutoCloseable {
    * Writes what is queued for {@code sessionId} and hands it back, so another server may take it
    * over; a later write here claims it again if nobody else did.
    */
-  default void release(String sessionId) {}
+  default void release(String sessionId) {
+    release(sessionId, claimEpoch(sessionId));
+  }
+
+  /**
+   * How often {@code sessionId} was claimed here (explicitly or by a first write): read it when
+   * deciding to {@link #release(String, long)}; in memory, never blocks.
+   */
+  default long claimEpoch(String sessionId) {
+    return 0;
+  }
+
+  /**
+   * As {@link #release(String)}, unless the session was claimed here again since {@code epoch}
+   * ({@link #claimEpoch}) was read (then it is still being driven and stays held). Blocks on disk.
+   *
+   * @return the session's files as they were when handed back (the baseline for telling another
+   *     server's changes), or null when not released (not held, claimed since, unreadable)
+   */
+  default DiskStamp release(String sessionId, long epoch) {
+    return null;
+  }
+
+  /** Whether this server holds the session's ownership lock (in memory, never blocks). */
+  default boolean holds(String sessionId) {
+    return false;
+  }
+
+  /** The session's files now (three {@code stat}s, no read); null when it has none. */
+  default DiskStamp stamp(String sessionId) {
+    return null;
+  }
+
+  /**
+   * Reads a session another server may be writing, changing nothing: whole with {@code since} null,
+   * else what changed after that stamp. Null when it has no readable state. Blocks on disk.
+   */
+  default DiskUpdate readForeign(String sessionId, DiskStamp since) {
+    return null;
+  }
 
   /** The session as it is on disk now (no restart rule applied), if readable. */
   default Optional<RecoveredSession> read(String sessionId) {

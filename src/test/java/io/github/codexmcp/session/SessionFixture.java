@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * not started. Public so that the tool tests can reach session internals through it.
  */
 public final class SessionFixture {
-  public final ManualClock clock = new ManualClock();
-  public final ManualTimer timer = new ManualTimer(clock);
+  public final ManualClock clock;
+  public final ManualTimer timer;
   public final FakeBackendFactory factory;
   public final RecordingPersistence persistence;
   public final SessionManager manager;
@@ -66,6 +66,8 @@ public final class SessionFixture {
       boolean noiseFilter,
       ClientForms forms) {
     this.cwd = cwd;
+    this.clock = new ManualClock();
+    this.timer = new ManualTimer(clock);
     this.factory = new FakeBackendFactory(mode);
     this.persistence = new RecordingPersistence(persistenceEnabled);
     this.manager =
@@ -79,6 +81,33 @@ public final class SessionFixture {
             this::nextUuid,
             ClientLog.NONE,
             forms);
+    this.polling = new SessionPolling(manager);
+    this.json = new JsonSessions(manager, polling);
+  }
+
+  /**
+   * One of several servers on one state directory: {@code store} is its view of the shared state,
+   * {@code timer} the shared timer, and its ids start after {@code firstId} (so servers differ).
+   * {@link #persistence} is null.
+   */
+  public SessionFixture(Path cwd, ManualTimer timer, PersistenceHook store, int firstId) {
+    this.cwd = cwd;
+    this.clock = timer.clock();
+    this.timer = timer;
+    this.factory = new FakeBackendFactory(BackendMode.APP_SERVER);
+    this.persistence = null;
+    uuidCounter.set(firstId);
+    this.manager =
+        new SessionManager(
+            factory,
+            clock,
+            timer,
+            DIRECT,
+            store,
+            true,
+            this::nextUuid,
+            ClientLog.NONE,
+            ClientForms.NONE);
     this.polling = new SessionPolling(manager);
     this.json = new JsonSessions(manager, polling);
   }

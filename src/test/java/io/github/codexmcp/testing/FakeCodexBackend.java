@@ -402,6 +402,30 @@ public final class FakeCodexBackend implements CodexBackend {
     return destroyed != null;
   }
 
+  /** Whether it pretends to be a listening app-server (its Codex outlives {@link #detach}). */
+  public volatile boolean detachable;
+
+  private volatile boolean detached;
+
+  @Override
+  public boolean detachable() {
+    return detachable;
+  }
+
+  @Override
+  public boolean detach() {
+    if (!detachable) {
+      return false;
+    }
+    detached = true;
+    return true;
+  }
+
+  /** Whether {@link #detach} was called (the connection closed, Codex left running). */
+  public boolean isDetached() {
+    return detached;
+  }
+
   private CompletableFuture<JsonNode> call(String method, ObjectNode params) {
     calls.add(new Call(method, params == null ? null : params.deepCopy(), null, null, null, null));
     if (destroyed != null) {

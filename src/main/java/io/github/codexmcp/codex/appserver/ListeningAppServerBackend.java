@@ -323,6 +323,11 @@ public final class ListeningAppServerBackend implements CodexBackend {
   }
 
   @Override
+  public boolean detachable() {
+    return true;
+  }
+
+  @Override
   public Long childPid() {
     ProcessHandle p = process;
     return p != null && p.isAlive() ? p.pid() : null;

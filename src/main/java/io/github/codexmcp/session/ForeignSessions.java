@@ -1,0 +1,257 @@
+package io.github.codexmcp.session;
+
+import io.github.codexmcp.state.DiskStamp;
+import io.github.codexmcp.state.DiskUpdate;
+import io.github.codexmcp.state.SessionIds;
+import io.github.codexmcp.util.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sessions of the state directory that this server does not drive, kept fresh in memory off the
+ * request path (list, get, poll and wait never touch the disk for a session they know). Every
+ * {@link #PERIOD} a pass on the work pool takes in sessions other servers created, refreshes those
+ * whose files changed since they were last read ({@link DiskStamp}: three {@code stat}s each, the
+ * files are read only when they changed) and drops those another server removed. A request for an
+ * id unknown in memory looks on disk once ({@link #load}). Sessions this server drives are left
+ * alone; the pass hands them to {@code atRest}, which releases them once they rest.
+ *
+ * <p><b>Threads.</b> Passes run on the work pool, one at a time ({@code passing}), scheduled by the
+ * timer; {@link #load} runs on request threads. {@code baselines} is a concurrent map; an entry
+ * (present only for sessions not driven here) is replaced or removed under the session's lock, and
+ * a refresh is applied under that lock only when the entry it read from is still current. Disk
+ * reads happen with no lock held. {@code next} and {@code running} are volatile.
+ */
+final class ForeignSessions {
+  private static final Logger LOG = LoggerFactory.getLogger(ForeignSessions.class);
+  static final Duration PERIOD = Duration.ofMillis(500);
+
+  /** Baseline of a session read at start-up while another server drove it: read it whole. */
+  static final DiskStamp UNKNOWN =
+      new DiskStamp(DiskStamp.FileMark.NONE, DiskStamp.FileMark.NONE, -1, -1);
+
+  private final SessionRegistry registry;
+  private final SessionEffects effects;
+  private final Timer timer;
+  private final Executor work;
+  private final long approvalTimeoutMs;
+  private final Map<String, DiskStamp> baselines = new ConcurrentHashMap<>();
+  private final AtomicBoolean passing = new AtomicBoolean();
+  private volatile Consumer<Session> atRest = s -> {};
+  private volatile Timer.Cancellable next;
+  private volatile boolean running;
+
+  ForeignSessions(
+      SessionRegistry registry,
+      SessionEffects effects,
+      Timer timer,
+      Executor work,
+      long approvalTimeoutMs) {
+    this.registry = registry;
+    this.effects = effects;
+    this.timer = timer;
+    this.work = work;
+    this.approvalTimeoutMs = approvalTimeoutMs;
+    registry.onMiss(this::load);
+  }
+
+  /** Told of every session this server holds on each pass (it may have come to rest). */
+  void onPass(Consumer<Session> sessionsHeldHere) {
+    this.atRest = sessionsHeldHere;
+  }
+
+  /** Starts the passes (they do nothing while the store is off or still opening). */
+  void start() {
+    running = true;
+    schedule();
+  }
+
+  void stop() {
+    running = false;
+    Timer.Cancellable n = next;
+    if (n != null) {
+      n.cancel();
+    }
+  }
+
+  private void schedule() {
+    if (running) {
+      next = timer.schedule(PERIOD, this::tick);
+    }
+  }
+
+  private void tick() {
+    if (!passing.compareAndSet(false, true)) {
+      schedule();
+      return;
+    }
+    try {
+      work.execute(
+          () -> {
+            try {
+              pass();
+            } catch (RuntimeException e) {
+              LOG.warn("[codex-mcp] refreshing sessions from disk failed: {}", e.toString());
+            } finally {
+              passing.set(false);
+              schedule();
+            }
+          });
+    } catch (RuntimeException e) { // the pool is shut down
+      passing.set(false);
+    }
+  }
+
+  /** One pass (also called directly by tests). Blocks on disk; no lock held across it. */
+  void pass() {
+    PersistenceHook store = effects.store();
+    if (!store.enabled()) {
+      return;
+    }
+    for (String id : store.sessionIdsOnDisk()) {
+      if (registry.find(id) == null && !registry.isGone(id)) {
+        load(id);
+      }
+    }
+    for (Session s : registry.all()) {
+      DiskStamp base = baselines.get(s.id);
+      if (base == null) {
+        atRest.accept(s); // driven (or held) here
+      } else {
+        refresh(s, base);
+      }
+    }
+  }
+
+  /** A session unknown in memory, looked up on disk (another server's); null when none. */
+  Session load(String id) {
+    if (!SessionIds.isValid(id) || registry.isGone(id) || !effects.store().enabled()) {
+      return null;
+    }
+    DiskUpdate u = effects.store().readForeign(id, null);
+    if (u == null) {
+      return null;
+    }
+    Session added = registry.ingestForeign(u.asRecovered(), approvalTimeoutMs);
+    if (added != null) {
+      baselines.put(id, u.stamp());
+      LOG.debug("[codex-mcp] session {} of another server taken in", id);
+      return added;
+    }
+    return registry.find(id);
+  }
+
+  /** A session ingested at start-up while another server drove it: refreshed from then on. */
+  void markForeign(String id) {
+    baselines.putIfAbsent(id, UNKNOWN);
+  }
+
+  /** Whether {@code s} is one this server does not drive (refreshed from disk). */
+  boolean isForeign(Session s) {
+    return baselines.containsKey(s.id);
+  }
+
+  /**
+   * This server is about to drive {@code s}: refreshing stops; the baseline it had is returned
+   * (null: driven here already) for {@link #catchUp}. The caller holds {@code s}'s lock.
+   */
+  DiskStamp driving(Session s) {
+    return baselines.remove(s.id);
+  }
+
+  /** {@code s} is not driven here (after all) with these files: refreshing goes on. */
+  void notDriving(Session s, DiskStamp base) {
+    if (base != null) {
+      synchronized (s) {
+        baselines.putIfAbsent(s.id, base);
+      }
+    }
+  }
+
+  /**
+   * {@code s} was handed back with its files as {@code stamp}: from now on what changes there is
+   * another server's work. The caller holds {@code s}'s lock and saw no backend and no driver.
+   */
+  void released(Session s, DiskStamp stamp) {
+    if (stamp != null) {
+      baselines.put(s.id, stamp);
+    }
+  }
+
+  /**
+   * After this server claimed {@code s}: takes in what another server wrote since {@code base} (the
+   * baseline {@link #driving} returned; null: nothing to do). Blocks on disk; no lock held.
+   */
+  void catchUp(Session s, DiskStamp base) {
+    if (base == null) {
+      return;
+    }
+    DiskUpdate u = read(s, base);
+    if (u == null) {
+      return;
+    }
+    Effects fx;
+    synchronized (s) {
+      if (s.backend() != null) {
+        return;
+      }
+      DiskRefresh.apply(s, u);
+      fx = s.effects(new Effects.Builder().wake());
+    }
+    effects.apply(s, fx);
+  }
+
+  private void refresh(Session s, DiskStamp base) {
+    DiskStamp now = effects.store().stamp(s.id);
+    if (now == null) {
+      if (base != UNKNOWN) {
+        gone(s);
+      }
+      return;
+    }
+    if (base != UNKNOWN && base.sameFiles(now)) {
+      return;
+    }
+    DiskUpdate u = effects.store().readForeign(s.id, base == UNKNOWN ? null : base);
+    if (u == null) {
+      return;
+    }
+    Effects fx;
+    synchronized (s) {
+      if (s.backend() != null || baselines.get(s.id) != base) {
+        return; // driven here now, or refreshed meanwhile
+      }
+      DiskRefresh.apply(s, u);
+      baselines.put(s.id, u.stamp());
+      fx = s.effects(new Effects.Builder().wake());
+    }
+    effects.apply(s, fx);
+  }
+
+  /** What changed after {@code base}; null when nothing did or nothing is readable. */
+  private DiskUpdate read(Session s, DiskStamp base) {
+    PersistenceHook store = effects.store();
+    if (base != UNKNOWN && base.sameFiles(store.stamp(s.id))) {
+      return null;
+    }
+    return store.readForeign(s.id, base == UNKNOWN ? null : base);
+  }
+
+  /** Another server removed the session's files: it goes here too (waits on it end). */
+  private void gone(Session s) {
+    synchronized (s) {
+      if (s.backend() != null || !baselines.containsKey(s.id)) {
+        return;
+      }
+      baselines.remove(s.id);
+    }
+    LOG.debug("[codex-mcp] session {} was removed by another server", s.id);
+    registry.evict(s.id, false, new int[1]);
+  }
+}
