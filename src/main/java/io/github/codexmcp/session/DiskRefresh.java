@@ -34,6 +34,7 @@ final class DiskRefresh {
         s.damaged());
     s.extras.restore(
         OrchestrationJson.restored(m.usage()), OrchestrationJson.restored(m.worktree(), cwd));
+    s.extras.description(m.description());
     List<SessionEvent> all = new ArrayList<>(s.events.size() + u.events().size());
     for (SessionEvent e : s.events) {
       all.add(e);

@@ -128,9 +128,13 @@ final class Leases {
     }
   }
 
-  /** At rest and held here with nothing under way; the caller holds {@code s}'s lock. */
+  /**
+   * At rest and held here with nothing under way; the caller holds {@code s}'s lock. A session
+   * without a thread is still being made (a fork is idle from the start).
+   */
   private boolean resting(Session s) {
     return !drivers.containsKey(s.id)
+        && s.threadId() != null
         && !s.status().isActive()
         && s.pending.unresolvedCount() == 0
         && store.drivenHere(s.id);

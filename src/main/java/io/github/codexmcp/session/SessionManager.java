@@ -262,7 +262,8 @@ public final class SessionManager implements AutoCloseable {
 
   /** Asks Codex to stop the thread's background terminals. */
   public CompletableFuture<Void> cleanBackgroundTerminals(String sessionId) {
-    return turns.cleanBackgroundTerminals(sessionId);
+    return leases.drive(
+        registry.require(sessionId), () -> turns.cleanBackgroundTerminals(sessionId));
   }
 
   // ---------------------------------------------------------------- answers

@@ -180,6 +180,20 @@ class SharedStateTest {
   }
 
   @Test
+  void aForkOfARestingSessionIsMadeBeforeEitherIsHandedBack() {
+    a.factory.configureEvery(x -> x.detachable = true);
+    String id = idleSessionOfA(true);
+    ForkResult fork = a.manager.fork(id).join();
+    FakeCodexBackend forked = a.factory.forSession(fork.sessionId());
+    assertEquals(FakeCodexBackend.THREAD_FORK, forked.calls().get(1).method());
+    assertTrue(forked.isDetached(), "handed back once made");
+    assertNull(disk.owner(fork.sessionId()));
+    assertNull(disk.owner(id));
+    pass();
+    assertTrue(ids(b).contains(fork.sessionId()));
+  }
+
+  @Test
   void cancelOfASessionAnotherServerDrivesIsRefused() {
     String id = a.newSession();
     pass();

@@ -431,6 +431,9 @@ public final class FakeCodexBackend implements CodexBackend {
     if (destroyed != null) {
       return CompletableFuture.failedFuture(new RuntimeException("Client destroyed"));
     }
+    if (detached) {
+      return CompletableFuture.failedFuture(new RuntimeException("Detached"));
+    }
     Deque<Supplier<CompletableFuture<JsonNode>>> q = once.get(method);
     if (q != null && !q.isEmpty()) {
       return q.poll().get();
