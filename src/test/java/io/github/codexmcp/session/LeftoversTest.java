@@ -66,7 +66,12 @@ class LeftoversTest {
   void aSessionDrivenByAnotherServerKeepsItsProcess() {
     String id = recoveredIdle("sess_left0000005");
     f.persistence.drivenElsewhere.add(id);
-    f.manager.cancel(id, null).join();
+    // cancelling a session another server drives is refused: that server runs it
+    io.github.codexmcp.util.CodexMcpException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.github.codexmcp.util.CodexMcpException.class,
+            () -> f.manager.cancel(id, null).join());
+    assertEquals(io.github.codexmcp.util.ErrorCode.SESSION_BUSY, e.code());
     f.manager.closeAsync().join();
     assertTrue(f.factory.discarded.isEmpty(), f.factory.discarded.toString());
   }
