@@ -107,6 +107,76 @@ def tree_rss_kb(pids):
     return sum(rss_kb(p) for p in pids)
 
 
+def processes_with_env(entry, spare_launcher_work=False):
+    """Live processes whose environment holds ``entry`` (``NAME=value``), this one excepted; with
+    ``spare_launcher_work``, not the launcher's class-data training run in the background (it
+    outlives the server on purpose: the shell that runs it, its ``sleep`` and the JVM)."""
+    want = entry.encode()
+    out = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == os.getpid():
+            continue
+        try:
+            with open("/proc/%s/environ" % name, "rb") as f:
+                if want not in f.read().split(b"\0"):
+                    continue
+        except OSError:
+            continue
+        if spare_launcher_work and (launcher_work(int(name)) or launcher_work(parent(int(name)))):
+            continue
+        out.append(int(name))
+    return out
+
+
+def codex_process(pid):
+    """A Codex CLI process (app-server), also when started through setsid or node."""
+    argv = cmdline(pid)
+    return b"app-server" in argv or any(a.endswith(b"/codex") or a.endswith(b"codex.js") for a in argv[:2])
+
+
+def cmdline(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return f.read().split(b"\0")
+    except OSError:
+        return []
+
+
+def parent(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def launcher_work(pid):
+    """The launcher's background training run: the JVM (``--cds-training``) or the shell running
+    the launcher script that started it."""
+    argv = cmdline(pid)
+    return b"--cds-training" in argv or any(a.endswith(b"/bin/codex-mcp") for a in argv[1:2])
+
+
+def end_processes(pids, grace=3.0):
+    """SIGTERM, then SIGKILL after ``grace`` seconds for those still alive; returns how many."""
+    alive = [p for p in pids if pause(p, signal.SIGTERM)]
+    deadline = time.time() + grace
+    while alive and time.time() < deadline:
+        time.sleep(0.05)
+        alive = [p for p in alive if os.path.exists("/proc/%d" % p) and not zombie(p)]
+    for p in alive:
+        pause(p, signal.SIGKILL)
+    return len(pids)
+
+
+def zombie(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
 class Sampler(threading.Thread):
     """Samples the RSS of a process and of all its descendants every ``period`` seconds."""
 
@@ -145,15 +215,33 @@ class Sampler(threading.Thread):
 class McpClient:
     """Raw MCP over stdio JSON lines; single-threaded, requests may be pipelined."""
 
+    # No answer for this long ends the server (and the wait, with an error naming it): a harness
+    # that waits on a silent server for ever measures nothing.
+    ANSWER_TIMEOUT_S = 300
+
     def __init__(self, argv, env, cwd, label, log_dir):
         self.label = label
         self.stderr = open(os.path.join(log_dir, "%s.stderr" % label.replace(" ", "_")), "ab")
+        # what the server's processes carry in their environment: found again at close
+        self.marker = "CODEX_MCP_STATE_DIR=" + env.get("CODEX_MCP_STATE_DIR", "")
         self.t_spawn = time.perf_counter()
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self.stderr, env=env, cwd=cwd)
         self.pid = self.proc.pid
         self._next = 1
         self._done = {}
+        self.ended = None  # how close() ended the server: "eof", "sigterm" or "killed"
+        self._deadline = None  # set while waiting for an answer
+        self._timed_out = False
+        threading.Thread(target=self._watchdog, daemon=True).start()
+
+    def _watchdog(self):
+        while self.proc.poll() is None:
+            time.sleep(1)
+            d = self._deadline
+            if d is not None and time.monotonic() > d:
+                self._timed_out = True
+                self.proc.kill()
 
     def send(self, obj):
         self.proc.stdin.write((json.dumps(obj, separators=(",", ":")) + "\n").encode())
@@ -175,6 +263,8 @@ class McpClient:
         line = self.proc.stdout.readline()
         t = time.perf_counter()
         if not line:
+            if self._timed_out:
+                raise TimeoutError("%s: no answer within %d s; server killed" % (self.label, self.ANSWER_TIMEOUT_S))
             raise EOFError("%s: server closed stdout (exit %s)" % (self.label, self.proc.poll()))
         if not check_line(self.label, line):
             return
@@ -185,8 +275,12 @@ class McpClient:
             self.send({"jsonrpc": "2.0", "id": msg["id"], "error": {"code": -32601, "message": "unsupported"}})
 
     def wait(self, rid):
-        while rid not in self._done:
-            self._read_one()
+        self._deadline = time.monotonic() + self.ANSWER_TIMEOUT_S
+        try:
+            while rid not in self._done:
+                self._read_one()
+        finally:
+            self._deadline = None
         return self._done.pop(rid)
 
     def call(self, method, params=None):
@@ -215,19 +309,41 @@ class McpClient:
     def tool(self, name, args):
         return structured(self.call("tools/call", {"name": name, "arguments": args})[0], name)
 
-    def close(self, timeout=20):
+    def close(self, timeout=10):
+        """Ends the server as clients do: stdin closed, then (still running after ``timeout``
+        seconds) SIGTERM, then SIGKILL. A server need not exit on EOF: the TypeScript original
+        stays up while its sessions' app-servers live, and only a signal ends it. Whatever the
+        server left running (detached app-servers, a keeper, its children) is ended afterwards,
+        so that nothing of it weighs on the next measurement. Sets ``ended``."""
         try:
             self.proc.stdin.close()
         except OSError:
             pass
+        drain = threading.Thread(target=self._drain, daemon=True)
+        drain.start()
+        self.ended = "eof"
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.ended = "sigterm"
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.ended = "killed"
+                self.proc.kill()
+                self.proc.wait()
+        drain.join(2)
+        self.stderr.close()
+        end_processes(processes_with_env(self.marker, spare_launcher_work=True))
+        return self.ended
+
+    def _drain(self):
         try:
             for line in self.proc.stdout:  # everything left must be JSON too
                 check_line(self.label, line)
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.stderr.close()
+        except (OSError, ValueError):
+            pass
 
 
 def check_line(label, line):
@@ -439,6 +555,8 @@ class Env:
 
     def close(self):
         self.model.stop()
+        # anything this run started that is still alive (all of it has this HOME)
+        end_processes(processes_with_env("HOME=" + self.home))
         if not self.args.keep:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
@@ -506,15 +624,31 @@ def phase_cold(env, res, rounds, configs):
             res.add(("cold", name, "hwm_settled"), st["VmHWM"])
             res.add(("cold", name, "children_settled"), tree_rss_kb(descendants(c.pid)))
             t_close = time.perf_counter()
-            c.close()
-            res.add(("cold", name, "exit_ms"), (time.perf_counter() - t_close) * 1000)
+            if c.close() == "eof":
+                res.add(("cold", name, "exit_ms"), (time.perf_counter() - t_close) * 1000)
+            else:
+                res.add(("cold", name, "exit_signal"), 1)
             if first:  # let the archive be made before the next measurement (it takes the CPU)
                 env.wait_for_archive(name)
 
 
+def until_idle(c, sc, timeout=300):
+    """``sc`` (a ``codex`` answer) once its session has finished: as it is when the server
+    honoured ``waitForResult``, else polled every 100 ms (the TypeScript original has no
+    ``waitForResult`` and answers ``running`` at once)."""
+    deadline = time.monotonic() + timeout
+    while sc.get("status") in ("running", "waiting_approval"):
+        if time.monotonic() > deadline:
+            raise RuntimeError("%s: session %s still %s after %d s" % (c.label, sc.get("sessionId"), sc.get("status"), timeout))
+        time.sleep(0.1)
+        r = c.tool("codex_check", {"action": "poll", "sessionId": sc["sessionId"], "maxEvents": 1000})
+        sc = dict(sc, status=r.get("status"))
+    return sc
+
+
 def mcp_plain_turn(c, env):
     t0 = time.perf_counter()
-    sc = c.tool("codex", codex_args(env, "Say done.", wait=120000))
+    sc = until_idle(c, c.tool("codex", codex_args(env, "Say done.", wait=120000)))
     t = time.perf_counter() - t0
     if sc.get("status") != "idle":
         raise RuntimeError("plain turn ended %s: %s" % (sc.get("status"), json.dumps(sc)[:400]))
@@ -589,7 +723,7 @@ def turns_on_server(env, res, line, r, prefix=()):
     add(("delta", "rss_after"), rss_kb(c.pid))
     cpu0 = cpu_seconds(c.pid)
     t0 = time.perf_counter()
-    c.tool("codex", codex_args(env, "BENCH_DELTAS %d" % n, wait=120000))
+    until_idle(c, c.tool("codex", codex_args(env, "BENCH_DELTAS %d" % n, wait=120000)))
     add(("delta", "mcp_wait_s"), time.perf_counter() - t0)
     add(("delta", "mcp_wait_cpu"), cpu_seconds(c.pid) - cpu0)
     d = env.direct("BENCH_DELTAS %d" % n)
@@ -624,7 +758,7 @@ def sessions_run(env, res, line, key, codex=None, list_calls=0):
            for _ in range(n)]
     for rid in ids:
         msg, _ = c.wait(rid)
-        sc = structured(msg["result"], "codex")
+        sc = until_idle(c, structured(msg["result"], "codex"))
         if sc.get("status") != "idle":
             raise RuntimeError("concurrent session ended %s" % sc.get("status"))
     res.add(("conc", key, "wall_s"), time.perf_counter() - t0)
@@ -789,11 +923,17 @@ def phase_compare(env, res, rounds, lines):
             t0 = time.perf_counter()
             ids = [c.request("tools/call", {"name": "codex", "arguments": codex_args(env, "Say done.", wait=120000)})
                    for _ in range(n)]
-            for rid in ids:
-                structured(c.wait(rid)[0]["result"], "codex")
+            started = [structured(c.wait(rid)[0]["result"], "codex") for rid in ids]
+            for sc in started:
+                if until_idle(c, sc).get("status") != "idle":
+                    raise RuntimeError("%s: a concurrent session ended %s" % (name, sc.get("status")))
             res.add(k("wall_s"), time.perf_counter() - t0)
             time.sleep(env.args.settle)
             res.add(k("rss_idle"), rss_kb(c.pid))
+            # what else the server keeps running besides Codex (such as the keeper of detached
+            # app-servers, a JVM of its own)
+            res.add(k("rss_idle_helpers"), tree_rss_kb(
+                [p for p in processes_with_env(c.marker) if p != c.pid and not codex_process(p)]))
             for _ in range(env.args.list_warmup):
                 c.tool("codex_session", {"action": "list"})
             times = []
@@ -852,6 +992,54 @@ def fmt_ci(ci, unit, digits=1):
     return "–" if ci is None else "%s–%s" % (fmt(ci[0], "", digits), fmt(ci[1], unit, digits))
 
 
+def side_by_side(env, res, L):
+    """The summary table: each launch line's handshake (cold phase) and its figures under load
+    (compare phase) in one table, with ratios to the original when it ran."""
+    a, m = env.args, res.med
+    cols = ["original"] if a.original else []
+    cols += ["plain java -jar", "recommended"] + list(getattr(env, "launcher_names", []))
+    heads = {"recommended": "long line (recommended)", "plain java -jar": "plain `java -jar`"}
+    one_line = m(("cold", "one-line JVM", "list_ms"))
+    rows = [
+        ("spawn → `server/discover` answered", ("cold", "discover_ms"), " ms", 0, None),
+        ("spawn → `initialize` answered", ("cold", "init_ms"), " ms", 0, None),
+        ("spawn → `tools/list` answered (one-line JVM, same three requests: %s)" % fmt(one_line, " ms"),
+         ("cold", "list_ms"), " ms", 0, one_line),
+        ("RSS right after `tools/list`", ("cold", "rss_list"), " MiB", 1, None),
+        ("RSS after start (settled %.1f s)" % a.settle, ("cold", "rss_settled"), " MiB", 1, None),
+        ("server CPU, %d-delta turn (polled every %d ms)" % (a.deltas, a.poll_ms), ("cmp", "delta_cpu"), " s", 3, None),
+        ("server RSS with %d idle sessions" % a.sessions, ("cmp", "rss_idle"), " MiB", 1, None),
+        ("the server's other processes then, Codex's excepted (RSS; e.g. the keeper of detached app-servers)",
+         ("cmp", "rss_idle_helpers"), " MiB", 1, None),
+    ]
+    L("## Side by side (medians of %d rounds; ratios to the original in the same run)" % a.rounds)
+    L("")
+    L("| measurement | " + " | ".join(heads.get(c, c) for c in cols) + " |")
+    L("|---|" + "---:|" * len(cols))
+    for label, (phase, what), unit, digits, per in rows:
+        cells = []
+        orig = m((phase, "original", what)) if a.original else None
+        for c in cols:
+            v = m((phase, c, what))
+            shown = mib(v) if unit == " MiB" else v
+            cell = fmt(shown, unit, digits)
+            notes = []
+            if v is not None and orig and c != "original":
+                notes.append("%.2f× original" % (v / orig))
+            if v is not None and per:
+                notes.append("%.1f× one-line JVM" % (v / per))
+            cells.append(cell + (" (%s)" % ", ".join(notes) if notes else ""))
+        L("| %s | %s |" % (label, " | ".join(cells)))
+    L("")
+    signalled = [c for c in cols if res.samples.get(("cold", c, "exit_signal"))]
+    if signalled:
+        L("Did not exit when stdin closed (ended by SIGTERM, as clients do next): %s." % ", ".join(signalled))
+        L("")
+    if a.original:
+        L("The original has no `waitForResult`: its sessions in the compare phase were polled every 100 ms until idle.")
+        L("")
+
+
 def report(env, res, configs, elapsed):
     a = env.args
     m = res.med
@@ -866,6 +1054,8 @@ def report(env, res, configs, elapsed):
     L("jar `%s`; recommended JVM options `%s`" % (os.path.relpath(a.jar, ROOT), a.recommended))
     L("")
     base = m(("cold", "one-line JVM", "init_ms"))
+    if {"cold", "compare"} <= a.phases:
+        side_by_side(env, res, L)
     if "cold" in a.phases:
         L("## Cold start (medians; handshake as clients send it: server/discover, initialize, tools/list)")
         L("")
@@ -881,7 +1071,7 @@ def report(env, res, configs, elapsed):
                 fmt(mib(m(("cold", name, "rss_settled"))), " MiB", 1),
                 fmt(mib(m(("cold", name, "hwm_settled"))), " MiB", 1),
                 fmt(mib(m(("cold", name, "children_settled"))), " MiB", 1),
-                fmt(m(("cold", name, "exit_ms")), " ms")))
+                "not on EOF (SIGTERM)" if res.samples.get(("cold", name, "exit_signal")) else fmt(m(("cold", name, "exit_ms")), " ms")))
         L("")
         for name, argv in configs:
             if argv:
@@ -1024,8 +1214,11 @@ def main():
     ap.add_argument("--java", default=shutil.which("java") or "java")
     ap.add_argument("--javac", default=shutil.which("javac") or "javac")
     ap.add_argument("--cli", default=DEFAULT_CLI, help="npm install prefix of @openai/codex")
-    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--rounds", type=int, help="rounds (default 5; 3 with --summary)")
     ap.add_argument("--phases", default="cold,turns,sessions")
+    ap.add_argument("--summary", action="store_true",
+                    help="the side-by-side table (bench/README.md): phases cold and compare, the compare "
+                         "phase with plain java -jar, the long line, the launcher and --original only")
     ap.add_argument("--recommended", default=RECOMMENDED, help="JVM options of the recommended line")
     ap.add_argument("--server-line", choices=("recommended", "plain"), default="recommended",
                     help="launch line of the servers in the turns and sessions phases")
@@ -1062,7 +1255,9 @@ def main():
                     "own class-data archive (<jar without .jar>.jsa)")
     a = ap.parse_args()
     a.jar = os.path.abspath(a.jar)
-    a.phases = set(a.phases.split(","))
+    a.phases = {"cold", "compare"} if a.summary else set(a.phases.split(","))
+    if a.rounds is None:
+        a.rounds = 3 if a.summary else 5
     for need in (a.jar, os.path.join(a.cli, NATIVE_REL), os.path.join(a.cli, LAUNCHER_REL)):
         if not os.path.exists(need):
             sys.exit("missing %s (build the jar / install the Codex CLI first)" % need)
@@ -1075,6 +1270,7 @@ def main():
         java_home = os.path.dirname(os.path.dirname(os.path.realpath(shutil.which(a.java) or a.java)))
         jdks = [tuple(v.split("=", 1)) for v in a.launcher_jdk] or [("launcher", java_home)]
         launchers = [(name, env.launcher_line(name, home)) for name, home in jdks]
+        env.launcher_names = [name for name, _ in launchers]
         configs += launchers
         if a.first_start:
             configs.append(("launcher, first start", env.launcher_line("launcher, first start", jdks[0][1], True)))
@@ -1090,7 +1286,7 @@ def main():
         configs += [(name, env.java_line(opts)) for name, opts in extra]
         line = env.java_line(a.recommended if a.server_line == "recommended" else "")
         compare = [tuple(v.split("=", 1)) for v in a.compare] or (
-            [("plain java -jar", ""), ("recommended", a.recommended)] + list(EXPLORE))
+            [("plain java -jar", ""), ("recommended", a.recommended)] + ([] if a.summary else list(EXPLORE)))
         env.compare_lines = [(name, env.java_line(opts)) for name, opts in compare] + launchers
         if a.original:
             env.compare_lines.append(("original", shlex.split(a.original)))
