@@ -1,6 +1,7 @@
 package io.github.codexmcp.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.state.DiskUpdate;
 import io.github.codexmcp.state.JsonFileStateStore;
 import io.github.codexmcp.state.PersistedMeta;
 import io.github.codexmcp.state.StateStore;
@@ -14,7 +15,9 @@ import java.time.Instant;
  * and, for ever, writes sessions {@code sess_<args[1]>-<n>} (meta running, events, result, meta
  * idle), printing {@code done <id>} once a session's files are flushed; after each one it hands the
  * session back and tries to take over and append to the sessions of {@code args[2]} (another
- * writer's prefix), which succeeds only for those their writer handed back or left by dying.
+ * writer's prefix), which succeeds only for those their writer handed back or left by dying. In
+ * between it reads the other writer's sessions as a server keeping them fresh does (whole, then
+ * what was appended since), while that writer may be writing them: reads must never damage them.
  */
 public final class StateWriterMain {
   private StateWriterMain() {}
@@ -41,6 +44,12 @@ public final class StateWriterMain {
       System.out.println("done " + id);
       System.out.flush();
       store.release(id);
+      for (int k = Math.max(0, n - 3); k <= n + 1; k++) {
+        DiskUpdate whole = store.readForeign("sess_" + other + "-" + k, null);
+        if (whole != null) {
+          store.readForeign("sess_" + other + "-" + k, whole.stamp());
+        }
+      }
       for (int k = Math.max(0, n - 3); k <= n; k++) {
         String theirs = "sess_" + other + "-" + k;
         if (store.claim(theirs)) {
