@@ -21,6 +21,8 @@ for %%J in (java.exe) do set "JAVA=%%~$PATH:J"
 if not defined JAVA goto nojava
 goto version
 :javahome
+rem JAVA_HOME is sometimes set with quotes around it: they are not part of the path.
+set "JAVA_HOME=%JAVA_HOME:"=%"
 set "JAVA=%JAVA_HOME%\bin\java.exe"
 if not exist "%JAVA%" goto badjavahome
 
@@ -35,7 +37,10 @@ for /f "usebackq tokens=1,* delims==" %%A in ("%JDK%\release") do (
   if "%%A"=="JAVA_RUNTIME_VERSION" set "RUNTIME=%%~B"
 )
 :askjava
-if not defined VERSION for /f "tokens=2,3" %%U in ('"%JAVA%" -version 2^>^&1') do (
+rem FOR /F runs the command with cmd /c, which drops the first and the last quote of a command
+rem line whose one quoted part holds a special character such as the parentheses of
+rem "Program Files (x86)": the escaped outer pair (^") is the pair it drops.
+if not defined VERSION for /f "tokens=2,3" %%U in ('^""%JAVA%" -version 2^>^&1^"') do (
   if "%%U"=="version" if not defined VERSION set "VERSION=%%~V"
 )
 if not defined VERSION goto noversion
@@ -79,7 +84,10 @@ set CDS="-XX:SharedArchiveFile=%ARCHIVE%"
 goto run
 :train
 rem None yet: a training run makes it in the background at low priority; this start goes without.
-start "" /b /low "%JAVA%" "-XX:ArchiveClassesAtExit=%ARCHIVE%" %OPTS% -jar "%JAR%" --cds-training <nul >nul 2>&1
+rem It writes a file of its own, renamed into place once complete, so that no start ever maps a
+rem half-written archive and two first starts at once do not write into the same file.
+set "PARTIAL=%ARCHIVE%.%RANDOM%%RANDOM%.tmp"
+start "" /b /low cmd /d /c ^""%JAVA%" "-XX:ArchiveClassesAtExit=%PARTIAL%" %OPTS% -jar "%JAR%" --cds-training ^&^& move /y "%PARTIAL%" "%ARCHIVE%" ^& del "%PARTIAL%"^" <nul >nul 2>&1
 
 :run
 "%JAVA%" %OPTS% %CDS% %CODEX_MCP_JAVA_OPTS% -jar "%JAR%" %*

@@ -99,6 +99,20 @@ class LauncherIT {
     }
   }
 
+  /** cmd.exe reads labels and long lines of a file with bare LF line ends wrongly. */
+  @Test
+  void theWindowsLauncherHasCrLfLineEnds() throws IOException {
+    byte[] cmd = Files.readAllBytes(folder().resolve("bin/codex-mcp.cmd"));
+    int lines = 0;
+    for (int i = 0; i < cmd.length; i++) {
+      if (cmd[i] == '\n') {
+        assertTrue(i > 0 && cmd[i - 1] == '\r', "bare LF at byte " + i);
+        lines++;
+      }
+    }
+    assertTrue(lines > 50, "lines: " + lines);
+  }
+
   @Test
   void aCopiedFolderRunsFromItsNewPlace() throws Exception {
     Path copy = home.root().resolve("elsewhere/codex mcp");
