@@ -42,6 +42,8 @@ final class ForeignSessions {
   private final Executor work;
   private final long approvalTimeoutMs;
   private final Map<String, DiskStamp> baselines = new ConcurrentHashMap<>();
+  // taken in from another server's files and not driven here since
+  private final java.util.Set<String> othersOnly = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean passing = new AtomicBoolean();
   private volatile Consumer<Session> atRest = s -> {};
   private volatile Timer.Cancellable next;
@@ -140,6 +142,7 @@ final class ForeignSessions {
     }
     Session added = registry.ingestForeign(u.asRecovered(), approvalTimeoutMs);
     if (added != null) {
+      othersOnly.add(id);
       baselines.put(id, u.stamp());
       LOG.debug("[codex-mcp] session {} of another server taken in", id);
       return added;
@@ -149,7 +152,16 @@ final class ForeignSessions {
 
   /** A session ingested at start-up while another server drove it: refreshed from then on. */
   void markForeign(String id) {
+    othersOnly.add(id);
     baselines.putIfAbsent(id, UNKNOWN);
+  }
+
+  /**
+   * Whether {@code id} came from another live server's files and was never driven here: its Codex
+   * process, if one is left, is that server's business (not stopped when this server exits).
+   */
+  boolean neverDrivenHere(String id) {
+    return othersOnly.contains(id);
   }
 
   /** Whether {@code s} is one this server does not drive (refreshed from disk). */
@@ -162,6 +174,7 @@ final class ForeignSessions {
    * (null: driven here already) for {@link #catchUp}. The caller holds {@code s}'s lock.
    */
   DiskStamp driving(Session s) {
+    othersOnly.remove(s.id);
     return baselines.remove(s.id);
   }
 

@@ -446,6 +446,6 @@ public final class SessionManager implements AutoCloseable {
     closed = true;
     janitor.stop();
     foreign.stop();
-    return registry.detachAll();
+    return registry.detachAll(foreign::neverDrivenHere);
   }
 }

@@ -152,15 +152,18 @@ final class SessionRegistry {
     return true;
   }
 
-  /** Detaches every session (shutdown); completes when every child was stopped. */
-  CompletableFuture<Void> detachAll() {
+  /**
+   * Detaches every session (shutdown); completes when every child was stopped. The left-over Codex
+   * processes of sessions {@code othersOnly} names (never driven here) are left alone.
+   */
+  CompletableFuture<Void> detachAll(java.util.function.Predicate<String> othersOnly) {
     List<CompletableFuture<Void>> stops = new ArrayList<>();
     for (Session s : sessions.values()) {
       CodexBackend[] backend = new CodexBackend[1];
       effects.apply(s, s.detach(backend));
       if (backend[0] != null) {
         stops.add(backend[0].destroy().handle((v, t) -> null));
-      } else if (!statusOf(s).isActive()) {
+      } else if (!statusOf(s).isActive() && !othersOnly.test(s.id)) {
         stops.add(leftovers.stop(s.id).handle((v, t) -> null));
       }
     }

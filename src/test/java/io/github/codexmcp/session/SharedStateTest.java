@@ -194,6 +194,19 @@ class SharedStateTest {
   }
 
   @Test
+  void aServerExitingLeavesTheCodexProcessesOfOtherServersSessionsAlone() {
+    String theirs = idleSessionOfA(true);
+    String continued = idleSessionOfA(true);
+    b.factory.configureEvery(x -> x.detachable = true);
+    pass();
+    b.json.reply(b.reply(continued)).join();
+    answer(b, continued, "B drove this one");
+    b.factory.survivors.addAll(List.of(theirs, continued));
+    b.manager.closeAsync().join();
+    assertEquals(List.of(continued), b.factory.discarded, "only what B itself drove");
+  }
+
+  @Test
   void cancelOfASessionAnotherServerDrivesIsRefused() {
     String id = a.newSession();
     pass();
