@@ -99,6 +99,28 @@ class LauncherIT {
     }
   }
 
+  /**
+   * What {@code jbang codex-mcp@...} runs: the catalog's JVM options, the jar on the class path and
+   * the catalog's main class (the release jar is the one the build makes).
+   */
+  @Test
+  void theJbangAliasCommandServesTheHandshake() throws Exception {
+    JsonNode alias =
+        ServerProcess.JSON
+            .readTree(Path.of("jbang-catalog.json").toFile())
+            .at("/aliases/codex-mcp");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    alias.path("runtime-options").forEach(o -> command.add(o.asText()));
+    command.add("-classpath");
+    command.add(folder().resolve("lib/codex-mcp.jar").toString());
+    command.add(alias.path("main").asText());
+    try (ServerProcess s = ServerProcess.start(command, env(), home.workDir())) {
+      handshake(s);
+      assertOnlyJsonOnStdout(s);
+    }
+  }
+
   /** cmd.exe reads labels and long lines of a file with bare LF line ends wrongly. */
   @Test
   void theWindowsLauncherHasCrLfLineEnds() throws IOException {
