@@ -197,7 +197,7 @@ public final class Main {
         "codex-mcp-recovery",
         () -> {
           try {
-            persistence.recoverInto(sessions, timer);
+            persistence.recoverInto(sessions, backends, timer);
             StartupTrace.mark("recovered");
           } catch (RuntimeException e) {
             log.warn("[codex-mcp] session recovery failed: {}", ErrorMessages.messageOf(e));

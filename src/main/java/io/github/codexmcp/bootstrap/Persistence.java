@@ -2,6 +2,7 @@ package io.github.codexmcp.bootstrap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.BackendFactory;
 import io.github.codexmcp.config.ServerConfig;
 import io.github.codexmcp.events.SessionEvent;
 import io.github.codexmcp.session.PersistenceHook;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wiring of disk persistence: the state store, recovery at startup, and shutdown flushing.
@@ -42,6 +45,7 @@ import java.util.function.Consumer;
  * opening.
  */
 final class Persistence implements PersistenceHook {
+  private static final Logger LOG = LoggerFactory.getLogger(Persistence.class);
   private final CompletableFuture<StateStore> opening;
   private final Object lock = new Object();
   private final ArrayDeque<Consumer<StateStore>> queued = new ArrayDeque<>();
@@ -128,21 +132,47 @@ final class Persistence implements PersistenceHook {
     return opening;
   }
 
-  /** Prunes, recovers into the manager, and reaps orphans in the background. */
-  void recoverInto(SessionManager sessions, Timer timer) {
+  /**
+   * Prunes, recovers into the manager, re-attaches the sessions whose turn outlived their server,
+   * and reaps orphans in the background. A recovered session whose status was running or
+   * waiting_approval, that no live server drives (this one claimed it while recovering) and whose
+   * detached app-server still runs is re-attached ({@link SessionManager#reattach}); the others get
+   * the restart rule. The orphan reaper never touches a live detached app-server.
+   */
+  void recoverInto(SessionManager sessions, BackendFactory backends, Timer timer) {
     StateStore store = store();
     if (!store.enabled()) {
       return;
     }
     store.prune(RetentionPolicy.DEFAULT);
     List<RecoveredSession> recovered = store.recover();
+    List<RecoveredSession> orphans = new ArrayList<>();
+    List<RecoveredSession> reattach = new ArrayList<>();
     for (RecoveredSession r : recovered) {
-      sessions.ingestRecovered(r);
+      boolean mine = !store.drivenElsewhere(r.sessionId());
+      boolean survives = mine && backends.survives(r.sessionId());
+      if (survives && r.statusChanged() && wasActive(r.persistedStatus())) {
+        reattach.add(r);
+      } else {
+        sessions.ingestRecovered(r);
+        if (mine && !survives) {
+          orphans.add(r); // another live server's children are its own business
+        }
+      }
     }
-    // another live server's children are its own business: only the unowned sessions are reaped
-    new OrphanReaper(ProcessTable.system(), timer)
-        .reap(recovered.stream().filter(r -> !store.drivenElsewhere(r.sessionId())).toList());
+    new OrphanReaper(ProcessTable.system(), timer).reap(orphans);
+    for (RecoveredSession r : reattach) {
+      try {
+        sessions.reattach(r); // adopts its backend before returning: sharing sees it driven
+      } catch (RuntimeException e) {
+        LOG.warn("[codex-mcp] cannot re-attach session {}: {}", r.sessionId(), e.toString());
+      }
+    }
     sessions.startSharing();
+  }
+
+  private static boolean wasActive(String status) {
+    return "running".equals(status) || "waiting_approval".equals(status);
   }
 
   @Override

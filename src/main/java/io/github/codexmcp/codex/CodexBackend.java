@@ -100,4 +100,15 @@ public interface CodexBackend {
         CodexMcpException.of(
             ErrorCode.EXEC_NOT_SUPPORTED, "thread/read needs a listening app-server"));
   }
+
+  /**
+   * The thread's latest turn with every item Codex has of it ({@code thread/turns/list}, newest
+   * first, one turn, full items); answers the list response ({@code data: [turn]}). Backends
+   * without it fail with {@code EXEC_NOT_SUPPORTED}.
+   */
+  default CompletableFuture<JsonNode> latestTurn(String threadId) {
+    return CompletableFuture.failedFuture(
+        CodexMcpException.of(
+            ErrorCode.EXEC_NOT_SUPPORTED, "thread/turns/list needs a listening app-server"));
+  }
 }

@@ -16,8 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Orderly, bounded shutdown. Triggered by end of stdin (after letting running sessions drain for up
- * to 10 s), by SIGTERM/SIGINT, or by a fatal error; runs once.
+ * Orderly, bounded shutdown. Triggered by end of stdin, by SIGTERM/SIGINT, or by a fatal error;
+ * runs once. Running turns whose Codex outlives the server (detached app-servers) are left to it
+ * and the server exits at once; only turns whose Codex ends with the server (stdio app-servers of
+ * memory-only state, exec mode) are waited for after end of stdin, for up to 10 s.
  *
  * <p><b>Threads.</b> {@link #onEndOfInput} runs on the stdin reader thread and re-checks on the
  * timer thread; {@link #shutdown} runs on whichever thread triggers it (the first caller wins,
@@ -78,7 +80,10 @@ public final class ShutdownCoordinator {
     finalSteps.add(step);
   }
 
-  /** End of stdin: the client is gone. Waits for running sessions, at most 10 s. */
+  /**
+   * End of stdin: the client is gone. Waits at most 10 s for running sessions whose Codex would end
+   * with the server; none: exits now.
+   */
   public void onEndOfInput() {
     eofAt = System.nanoTime();
     LOG.info("[codex-mcp] stdin end observed — entering guarded shutdown checks");
@@ -89,10 +94,18 @@ public final class ShutdownCoordinator {
     if (started.get()) {
       return;
     }
-    int active = sessions.runningSessionCount();
+    int active = sessions.runningEndingWithServer();
     long elapsed = (System.nanoTime() - eofAt) / 1_000_000;
     if (active == 0) {
-      LOG.info("[codex-mcp] stdin closed with no active sessions — shutting down");
+      int goOn = sessions.runningSessionCount();
+      if (goOn == 0) {
+        LOG.info("[codex-mcp] stdin closed with no active sessions — shutting down");
+      } else {
+        LOG.info(
+            "[codex-mcp] stdin closed; {} running session(s) go on without this server — shutting"
+                + " down",
+            goOn);
+      }
       shutdown("stdin_end", 0);
     } else if (elapsed >= DRAIN_MAX_MS) {
       LOG.info(

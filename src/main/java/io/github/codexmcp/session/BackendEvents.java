@@ -48,7 +48,12 @@ final class BackendEvents {
 
   /** The listener to register on {@code backend}, which serves {@code s}. */
   BackendListener listenerFor(Session s, CodexBackend backend) {
-    return new Listener(s, backend, new SerialExecutor(work));
+    return listenerFor(s, backend, new SerialExecutor(work));
+  }
+
+  /** As above, with the session's inbox given (work queued on it runs between the reports). */
+  BackendListener listenerFor(Session s, CodexBackend backend, SerialExecutor inbox) {
+    return new Listener(s, backend, inbox);
   }
 
   /** Applies one notification to {@code s} (on the caller's thread). */

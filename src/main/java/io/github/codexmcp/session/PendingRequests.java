@@ -24,6 +24,13 @@ import java.util.Map;
 final class PendingRequests {
   private final Map<String, PendingRequest> byId = new LinkedHashMap<>();
 
+  /**
+   * Requests a previous server had parked and persisted (its {@code approval_request} event) and
+   * nobody answered, by {@link #recoveryKey}: Codex sends them again when the thread is resumed,
+   * and they take their old request id without a second event.
+   */
+  private final Map<String, String> recovered = new LinkedHashMap<>();
+
   int unresolvedCount() {
     int n = 0;
     for (PendingRequest p : byId.values()) {
@@ -62,8 +69,33 @@ final class PendingRequests {
   void park(Session s, PendingRequest p, Effects.Builder fx) {
     byId.put(p.requestId, p);
     s.parked();
-    s.push(EventType.APPROVAL_REQUEST, p.toRequestEvent(), true);
+    if (!p.requestId.equals(recovered.remove(recoveryKey(p.toRequestEvent())))) {
+      s.push(EventType.APPROVAL_REQUEST, p.toRequestEvent(), true);
+    }
     fx.meta().wake();
+  }
+
+  /**
+   * Remembers a persisted, unanswered {@code approval_request} event ({@code data}) of a previous
+   * server, so the same request sent again by Codex takes its id ({@link #recoveredId}).
+   */
+  void recovered(ObjectNode data) {
+    String id = Json.text(data, "requestId");
+    if (id != null) {
+      recovered.put(recoveryKey(data), id);
+    }
+  }
+
+  /** The id a previous server gave the request {@code candidate} describes, or null. */
+  String recoveredId(PendingRequest candidate) {
+    return recovered.get(recoveryKey(candidate.toRequestEvent()));
+  }
+
+  /** What identifies a request across servers: its event data without our request id. */
+  static String recoveryKey(JsonNode eventData) {
+    ObjectNode copy = eventData.deepCopy();
+    copy.remove("requestId");
+    return copy.toString();
   }
 
   /** The unresolved request {@code requestId}, or null. */
@@ -154,6 +186,20 @@ final class PendingRequests {
       }
       it.remove();
     }
+  }
+
+  /**
+   * Drops every request without answering it (the server leaves a running turn to its detached
+   * Codex, which keeps the requests open and sends them again to the next server); persisted state
+   * keeps them as they are.
+   */
+  void forgetAll() {
+    for (PendingRequest p : byId.values()) {
+      if (p.timeout != null) {
+        p.timeout.cancel();
+      }
+    }
+    byId.clear();
   }
 
   private void finish(Session s, PendingRequest p, Effects.Builder fx) {

@@ -65,8 +65,14 @@ final class ServerRequests {
           now = Answers.immediate(rpcId, method, null, false);
           logImmediate(method);
         } else {
-          String requestId = "req_" + uuids.get().substring(0, 8);
-          PendingRequest p = new PendingRequest(requestId, kind, rpcId, method, params, s.now());
+          PendingRequest p =
+              new PendingRequest(
+                  "req_" + uuids.get().substring(0, 8), kind, rpcId, method, params, s.now());
+          String again = s.pending.recoveredId(p); // sent again after a re-attachment
+          if (again != null) {
+            p = new PendingRequest(again, kind, rpcId, method, params, s.now());
+          }
+          String requestId = p.requestId;
           p.timeout =
               timer.schedule(Duration.ofMillis(s.approvalTimeoutMs), () -> timeout(s, requestId));
           s.pending.park(s, p, fx);

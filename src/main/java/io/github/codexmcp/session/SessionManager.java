@@ -53,6 +53,8 @@ public final class SessionManager implements AutoCloseable {
   private final Executor work;
   private final ForeignSessions foreign;
   private final Leases leases;
+  private final Departure departure;
+  private final Reattach reattach;
 
   private volatile boolean closed;
 
@@ -166,13 +168,14 @@ public final class SessionManager implements AutoCloseable {
       ClientLog log,
       ClientForms forms,
       SessionWorkspace workspace) {
+    Leftovers leftovers = new Leftovers(backends, store);
     this.backends = backends;
     this.clock = clock;
     this.timer = timer;
     this.elicitation = new ElicitationChannel(forms, work);
     this.effects = new SessionEffects(store, elicitation);
-    Leftovers leftovers = new Leftovers(backends, store);
     this.registry = new SessionRegistry(clock, noiseFilter, effects, leftovers);
+    this.departure = new Departure(effects, leftovers);
     this.serverRequests = new ServerRequests(registry, effects, timer, uuids, elicitation);
     this.workspace = workspace;
     this.work = work;
@@ -187,6 +190,7 @@ public final class SessionManager implements AutoCloseable {
     this.leases = new Leases(store, foreign, work);
     foreign.onPass(leases::rest);
     effects.onMetaSaved(leases::restLater);
+    this.reattach = new Reattach(registry, backends, effects, events, work, clock);
   }
 
   public BackendMode mode() {
@@ -411,6 +415,20 @@ public final class SessionManager implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds a session found on disk whose turn was running when its server died and whose Codex still
+   * runs, and re-attaches it in the background ({@link Reattach}); completes when that is done.
+   */
+  public CompletableFuture<Void> reattach(RecoveredSession r) {
+    Session s = reattach.ingest(r, DEFAULT_APPROVAL_TIMEOUT_MS);
+    return leases.drive(s, () -> reattach.start(s)); // driven here until it rests
+  }
+
+  /** Running sessions whose Codex ends with this server (shutdown waits for these). */
+  public int runningEndingWithServer() {
+    return Departure.endingWithServer(registry.all());
+  }
+
   // ---------------------------------------------------------------- lifecycle
 
   /** Starts the periodic cleanup pass. */
@@ -433,8 +451,9 @@ public final class SessionManager implements AutoCloseable {
   }
 
   /**
-   * Stops everything: wakes every waiter, answers pending requests, destroys every child. Statuses
-   * are left as they are (a restarted server reports active ones as errors).
+   * The server exits: wakes every waiter; running turns whose Codex outlives the server are left to
+   * it (the next server re-attaches them), every other Codex is stopped ({@link Departure}).
+   * Statuses are left as they are.
    */
   @Override
   public void close() {
@@ -446,6 +465,6 @@ public final class SessionManager implements AutoCloseable {
     closed = true;
     janitor.stop();
     foreign.stop();
-    return registry.detachAll(foreign::neverDrivenHere);
+    return departure.leave(registry.all(), foreign::neverDrivenHere);
   }
 }

@@ -16,7 +16,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -150,30 +149,6 @@ final class SessionRegistry {
       diskRemoved[0]++;
     }
     return true;
-  }
-
-  /**
-   * Detaches every session (shutdown); completes when every child was stopped. The left-over Codex
-   * processes of sessions {@code othersOnly} names (never driven here) are left alone.
-   */
-  CompletableFuture<Void> detachAll(java.util.function.Predicate<String> othersOnly) {
-    List<CompletableFuture<Void>> stops = new ArrayList<>();
-    for (Session s : sessions.values()) {
-      CodexBackend[] backend = new CodexBackend[1];
-      effects.apply(s, s.detach(backend));
-      if (backend[0] != null) {
-        stops.add(backend[0].destroy().handle((v, t) -> null));
-      } else if (!statusOf(s).isActive() && !othersOnly.test(s.id)) {
-        stops.add(leftovers.stop(s.id).handle((v, t) -> null));
-      }
-    }
-    return CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0]));
-  }
-
-  private static SessionStatus statusOf(Session s) {
-    synchronized (s) {
-      return s.status();
-    }
   }
 
   /**

@@ -126,6 +126,26 @@ public record PersistedMeta(
         description);
   }
 
+  /** Copy with another status and no cancellation (a session whose turn goes on). */
+  public PersistedMeta reactivated(String newStatus) {
+    return new PersistedMeta(
+        sessionId,
+        newStatus,
+        createdAt,
+        lastActiveAt,
+        null,
+        null,
+        threadId,
+        model,
+        cwd,
+        approvalPolicy,
+        sandbox,
+        profile,
+        usage,
+        worktree,
+        description);
+  }
+
   /** The {@code meta.json} document, {@code schemaVersion} first. */
   public ObjectNode toJson() {
     ObjectNode n = Json.object();

@@ -74,6 +74,27 @@ public record RecoveredSession(
         false);
   }
 
+  /**
+   * This session with its status as found on disk, before the restart rule: for a session whose
+   * Codex process outlived its server and is re-attached (its turn goes on).
+   */
+  public RecoveredSession asFound() {
+    if (!statusChanged()) {
+      return this;
+    }
+    return new RecoveredSession(
+        sessionId,
+        meta.reactivated(persistedStatus),
+        persistedStatus,
+        events,
+        lastSeq,
+        result,
+        pid,
+        sessionDir,
+        damage,
+        metaRebuilt);
+  }
+
   /** Whether the restart rule changed the status (then {@code meta.json} was queued again). */
   public boolean statusChanged() {
     return !meta.status().equals(persistedStatus);

@@ -26,9 +26,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * End of stdin while sessions run (spec 00 §8): the server waits at most 10 s for them, then stops
- * every Codex child and exits, leaving nothing behind; a turn that ends during the drain is on
- * disk.
+ * End of stdin or a signal while sessions run. With state on disk every session has a detached
+ * app-server: the server does not wait, its running turn goes on without it and the next server
+ * picks it up. Memory-only (the state directory unusable: stdio app-servers that end with the
+ * server), the server waits at most 10 s for running sessions (spec 00 §8), then stops every Codex
+ * child and exits, leaving nothing behind.
  */
 @Timeout(180)
 class DrainIT {
@@ -37,6 +39,7 @@ class DrainIT {
 
   ScriptedModelServer model;
   CodexTestHome home;
+  Path runtime;
   ServerProcess server;
   McpSession next;
   final List<Long> leftovers = new ArrayList<>();
@@ -46,9 +49,19 @@ class DrainIT {
   void setUp() throws Exception {
     model = ScriptedModelServer.start();
     home = CodexTestHome.create(model);
+    runtime = Files.createDirectories(home.root().resolve("run"));
+  }
+
+  /** A server with state on disk (detached app-servers) or memory-only (stdio app-servers). */
+  private void startServer(boolean memoryOnly) throws Exception {
     Map<String, String> env = home.env();
     env.put("CODEX_MCP_PATH", CodexCli.get().nativeBinary().toString());
-    env.put("CODEX_MCP_STATE_DIR", home.root().resolve("state").toString());
+    env.put("XDG_RUNTIME_DIR", runtime.toString());
+    Path state = home.root().resolve("state");
+    if (memoryOnly) {
+      state = Files.writeString(home.root().resolve("not-a-directory"), "x");
+    }
+    env.put("CODEX_MCP_STATE_DIR", state.toString());
     server = ServerProcess.start(env, home.workDir());
     initialize();
   }
@@ -56,6 +69,10 @@ class DrainIT {
   @AfterEach
   void tearDown() {
     server.close();
+    for (ProcessHandle p : Procs.withCommandLine(runtime.toString())) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
     if (next != null) {
       next.close();
     }
@@ -66,6 +83,7 @@ class DrainIT {
 
   @Test
   void threeLongSessionsAreStoppedWithinTheDrainBound() throws Exception {
+    startServer(true);
     for (int i = 0; i < 3; i++) {
       model.enqueue(ScriptedReply.longCommand(1741));
       callTool("codex", sessionArgs("long " + i));
@@ -117,10 +135,11 @@ class DrainIT {
   }
 
   @Test
-  void turnEndingDuringTheDrainIsPersistedAndTheServerExitsEarly() throws Exception {
+  void turnEndingDuringTheDrainLetsTheServerExitEarly() throws Exception {
+    startServer(true);
     model.enqueue(ScriptedReply.longCommand(3));
     model.toolOutputReplyText("drained turn done");
-    String sid = callTool("codex", sessionArgs("short")).path("sessionId").asText();
+    callTool("codex", sessionArgs("short"));
     assertTrue(
         Procs.await(
             () ->
@@ -143,18 +162,65 @@ class DrainIT {
             + exitMs
             + " ms\n"
             + server.stderr);
+    assertTrue(model.requestCount() >= 2, "the turn ended before the exit");
     assertTrue(
         server.stderr.toString().contains("stdin closed with no active sessions — shutting down"),
         server.stderr.toString());
+  }
 
-    next = McpSession.start(home);
-    JsonNode got = next.ok("codex_session", args("action", "get", "sessionId", sid));
-    assertEquals("idle", got.path("status").asText(), got.toString());
-    JsonNode poll =
-        next.ok(
-            "codex_check",
-            args("action", "poll", "sessionId", sid, "maxEvents", 1000, "responseMode", "full"));
-    assertEquals("drained turn done", poll.at("/result/text").asText(), poll.toString());
+  /**
+   * State on disk: end of stdin with a running turn. The server exits at once; the turn goes on in
+   * its detached app-server and the next server shows its result.
+   */
+  @Test
+  void aRunningTurnOutlivesAServerThatExitsAtOnceOnEndOfInput() throws Exception {
+    exitsAtOnceLeavingTheTurn(() -> server.closeStdin(), "stdin EOF");
+  }
+
+  /** As above on SIGINT (a terminal's Ctrl-C, some clients' way to stop a server). */
+  @Test
+  void aRunningTurnOutlivesAServerThatExitsAtOnceOnSigint() throws Exception {
+    exitsAtOnceLeavingTheTurn(
+        () ->
+            assertEquals(
+                0,
+                new ProcessBuilder("kill", "-INT", String.valueOf(server.process.pid()))
+                    .start()
+                    .waitFor()),
+        "SIGINT");
+  }
+
+  interface Stop {
+    void run() throws Exception;
+  }
+
+  private void exitsAtOnceLeavingTheTurn(Stop stop, String how) throws Exception {
+    startServer(false);
+    model.enqueue(ScriptedReply.longCommand(4));
+    model.toolOutputReplyText("finished without its server");
+    String sid = callTool("codex", sessionArgs("outlive")).path("sessionId").asText();
+    assertTrue(
+        Procs.await(() -> Procs.sleeps(4).size() == 1, Duration.ofSeconds(60)),
+        server.stderr.toString());
+    List<Long> appServers =
+        Procs.appServersUnder(server.process.toHandle()).stream().map(ProcessHandle::pid).toList();
+    assertEquals(1, appServers.size(), appServers.toString());
+    leftovers.addAll(appServers);
+
+    long t0 = System.nanoTime();
+    stop.run();
+    assertTrue(server.process.waitFor(10, TimeUnit.SECONDS), server.stderr.toString());
+    long exitMs = (System.nanoTime() - t0) / 1_000_000;
+    System.out.printf(
+        "[measure] shutdown: server exited %d ms after %s with a running turn%n", exitMs, how);
+    assertTrue(exitMs < 3_000, "the server must not wait for the turn: " + exitMs + " ms");
+    assertTrue(Procs.alive(appServers.get(0)), "the turn's app-server outlives the server");
+    assertEquals(1, model.requestCount(), "the turn was still running at the exit");
+
+    model.awaitRequestCount(2, Duration.ofSeconds(30)); // the command ended; the turn finishes
+    next = McpSession.start(home, Map.of("XDG_RUNTIME_DIR", runtime.toString()));
+    JsonNode last = next.pollUntilIdle(sid).last();
+    assertEquals("finished without its server", last.at("/result/text").asText(), last.toString());
   }
 
   /**
@@ -163,6 +229,7 @@ class DrainIT {
    */
   @Test
   void hungCodexIsKilledBeforeTheServerExits() throws Exception {
+    startServer(true);
     model.enqueue(ScriptedReply.longCommand(1742));
     callTool("codex", sessionArgs("hang"));
     assertTrue(
@@ -210,6 +277,7 @@ class DrainIT {
    */
   @Test
   void sigtermDuringAnEofShutdownStillFinishesIt() throws Exception {
+    startServer(false);
     model.enqueue(ScriptedReply.text("before the signal"));
     String sid = callTool("codex", sessionArgs("short")).path("sessionId").asText();
     Path dir = home.root().resolve("state/sessions").resolve(sid);

@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.codexmcp.testing.CodexTestHome;
 import io.github.codexmcp.testing.ScriptedModelServer;
 import io.github.codexmcp.testing.ScriptedReply;
-import java.io.FileOutputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,15 +22,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A server killed with SIGKILL mid-turn: the next server on the same state directory recovers the
- * session (as {@code error}, with its events and the last completed result) and stops the Codex
- * process and the command the dead server left behind.
+ * A server killed with SIGKILL mid-turn. Its turn's detached Codex goes on, and the next server on
+ * the same state directory re-attaches the session (still running, with its events and the last
+ * completed result), which can then be cancelled; when the detached Codex cannot be re-attached
+ * (its runtime record is gone), the session is recovered as {@code error} and the orphan reaper
+ * stops the Codex process and the command the dead server left behind.
  */
 @Timeout(180)
 class RecoveryIT {
   static final String RESTART_REASON = "Server restarted while session was active";
   ScriptedModelServer model;
   CodexTestHome home;
+  Path runtime;
   McpSession first;
   McpSession second;
   final List<Long> leftovers = new ArrayList<>();
@@ -41,6 +42,11 @@ class RecoveryIT {
   void setUp() throws Exception {
     model = ScriptedModelServer.start();
     home = CodexTestHome.create(model);
+    runtime = Files.createDirectories(home.root().resolve("run"));
+  }
+
+  private McpSession start() {
+    return McpSession.start(home, java.util.Map.of("XDG_RUNTIME_DIR", runtime.toString()));
   }
 
   @AfterEach
@@ -55,24 +61,24 @@ class RecoveryIT {
     model.close();
   }
 
-  /** SIGKILL of the server: codex sees its stdin close and exits with its command. */
+  /** SIGKILL of the server: its turn goes on and the next server re-attaches it. */
   @Test
-  void killedServerIsRecoveredAndItsOrphansAreGone() throws Exception {
-    killAndRestart(1731, false);
+  void killedServerIsRecoveredAndItsTurnReattached() throws Exception {
+    killAndRestart(1731, true);
   }
 
   /**
-   * As above, but the app-server's stdin is held open by this test, so codex never notices that its
-   * parent died (as when another process shares the pipe): the new server's orphan reaper must stop
-   * it and the command it started.
+   * As above, but the record of the detached app-server is lost (a cleared runtime directory), so
+   * the next server cannot re-attach it: the session ends in error and the orphan reaper stops the
+   * app-server and the command it started.
    */
   @Test
-  void orphanThatOutlivesItsServerIsReapedByTheNextServer() throws Exception {
-    killAndRestart(1732, true);
+  void orphanThatCannotBeReattachedIsReapedByTheNextServer() throws Exception {
+    killAndRestart(1732, false);
   }
 
-  private void killAndRestart(int sleepSeconds, boolean holdStdin) throws Exception {
-    first = McpSession.start(home);
+  private void killAndRestart(int sleepSeconds, boolean reattachable) throws Exception {
+    first = start();
     model.enqueue(ScriptedReply.text("first turn result 4c1e"));
     String sid = first.startSession(home, "first turn").path("sessionId").asText();
     McpSession.Polled turn1 = first.pollUntilIdle(sid);
@@ -101,49 +107,70 @@ class RecoveryIT {
     Thread.sleep(300); // let the 100 ms event-log batch reach the disk
 
     JsonNode recoveredEvents;
-    // A second writer on the app-server's stdin pipe keeps it from seeing end of input.
-    try (OutputStream held =
-        holdStdin ? new FileOutputStream("/proc/" + appServerPid + "/fd/0") : null) {
-      server.destroyForcibly(); // SIGKILL: no shutdown hook runs
-      server.onExit().get(10, TimeUnit.SECONDS);
-      first.close();
-      first = null;
-      if (holdStdin) {
-        Thread.sleep(1000);
-        assertTrue(Procs.alive(appServerPid), "app-server died although its stdin is held open");
-        assertTrue(
-            sleeps.stream().allMatch(Procs::alive), "command died although the app-server lives");
+    server.destroyForcibly(); // SIGKILL: no shutdown hook runs
+    server.onExit().get(10, TimeUnit.SECONDS);
+    first.close();
+    first = null;
+    Thread.sleep(500);
+    assertTrue(Procs.alive(appServerPid), "the turn's detached app-server outlives its server");
+    assertTrue(sleeps.stream().allMatch(Procs::alive), "the turn's command outlives the server");
+    if (!reattachable) {
+      try (var files = Files.walk(runtime)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          if (f.getFileName().toString().startsWith(sid)) {
+            Files.delete(f); // record and log: nothing says which process it was
+          }
+        }
       }
-      String afterKill =
-          "after kill: app-server "
-              + Procs.describe(appServerPid)
-              + "; sleeps "
-              + sleeps.stream().map(Procs::describe).collect(Collectors.joining(", "));
-      System.out.println("[recovery] " + afterKill);
+      try (var files = Files.walk(runtime)) {
+        for (Path f : files.toList()) {
+          if (f.getFileName().toString().equals(sid + ".sock")) {
+            Files.delete(f);
+          }
+        }
+      }
+    }
+    String afterKill =
+        "after kill: app-server "
+            + Procs.describe(appServerPid)
+            + "; sleeps "
+            + sleeps.stream().map(Procs::describe).collect(Collectors.joining(", "));
+    System.out.println("[recovery] " + afterKill);
 
-      long restartedAt = System.nanoTime();
-      second = McpSession.start(home);
-      JsonNode list = second.ok("codex_session", args("action", "list"));
-      JsonNode listed = find(list.path("sessions"), sid);
-      assertEquals("error", listed.path("status").asText(), list.toString());
-      JsonNode got = second.ok("codex_session", args("action", "get", "sessionId", sid));
+    long restartedAt = System.nanoTime();
+    second = start();
+    JsonNode list = second.ok("codex_session", args("action", "list"));
+    JsonNode listed = find(list.path("sessions"), sid);
+    assertEquals(
+        reattachable ? "running" : "error", listed.path("status").asText(), list.toString());
+    JsonNode got = second.ok("codex_session", args("action", "get", "sessionId", sid));
+    if (reattachable) {
+      assertFalse(got.has("cancelledReason"), got.toString());
+    } else {
       assertEquals(RESTART_REASON, got.path("cancelledReason").asText(), got.toString());
+    }
 
-      JsonNode poll =
-          second.ok(
-              "codex_check",
-              args("action", "poll", "sessionId", sid, "maxEvents", 1000, "responseMode", "full"));
-      assertEquals("error", poll.path("status").asText(), poll.toString());
+    JsonNode poll =
+        second.ok(
+            "codex_check",
+            args("action", "poll", "sessionId", sid, "maxEvents", 1000, "responseMode", "full"));
+    assertEquals(listed.path("status").asText(), poll.path("status").asText(), poll.toString());
+    if (!reattachable) { // a running session shows no result
       assertEquals("first turn result 4c1e", poll.at("/result/text").asText(), poll.toString());
-      String events = poll.path("events").toString();
-      assertTrue(poll.path("events").size() >= turn1.events().size(), "events lost: " + poll);
-      assertTrue(
-          events.contains("first turn result 4c1e"), "first turn's events missing: " + events);
-      assertTrue(
-          events.contains("commandExecution"), "second turn's command events missing: " + events);
-      assertIdsIncrease(poll.path("events"));
-      recoveredEvents = poll.path("events");
+    }
+    String events = poll.path("events").toString();
+    assertTrue(poll.path("events").size() >= turn1.events().size(), "events lost: " + poll);
+    assertTrue(events.contains("first turn result 4c1e"), "first turn's events missing: " + events);
+    assertTrue(
+        events.contains("commandExecution"), "second turn's command events missing: " + events);
+    assertIdsIncrease(poll.path("events"));
+    recoveredEvents = poll.path("events");
 
+    if (reattachable) {
+      Thread.sleep(1000);
+      assertTrue(Procs.alive(appServerPid), "the re-attached app-server runs on");
+      assertTrue(sleeps.stream().allMatch(Procs::alive), "its command runs on");
+    } else {
       boolean reaped =
           Procs.await(
               () -> !Procs.alive(appServerPid) && sleeps.stream().noneMatch(Procs::alive),
@@ -160,26 +187,29 @@ class RecoveryIT {
               + "\nserver stderr:\n"
               + second.stderr);
       System.out.printf(
-          "[measure] recovery (stdin held: %s): orphans gone %d ms after the new server started%n",
-          holdStdin, goneMs);
+          "[measure] recovery: orphans gone %d ms after the new server started%n", goneMs);
     }
 
     // A new poll continues after the recovered events (continuing it: ContinuityIT).
     JsonNode again =
         second.ok("codex_check", args("action", "poll", "sessionId", sid, "maxEvents", 1000));
     assertEquals(0, again.path("events").size(), again.toString());
-    if (!holdStdin) {
-      cancelAndRestartAgain(sid, recoveredEvents);
-    }
+    cancelAndRestartAgain(sid, recoveredEvents, reattachable ? appServerPid : -1, sleeps);
   }
 
   /**
    * A recovered session can still be cancelled; the log continues after the recovered events, so a
    * third server sees every event once, in order, with the cancellation last.
    */
-  private void cancelAndRestartAgain(String sid, JsonNode recoveredEvents) throws Exception {
+  private void cancelAndRestartAgain(
+      String sid, JsonNode recoveredEvents, long appServerPid, List<Long> sleeps) throws Exception {
     JsonNode cancel = second.ok("codex_session", args("action", "cancel", "sessionId", sid));
     assertTrue(cancel.path("success").asBoolean(), cancel.toString());
+    assertTrue(
+        Procs.await(
+            () -> !Procs.alive(appServerPid) && sleeps.stream().noneMatch(Procs::alive),
+            Duration.ofSeconds(10)),
+        "cancel left the app-server or its command running: " + Procs.describe(appServerPid));
     JsonNode afterCancel =
         second.ok(
             "codex_check",
@@ -189,7 +219,7 @@ class RecoveryIT {
     second.closeAndWait();
     second = null;
 
-    McpSession third = McpSession.start(home);
+    McpSession third = start();
     second = third;
     JsonNode got = third.ok("codex_session", args("action", "get", "sessionId", sid));
     assertEquals("cancelled", got.path("status").asText(), got.toString());

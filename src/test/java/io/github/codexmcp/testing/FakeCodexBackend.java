@@ -49,6 +49,8 @@ public final class FakeCodexBackend implements CodexBackend {
   public static final String RESPOND_ERROR = "respondError";
   public static final String DESTROY = "destroy";
   public static final String RESPOND_FAILED = "respondFailed";
+  public static final String LATEST_TURN = "latestTurn";
+  public static final String DETACH = "detach";
 
   /** One recorded call: {@code params} for requests, {@code id}/{@code result} for answers. */
   public record Call(
@@ -94,6 +96,18 @@ public final class FakeCodexBackend implements CodexBackend {
         REVIEW_START,
         () -> done(json("{\"turn\":{\"id\":\"review_turn\"},\"reviewThreadId\":\"thread_mock\"}")));
     always.put(CLEAN, () -> done(Json.object()));
+    always.put(LATEST_TURN, () -> done(json("{\"data\":[]}")));
+  }
+
+  /** Makes it pretend to be a listening app-server (see {@link #detachable}). */
+  public FakeCodexBackend detachable(boolean value) {
+    detachable = value;
+    return this;
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> latestTurn(String threadId) {
+    return call(LATEST_TURN, Json.object().put("threadId", threadId));
   }
 
   // ------------------------------------------------------------------ configuration
@@ -414,6 +428,7 @@ public final class FakeCodexBackend implements CodexBackend {
 
   @Override
   public boolean detach() {
+    calls.add(new Call(DETACH, null, null, null, null, null));
     if (!detachable) {
       return false;
     }

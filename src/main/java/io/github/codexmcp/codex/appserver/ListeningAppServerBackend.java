@@ -258,6 +258,18 @@ public final class ListeningAppServerBackend implements CodexBackend {
   }
 
   @Override
+  public CompletableFuture<JsonNode> latestTurn(String threadId) {
+    return call(
+        "thread/turns/list",
+        Json.object()
+            .put("threadId", threadId)
+            .put("limit", 1)
+            .put("sortDirection", "desc")
+            .put("itemsView", "full"),
+        AppServerBackend.DEFAULT_TIMEOUT);
+  }
+
+  @Override
   public CompletableFuture<JsonNode> threadBackgroundTerminalsClean(ObjectNode params) {
     return call(
         AppServerMethods.THREAD_BACKGROUND_TERMINALS_CLEAN,

@@ -1,0 +1,243 @@
+package io.github.codexmcp.it;
+
+import static io.github.codexmcp.it.McpSession.args;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.codexmcp.testing.CodexTestHome;
+import io.github.codexmcp.testing.ScriptedModelServer;
+import io.github.codexmcp.testing.ScriptedReply;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Running turns survive their server (real CLI, scripted model): {@code kill -9} of the server
+ * mid-turn, the turn finishes in the same Codex process and the next server re-attaches it (result,
+ * no lost or doubled events, the session carries on); a pending approval is answerable after the
+ * re-attachment; with a short {@code CODEX_MCP_DETACHED_TTL_MS} nothing is left running a few
+ * seconds after the turn ended.
+ */
+@Timeout(240)
+class SurvivalIT {
+  ScriptedModelServer model;
+  CodexTestHome home;
+  final List<McpSession> servers = new ArrayList<>();
+  Path runtime;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    model = ScriptedModelServer.start();
+    home = CodexTestHome.create(model);
+    runtime = Files.createDirectories(home.root().resolve("run"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    servers.forEach(McpSession::close);
+    for (ProcessHandle p : Procs.withCommandLine(runtime.toString())) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    home.close();
+    model.close();
+  }
+
+  private McpSession start(Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(extra);
+    env.put("XDG_RUNTIME_DIR", runtime.toString());
+    McpSession s = McpSession.start(home, env);
+    servers.add(s);
+    return s;
+  }
+
+  /** The detached Codex app-servers of this test's state directory (their socket is in runtime). */
+  private List<Long> appServers() {
+    return Procs.withCommandLine(runtime.toString()).stream()
+        .filter(p -> p.info().commandLine().map(c -> c.contains("app-server")).orElse(false))
+        .filter(p -> !p.info().command().map(c -> c.endsWith("java")).orElse(false))
+        .map(ProcessHandle::pid)
+        .toList();
+  }
+
+  private void kill9(McpSession s) throws Exception {
+    ProcessHandle p = s.serverProcess();
+    p.destroyForcibly();
+    p.onExit().get(10, TimeUnit.SECONDS);
+    servers.remove(s);
+    s.close();
+  }
+
+  private static JsonNode pollAll(McpSession s, String sid) {
+    return s.ok(
+        "codex_check",
+        args("action", "poll", "sessionId", sid, "maxEvents", 1000, "responseMode", "full"));
+  }
+
+  /** Every item completes once in the events, and one result per turn. */
+  private static void assertNoDuplicates(List<JsonNode> events) {
+    Set<String> items = new HashSet<>();
+    Set<String> results = new HashSet<>();
+    for (JsonNode e : events) {
+      if ("item/completed".equals(e.at("/data/method").asText())) {
+        String id = e.at("/data/item/id").asText();
+        assertTrue(items.add(id), "item " + id + " completed twice: " + events);
+      }
+      if ("result".equals(e.path("type").asText())) {
+        assertTrue(
+            results.add(e.at("/data/turnId").asText()), "two results for one turn: " + events);
+      }
+    }
+  }
+
+  @Test
+  void aTurnRunningWhenItsServerIsKilledFinishesAndTheNextServerPicksItUp() throws Exception {
+    McpSession first = start(Map.of());
+    model.enqueue(ScriptedReply.longCommand(5));
+    model.toolOutputReplyText("finished after the crash");
+    String sid = first.startSession(home, "a job of six seconds").path("sessionId").asText();
+    model.awaitRequestCount(1, Duration.ofSeconds(30));
+    List<JsonNode> seenByFirst = new ArrayList<>();
+    pollAll(first, sid).path("events").forEach(seenByFirst::add);
+    Thread.sleep(1_500);
+    List<Long> before = appServers();
+    assertEquals(1, before.size(), "one detached app-server: " + before);
+    kill9(first);
+    assertTrue(Procs.alive(before.get(0)), "the turn's app-server survives its server");
+
+    long t0 = System.nanoTime();
+    McpSession second = start(Map.of());
+    JsonNode firstPoll = second.ok("codex_check", args("action", "poll", "sessionId", sid));
+    long firstPollMs = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(
+        Set.of("running", "idle").contains(firstPoll.path("status").asText()),
+        firstPoll.toString());
+    McpSession.Polled done = second.pollUntilIdle(sid);
+    long idleMs = (System.nanoTime() - t0) / 1_000_000;
+    System.out.printf(
+        "[measure] re-attach: server start to first poll %d ms, to idle %d ms%n",
+        firstPollMs, idleMs);
+    assertEquals(
+        "finished after the crash",
+        done.last().at("/result/text").asText(),
+        done.last().toString());
+    assertEquals("completed", done.last().at("/result/status").asText());
+    assertEquals(2, model.requestCount(), "the turn ran once, in the first Codex process");
+    assertEquals(before, appServers(), "no second Codex process was started for the turn");
+    Path pidJson = second.stateDir.resolve("sessions").resolve(sid).resolve("pid.json");
+    assertEquals(
+        before.get(0).longValue(),
+        McpSession.JSON.readTree(Files.readString(pidJson)).path("pid").asLong(),
+        "pid.json still names the turn's one Codex process");
+
+    List<JsonNode> all = new ArrayList<>(done.events());
+    assertNoDuplicates(all);
+    assertTrue(
+        all.stream().anyMatch(e -> e.toString().contains("sleep 5")),
+        "the command's events are there: " + all);
+    assertTrue(all.size() >= seenByFirst.size(), "events lost: " + all);
+
+    model.enqueue(ScriptedReply.text("and carried on"));
+    second.ok("codex_reply", args("sessionId", sid, "prompt", "carry on"));
+    assertEquals("and carried on", second.pollUntilIdle(sid).last().at("/result/text").asText());
+    assertTrue(
+        ScriptedModelServer.inputContains(model.lastRequest(), "a job of six seconds"),
+        "the thread kept its context");
+  }
+
+  @Test
+  void aPendingApprovalIsAnswerableAfterTheReattachment() throws Exception {
+    McpSession first = start(Map.of());
+    model.enqueue(
+        ScriptedReply.escalatedCommand("echo across > across.txt", "need to write outside"));
+    String sid =
+        first
+            .startSession(home, "write a file", "approvalPolicy", "on-request")
+            .path("sessionId")
+            .asText();
+    JsonNode action =
+        first
+            .pollUntil(sid, r -> r.path("actions").size() > 0, Duration.ofSeconds(60))
+            .last()
+            .path("actions")
+            .get(0);
+    String requestId = action.path("requestId").asText();
+    Thread.sleep(300); // the event log reaches the disk within 100 ms
+    kill9(first);
+
+    McpSession second = start(Map.of());
+    McpSession.Polled reattached =
+        second.pollUntil(sid, r -> r.path("actions").size() > 0, Duration.ofSeconds(60));
+    JsonNode waiting = reattached.last();
+    assertEquals("waiting_approval", waiting.path("status").asText(), waiting.toString());
+    assertEquals(1, waiting.path("actions").size(), waiting.toString());
+    assertEquals(
+        requestId,
+        waiting.at("/actions/0/requestId").asText(),
+        "the re-sent request keeps its id: " + waiting);
+    second.ok(
+        "codex_check",
+        args(
+            "action",
+            "respond_permission",
+            "sessionId",
+            sid,
+            "requestId",
+            requestId,
+            "decision",
+            "accept"));
+    McpSession.Polled done = second.pollUntilIdle(sid);
+    assertTrue(Files.exists(home.workDir().resolve("across.txt")), done.last().toString());
+    List<JsonNode> all = new ArrayList<>(reattached.events());
+    all.addAll(done.events());
+    long requests =
+        all.stream().filter(e -> "approval_request".equals(e.path("type").asText())).count();
+    assertEquals(1, requests, "one approval_request event: " + all);
+  }
+
+  @Test
+  void nothingLingersOnceTheTtlHasPassedAfterTheTurn() throws Exception {
+    McpSession first = start(Map.of("CODEX_MCP_DETACHED_TTL_MS", "3000"));
+    model.enqueue(ScriptedReply.longCommand(3));
+    model.toolOutputReplyText("done alone");
+    first.startSession(home, "work alone");
+    model.awaitRequestCount(1, Duration.ofSeconds(30));
+    List<Long> codex = appServers();
+    assertFalse(codex.isEmpty());
+    kill9(first);
+    assertTrue(codex.stream().allMatch(Procs::alive), "the turn's app-server survives its server");
+    model.awaitRequestCount(2, Duration.ofSeconds(30)); // the command ended; the turn ends now
+    long turnEnd = System.nanoTime();
+    assertTrue(
+        Procs.await(() -> codex.stream().noneMatch(Procs::alive), Duration.ofSeconds(12)),
+        "app-server still running: " + codex.stream().map(Procs::describe).toList());
+    long codexGoneMs = (System.nanoTime() - turnEnd) / 1_000_000;
+    boolean gone =
+        Procs.await(
+            () -> Procs.withCommandLine(runtime.toString()).isEmpty(), Duration.ofSeconds(10));
+    long allGoneMs = (System.nanoTime() - turnEnd) / 1_000_000;
+    assertTrue(
+        gone,
+        "still running: "
+            + Procs.withCommandLine(runtime.toString()).stream()
+                .map(p -> Procs.describe(p.pid()))
+                .toList());
+    System.out.printf(
+        "[measure] TTL 3000 ms: the dead server's Codex app-server gone %d ms after its turn ended,"
+            + " the keeper %d ms%n",
+        codexGoneMs, allGoneMs);
+  }
+}
