@@ -661,7 +661,10 @@ def mcp_delta_turn(c, env, n, poll_s):
     t0 = time.perf_counter()
     sid = c.tool("codex", codex_args(env, "BENCH_DELTAS %d" % n))["sessionId"]
     cursor, seen, deltas, lost, t_done = None, set(), 0, 0, None
+    deadline = time.monotonic() + 300
     while True:
+        if time.monotonic() > deadline:
+            raise RuntimeError("%s: delta turn not finished after 300 s (%d deltas seen)" % (c.label, deltas))
         time.sleep(poll_s)
         args = {"action": "poll", "sessionId": sid, "maxEvents": 10000, "responseMode": "minimal"}
         if cursor is not None:
@@ -943,8 +946,10 @@ def phase_compare(env, res, rounds, lines):
                 times.append((time.perf_counter() - t) * 1000)
             res.add(k("list_median"), statistics.median(times))
             res.add(k("list_p99"), percentile(times, 99))
-            _, cpu, _, _ = mcp_delta_turn(c, env, env.args.deltas, env.args.poll_ms / 1000)
+            _, cpu, got, lost = mcp_delta_turn(c, env, env.args.deltas, env.args.poll_ms / 1000)
             res.add(k("delta_cpu"), cpu)
+            res.add(k("delta_received"), got)
+            res.add(k("delta_lost"), lost)
             res.add(k("rss_after"), rss_kb(c.pid))
             res.add(k("hwm"), proc_status(c.pid)["VmHWM"])
             c.close()
@@ -1008,6 +1013,8 @@ def side_by_side(env, res, L):
         ("RSS right after `tools/list`", ("cold", "rss_list"), " MiB", 1, None),
         ("RSS after start (settled %.1f s)" % a.settle, ("cold", "rss_settled"), " MiB", 1, None),
         ("server CPU, %d-delta turn (polled every %d ms)" % (a.deltas, a.poll_ms), ("cmp", "delta_cpu"), " s", 3, None),
+        ("deltas of that turn the polls received (of %d; the rest were evicted before a poll)" % a.deltas,
+         ("cmp", "delta_received"), "", 0, None),
         ("server RSS with %d idle sessions" % a.sessions, ("cmp", "rss_idle"), " MiB", 1, None),
         ("the server's other processes then, Codex's excepted (RSS; e.g. the keeper of detached app-servers)",
          ("cmp", "rss_idle_helpers"), " MiB", 1, None),
