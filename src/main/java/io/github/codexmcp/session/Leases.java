@@ -130,11 +130,13 @@ final class Leases {
 
   /**
    * At rest and held here with nothing under way; the caller holds {@code s}'s lock. A session
-   * without a thread is still being made (a fork is idle from the start).
+   * without a thread is still being made (a fork is idle from the start); a turn that failed
+   * ({@code error}) is not over before Codex completes it (its result follows the error).
    */
   private boolean resting(Session s) {
     return !drivers.containsKey(s.id)
         && s.threadId() != null
+        && s.activeTurnId() == null
         && !s.status().isActive()
         && s.pending.unresolvedCount() == 0
         && store.drivenHere(s.id);

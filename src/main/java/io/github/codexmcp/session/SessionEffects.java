@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * persistence-order lock, see {@link PersistOrder}). Waking completes long-poll futures, whose
  * continuations render the poll on this thread: never a Codex reader thread (see {@link
  * BackendEvents}). Last, forms shown for requests that are no longer pending are withdrawn ({@link
- * ElicitationChannel#sweep}).
+ * ElicitationChannel#sweep}), and when the transition saved the session's meta the {@code
+ * statusChanged} hook (volatile, set once at wiring) is told, which only queues a rest check.
  */
 final class SessionEffects {
   static final Logger LOG = LoggerFactory.getLogger(SessionEffects.class);

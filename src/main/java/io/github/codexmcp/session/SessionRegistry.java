@@ -22,9 +22,11 @@ import java.util.function.Function;
 
 /**
  * The sessions this server knows: building, registering, finding, listing, evicting, and adding the
- * ones recovered from disk. The map is concurrent; each session's state is read under its own
- * monitor. Called from any thread; blocks on nothing (evicting deletes files on the caller's
- * thread, with no lock held).
+ * ones recovered from disk or written by another server. The map and the set of removed ids are
+ * concurrent; each session's state is read under its own monitor. Called from any thread; blocks on
+ * nothing (evicting deletes files on the caller's thread, with no lock held) except {@link
+ * #require} of an id unknown in memory, which asks the {@code onMiss} lookup (volatile, set once at
+ * wiring), which reads the disk: only request threads call it with such an id.
  */
 final class SessionRegistry {
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();

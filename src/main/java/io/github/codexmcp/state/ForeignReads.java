@@ -46,8 +46,16 @@ final class ForeignReads {
       LOG.debug("[state] Cannot read the event log of {}: {}", name, e.toString());
       return null; // tried again on the next change
     }
+    // result.json is looked at after meta.json was read: a server writes the result before the
+    // status that stands for it, so a meta that says idle comes with its result
+    DiskStamp.FileMark resultMark;
+    try {
+      resultMark = DiskStamp.FileMark.of(dir.resolve("result.json"));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
     boolean whole = since == null || tail.whole();
-    boolean readResult = whole || !since.result().equals(now.result());
+    boolean readResult = whole || !since.result().equals(resultMark);
     ObjectNode result = null;
     if (readResult) {
       JsonNode r =
@@ -56,7 +64,12 @@ final class ForeignReads {
       result = r instanceof ObjectNode o ? o : null;
     }
     return new DiskUpdate(
-        meta, result, readResult, tail.events(), whole, now.withEventsEnd(tail.end()));
+        meta,
+        result,
+        readResult,
+        tail.events(),
+        whole,
+        new DiskStamp(now.meta(), resultMark, now.eventsSize(), tail.end()));
   }
 
   private static PersistedMeta meta(Path dir, String name) {

@@ -137,6 +137,22 @@ class SharedStateTest {
   }
 
   @Test
+  void aFailedTurnIsHandedBackOnlyOnceCodexCompletedIt() {
+    a.factory.configureNext(x -> x.detachable = true);
+    String id = a.newSession();
+    FakeCodexBackend be = a.factory.forSession(id);
+    be.emitNotification("turn/started", "{'turn':{'id':'turn_mock'}}");
+    be.emitNotification("error", "{'error':{'message':'model failed'},'willRetry':false}");
+    assertEquals("error", a.status(id));
+    assertEquals("A", disk.owner(id), "the failed turn's result is still to come");
+    assertFalse(be.isDetached());
+    be.emitNotification("turn/completed", "{'turn':{'id':'turn_mock','status':'failed'}}");
+    assertNull(disk.owner(id));
+    assertTrue(be.isDetached());
+    assertEquals("failed", a.lastResult(id).path("status").asText());
+  }
+
+  @Test
   void aStdioBackendKeepsItsSessionHeldUntilTheServerExits() {
     String id = idleSessionOfA(false);
     pass();
