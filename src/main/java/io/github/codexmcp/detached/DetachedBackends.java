@@ -67,7 +67,7 @@ public final class DetachedBackends implements BackendFactory {
         paths.log(sessionId),
         known,
         timer,
-        p -> launched(sessionId, p));
+        p -> launched(sessionId, p, options.approvalTimeoutMs()));
   }
 
   /** The session's detached app-server, when one still runs. */
@@ -117,9 +117,9 @@ public final class DetachedBackends implements BackendFactory {
         });
   }
 
-  private void launched(String sessionId, ProcessHandle p) {
+  private void launched(String sessionId, ProcessHandle p, Long approvalTimeoutMs) {
     try {
-      DetachedRecord.of(sessionId, p).write(paths.record(sessionId));
+      DetachedRecord.of(sessionId, p, approvalTimeoutMs).write(paths.record(sessionId));
     } catch (IOException e) {
       LOG.warn("[detached] cannot record the app-server of {}: {}", sessionId, e.toString());
     }

@@ -12,15 +12,29 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * What the keeper needs to know about one detached app-server: whose session it serves and which
- * process it is ({@code pid} plus the OS start time, so a reused pid is never signalled). Written
- * atomically (temp file, then move) by the server that launched it; removed when it is stopped.
+ * What the keeper needs to know about one detached app-server: whose session it serves, which
+ * process it is ({@code pid} plus the OS start time, so a reused pid is never signalled) and how
+ * long the session's approvals wait for an answer ({@code approvalTimeoutMs}, null: the default).
+ * Written atomically (temp file, then move) by the server that launched it; removed when it is
+ * stopped.
  */
-public record DetachedRecord(String sessionId, long pid, Instant processStartedAt) {
+public record DetachedRecord(
+    String sessionId, long pid, Instant processStartedAt, Long approvalTimeoutMs) {
+
+  /** A record with the default approval timeout. */
+  public DetachedRecord(String sessionId, long pid, Instant processStartedAt) {
+    this(sessionId, pid, processStartedAt, null);
+  }
 
   /** The record of {@code process}, serving {@code sessionId}. */
   public static DetachedRecord of(String sessionId, ProcessHandle process) {
-    return new DetachedRecord(sessionId, process.pid(), process.info().startInstant().orElse(null));
+    return of(sessionId, process, null);
+  }
+
+  /** The record of {@code process}, serving {@code sessionId} with that approval timeout. */
+  public static DetachedRecord of(String sessionId, ProcessHandle process, Long approvalTimeoutMs) {
+    return new DetachedRecord(
+        sessionId, process.pid(), process.info().startInstant().orElse(null), approvalTimeoutMs);
   }
 
   public void write(Path file) throws IOException {
@@ -29,6 +43,9 @@ public record DetachedRecord(String sessionId, long pid, Instant processStartedA
     n.put("pid", pid);
     if (processStartedAt != null) {
       n.put("processStartedAt", processStartedAt.toString());
+    }
+    if (approvalTimeoutMs != null) {
+      n.put("approvalTimeoutMs", approvalTimeoutMs);
     }
     Path tmp = file.resolveSibling(".tmp-" + UUID.randomUUID());
     Files.write(tmp, Json.bytes(n));
@@ -44,9 +61,13 @@ public record DetachedRecord(String sessionId, long pid, Instant processStartedA
         return Optional.empty();
       }
       String started = Json.text(n, "processStartedAt");
+      JsonNode timeout = n.path("approvalTimeoutMs");
       return Optional.of(
           new DetachedRecord(
-              id, n.path("pid").asLong(), started == null ? null : Instant.parse(started)));
+              id,
+              n.path("pid").asLong(),
+              started == null ? null : Instant.parse(started),
+              timeout.isIntegralNumber() ? timeout.asLong() : null));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

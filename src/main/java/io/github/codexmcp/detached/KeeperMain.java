@@ -37,7 +37,7 @@ public final class KeeperMain {
     Duration ttl = Duration.ofMillis(Long.parseLong(args[2]));
     Duration tick = Duration.ofMillis(Math.max(100, Math.min(1_000, ttl.toMillis() / 4)));
     try (ScheduledTimer timer = new ScheduledTimer()) {
-      KeeperProbe probe = new KeeperProbe(paths, timer);
+      KeeperProbe probe = new KeeperProbe(paths, timer, SystemClock.INSTANCE);
       DetachedKeeper keeper =
           new DetachedKeeper(
               paths,

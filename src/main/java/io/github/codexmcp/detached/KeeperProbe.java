@@ -5,31 +5,47 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.jsonrpc.JsonRpcConnection;
 import io.github.codexmcp.jsonrpc.WebSocketJsonRpc;
 import io.github.codexmcp.state.SessionOwnership;
+import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.Timer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The keeper's real {@link DetachedKeeper.Probe}: a session is driven when its ownership lock is
  * held; its turn runs when {@code thread/read} on its app-server answers status {@code active} (the
  * thread id comes from the session's {@code meta.json}). One connection per app-server is kept open
- * between ticks. Confined to the keeper's thread.
+ * between ticks. A turn of a session nobody drives that waits for an approval gets the thread
+ * resumed here, so Codex sends the pending requests to the keeper too, and {@link ApprovalSettler}
+ * settles each once its timeout has passed (the session's {@code approvalTimeoutMs} from the
+ * record, counted from the request's {@code approval_request} event in the session's log).
+ *
+ * <p><b>Threads.</b> Confined to the keeper's thread, except the connections' reader threads, which
+ * only hand requests and resolutions to the (synchronized) settler.
  */
 final class KeeperProbe implements DetachedKeeper.Probe {
+  private static final Logger LOG = LoggerFactory.getLogger(KeeperProbe.class);
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+  static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofMillis(60_000);
 
   private final DetachedPaths paths;
   private final Timer timer;
+  private final ApprovalSettler settler;
   private final Map<String, WebSocketJsonRpc.Endpoint> open = new HashMap<>();
+  private final Set<String> subscribed = new HashSet<>();
 
-  KeeperProbe(DetachedPaths paths, Timer timer) {
+  KeeperProbe(DetachedPaths paths, Timer timer, Clock clock) {
     this.paths = paths;
     this.timer = timer;
+    this.settler = new ApprovalSettler(clock);
   }
 
   @Override
@@ -51,7 +67,23 @@ final class KeeperProbe implements DetachedKeeper.Probe {
                   Json.object().put("threadId", threadId).put("includeTurns", false),
                   CALL_TIMEOUT)
               .get(CALL_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-      return "active".equals(r.path("thread").path("status").path("type").asText());
+      JsonNode status = r.path("thread").path("status");
+      if (!"active".equals(status.path("type").asText())) {
+        return false;
+      }
+      if (status.path("activeFlags").size() > 0 && subscribed.add(sessionId)) {
+        // waits for an answer: resumed here, Codex sends the pending requests to the keeper too
+        c.request(
+                "thread/resume",
+                Json.object().put("threadId", threadId).put("excludeTurns", true),
+                CALL_TIMEOUT)
+            .get(CALL_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+      }
+      for (ApprovalSettler.Settlement due : settler.due(sessionId)) {
+        LOG.info("[keeper] settling unanswered request {} of {} (timeout)", due.rpcId(), sessionId);
+        c.respond(due.rpcId(), due.result());
+      }
+      return true;
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -74,10 +106,17 @@ final class KeeperProbe implements DetachedKeeper.Probe {
             timer,
             new JsonRpcConnection.Handler() {
               @Override
-              public void onNotification(String method, JsonNode params) {}
+              public void onNotification(String method, JsonNode params) {
+                if ("serverRequest/resolved".equals(method)) {
+                  settler.resolved(sessionId, params.get("requestId"));
+                }
+              }
 
               @Override
-              public void onRequest(JsonNode id, String method, JsonNode params) {}
+              public void onRequest(JsonNode id, String method, JsonNode params) {
+                settler.requested(
+                    sessionId, id, method, params, raisedAt(sessionId), timeout(sessionId));
+              }
             },
             "keeper-" + sessionId);
     open.put(sessionId, e);
@@ -100,8 +139,24 @@ final class KeeperProbe implements DetachedKeeper.Probe {
     }
   }
 
+  /** The session's approval timeout, from its record (the default when it has none). */
+  private Duration timeout(String sessionId) {
+    return DetachedRecord.read(paths.record(sessionId))
+        .map(DetachedRecord::approvalTimeoutMs)
+        .map(Duration::ofMillis)
+        .orElse(DEFAULT_APPROVAL_TIMEOUT);
+  }
+
+  /** When the session's latest {@code approval_request} was logged (epoch ms), or null. */
+  private Long raisedAt(String sessionId) {
+    Path log = paths.stateDir().resolve("sessions").resolve(sessionId).resolve("events.jsonl");
+    return LastApproval.raisedAt(log);
+  }
+
   @Override
   public void forget(String sessionId) {
+    settler.forget(sessionId);
+    subscribed.remove(sessionId);
     WebSocketJsonRpc.Endpoint e = open.remove(sessionId);
     if (e != null) {
       e.socket().close();

@@ -71,7 +71,8 @@ final class Continuation {
             settings.approvalPolicy(),
             settings.sandbox(),
             s.config,
-            settings.cwd());
+            settings.cwd(),
+            s.approvalTimeoutMs);
     CodexBackend b = backends.create(s.id, launch);
     if (!s.adopt(b)) {
       b.destroy();

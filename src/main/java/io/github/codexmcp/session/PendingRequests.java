@@ -29,7 +29,7 @@ final class PendingRequests {
    * nobody answered, by {@link #recoveryKey}: Codex sends them again when the thread is resumed,
    * and they take their old request id without a second event.
    */
-  private final Map<String, String> recovered = new LinkedHashMap<>();
+  private final Map<String, ObjectNode> recovered = new LinkedHashMap<>();
 
   int unresolvedCount() {
     int n = 0;
@@ -69,7 +69,8 @@ final class PendingRequests {
   void park(Session s, PendingRequest p, Effects.Builder fx) {
     byId.put(p.requestId, p);
     s.parked();
-    if (!p.requestId.equals(recovered.remove(recoveryKey(p.toRequestEvent())))) {
+    ObjectNode before = recovered.remove(recoveryKey(p.toRequestEvent()));
+    if (before == null || !p.requestId.equals(Json.text(before, "requestId"))) {
       s.push(EventType.APPROVAL_REQUEST, p.toRequestEvent(), true);
     }
     fx.meta().wake();
@@ -80,15 +81,40 @@ final class PendingRequests {
    * server, so the same request sent again by Codex takes its id ({@link #recoveredId}).
    */
   void recovered(ObjectNode data) {
-    String id = Json.text(data, "requestId");
-    if (id != null) {
-      recovered.put(recoveryKey(data), id);
+    if (Json.text(data, "requestId") != null) {
+      recovered.put(recoveryKey(data), data);
     }
   }
 
   /** The id a previous server gave the request {@code candidate} describes, or null. */
   String recoveredId(PendingRequest candidate) {
-    return recovered.get(recoveryKey(candidate.toRequestEvent()));
+    ObjectNode before = recovered.get(recoveryKey(candidate.toRequestEvent()));
+    return before == null ? null : Json.text(before, "requestId");
+  }
+
+  /**
+   * Codex no longer waits for the remembered requests it did not send again (settled while no
+   * server was there, by the keeper at their timeout): each is logged as timed out, as {@link
+   * #timeout} logs it, and forgotten.
+   */
+  void settleUnsent(Session s, Effects.Builder fx) {
+    for (ObjectNode data : recovered.values()) {
+      ObjectNode ev = Json.object().put("requestId", Json.text(data, "requestId"));
+      String kind = Json.text(data, "kind");
+      ev.put("kind", kind);
+      String approvalId = Json.text(data, "approvalId");
+      if (approvalId != null) {
+        ev.put("approvalId", approvalId);
+      }
+      if (!RequestKind.USER_INPUT.wireName().equals(kind)) {
+        ev.put("decision", "decline");
+      }
+      ev.put("timeout", true);
+      s.push(EventType.APPROVAL_RESULT, ev, true);
+      fx.meta().wake();
+    }
+    recovered.clear();
+    s.settled();
   }
 
   /** What identifies a request across servers: its event data without our request id. */

@@ -100,7 +100,13 @@ final class Reattach {
       Settings st = s.settings();
       launch =
           new LaunchOptions(
-              s.profile, st.model(), st.approvalPolicy(), st.sandbox(), s.config, st.cwd());
+              s.profile,
+              st.model(),
+              st.approvalPolicy(),
+              st.sandbox(),
+              s.config,
+              st.cwd(),
+              s.approvalTimeoutMs);
     }
     CodexBackend b;
     try {
@@ -120,8 +126,15 @@ final class Reattach {
         .thenCompose(
             init ->
                 b.threadResume(Json.object().put("threadId", threadId).put("excludeTurns", true)))
-        .thenCompose(resumed -> b.latestTurn(threadId))
-        .thenAcceptAsync(list -> reconcile(s, threadId, list.path("data").path(0)), inbox)
+        .thenCompose(
+            resumed -> {
+              // Codex waits for an answer: it sent its pending requests again while resuming
+              boolean waiting =
+                  resumed.path("thread").path("status").path("activeFlags").size() > 0;
+              return b.latestTurn(threadId)
+                  .thenAcceptAsync(
+                      list -> reconcile(s, threadId, list.path("data").path(0), waiting), inbox);
+            })
         .handle(
             (v, err) -> {
               if (err != null) {
@@ -149,9 +162,20 @@ final class Reattach {
 
   /**
    * Appends what the dead server missed of the thread's last turn and, when that turn is over, its
-   * end. Runs on the session's inbox.
+   * end; when Codex waits for no answer ({@code waiting} false), the requests the dead server had
+   * parked were settled meanwhile (the keeper, at their timeout) and are logged so. Runs on the
+   * session's inbox.
    */
-  void reconcile(Session s, String threadId, JsonNode turn) {
+  void reconcile(Session s, String threadId, JsonNode turn, boolean waiting) {
+    if (!waiting) {
+      Effects settled;
+      synchronized (s) {
+        Effects.Builder fx = new Effects.Builder();
+        s.pending.settleUnsent(s, fx);
+        settled = s.effects(fx);
+      }
+      effects.apply(s, settled);
+    }
     if (!turn.isObject()) {
       return;
     }

@@ -106,7 +106,13 @@ final class TurnLifecycle {
     }
     LaunchOptions launch =
         new LaunchOptions(
-            req.profile(), req.model(), req.approvalPolicy(), req.sandbox(), req.config(), cwd);
+            req.profile(),
+            req.model(),
+            req.approvalPolicy(),
+            req.sandbox(),
+            req.config(),
+            cwd,
+            approvalTimeoutMs);
     CodexBackend backend = backends.create(id, launch);
     List<String> warnings = new ArrayList<>();
     String warning = "on-failure".equals(req.approvalPolicy()) ? ON_FAILURE_WARNING : null;
@@ -369,7 +375,8 @@ final class TurnLifecycle {
             from.settings().approvalPolicy(),
             from.settings().sandbox(),
             src.config,
-            from.settings().cwd());
+            from.settings().cwd(),
+            src.approvalTimeoutMs);
     CodexBackend backend = backends.create(id, launch);
     synchronized (s) {
       s.extras.description(from.description());

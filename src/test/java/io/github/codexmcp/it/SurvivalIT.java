@@ -209,6 +209,50 @@ class SurvivalIT {
   }
 
   @Test
+  void anApprovalNobodyAnswersIsSettledAtItsTimeoutWithoutAServer() throws Exception {
+    McpSession first = start(Map.of("CODEX_MCP_DETACHED_TTL_MS", "60000"));
+    model.enqueue(
+        ScriptedReply.escalatedCommand("echo never > never.txt", "need to write outside"));
+    model.toolOutputReplyText("declined, fine");
+    String sid =
+        first
+            .startSession(
+                home,
+                "write a file",
+                "approvalPolicy",
+                "on-request",
+                "advanced",
+                Map.of("approvalTimeoutMs", 3000))
+            .path("sessionId")
+            .asText();
+    first.pollUntil(sid, r -> r.path("actions").size() > 0, Duration.ofSeconds(60));
+    kill9(first);
+    long killed = System.nanoTime();
+
+    model.awaitRequestCount(2, Duration.ofSeconds(30)); // the keeper declined: the turn went on
+    long settledMs = (System.nanoTime() - killed) / 1_000_000;
+    System.out.printf(
+        "[measure] keeper: an approval with a 3 s timeout settled %d ms after its server died%n",
+        settledMs);
+    assertFalse(Files.exists(home.workDir().resolve("never.txt")));
+
+    McpSession second = start(Map.of());
+    McpSession.Polled done = second.pollUntilIdle(sid);
+    assertEquals("declined, fine", done.last().at("/result/text").asText(), done.last().toString());
+    List<JsonNode> results =
+        done.events().stream()
+            .filter(e -> "approval_result".equals(e.path("type").asText()))
+            .toList();
+    assertEquals(1, results.size(), done.events().toString());
+    assertTrue(results.get(0).at("/data/timeout").asBoolean(), results.toString());
+    assertEquals(
+        1,
+        done.events().stream()
+            .filter(e -> "approval_request".equals(e.path("type").asText()))
+            .count());
+  }
+
+  @Test
   void nothingLingersOnceTheTtlHasPassedAfterTheTurn() throws Exception {
     McpSession first = start(Map.of("CODEX_MCP_DETACHED_TTL_MS", "3000"));
     model.enqueue(ScriptedReply.longCommand(3));

@@ -173,7 +173,13 @@ class ReattachTest {
     List<ObjectNode> events = turnSoFar();
     events.add(event(2, "approval_request", requestEvent));
     f.factory.survivors.add(SID);
-    latestTurn("{\"id\":\"turn_1\",\"status\":\"inProgress\",\"items\":[]}");
+    f.factory.configureNext(
+        b ->
+            b.answer(LATEST_TURN, "{\"data\":[{\"id\":\"turn_1\",\"status\":\"inProgress\"}]}")
+                .answer(
+                    THREAD_RESUME,
+                    "{\"thread\":{\"id\":\"thr_1\",\"status\":{\"type\":\"active\","
+                        + "\"activeFlags\":[\"waitingOnApproval\"]}}}"));
     f.manager.reattach(recovered("waiting_approval", events)).join();
     assertEquals("waiting_approval", f.status(SID));
 
@@ -187,6 +193,25 @@ class ReattachTest {
     f.manager.answer(SID, "req_before1", ApprovalDecision.parse("accept", null, null, null));
     assertEquals(1, b.count(RESPOND));
     assertEquals("running", f.status(SID));
+  }
+
+  @Test
+  void anApprovalSettledWhileNoServerWasThereIsLoggedAsTimedOut() {
+    ObjectNode requestEvent =
+        Json.object().put("requestId", "req_before2").put("kind", "command").put("itemId", "c1");
+    List<ObjectNode> events = turnSoFar();
+    events.add(event(2, "approval_request", requestEvent));
+    f.factory.survivors.add(SID);
+    latestTurn("{\"id\":\"turn_1\",\"status\":\"inProgress\",\"items\":[]}");
+    f.manager.reattach(recovered("waiting_approval", events)).join();
+
+    assertEquals("running", f.status(SID), "Codex waits for no answer any more");
+    assertTrue(f.manager.pendingActions(SID).isEmpty());
+    List<SessionEvent> results = f.events(SID, EventType.APPROVAL_RESULT);
+    assertEquals(1, results.size());
+    assertEquals("req_before2", Json.text(results.get(0).data(), "requestId"));
+    assertEquals("decline", Json.text(results.get(0).data(), "decision"));
+    assertTrue(results.get(0).data().path("timeout").asBoolean());
   }
 
   @Test

@@ -92,7 +92,8 @@ class SessionLifecycleTest {
 
     FakeCodexBackend child = f.backend(fork);
     assertEquals(
-        new LaunchOptions("work", "o4", "never", "read-only", (ObjectNode) json("{'k':'v'}"), cwd),
+        new LaunchOptions(
+            "work", "o4", "never", "read-only", (ObjectNode) json("{'k':'v'}"), cwd, 1234L),
         child.options());
     assertEquals(1, child.count(START));
     assertEquals("thread_mock", child.lastParams(THREAD_FORK).get("threadId").asText());

@@ -46,7 +46,8 @@ class CodexToolTest {
     ObjectNode r = codex("").ok();
     FakeCodexBackend b = f.factory.last();
     assertEquals(
-        new LaunchOptions(null, null, "on-request", "workspace-write", null, cwd), b.options());
+        new LaunchOptions(null, null, "on-request", "workspace-write", null, cwd, 60_000L),
+        b.options());
     assertEquals("low", b.lastParams(TURN_START).get("effort").asText());
     assertEquals("do it", b.lastParams(TURN_START).at("/input/0/text").asText());
     assertJson(
@@ -77,7 +78,8 @@ class CodexToolTest {
             "on-request",
             "workspace-write",
             (ObjectNode) ToolHarness.json("{'k':1}"),
-            cwd),
+            cwd,
+            777L),
         b.options());
     assertJson(
         "{'cwd':'"
