@@ -38,7 +38,7 @@ LAUNCHER_REL = "node_modules/@openai/codex/bin/codex.js"
 # archive) off stdout, which carries the protocol.
 CDS = "-XX:SharedArchiveFile={jsa} -Xlog:disable -Xlog:all=warning:stderr"
 # The launch line recommended in bench/README.md.
-RECOMMENDED = CDS + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmn16m"
+RECOMMENDED = CDS + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmn16m -Xms32m"
 
 # Option sets of the compare phase (besides plain and recommended) and of --explore-flags.
 EXPLORE = [

@@ -158,6 +158,18 @@ public final class Main {
             new LinkedBlockingQueue<>(),
             Threads.daemonFactory("codex-mcp-work-%d"));
     ((ThreadPoolExecutor) work).allowCoreThreadTimeOut(true);
+    // MCP tool calls and resource reads run on a pool of their own: while the client does not
+    // read, they wait there for room in the output, and the sessions (whose inboxes apply Codex's
+    // reports on the work pool) keep going instead of queueing Codex's output in memory.
+    ExecutorService calls =
+        new ThreadPoolExecutor(
+            4,
+            4,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            Threads.daemonFactory("codex-mcp-call-%d"));
+    ((ThreadPoolExecutor) calls).allowCoreThreadTimeOut(true);
     ScheduledTimer timer = new ScheduledTimer();
     SystemCommandRunner runner = new SystemCommandRunner();
 
@@ -264,7 +276,7 @@ public final class Main {
             rpcOut,
             tools,
             resources,
-            work,
+            calls,
             ready,
             cancellations,
             shutdown::onEndOfInput,

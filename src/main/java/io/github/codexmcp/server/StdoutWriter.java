@@ -1,8 +1,10 @@
 package io.github.codexmcp.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.github.codexmcp.util.Json;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -64,12 +66,13 @@ final class StdoutWriter {
   }
 
   /**
-   * Largest serialisation buffer the writer thread keeps between messages: large answers reuse it
-   * instead of growing a new one each (allocation churn that makes the heap grow).
+   * Serialises a message straight into {@code out} (no copy of a large answer in a buffer of its
+   * own); leaves {@code out} open and unflushed.
    */
-  private static final int KEPT_BUFFER_BYTES = 32 << 20;
-
-  private ByteArrayOutputStream buffer = new ByteArrayOutputStream(16 * 1024); // writer thread
+  private static final ObjectWriter STREAMING =
+      Json.COMPACT
+          .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+          .without(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
 
   private final OutputStream out;
   private final Runnable afterWrite;
@@ -289,35 +292,23 @@ final class StdoutWriter {
     }
   }
 
-  /** Writes one line (serialising a message into the writer's buffer first); writer thread. */
+  /**
+   * Writes one line; a message is serialised straight into {@code out}, so a large answer is never
+   * copied whole. Writer thread.
+   */
   private void write(Line line) throws IOException {
-    byte[] bytes;
-    int length;
-    if (line.payload instanceof byte[] b) {
-      bytes = b;
-      length = b.length;
-    } else {
-      buffer.reset();
-      try {
-        Json.COMPACT.writeValue(buffer, line.payload);
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("[codex-mcp] failed to serialise a message: {}", e.toString());
-        line.payload = null;
-        return;
-      }
-      bytes = null;
-      length = buffer.size();
-    }
     synchronized (out) {
-      if (bytes != null) {
-        out.write(bytes, 0, length);
+      if (line.payload instanceof byte[] b) {
+        out.write(b, 0, b.length);
       } else {
-        buffer.writeTo(out);
+        try {
+          STREAMING.writeValue(out, line.payload);
+        } catch (JsonProcessingException | RuntimeException e) {
+          // not expected for the SDK's records and our trees; the line may be cut short
+          LOG.warn("[codex-mcp] failed to serialise a message: {}", e.toString());
+        }
       }
       out.write('\n');
-    }
-    if (buffer.size() > KEPT_BUFFER_BYTES) {
-      buffer = new ByteArrayOutputStream(16 * 1024);
     }
     line.payload = null;
   }

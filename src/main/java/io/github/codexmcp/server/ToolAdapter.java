@@ -12,6 +12,7 @@ import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,15 +29,16 @@ import reactor.core.publisher.Mono;
  * schema (reporting violations in the contract's format), runs the handler on the work pool so the
  * stdin reader never waits, and renders {@link ToolOutcome}s as MCP results.
  *
- * <p><b>Threads.</b> A call runs on the work pool; it first waits there until the output queue has
- * room ({@link OutputRoom}), so that a client that stopped reading does not make the server build
- * answers it cannot take. Exception: a call the handler declares a {@linkplain
- * ToolHandler#isQuickRead quick read} (listing sessions, a small poll) runs on the stdin reader
- * thread, which saves a thread hand-over per call. Calls made before start-up {@code ready}
- * completes wait for it on the work pool. A handler's future that completes later (a long poll
- * woken by Codex's output, on Codex's reader thread) is rendered, and its response written, on the
- * work pool: the thread that completed it only hands over. Stateless apart from the injected
- * collaborators; no locks.
+ * <p><b>Threads.</b> A call runs on the call pool ({@code work} here: a pool of its own, not the
+ * one the sessions' inboxes run on, so calls waiting for the client never hold up Codex's reports);
+ * it first waits there until the output queue has room ({@link OutputRoom}), so that a client that
+ * stopped reading does not make the server build answers it cannot take. Exception: a call the
+ * handler declares a {@linkplain ToolHandler#isQuickRead quick read} (listing sessions, a small
+ * poll) runs on the stdin reader thread, which saves a thread hand-over per call. Calls made before
+ * start-up {@code ready} completes wait for it on the work pool. A handler's future that completes
+ * later (a long poll woken by Codex's output, on Codex's reader thread) is rendered, and its
+ * response written, on the work pool: the thread that completed it only hands over. Stateless apart
+ * from the injected collaborators; no locks.
  */
 public final class ToolAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ToolAdapter.class);
@@ -59,8 +61,8 @@ public final class ToolAdapter {
   }
 
   /**
-   * While the output has a backlog, one answer is built at a time: each holds its whole result in
-   * memory until it is queued.
+   * While the output has a backlog, one answer is built at a time, and the next only once the
+   * output has room for the one built: each holds its whole result in memory until it is queued.
    */
   private final Semaphore backlogBuilder = new Semaphore(1);
 
@@ -205,11 +207,45 @@ public final class ToolAdapter {
     }
     if (permit) {
       if (answer.isDone()) {
-        return answer.whenComplete((r, t) -> backlogBuilder.release());
+        // built: keep others from building until the output can take it, so a stalled client
+        // makes the server hold one answer being written and one ready, not one per thread
+        awaitRoomQuietly();
       }
-      backlogBuilder.release(); // a wait (long poll): do not hold the permit while it waits
+      backlogBuilder.release(); // (a long poll does not hold the permit while it waits)
     }
     return answer;
+  }
+
+  /** Renders a long poll's late outcome, one at a time while the output has a backlog. */
+  private McpSchema.CallToolResult renderWhenRoom(ToolOutcome outcome) {
+    boolean permit = false;
+    try {
+      if (room.await()) {
+        backlogBuilder.acquire();
+        permit = true;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      McpSchema.CallToolResult r = render(outcome);
+      if (permit) {
+        awaitRoomQuietly();
+      }
+      return r;
+    } finally {
+      if (permit) {
+        backlogBuilder.release();
+      }
+    }
+  }
+
+  private void awaitRoomQuietly() {
+    try {
+      room.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private CompletableFuture<McpSchema.CallToolResult> prepare(
@@ -249,7 +285,7 @@ public final class ToolAdapter {
       CompletableFuture<ToolOutcome> outcome) {
     return outcome.isDone()
         ? outcome.thenApply(ToolAdapter::render)
-        : outcome.thenApplyAsync(ToolAdapter::render, work);
+        : outcome.thenApplyAsync(this::renderWhenRoom, work);
   }
 
   private RequestContext context(
@@ -322,7 +358,29 @@ public final class ToolAdapter {
 
   /** The result whose text is {@code structured} in the stringify layout ({@link Json#pretty}). */
   private static McpSchema.CallToolResult rendered(ObjectNode structured, boolean isError) {
-    return envelope(Json.pretty(structured), structured, isError);
+    // through UTF-8 bytes: a large page's text is then built in byte segments and one String,
+    // not in char segments, a char array and a String (arrays beyond the young generation's size
+    // go straight to the old one and make the heap grow)
+    byte[] utf8 = Json.prettyBytes(structured);
+    String text =
+        mayHoldEscapedSurrogate(utf8)
+            ? Json.pretty(structured) // kept as the character it is, as the text layout has it
+            : new String(utf8, StandardCharsets.UTF_8);
+    return envelope(text, structured, isError);
+  }
+
+  /**
+   * Whether UTF-8 output may contain a lone surrogate, which it writes as an escape ({@code
+   * \\uD8..} to {@code \\uDF..}): any {@code \\uD} (also an escaped backslash before {@code uD})
+   * sends the text the slow way, so nothing is missed.
+   */
+  private static boolean mayHoldEscapedSurrogate(byte[] utf8) {
+    for (int i = 0; i + 2 < utf8.length; i++) {
+      if (utf8[i] == '\\' && utf8[i + 1] == 'u' && utf8[i + 2] == 'D') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
