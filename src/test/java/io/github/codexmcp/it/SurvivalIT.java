@@ -127,9 +127,13 @@ class SurvivalIT {
         firstPoll.toString());
     McpSession.Polled done = second.pollUntilIdle(sid);
     long idleMs = (System.nanoTime() - t0) / 1_000_000;
+    java.util.regex.Matcher reattached =
+        java.util.regex.Pattern.compile("re-attached session \\S+ to its running Codex in (\\d+) ms")
+            .matcher(second.stderr);
     System.out.printf(
-        "[measure] re-attach: server start to first poll %d ms, to idle %d ms%n",
-        firstPollMs, idleMs);
+        "[measure] re-attach: server start to first poll %d ms, to idle %d ms; attach + resume +"
+            + " reconcile %s ms%n",
+        firstPollMs, idleMs, reattached.find() ? reattached.group(1) : "?");
     assertEquals(
         "finished after the crash",
         done.last().at("/result/text").asText(),
