@@ -128,7 +128,8 @@ class SurvivalIT {
     McpSession.Polled done = second.pollUntilIdle(sid);
     long idleMs = (System.nanoTime() - t0) / 1_000_000;
     java.util.regex.Matcher reattached =
-        java.util.regex.Pattern.compile("re-attached session \\S+ to its running Codex in (\\d+) ms")
+        java.util.regex.Pattern.compile(
+                "re-attached session \\S+ to its running Codex in (\\d+) ms")
             .matcher(second.stderr);
     System.out.printf(
         "[measure] re-attach: server start to first poll %d ms, to idle %d ms; attach + resume +"
