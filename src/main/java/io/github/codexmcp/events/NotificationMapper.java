@@ -170,27 +170,6 @@ public final class NotificationMapper {
     return Optional.empty();
   }
 
-  /**
-   * JavaScript truthiness of a JSON value: missing, null, false, 0 and "" are false; objects and
-   * arrays are true.
-   */
-  public static boolean truthy(JsonNode v) {
-    if (v == null || v.isNull() || v.isMissingNode()) {
-      return false;
-    }
-    if (v.isBoolean()) {
-      return v.booleanValue();
-    }
-    if (v.isNumber()) {
-      double d = v.doubleValue();
-      return d != 0 && !Double.isNaN(d);
-    }
-    if (v.isTextual()) {
-      return !v.asText().isEmpty();
-    }
-    return true;
-  }
-
   private static Optional<MappedEvent> progress(ObjectNode data) {
     return Optional.of(new MappedEvent(EventType.PROGRESS, data, false));
   }
@@ -237,7 +216,7 @@ public final class NotificationMapper {
   private static MappedEvent error(String method, JsonNode p) {
     ObjectNode data = spread(method, p);
     redact(data);
-    if (truthy(p.get("willRetry"))) {
+    if (Json.truthy(p.get("willRetry"))) {
       data.put("method", RECONNECT_METHOD);
       data.put("sourceMethod", method);
       data.put("phase", "retrying");

@@ -170,4 +170,25 @@ public final class Json {
     String s = text(node, field);
     return s == null || s.isEmpty() ? null : s;
   }
+
+  /**
+   * JavaScript truthiness of a JSON value: missing, null, false, 0 and "" are false; objects and
+   * arrays are true.
+   */
+  public static boolean truthy(JsonNode v) {
+    if (v == null || v.isNull() || v.isMissingNode()) {
+      return false;
+    }
+    if (v.isBoolean()) {
+      return v.booleanValue();
+    }
+    if (v.isNumber()) {
+      double d = v.doubleValue();
+      return d != 0 && !Double.isNaN(d);
+    }
+    if (v.isTextual()) {
+      return !v.asText().isEmpty();
+    }
+    return true;
+  }
 }

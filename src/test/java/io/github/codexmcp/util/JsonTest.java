@@ -79,4 +79,17 @@ class JsonTest {
     assertEquals(true, text.contains("\"text\": \"quote"));
     assertEquals(true, text.contains("\uD83D\uDE00"));
   }
+
+  @Test
+  void truthinessFollowsJavaScript() {
+    for (String falsy : new String[] {"null", "false", "0", "0.0", "\"\""}) {
+      org.junit.jupiter.api.Assertions.assertFalse(Json.truthy(Json.parse(falsy)), falsy);
+    }
+    for (String truthy : new String[] {"true", "1", "-0.5", "\"x\"", "{}", "[]"}) {
+      org.junit.jupiter.api.Assertions.assertTrue(Json.truthy(Json.parse(truthy)), truthy);
+    }
+    org.junit.jupiter.api.Assertions.assertFalse(Json.truthy(null));
+    org.junit.jupiter.api.Assertions.assertFalse(
+        Json.truthy(com.fasterxml.jackson.databind.node.MissingNode.getInstance()));
+  }
 }

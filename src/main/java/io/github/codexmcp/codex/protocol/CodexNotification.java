@@ -98,7 +98,7 @@ public sealed interface CodexNotification {
               turn != null && turn.has("usage") ? turn.get("usage") : null);
         }
       case ERROR:
-        return new Error(truthy(params == null ? null : params.get("willRetry")));
+        return new Error(Json.truthy(params == null ? null : params.get("willRetry")));
       case REQUEST_RESOLVED:
         {
           JsonNode rid = params == null ? null : params.get("requestId");
@@ -107,23 +107,5 @@ public sealed interface CodexNotification {
       default:
         return OTHER;
     }
-  }
-
-  /** JavaScript truthiness of a JSON value. */
-  static boolean truthy(JsonNode v) {
-    if (v == null || v.isNull() || v.isMissingNode()) {
-      return false;
-    }
-    if (v.isBoolean()) {
-      return v.booleanValue();
-    }
-    if (v.isNumber()) {
-      double d = v.doubleValue();
-      return d != 0 && !Double.isNaN(d);
-    }
-    if (v.isTextual()) {
-      return !v.asText().isEmpty();
-    }
-    return true;
   }
 }
