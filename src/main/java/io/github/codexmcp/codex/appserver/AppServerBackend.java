@@ -15,7 +15,6 @@ import io.github.codexmcp.process.ProcessSpec;
 import io.github.codexmcp.process.StderrTail;
 import io.github.codexmcp.util.CodexMcpException;
 import io.github.codexmcp.util.ErrorCode;
-import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.Timer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -317,24 +316,7 @@ public final class AppServerBackend implements CodexBackend {
   }
 
   private void initialize(CompletableFuture<JsonNode> started) {
-    ObjectNode params = Json.object();
-    params.putObject("clientInfo").put("name", CLIENT_NAME).put("version", CLIENT_VERSION);
-    params.putObject("capabilities").put("experimentalApi", true);
-    connection
-        .request(AppServerMethods.INITIALIZE, params, DEFAULT_TIMEOUT)
-        .whenComplete(
-            (result, error) -> {
-              if (error != null) {
-                started.completeExceptionally(error);
-                return;
-              }
-              try {
-                connection.notify(AppServerMethods.INITIALIZED, Json.object());
-                started.complete(result);
-              } catch (RuntimeException e) {
-                started.completeExceptionally(e);
-              }
-            });
+    AppServerHandshake.initialize(connection, started);
   }
 
   /** Reader-thread side of the connection. */

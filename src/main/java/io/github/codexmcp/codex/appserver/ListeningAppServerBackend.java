@@ -210,27 +210,7 @@ public final class ListeningAppServerBackend implements CodexBackend {
   }
 
   private void initialize(CompletableFuture<JsonNode> started) {
-    ObjectNode params = Json.object();
-    params
-        .putObject("clientInfo")
-        .put("name", AppServerBackend.CLIENT_NAME)
-        .put("version", AppServerBackend.CLIENT_VERSION);
-    params.putObject("capabilities").put("experimentalApi", true);
-    JsonRpcConnection c = endpoint.connection();
-    c.request(AppServerMethods.INITIALIZE, params, AppServerBackend.DEFAULT_TIMEOUT)
-        .whenComplete(
-            (result, error) -> {
-              if (error != null) {
-                started.completeExceptionally(error);
-                return;
-              }
-              try {
-                c.notify(AppServerMethods.INITIALIZED, Json.object());
-                started.complete(result);
-              } catch (RuntimeException e) {
-                started.completeExceptionally(e);
-              }
-            });
+    AppServerHandshake.initialize(endpoint.connection(), started);
   }
 
   @Override
