@@ -78,22 +78,7 @@ public record PersistedMeta(
 
   /** Copy with this usage and worktree (null: none). */
   public PersistedMeta with(PersistedUsage newUsage, PersistedWorktree newWorktree) {
-    return new PersistedMeta(
-        sessionId,
-        status,
-        createdAt,
-        lastActiveAt,
-        cancelledAt,
-        cancelledReason,
-        threadId,
-        model,
-        cwd,
-        approvalPolicy,
-        sandbox,
-        profile,
-        newUsage,
-        newWorktree,
-        description);
+    return copy(status, cancelledAt, cancelledReason, newUsage, newWorktree);
   }
 
   /** Validates the required components. */
@@ -108,41 +93,36 @@ public record PersistedMeta(
 
   /** Copy with another status and cancelled reason (null reason keeps the current one). */
   public PersistedMeta withStatus(String newStatus, String reason) {
-    return new PersistedMeta(
-        sessionId,
-        newStatus,
-        createdAt,
-        lastActiveAt,
-        cancelledAt,
-        reason != null ? reason : cancelledReason,
-        threadId,
-        model,
-        cwd,
-        approvalPolicy,
-        sandbox,
-        profile,
-        usage,
-        worktree,
-        description);
+    return copy(newStatus, cancelledAt, reason != null ? reason : cancelledReason, usage, worktree);
   }
 
   /** Copy with another status and no cancellation (a session whose turn goes on). */
   public PersistedMeta reactivated(String newStatus) {
+    return copy(newStatus, null, null, usage, worktree);
+  }
+
+  /** This meta with the parts that change over a session's life replaced. */
+  private PersistedMeta copy(
+      String newStatus,
+      String newCancelledAt,
+      String newCancelledReason,
+      PersistedUsage newUsage,
+      PersistedWorktree newWorktree) {
     return new PersistedMeta(
         sessionId,
         newStatus,
         createdAt,
         lastActiveAt,
-        null,
-        null,
+        newCancelledAt,
+        newCancelledReason,
         threadId,
         model,
         cwd,
         approvalPolicy,
         sandbox,
         profile,
-        usage,
-        worktree,
+        newUsage,
+        newWorktree,
         description);
   }
 
