@@ -10,7 +10,6 @@ import io.github.codexmcp.codex.protocol.ApprovalDecision;
 import io.github.codexmcp.state.RecoveredSession;
 import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.Timer;
-import io.github.codexmcp.workspace.WorktreeInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -55,34 +54,9 @@ public final class SessionManager implements AutoCloseable {
   private final Leases leases;
   private final Departure departure;
   private final Reattach reattach;
+  private final SessionCleaning cleaning;
 
   private volatile boolean closed;
-
-  public SessionManager(
-      BackendFactory backends,
-      Clock clock,
-      Timer timer,
-      Executor work,
-      PersistenceHook store,
-      boolean noiseFilter) {
-    this(backends, clock, timer, work, store, noiseFilter, ClientLog.NONE, ClientForms.NONE);
-  }
-
-  /**
-   * @param log the client's log (Codex's warnings go there)
-   * @param forms the client's forms (the {@code elicit} approval channel)
-   */
-  public SessionManager(
-      BackendFactory backends,
-      Clock clock,
-      Timer timer,
-      Executor work,
-      PersistenceHook store,
-      boolean noiseFilter,
-      ClientLog log,
-      ClientForms forms) {
-    this(backends, clock, timer, work, store, noiseFilter, log, forms, SessionWorkspace.DISABLED);
-  }
 
   /**
    * @param log the client's log (Codex's warnings go there)
@@ -113,50 +87,7 @@ public final class SessionManager implements AutoCloseable {
         workspace);
   }
 
-  SessionManager(
-      BackendFactory backends,
-      Clock clock,
-      Timer timer,
-      Executor work,
-      PersistenceHook store,
-      boolean noiseFilter,
-      Supplier<String> uuids) {
-    this(
-        backends,
-        clock,
-        timer,
-        work,
-        store,
-        noiseFilter,
-        uuids,
-        ClientLog.NONE,
-        ClientForms.NONE,
-        SessionWorkspace.DISABLED);
-  }
-
-  SessionManager(
-      BackendFactory backends,
-      Clock clock,
-      Timer timer,
-      Executor work,
-      PersistenceHook store,
-      boolean noiseFilter,
-      Supplier<String> uuids,
-      ClientLog log,
-      ClientForms forms) {
-    this(
-        backends,
-        clock,
-        timer,
-        work,
-        store,
-        noiseFilter,
-        uuids,
-        log,
-        forms,
-        SessionWorkspace.DISABLED);
-  }
-
+  /** As above, with session and request ids from {@code uuids} (tests: predictable ids). */
   SessionManager(
       BackendFactory backends,
       Clock clock,
@@ -191,6 +122,7 @@ public final class SessionManager implements AutoCloseable {
     foreign.onPass(leases::rest);
     effects.onMetaSaved(leases::restLater);
     this.reattach = new Reattach(registry, backends, effects, events, work, clock);
+    this.cleaning = new SessionCleaning(registry, clock, workspace);
   }
 
   public BackendMode mode() {
@@ -290,60 +222,7 @@ public final class SessionManager implements AutoCloseable {
 
   /** Batch removal of finished sessions. */
   public CleanResult clean(SessionRequests.Clean req) {
-    List<String> statuses =
-        req.statuses() == null ? List.of("idle", "error", "cancelled") : req.statuses();
-    long nowMs = clock.millis();
-    List<String> matched = new ArrayList<>();
-    for (Session s : registry.ordered()) {
-      synchronized (s) {
-        if (s.status().isActive() || !statuses.contains(s.status().wireName())) {
-          continue;
-        }
-        if (req.olderThanMs() != null
-            && req.olderThanMs() > 0
-            && nowMs - s.lastActiveMillis() < req.olderThanMs()) {
-          continue;
-        }
-      }
-      matched.add(s.id);
-    }
-    List<String> removed = new ArrayList<>();
-    int disk = 0;
-    List<WorktreeInfo> worktrees = new ArrayList<>();
-    if (!req.dryRun()) {
-      for (String id : matched) {
-        WorktreeInfo w = worktreeOf(registry.find(id));
-        int[] diskRemoved = {0};
-        if (registry.evict(id, req.includeDisk(), diskRemoved)) {
-          removed.add(id);
-          if (w != null) {
-            worktrees.add(w);
-          }
-        }
-        disk += diskRemoved[0];
-      }
-    }
-    SessionWorkspace.CleanReport report = null;
-    if (req.includeDisk() && !worktrees.isEmpty()) {
-      // git runs here, on the tool call's work thread, with no lock held
-      report = workspace.clean(worktrees);
-    }
-    return new CleanResult(
-        matched,
-        removed,
-        disk,
-        req.dryRun(),
-        report == null ? null : report.removed(),
-        report == null ? null : report.kept());
-  }
-
-  private static WorktreeInfo worktreeOf(Session s) {
-    if (s == null) {
-      return null;
-    }
-    synchronized (s) {
-      return s.extras.worktree();
-    }
+    return cleaning.clean(req);
   }
 
   public List<SessionView> list() {

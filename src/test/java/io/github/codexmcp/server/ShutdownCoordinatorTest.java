@@ -48,7 +48,15 @@ class ShutdownCoordinatorTest {
         };
     SessionManager sessions =
         new SessionManager(
-            none, SystemClock.INSTANCE, timer, Runnable::run, PersistenceHook.NONE, true);
+            none,
+            SystemClock.INSTANCE,
+            timer,
+            Runnable::run,
+            PersistenceHook.NONE,
+            true,
+            io.github.codexmcp.client.ClientLog.NONE,
+            io.github.codexmcp.client.ClientForms.NONE,
+            io.github.codexmcp.session.SessionWorkspace.DISABLED);
     return new ShutdownCoordinator(
         sessions, new CancellationRegistry(), timer, exits::add, halts::add);
   }

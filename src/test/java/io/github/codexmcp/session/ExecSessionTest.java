@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.client.ClientForms;
+import io.github.codexmcp.client.ClientLog;
 import io.github.codexmcp.codex.ResolvedExecutable;
 import io.github.codexmcp.codex.exec.ExecBackendFactory;
 import io.github.codexmcp.events.EventType;
@@ -71,7 +73,17 @@ class ExecSessionTest {
             Map.of(),
             false,
             tmp);
-    manager = new SessionManager(factory, clock, timer, Runnable::run, PersistenceHook.NONE, false);
+    manager =
+        new SessionManager(
+            factory,
+            clock,
+            timer,
+            Runnable::run,
+            PersistenceHook.NONE,
+            false,
+            ClientLog.NONE,
+            ClientForms.NONE,
+            SessionWorkspace.DISABLED);
   }
 
   @AfterEach

@@ -114,7 +114,10 @@ class HandOffTest {
             work,
             new RecordingPersistence(true),
             true,
-            () -> String.format("%08x-aaaa-4bbb-8ccc-%012x", uuids.incrementAndGet(), 0));
+            () -> String.format("%08x-aaaa-4bbb-8ccc-%012x", uuids.incrementAndGet(), 0),
+            io.github.codexmcp.client.ClientLog.NONE,
+            io.github.codexmcp.client.ClientForms.NONE,
+            SessionWorkspace.DISABLED);
     polling = new SessionPolling(manager);
     CompletableFuture<?> created =
         manager.create(

@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.client.ClientForms;
+import io.github.codexmcp.client.ClientLog;
 import io.github.codexmcp.events.EventType;
 import io.github.codexmcp.testing.FakeCodexBackend;
 import io.github.codexmcp.util.CodexMcpException;
@@ -111,7 +113,16 @@ class SessionCreateTest {
   @Test
   void l12IdFormatsWithRealUuids() {
     SessionManager real =
-        new SessionManager(f.factory, f.clock, f.timer, SessionFixture.DIRECT, f.persistence, true);
+        new SessionManager(
+            f.factory,
+            f.clock,
+            f.timer,
+            SessionFixture.DIRECT,
+            f.persistence,
+            true,
+            ClientLog.NONE,
+            ClientForms.NONE,
+            SessionWorkspace.DISABLED);
     ObjectNode r = JsonSessions.of(real).create(f.create().build()).join();
     String id = r.get("sessionId").asText();
     assertTrue(Pattern.matches("sess_[0-9a-f]{8}-[0-9a-f]{3}", id), id);
@@ -406,7 +417,16 @@ class SessionCreateTest {
         List.of("cccccccc-0000", "aaaaaaaa-0000", "bbbbbbbb-0000").iterator();
     SessionManager m =
         new SessionManager(
-            f.factory, f.clock, f.timer, SessionFixture.DIRECT, f.persistence, true, ids::next);
+            f.factory,
+            f.clock,
+            f.timer,
+            SessionFixture.DIRECT,
+            f.persistence,
+            true,
+            ids::next,
+            ClientLog.NONE,
+            ClientForms.NONE,
+            SessionWorkspace.DISABLED);
     List<String> created = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
       created.add(JsonSessions.of(m).create(f.create().build()).join().get("sessionId").asText());

@@ -80,7 +80,8 @@ public final class SessionFixture {
             noiseFilter,
             this::nextUuid,
             ClientLog.NONE,
-            forms);
+            forms,
+            SessionWorkspace.DISABLED);
     this.polling = new SessionPolling(manager);
     this.json = new JsonSessions(manager, polling);
   }
@@ -107,7 +108,8 @@ public final class SessionFixture {
             true,
             this::nextUuid,
             ClientLog.NONE,
-            ClientForms.NONE);
+            ClientForms.NONE,
+            SessionWorkspace.DISABLED);
     this.polling = new SessionPolling(manager);
     this.json = new JsonSessions(manager, polling);
   }
