@@ -10,13 +10,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +19,10 @@ import org.slf4j.LoggerFactory;
  * A JSON-RPC 2.0 endpoint over a pair of byte streams carrying one JSON value per line. It knows
  * nothing about the peer's methods.
  *
- * <p><b>Outgoing calls.</b> Ids come from an {@link AtomicLong} starting at 1. Each pending call
- * keeps its method name and a timeout task on the injected {@link Timer}; an entry is removed from
- * the pending map before its future is completed, so a response and a timeout can never both
- * complete it. Responses with unknown ids are logged and ignored. The peer's own requests have an
- * independent id space (their ids may collide numerically with ours).
+ * <p><b>Outgoing calls</b> are kept in {@link PendingCalls} (ids from 1, a timeout each on the
+ * injected {@link Timer}; a response and a timeout can never both complete one). Responses with
+ * unknown ids are logged and ignored. The peer's own requests have an independent id space (their
+ * ids may collide numerically with ours).
  *
  * <p><b>Writes.</b> Every frame is written and flushed under one lock on the calling thread. A
  * write failure is thrown to the writer ({@link #notify}, {@link #respond}, {@link #respondError})
@@ -102,8 +96,7 @@ public final class JsonRpcConnection {
   private final FrameWriter out;
   private final Timer timer;
   private final Handler handler;
-  private final AtomicLong nextId = new AtomicLong(1);
-  private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
+  private final PendingCalls pending;
   private final Object writeLock = new Object();
   private volatile Throwable closeReason;
   private volatile JsonRpcException writeFailure;
@@ -134,6 +127,7 @@ public final class JsonRpcConnection {
     this.out = out;
     this.timer = timer;
     this.handler = handler;
+    this.pending = new PendingCalls(timer);
   }
 
   /** Starts the reader thread; it closes {@code in} at end of stream. Call at most once. */
@@ -152,19 +146,7 @@ public final class JsonRpcConnection {
       future.completeExceptionally(refusal);
       return future;
     }
-    long id = nextId.getAndIncrement();
-    PendingCall call = new PendingCall(method, future);
-    pending.put(id, call);
-    call.timeout =
-        timer.schedule(
-            timeout,
-            () -> {
-              PendingCall timedOut = pending.remove(id);
-              if (timedOut != null) {
-                timedOut.future.completeExceptionally(
-                    new JsonRpcException.Timeout(method, timeout.toMillis()));
-              }
-            });
+    long id = pending.add(method, future, timeout);
     // A close racing with the insertion above must not leave this call behind.
     Throwable lateRefusal = closeReason;
     if (lateRefusal != null) {
@@ -199,10 +181,7 @@ public final class JsonRpcConnection {
 
   /** Fails every pending call with {@code reason} but keeps the connection usable. */
   public void failAllPending(Throwable reason) {
-    List<Long> ids = new ArrayList<>(pending.keySet());
-    for (Long id : ids) {
-      fail(id, reason);
-    }
+    pending.failAll(reason);
   }
 
   /**
@@ -269,26 +248,13 @@ public final class JsonRpcConnection {
   }
 
   private void complete(JsonNode idNode, JsonNode result, Throwable error) {
-    Long id = toLong(idNode);
-    PendingCall call = id == null ? null : pending.remove(id);
-    if (call == null) {
+    if (!pending.complete(idNode, result, error)) {
       LOG.debug("[{}] ignoring response for unknown id {}", name, idNode);
-      return;
-    }
-    call.cancelTimeout();
-    if (error != null) {
-      call.future.completeExceptionally(error);
-    } else {
-      call.future.complete(result);
     }
   }
 
   private void fail(long id, Throwable reason) {
-    PendingCall call = pending.remove(id);
-    if (call != null) {
-      call.cancelTimeout();
-      call.future.completeExceptionally(reason);
-    }
+    pending.fail(id, reason);
   }
 
   private void write(JsonRpcMessage message) {
@@ -430,48 +396,8 @@ public final class JsonRpcConnection {
     }
   }
 
-  private static Long toLong(JsonNode id) {
-    if (id == null) {
-      return null;
-    }
-    if (id.isIntegralNumber() && id.canConvertToLong()) {
-      return id.asLong();
-    }
-    if (id.isTextual()) {
-      try {
-        return Long.parseLong(id.asText());
-      } catch (NumberFormatException e) {
-        return null;
-      }
-    }
-    return null;
-  }
-
   private static String describe(Throwable e) {
     String m = e.getMessage();
     return m == null || m.isEmpty() ? e.getClass().getSimpleName() : m;
-  }
-
-  private static final class PendingCall {
-    final String method;
-    final CompletableFuture<JsonNode> future;
-    volatile Timer.Cancellable timeout;
-
-    PendingCall(String method, CompletableFuture<JsonNode> future) {
-      this.method = method;
-      this.future = future;
-    }
-
-    void cancelTimeout() {
-      Timer.Cancellable t = timeout;
-      if (t != null) {
-        t.cancel();
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "PendingCall[" + method + "]";
-    }
   }
 }
