@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.codex.BackendListener;
 import io.github.codexmcp.codex.BackendMode;
 import io.github.codexmcp.codex.CodexBackend;
-import io.github.codexmcp.codex.ReviewTarget;
-import io.github.codexmcp.codex.SteerInput;
 import io.github.codexmcp.jsonrpc.JsonRpcConnection;
 import io.github.codexmcp.jsonrpc.JsonRpcException;
 import io.github.codexmcp.process.ChildProcess;
@@ -68,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * child and its descendants, forcible kill after 5 s). The future completes when the child exited
  * or the forcible kill was sent.
  */
-public final class AppServerBackend implements CodexBackend {
+public final class AppServerBackend implements AppServerRequests {
   public static final String CLIENT_NAME = "codex-mcp";
   public static final String CLIENT_VERSION = "2.1.7";
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -164,54 +162,14 @@ public final class AppServerBackend implements CodexBackend {
     return started;
   }
 
-  @Override
-  public CompletableFuture<JsonNode> threadStart(ObjectNode params) {
-    return threadStart(params, LONG_TIMEOUT);
-  }
-
   /** {@code thread/start} with an explicit timeout. */
   public CompletableFuture<JsonNode> threadStart(ObjectNode params, Duration timeout) {
     return call(AppServerMethods.THREAD_START, params, timeout);
   }
 
-  @Override
-  public CompletableFuture<JsonNode> threadFork(ObjectNode params) {
-    return call(AppServerMethods.THREAD_FORK, params, DEFAULT_TIMEOUT);
-  }
-
-  @Override
-  public CompletableFuture<JsonNode> threadResume(ObjectNode params) {
-    return call(AppServerMethods.THREAD_RESUME, params, DEFAULT_TIMEOUT);
-  }
-
-  @Override
-  public CompletableFuture<JsonNode> threadBackgroundTerminalsClean(ObjectNode params) {
-    return call(AppServerMethods.THREAD_BACKGROUND_TERMINALS_CLEAN, params, DEFAULT_TIMEOUT);
-  }
-
-  @Override
-  public CompletableFuture<JsonNode> turnStart(ObjectNode params) {
-    return turnStart(params, LONG_TIMEOUT);
-  }
-
   /** {@code turn/start} with an explicit timeout. */
   public CompletableFuture<JsonNode> turnStart(ObjectNode params, Duration timeout) {
     return call(AppServerMethods.TURN_START, params, timeout);
-  }
-
-  @Override
-  public CompletableFuture<JsonNode> turnInterrupt(ObjectNode params) {
-    return call(AppServerMethods.TURN_INTERRUPT, params, DEFAULT_TIMEOUT);
-  }
-
-  @Override
-  public CompletableFuture<JsonNode> turnSteer(SteerInput input) {
-    return call(AppServerMethods.TURN_STEER, input.toParams(), DEFAULT_TIMEOUT);
-  }
-
-  @Override
-  public CompletableFuture<JsonNode> reviewStart(String threadId, ReviewTarget target) {
-    return call(AppServerMethods.REVIEW_START, target.toParams(threadId), LONG_TIMEOUT);
   }
 
   /**

@@ -1,12 +1,9 @@
 package io.github.codexmcp.codex.appserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.codex.BackendListener;
 import io.github.codexmcp.codex.BackendMode;
 import io.github.codexmcp.codex.CodexBackend;
-import io.github.codexmcp.codex.ReviewTarget;
-import io.github.codexmcp.codex.SteerInput;
 import io.github.codexmcp.jsonrpc.JsonRpcConnection;
 import io.github.codexmcp.jsonrpc.JsonRpcException;
 import io.github.codexmcp.jsonrpc.WebSocketJsonRpc;
@@ -46,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * #start()} before the connection reads; the monitor of this object only guards the start/stop
  * futures (never held across I/O).
  */
-public final class ListeningAppServerBackend implements CodexBackend {
+public final class ListeningAppServerBackend implements AppServerRequests {
   static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration LISTEN_POLL = Duration.ofMillis(5);
@@ -213,21 +210,6 @@ public final class ListeningAppServerBackend implements CodexBackend {
     AppServerHandshake.initialize(endpoint.connection(), started);
   }
 
-  @Override
-  public CompletableFuture<JsonNode> threadStart(ObjectNode params) {
-    return call(AppServerMethods.THREAD_START, params, AppServerBackend.LONG_TIMEOUT);
-  }
-
-  @Override
-  public CompletableFuture<JsonNode> threadFork(ObjectNode params) {
-    return call(AppServerMethods.THREAD_FORK, params, AppServerBackend.DEFAULT_TIMEOUT);
-  }
-
-  @Override
-  public CompletableFuture<JsonNode> threadResume(ObjectNode params) {
-    return call(AppServerMethods.THREAD_RESUME, params, AppServerBackend.DEFAULT_TIMEOUT);
-  }
-
   /** {@code thread/read}: the thread with its turns when {@code includeTurns}. */
   @Override
   public CompletableFuture<JsonNode> threadRead(String threadId, boolean includeTurns) {
@@ -247,35 +229,6 @@ public final class ListeningAppServerBackend implements CodexBackend {
             .put("sortDirection", "desc")
             .put("itemsView", "full"),
         AppServerBackend.DEFAULT_TIMEOUT);
-  }
-
-  @Override
-  public CompletableFuture<JsonNode> threadBackgroundTerminalsClean(ObjectNode params) {
-    return call(
-        AppServerMethods.THREAD_BACKGROUND_TERMINALS_CLEAN,
-        params,
-        AppServerBackend.DEFAULT_TIMEOUT);
-  }
-
-  @Override
-  public CompletableFuture<JsonNode> turnStart(ObjectNode params) {
-    return call(AppServerMethods.TURN_START, params, AppServerBackend.LONG_TIMEOUT);
-  }
-
-  @Override
-  public CompletableFuture<JsonNode> turnInterrupt(ObjectNode params) {
-    return call(AppServerMethods.TURN_INTERRUPT, params, AppServerBackend.DEFAULT_TIMEOUT);
-  }
-
-  @Override
-  public CompletableFuture<JsonNode> turnSteer(SteerInput input) {
-    return call(AppServerMethods.TURN_STEER, input.toParams(), AppServerBackend.DEFAULT_TIMEOUT);
-  }
-
-  @Override
-  public CompletableFuture<JsonNode> reviewStart(String threadId, ReviewTarget target) {
-    return call(
-        AppServerMethods.REVIEW_START, target.toParams(threadId), AppServerBackend.LONG_TIMEOUT);
   }
 
   /** Any app-server method. */
