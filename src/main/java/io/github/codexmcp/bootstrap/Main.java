@@ -149,27 +149,11 @@ public final class Main {
     Threads.startDaemon("codex-mcp-warmup", McpServerFactory::warmUp);
     Persistence persistence = Persistence.openAsync(config, SystemClock.INSTANCE);
 
-    ExecutorService work =
-        new ThreadPoolExecutor(
-            4,
-            4,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            Threads.daemonFactory("codex-mcp-work-%d"));
-    ((ThreadPoolExecutor) work).allowCoreThreadTimeOut(true);
+    ExecutorService work = pool("codex-mcp-work-%d");
     // MCP tool calls and resource reads run on a pool of their own: while the client does not
     // read, they wait there for room in the output, and the sessions (whose inboxes apply Codex's
     // reports on the work pool) keep going instead of queueing Codex's output in memory.
-    ExecutorService calls =
-        new ThreadPoolExecutor(
-            4,
-            4,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            Threads.daemonFactory("codex-mcp-call-%d"));
-    ((ThreadPoolExecutor) calls).allowCoreThreadTimeOut(true);
+    ExecutorService calls = pool("codex-mcp-call-%d");
     ScheduledTimer timer = new ScheduledTimer();
     SystemCommandRunner runner = new SystemCommandRunner();
 
@@ -355,5 +339,19 @@ public final class Main {
       return false;
     }
     return System.console() != null;
+  }
+
+  /** Four daemon threads named by {@code pattern}, let go after 30 s idle. */
+  private static ExecutorService pool(String pattern) {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            4,
+            4,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            Threads.daemonFactory(pattern));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 }

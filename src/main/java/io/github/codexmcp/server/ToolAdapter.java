@@ -187,15 +187,7 @@ public final class ToolAdapter {
       McpAsyncServerExchange exchange,
       McpSchema.CallToolRequest request,
       Object requestId) {
-    boolean permit = false;
-    try {
-      if (room.await()) {
-        backlogBuilder.acquire();
-        permit = true;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    boolean permit = permitIfBacklog();
     CompletableFuture<McpSchema.CallToolResult> answer;
     try {
       answer = prepare(handler, inputSchema, exchange, request, requestId);
@@ -218,15 +210,7 @@ public final class ToolAdapter {
 
   /** Renders a long poll's late outcome, one at a time while the output has a backlog. */
   private McpSchema.CallToolResult renderWhenRoom(ToolOutcome outcome) {
-    boolean permit = false;
-    try {
-      if (room.await()) {
-        backlogBuilder.acquire();
-        permit = true;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    boolean permit = permitIfBacklog();
     try {
       McpSchema.CallToolResult r = render(outcome);
       if (permit) {
@@ -238,6 +222,22 @@ public final class ToolAdapter {
         backlogBuilder.release();
       }
     }
+  }
+
+  /**
+   * Waits for room in the output; while lines are still queued there, also for the right to build
+   * the next answer (true: release it afterwards).
+   */
+  private boolean permitIfBacklog() {
+    try {
+      if (room.await()) {
+        backlogBuilder.acquire();
+        return true;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
   }
 
   private void awaitRoomQuietly() {
