@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts the keeper ({@link KeeperMain}) of a state directory's detached app-servers unless one
  * runs: a second JVM from this server's own class path, in a session of its own ({@code setsid}),
- * stdin from the null device, its log in {@code keeper.log}, with a small heap. Call it after
- * writing a {@link DetachedRecord} (see {@link KeeperMain} for why that order matters). Stateless;
- * blocks for the lock probe and the fork/exec only.
+ * stdin from the null device, its log in {@code keeper.log}, with a small heap and code cache. Call
+ * it after writing a {@link DetachedRecord} (see {@link KeeperMain} for why that order matters).
+ * Stateless; blocks for the lock probe and the fork/exec only.
  */
 public final class KeeperLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(KeeperLauncher.class);
@@ -45,10 +45,15 @@ public final class KeeperLauncher {
     argv.addAll(
         List.of(
             java,
-            "-Xmx48m",
-            "-Xss512k",
+            // a small, mostly idle JVM: about 50 MiB resident instead of 58 (measured on Linux)
+            "-Xmx16m",
+            "-Xss256k",
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
+            "-XX:CICompilerCount=1",
+            "-XX:ReservedCodeCacheSize=8m",
+            "-XX:MaxMetaspaceSize=32m",
+            "-XX:-UsePerfData",
             "-cp",
             cp,
             KeeperMain.class.getName(),
