@@ -115,7 +115,12 @@ final class KeeperProbe implements DetachedKeeper.Probe {
               @Override
               public void onRequest(JsonNode id, String method, JsonNode params) {
                 settler.requested(
-                    sessionId, id, method, params, raisedAt(sessionId), timeout(sessionId));
+                    sessionId,
+                    id,
+                    method,
+                    params,
+                    raisedAt(sessionId, Json.text(params, "itemId")),
+                    timeout(sessionId));
               }
             },
             "keeper-" + sessionId);
@@ -147,10 +152,10 @@ final class KeeperProbe implements DetachedKeeper.Probe {
         .orElse(DEFAULT_APPROVAL_TIMEOUT);
   }
 
-  /** When the session's latest {@code approval_request} was logged (epoch ms), or null. */
-  private Long raisedAt(String sessionId) {
+  /** When the request about {@code itemId} was logged (epoch ms), or null. */
+  private Long raisedAt(String sessionId, String itemId) {
     Path log = paths.stateDir().resolve("sessions").resolve(sessionId).resolve("events.jsonl");
-    return LastApproval.raisedAt(log);
+    return LastApproval.raisedAt(log, itemId);
   }
 
   @Override

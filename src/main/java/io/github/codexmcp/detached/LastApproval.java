@@ -18,8 +18,15 @@ final class LastApproval {
 
   private LastApproval() {}
 
-  /** Epoch ms of the last {@code approval_request} line of {@code eventLog}, or null. */
-  static Long raisedAt(Path eventLog) {
+  /**
+   * Epoch ms of the last {@code approval_request} line of {@code eventLog} about item {@code
+   * itemId}, or null (none, or no item id to tell which request it was: then the request counts as
+   * raised when the keeper got it).
+   */
+  static Long raisedAt(Path eventLog, String itemId) {
+    if (itemId == null) {
+      return null;
+    }
     byte[] tail;
     try (RandomAccessFile f = new RandomAccessFile(eventLog.toFile(), "r")) {
       long start = Math.max(0, f.length() - TAIL_BYTES);
@@ -36,7 +43,8 @@ final class LastApproval {
       }
       try {
         JsonNode n = Json.MAPPER.readTree(lines[i]);
-        if ("approval_request".equals(Json.text(n, "type"))) {
+        if ("approval_request".equals(Json.text(n, "type"))
+            && itemId.equals(Json.text(n.path("data"), "itemId"))) {
           return Instant.parse(Json.text(n, "timestamp")).toEpochMilli();
         }
       } catch (IOException | RuntimeException e) {

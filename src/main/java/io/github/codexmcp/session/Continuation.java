@@ -75,8 +75,11 @@ final class Continuation {
             s.approvalTimeoutMs);
     CodexBackend b = backends.create(s.id, launch);
     if (!s.adopt(b)) {
-      b.destroy();
-      return CompletableFuture.completedFuture(null); // another call gave it one meanwhile
+      // another call gave it one meanwhile, maybe on the same detached Codex: leave that running
+      if (!b.detach()) {
+        b.destroy();
+      }
+      return CompletableFuture.completedFuture(null);
     }
     b.setListener(events.listenerFor(s, b));
     LOG.info("[codex-mcp] resuming thread {} of session {} in a new Codex client", threadId, s.id);

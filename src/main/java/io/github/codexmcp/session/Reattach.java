@@ -116,7 +116,9 @@ final class Reattach {
       return CompletableFuture.completedFuture(null);
     }
     if (threadId == null || !s.adopt(b)) {
-      b.destroy();
+      if (!b.detach()) { // not started: the detached Codex (maybe another backend's) runs on
+        b.destroy();
+      }
       return CompletableFuture.completedFuture(null);
     }
     SerialExecutor inbox = new SerialExecutor(work);

@@ -68,15 +68,32 @@ class ApprovalSettlerTest {
   }
 
   @Test
-  void theLatestApprovalRequestOfTheLogGivesTheRaisedTime(@TempDir Path dir) throws Exception {
+  void theLoggedRequestAboutTheSameItemGivesTheRaisedTime(@TempDir Path dir) throws Exception {
     Path log = dir.resolve("events.jsonl");
     Files.writeString(
         log,
-        "{\"seq\":0,\"type\":\"approval_request\",\"data\":{},\"timestamp\":\"2026-02-15T09:00:00.000Z\"}\n"
-            + "{\"seq\":1,\"type\":\"approval_request\",\"data\":{},\"timestamp\":\"2026-02-15T09:05:00.000Z\"}\n"
-            + "{\"seq\":2,\"type\":\"progress\",\"data\":{},\"timestamp\":\"2026-02-15T09:06:00.000Z\"}\n");
+        line(0, "approval_request", "c1", "2026-02-15T09:00:00.000Z")
+            + line(1, "approval_request", "c2", "2026-02-15T09:05:00.000Z")
+            + line(2, "progress", "c3", "2026-02-15T09:06:00.000Z"));
     assertEquals(
-        Instant.parse("2026-02-15T09:05:00.000Z").toEpochMilli(), LastApproval.raisedAt(log));
-    assertEquals(null, LastApproval.raisedAt(dir.resolve("missing.jsonl")));
+        Instant.parse("2026-02-15T09:00:00.000Z").toEpochMilli(), LastApproval.raisedAt(log, "c1"));
+    assertEquals(
+        Instant.parse("2026-02-15T09:05:00.000Z").toEpochMilli(), LastApproval.raisedAt(log, "c2"));
+    assertEquals(
+        null, LastApproval.raisedAt(log, "c3"), "raised after its server died: not logged");
+    assertEquals(null, LastApproval.raisedAt(log, null));
+    assertEquals(null, LastApproval.raisedAt(dir.resolve("missing.jsonl"), "c1"));
+  }
+
+  private static String line(int seq, String type, String itemId, String at) {
+    return "{\"seq\":"
+        + seq
+        + ",\"type\":\""
+        + type
+        + "\",\"data\":{\"itemId\":\""
+        + itemId
+        + "\"},\"timestamp\":\""
+        + at
+        + "\"}\n";
   }
 }

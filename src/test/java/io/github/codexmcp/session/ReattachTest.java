@@ -254,6 +254,36 @@ class ReattachTest {
   }
 
   @Test
+  void aBackendNotAdoptedLeavesTheDetachedCodexRunning() {
+    FakeCodexBackend other = new FakeCodexBackend().detachable(true);
+    f.factory.survivors.add(SID);
+    f.factory.configureNext(
+        b -> {
+          b.detachable(true);
+          f.session(SID).adopt(other); // a concurrent call gave the session a backend meanwhile
+        });
+    f.manager.reattach(recovered("running", turnSoFar())).join();
+    FakeCodexBackend lost = f.factory.last();
+    assertEquals(1, lost.count(DETACH), "the unused backend lets go of the process");
+    assertEquals(0, lost.count(DESTROY), "the Codex both would use is not stopped");
+  }
+
+  @Test
+  void aContinuationThatLosesTheRaceLeavesTheDetachedCodexRunning() {
+    String id = f.recovered("sess_race00000001", "idle", THREAD, null, List.of());
+    FakeCodexBackend other = new FakeCodexBackend().detachable(true);
+    f.factory.configureNext(
+        b -> {
+          b.detachable(true);
+          f.session(id).adopt(other);
+        });
+    f.manager.reply(f.reply(id)).join();
+    FakeCodexBackend lost = f.factory.last();
+    assertEquals(1, lost.count(DETACH));
+    assertEquals(0, lost.count(DESTROY));
+  }
+
+  @Test
   void persistedEventsAreSeenThroughTheSnapshot() {
     f.factory.survivors.add(SID);
     f.manager.reattach(recovered("running", turnSoFar())).join();
