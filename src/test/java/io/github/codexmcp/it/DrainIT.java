@@ -196,16 +196,28 @@ class DrainIT {
 
   private void exitsAtOnceLeavingTheTurn(Stop stop, String how) throws Exception {
     startServer(false);
-    model.enqueue(ScriptedReply.longCommand(4));
+    model.enqueue(ScriptedReply.longCommand(6));
     model.toolOutputReplyText("finished without its server");
     String sid = callTool("codex", sessionArgs("outlive")).path("sessionId").asText();
-    assertTrue(
-        Procs.await(() -> Procs.sleeps(4).size() == 1, Duration.ofSeconds(60)),
-        server.stderr.toString());
+    // this test's own processes only (other builds on the machine run commands too): the
+    // app-server listening under this test's runtime directory, and the command it runs
     List<Long> appServers =
-        Procs.appServersUnder(server.process.toHandle()).stream().map(ProcessHandle::pid).toList();
+        Procs.withCommandLine(runtime.toString()).stream()
+            .filter(p -> p.info().commandLine().map(c -> c.contains("app-server")).orElse(false))
+            .filter(p -> !p.info().command().map(c -> c.endsWith("java")).orElse(false))
+            .map(ProcessHandle::pid)
+            .toList();
     assertEquals(1, appServers.size(), appServers.toString());
     leftovers.addAll(appServers);
+    assertTrue(
+        Procs.await(
+            () ->
+                ProcessHandle.of(appServers.get(0)).stream()
+                    .flatMap(ProcessHandle::descendants)
+                    .anyMatch(
+                        p -> p.info().commandLine().map(c -> c.contains("sleep 6")).orElse(false)),
+            Duration.ofSeconds(60)),
+        server.stderr.toString());
 
     long t0 = System.nanoTime();
     stop.run();
