@@ -123,8 +123,10 @@ final class ForeignSessions {
     }
     for (Session s : registry.all()) {
       DiskStamp base = baselines.get(s.id);
-      if (base == null) {
-        atRest.accept(s); // driven (or held) here
+      if (base == null || store.drivenHere(s.id)) {
+        // driven here, or held here after a write of its own (a cleanup warning): its files are
+        // this server's writes, not news; handed back once it rests, with a fresh baseline
+        atRest.accept(s);
       } else {
         refresh(s, base);
       }

@@ -116,7 +116,15 @@ public final class SessionManager implements AutoCloseable {
         new TurnLifecycle(
             registry, effects, events, backends, work, uuids, elicitation, workspace, leftovers);
     this.steering = new Steering(work);
-    this.janitor = new SessionJanitor(registry, clock, timer, turns::cancel);
+    // the cleanup cancels like a client (taking the session over first), on the work pool: the
+    // take may read another server's files
+    this.janitor =
+        new SessionJanitor(
+            registry,
+            clock,
+            timer,
+            (id, why) ->
+                CompletableFuture.supplyAsync(() -> cancel(id, why), work).thenCompose(f -> f));
     this.foreign = new ForeignSessions(registry, effects, timer, work, DEFAULT_APPROVAL_TIMEOUT_MS);
     this.leases = new Leases(store, foreign, work);
     foreign.onPass(leases::rest);

@@ -223,6 +223,40 @@ class SharedStateTest {
   }
 
   @Test
+  void aWriteOfItsOwnToAnotherServersSessionIsNotTakenForNewsAndIsHandedBack() {
+    String id = idleSessionOfA(true);
+    pass();
+    b.age(id, SessionJanitor.IDLE_TTL_MS - 30_000);
+    b.sweep(); // B's cleanup warns that the idle session will time out: a write of B's own
+    assertEquals("B", disk.owner(id), "the write claimed it");
+    pass();
+    long warnings =
+        b.events(id).stream()
+            .filter(e -> "ttl_warning".equals(e.data().path("type").asText()))
+            .count();
+    assertEquals(1, warnings, "B's own line was not read back as another server's");
+    assertNull(disk.owner(id), "handed back again by the pass");
+  }
+
+  @Test
+  void theCleanupTimesOutAnotherServersRestingSessionByTakingItOver() {
+    String id = idleSessionOfA(true);
+    pass();
+    b.age(id, SessionJanitor.IDLE_TTL_MS + 1);
+    b.sweep();
+    assertEquals("cancelled", b.status(id));
+    assertNull(disk.owner(id), "taken over for the cancel, then handed back");
+    pass();
+    assertEquals("cancelled", a.status(id), "A sees it");
+    long results =
+        b.events(id).stream()
+            .filter(e -> e.type() == io.github.codexmcp.events.EventType.RESULT)
+            .filter(e -> "cancelled".equals(e.data().path("status").asText()))
+            .count();
+    assertEquals(1, results);
+  }
+
+  @Test
   void cancelOfASessionAnotherServerDrivesIsRefused() {
     String id = a.newSession();
     pass();
