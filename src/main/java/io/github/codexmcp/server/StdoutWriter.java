@@ -1,8 +1,7 @@
 package io.github.codexmcp.server;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.util.Json;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
@@ -64,15 +63,6 @@ final class StdoutWriter {
       this.coalesceKey = coalesceKey;
     }
   }
-
-  /**
-   * Serialises a message straight into {@code out} (no copy of a large answer in a buffer of its
-   * own); leaves {@code out} open and unflushed.
-   */
-  private static final ObjectWriter STREAMING =
-      Json.COMPACT
-          .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-          .without(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
 
   private final OutputStream out;
   private final Runnable afterWrite;
@@ -293,24 +283,45 @@ final class StdoutWriter {
   }
 
   /**
-   * Writes one line; a message is serialised straight into {@code out}, so a large answer is never
-   * copied whole. Writer thread.
+   * Writes one line. A message is serialised first (Jackson's recycled buffers) and written only
+   * once complete, so stdout never carries a cut-off line; a response that cannot be serialised is
+   * answered with an internal error for its id instead (the client must not wait forever). Writer
+   * thread.
    */
   private void write(Line line) throws IOException {
-    synchronized (out) {
-      if (line.payload instanceof byte[] b) {
-        out.write(b, 0, b.length);
-      } else {
-        try {
-          STREAMING.writeValue(out, line.payload);
-        } catch (JsonProcessingException | RuntimeException e) {
-          // not expected for the SDK's records and our trees; the line may be cut short
-          LOG.warn("[codex-mcp] failed to serialise a message: {}", e.toString());
-        }
-      }
-      out.write('\n');
+    byte[] bytes;
+    if (line.payload instanceof byte[] b) {
+      bytes = b;
+    } else {
+      bytes = serialise((McpSchema.JSONRPCMessage) line.payload);
     }
     line.payload = null;
+    if (bytes == null) {
+      return;
+    }
+    synchronized (out) {
+      out.write(bytes, 0, bytes.length);
+      out.write('\n');
+    }
+  }
+
+  /** The message's JSON, or the error answer for its id, or null when there is nothing to send. */
+  static byte[] serialise(McpSchema.JSONRPCMessage message) {
+    try {
+      return Json.COMPACT.writeValueAsBytes(message);
+    } catch (JsonProcessingException | RuntimeException e) {
+      LOG.warn("[codex-mcp] failed to serialise a message: {}", e.toString());
+      if (message instanceof McpSchema.JSONRPCResponse r && r.id() != null) {
+        ObjectNode error = Json.object().put("jsonrpc", McpSchema.JSONRPC_VERSION);
+        error.set("id", Json.MAPPER.valueToTree(r.id()));
+        error
+            .putObject("error")
+            .put("code", McpSchema.ErrorCodes.INTERNAL_ERROR)
+            .put("message", "Internal error: the answer could not be serialised");
+        return Json.bytes(error);
+      }
+      return null;
+    }
   }
 
   /** Frees {@code size} bytes of the queue's room; wakes producers waiting for it. */

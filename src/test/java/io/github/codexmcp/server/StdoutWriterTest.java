@@ -174,4 +174,26 @@ class StdoutWriterTest {
     w.send(line("{}"), StdoutWriter.Kind.RESPONSE);
     verify(afterWrite, timeout(10_000).atLeastOnce()).run();
   }
+
+  /** A result whose serialisation fails (a getter that throws). */
+  public static final class Unserialisable {
+    public String getText() {
+      throw new IllegalStateException("boom");
+    }
+  }
+
+  @Test
+  void anAnswerThatCannotBeSerialisedGetsAnErrorForItsIdAndNoCutLine() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StdoutWriter w = new StdoutWriter(out, () -> {}, () -> false, 1 << 20);
+    w.send(new McpSchema.JSONRPCResponse("2.0", 7, new Unserialisable(), null));
+    w.send(new McpSchema.JSONRPCResponse("2.0", 8, java.util.Map.of("ok", true), null));
+    assertTrue(w.awaitDrained(Duration.ofSeconds(10)));
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(2, lines.size(), lines.toString());
+    var first = Json.parse(lines.get(0));
+    assertEquals(7, first.path("id").asInt(), lines.get(0));
+    assertEquals(McpSchema.ErrorCodes.INTERNAL_ERROR, first.at("/error/code").asInt());
+    assertEquals(8, Json.parse(lines.get(1)).path("id").asInt(), lines.get(1));
+  }
 }
