@@ -38,7 +38,7 @@ LAUNCHER_REL = "node_modules/@openai/codex/bin/codex.js"
 # archive) off stdout, which carries the protocol.
 CDS = "-XX:SharedArchiveFile={jsa} -Xlog:disable -Xlog:all=warning:stderr"
 # The launch line recommended in bench/README.md.
-RECOMMENDED = CDS + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmn16m -Xms32m"
+RECOMMENDED = CDS + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmn8m -Xms32m"
 
 # Option sets of the compare phase (besides plain and recommended) and of --explore-flags.
 EXPLORE = [
@@ -47,7 +47,7 @@ EXPLORE = [
     ("cds SerialGC", CDS + " -XX:+UseSerialGC"),
     ("cds C1 SerialGC Xss512k", CDS + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k"),
     ("C1 SerialGC Xss512k Xmn16m, no cds", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmn16m"),
-    ("recommended, Xmn8m", RECOMMENDED.replace("-Xmn16m", "-Xmn8m")),
+    ("recommended, Xmn16m", RECOMMENDED.replace("-Xmn8m", "-Xmn16m")),
     ("recommended + Xmx64m", RECOMMENDED + " -Xmx64m"),
     ("recommended + MaxRAM=256m", RECOMMENDED + " -XX:MaxRAM=256m"),
     ("recommended + CICompilerCount=1", RECOMMENDED + " -XX:CICompilerCount=1"),

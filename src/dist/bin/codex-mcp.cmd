@@ -54,7 +54,7 @@ set /a MAJOR=%MAJOR% 2>nul
 if %MAJOR% LSS 17 goto oldjava
 if /i "%CODEX_MCP_LOG_LEVEL%"=="debug" echo codex-mcp: java: %JAVA% (Java %VERSION%) 1>&2
 
-set "OPTS=-Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=error:stderr -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmn16m -Xms32m -XX:-UsePerfData"
+set "OPTS=-Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=error:stderr -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmn8m -Xms32m -XX:-UsePerfData"
 set "CDS="
 if /i "%CODEX_MCP_CDS%"=="off" goto run
 set "CACHE=%CODEX_MCP_CACHE_DIR%"

@@ -39,7 +39,7 @@ class StalledClientIT {
 
   /** The launcher's JVM options that shape memory (checked against the launcher below). */
   static final List<String> LAUNCHER_OPTIONS =
-      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmn16m", "-Xms32m");
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmn8m", "-Xms32m");
 
   ScriptedModelServer model;
   CodexTestHome home;
