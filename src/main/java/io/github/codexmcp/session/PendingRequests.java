@@ -117,11 +117,23 @@ final class PendingRequests {
     s.settled();
   }
 
-  /** What identifies a request across servers: its event data without our request id. */
+  /**
+   * What identifies a request across servers: its kind and the item it is about (and its approval
+   * id, when it has one), never the rest of its text, which Codex may phrase or format differently
+   * when it sends the request again (another reason, other decisions, a newer Codex). A request
+   * about no item (a question to the user, an elicitation) is told by its whole event data without
+   * our request id.
+   */
   static String recoveryKey(JsonNode eventData) {
+    String kind = String.valueOf(Json.text(eventData, "kind"));
+    String itemId = Json.text(eventData, "itemId");
+    if (itemId != null) {
+      String approvalId = Json.text(eventData, "approvalId");
+      return Json.array().add(kind).add(itemId).add(approvalId).toString();
+    }
     ObjectNode copy = eventData.deepCopy();
     copy.remove("requestId");
-    return copy.toString();
+    return Json.array().add(kind).add(copy).toString();
   }
 
   /** The unresolved request {@code requestId}, or null. */

@@ -161,6 +161,54 @@ class ReattachTest {
   void aPendingApprovalSentAgainKeepsItsIdAndItsOneEvent() {
     ObjectNode params = Json.object().put("itemId", "c1").put("threadId", THREAD);
     params.put("turnId", TURN).put("command", "rm -rf build").put("reason", "needs it");
+    reattachWaitingOn(params);
+
+    FakeCodexBackend b = f.backend(SID);
+    b.emitRequest(3, "item/commandExecution/requestApproval", params.deepCopy());
+    assertAnsweredOnceUnderItsOldId(b);
+  }
+
+  @Test
+  void aPendingApprovalSentAgainInOtherWordsKeepsItsIdAndItsOneEvent() {
+    ObjectNode params = Json.object().put("itemId", "c1").put("threadId", THREAD);
+    params.put("turnId", TURN).put("command", "rm -rf build").put("reason", "needs it");
+    reattachWaitingOn(params);
+
+    ObjectNode again = params.deepCopy().put("reason", "a newer Codex words it differently");
+    again.putArray("availableDecisions").add("accept").add("decline");
+    FakeCodexBackend b = f.backend(SID);
+    b.emitRequest(3, "item/commandExecution/requestApproval", again);
+    assertAnsweredOnceUnderItsOldId(b);
+  }
+
+  @Test
+  void anotherItemsApprovalSentOnResumeIsANewRequest() {
+    ObjectNode params = Json.object().put("itemId", "c1").put("threadId", THREAD);
+    params.put("turnId", TURN).put("command", "rm -rf build").put("reason", "needs it");
+    reattachWaitingOn(params);
+
+    FakeCodexBackend b = f.backend(SID);
+    b.emitRequest(
+        4, "item/commandExecution/requestApproval", params.deepCopy().put("itemId", "c2"));
+    List<PendingAction> actions = f.manager.pendingActions(SID);
+    assertEquals(1, actions.size());
+    assertTrue(!"req_before1".equals(actions.get(0).requestId()), actions.toString());
+    assertEquals(2, f.events(SID, EventType.APPROVAL_REQUEST).size());
+  }
+
+  private void assertAnsweredOnceUnderItsOldId(FakeCodexBackend b) {
+    List<PendingAction> actions = f.manager.pendingActions(SID);
+    assertEquals(1, actions.size());
+    assertEquals("req_before1", actions.get(0).requestId());
+    assertEquals(1, f.events(SID, EventType.APPROVAL_REQUEST).size(), "no second event");
+
+    f.manager.answer(SID, "req_before1", ApprovalDecision.parse("accept", null, null, null));
+    assertEquals(1, b.count(RESPOND));
+    assertEquals("running", f.status(SID));
+  }
+
+  /** Re-attaches SID waiting on the persisted approval of {@code params} (req_before1). */
+  private void reattachWaitingOn(ObjectNode params) {
     ObjectNode requestEvent =
         new PendingRequest(
                 "req_before1",
@@ -182,17 +230,6 @@ class ReattachTest {
                         + "\"activeFlags\":[\"waitingOnApproval\"]}}}"));
     f.manager.reattach(recovered("waiting_approval", events)).join();
     assertEquals("waiting_approval", f.status(SID));
-
-    FakeCodexBackend b = f.backend(SID);
-    b.emitRequest(3, "item/commandExecution/requestApproval", params.deepCopy());
-    List<PendingAction> actions = f.manager.pendingActions(SID);
-    assertEquals(1, actions.size());
-    assertEquals("req_before1", actions.get(0).requestId());
-    assertEquals(1, f.events(SID, EventType.APPROVAL_REQUEST).size(), "no second event");
-
-    f.manager.answer(SID, "req_before1", ApprovalDecision.parse("accept", null, null, null));
-    assertEquals(1, b.count(RESPOND));
-    assertEquals("running", f.status(SID));
   }
 
   @Test
