@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.codexmcp.testing.CodexTestHome;
 import io.github.codexmcp.testing.ScriptedModelServer;
 import io.github.codexmcp.testing.ScriptedReply;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +80,35 @@ class SurvivalIT {
     p.onExit().get(10, TimeUnit.SECONDS);
     servers.remove(s);
     s.close();
+  }
+
+  /** Waits until the session's event log on disk holds the {@code approval_request} of an id. */
+  private void awaitLoggedRequest(String sid, String requestId) throws InterruptedException {
+    Path log = home.root().resolve("state/sessions").resolve(sid).resolve("events.jsonl");
+    assertTrue(
+        Procs.await(() -> loggedRequest(log, requestId), Duration.ofSeconds(10)),
+        "the approval_request of " + requestId + " reached " + log);
+  }
+
+  private static boolean loggedRequest(Path log, String requestId) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(log);
+    } catch (IOException e) {
+      return false; // not written yet
+    }
+    for (String line : lines) {
+      try {
+        JsonNode e = McpSession.JSON.readTree(line);
+        if ("approval_request".equals(e.path("type").asText())
+            && requestId.equals(e.at("/data/requestId").asText())) {
+          return true;
+        }
+      } catch (IOException partial) {
+        // the line being written
+      }
+    }
+    return false;
   }
 
   private static JsonNode pollAll(McpSession s, String sid) {
@@ -180,7 +210,7 @@ class SurvivalIT {
             .path("actions")
             .get(0);
     String requestId = action.path("requestId").asText();
-    Thread.sleep(300); // the event log reaches the disk within 100 ms
+    awaitLoggedRequest(sid, requestId);
     kill9(first);
 
     McpSession second = start(Map.of());
@@ -230,7 +260,13 @@ class SurvivalIT {
                 Map.of("approvalTimeoutMs", 3000))
             .path("sessionId")
             .asText();
-    first.pollUntil(sid, r -> r.path("actions").size() > 0, Duration.ofSeconds(60));
+    String pending =
+        first
+            .pollUntil(sid, r -> r.path("actions").size() > 0, Duration.ofSeconds(60))
+            .last()
+            .at("/actions/0/requestId")
+            .asText();
+    awaitLoggedRequest(sid, pending);
     kill9(first);
     long killed = System.nanoTime();
 
