@@ -932,11 +932,14 @@ def phase_compare(env, res, rounds, lines):
                     raise RuntimeError("%s: a concurrent session ended %s" % (name, sc.get("status")))
             res.add(k("wall_s"), time.perf_counter() - t0)
             time.sleep(env.args.settle)
-            res.add(k("rss_idle"), rss_kb(c.pid))
+            rss_idle = rss_kb(c.pid)
+            res.add(k("rss_idle"), rss_idle)
             # what else the server keeps running besides Codex (such as the keeper of detached
-            # app-servers, a JVM of its own)
-            res.add(k("rss_idle_helpers"), tree_rss_kb(
-                [p for p in processes_with_env(c.marker) if p != c.pid and not codex_process(p)]))
+            # app-servers, a JVM of its own), and the two together: what the user pays
+            helpers = tree_rss_kb(
+                [p for p in processes_with_env(c.marker) if p != c.pid and not codex_process(p)])
+            res.add(k("rss_idle_helpers"), helpers)
+            res.add(k("rss_idle_total"), rss_idle + helpers)
             for _ in range(env.args.list_warmup):
                 c.tool("codex_session", {"action": "list"})
             times = []
@@ -1018,6 +1021,8 @@ def side_by_side(env, res, L):
         ("server RSS with %d idle sessions" % a.sessions, ("cmp", "rss_idle"), " MiB", 1, None),
         ("the server's other processes then, Codex's excepted (RSS; e.g. the keeper of detached app-servers)",
          ("cmp", "rss_idle_helpers"), " MiB", 1, None),
+        ("the server and those processes together, %d idle sessions" % a.sessions,
+         ("cmp", "rss_idle_total"), " MiB", 1, None),
     ]
     L("## Side by side (medians of %d rounds; ratios to the original in the same run)" % a.rounds)
     L("")
