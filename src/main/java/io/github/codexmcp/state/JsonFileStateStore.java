@@ -6,11 +6,9 @@ import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.Threads;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,13 +23,12 @@ import org.slf4j.LoggerFactory;
  * atomic temp-file-then-move documents, an append-only {@code events.jsonl}, owner-only permissions
  * where the file system supports POSIX permissions.
  *
- * <p><b>Several servers, one directory.</b> Any number of servers may open the same directory. A
- * session's files are written only by the server holding its {@link SessionOwnership} lock: the
- * first write of a session claims it (a new session, or one whose server is gone); writes to a
- * session another live server holds are dropped (logged once), so nothing is written twice or
- * clobbered. {@link #recover} claims the sessions nobody holds and returns the others as they are
- * on disk (no restart rule: their server is alive); {@link #prune} and {@link #deleteSession} leave
- * other servers' sessions alone; {@link #release} hands a session back once its turn is over.
+ * <p><b>Several servers, one directory.</b> A session's files are written only by the server
+ * holding its {@link SessionOwnership} lock: {@link #claim} (or, for a new session, the writer
+ * before its first write) takes it; writes to a session not held here are dropped (logged once).
+ * {@link #recover} claims the sessions nobody holds and returns the others as they are on disk;
+ * {@link #prune} and {@link #deleteSession} leave other servers' sessions alone; {@link #release}
+ * hands a session back once its turn is over.
  *
  * <p>Obtain one with {@link #open}. Producers fill per-session {@link PendingSession} slots; the
  * daemon thread {@code codex-mcp-state} drains all dirty slots at most 100 ms after the first
@@ -52,7 +49,8 @@ public final class JsonFileStateStore implements StateStore {
   private final Clock clock;
   private final FailureLog failures = new FailureLog(LOG);
   private final WriteHealth health = new WriteHealth();
-  private final ConcurrentHashMap<String, PendingSession> sessions = new ConcurrentHashMap<>();
+  private final SessionSlots slots = new SessionSlots();
+  private final ConcurrentHashMap<String, PendingSession> sessions = slots.map;
   private final Set<String> deleted = ConcurrentHashMap.newKeySet();
   private final ReentrantLock ioLock = new ReentrantLock();
   private final DirtySessions dirty = new DirtySessions();
@@ -138,7 +136,7 @@ public final class JsonFileStateStore implements StateStore {
     // cheapest moment), so that a crash soon after leaves a session the next start recovers
     boolean first = s.firstMeta();
     if (s.putMeta(persisted.toJson()) || first) {
-      markDirty(sessionId, first);
+      dirty.mark(sessionId, first);
     }
   }
 
@@ -148,7 +146,7 @@ public final class JsonFileStateStore implements StateStore {
     if (s == null) {
       return;
     }
-    ProcessTable.ProcessInfo info = lookupQuietly(pid);
+    ProcessTable.ProcessInfo info = SessionIds.lookupQuietly(processes, pid);
     Instant start = info == null ? null : info.startInstant();
     PidRecord rec =
         new PidRecord(
@@ -159,22 +157,14 @@ public final class JsonFileStateStore implements StateStore {
             info == null ? null : info.command());
     // at once: a crash before it reaches the disk would leave a child the next start cannot reap
     s.putPid(BatchWriter.pretty(rec.toJson()));
-    markDirty(sessionId, true);
-  }
-
-  private ProcessTable.ProcessInfo lookupQuietly(long pid) {
-    try {
-      return processes.lookup(pid).orElse(null);
-    } catch (RuntimeException e) {
-      return null;
-    }
+    dirty.mark(sessionId, true);
   }
 
   @Override
   public void clearPid(String sessionId) {
     PendingSession s = slot(sessionId, "pid");
     if (s != null && s.putPid(null)) {
-      markDirty(sessionId, false);
+      dirty.mark(sessionId, false);
     }
   }
 
@@ -182,7 +172,7 @@ public final class JsonFileStateStore implements StateStore {
   public void saveResult(String sessionId, ObjectNode result) {
     PendingSession s = slot(sessionId, "result");
     if (s != null && s.putResult(result)) {
-      markDirty(sessionId, false);
+      dirty.mark(sessionId, false);
     }
   }
 
@@ -194,7 +184,7 @@ public final class JsonFileStateStore implements StateStore {
     }
     boolean critical = CRITICAL_TYPES.contains(Json.text(eventJson, "type"));
     if (s.appendEvent(eventJson) || critical) {
-      markDirty(sessionId, critical);
+      dirty.mark(sessionId, critical);
     }
   }
 
@@ -206,16 +196,19 @@ public final class JsonFileStateStore implements StateStore {
     }
     boolean critical = CRITICAL_TYPES.contains(type);
     if (s.appendEvent(type, data, timestamp) || critical) {
-      markDirty(sessionId, critical);
+      dirty.mark(sessionId, critical);
     }
   }
 
-  /** The pending slot of a valid, live session id, or null (logged once) when writes are void. */
+  /**
+   * The slot of a valid session id, or null (logged once) when writes are void. A map lookup, no
+   * I/O (callers hold session locks); see {@link SessionSlots} for which sessions get one.
+   */
   private PendingSession slot(String sessionId, String op) {
-    if (closed || deleted.contains(String.valueOf(sessionId))) {
+    if (closed || sessionId == null || deleted.contains(sessionId)) {
       return null;
     }
-    PendingSession known = sessionId == null ? null : sessions.get(sessionId);
+    PendingSession known = sessions.get(sessionId);
     if (known != null) { // its id was checked when the slot was made (every event passes here)
       return known;
     }
@@ -224,13 +217,11 @@ public final class JsonFileStateStore implements StateStore {
       failures.once("invalid-id", "[state] Ignoring " + op + " write for invalid session id");
       return null;
     }
-    if (!mayWrite(sessionId)) {
-      failures.once(
-          "foreign-" + sessionId,
-          "[state] Session " + sessionId + " is driven by another server: not writing it here");
-      return null;
+    PendingSession made = slots.ofNewSession(sessionId, dir);
+    if (made == null) {
+      failures.once("unclaimed-" + sessionId, "[state] Not writing " + sessionId + ": not held");
     }
-    return sessions.computeIfAbsent(sessionId, id -> newSlot(id, dir));
+    return made;
   }
 
   /** Claims the session for this store; true unless another live server holds it. */
@@ -242,22 +233,20 @@ public final class JsonFileStateStore implements StateStore {
     return c != SessionOwnership.Claim.HELD_ELSEWHERE;
   }
 
-  /** A slot whose event log continues after what is already on disk (another server's writes). */
-  private PendingSession newSlot(String sessionId, Path dir) {
-    PendingSession s = new PendingSession(sessionId, dir);
-    Path log = dir.resolve("events.jsonl");
-    if (Files.exists(log)) {
-      try {
-        s.continueAt(EventLogTail.read(log, 1).lastSeq() + 1);
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("[state] Cannot read the event log of {}: {}", sessionId, e.toString());
-      }
+  /** Claims a new session's slot before its first write (writer thread, under the I/O lock). */
+  private boolean claimedForWrite(String id, PendingSession s) {
+    if (!slots.needsClaim(id)) {
+      return true;
     }
-    return s;
-  }
-
-  private void markDirty(String sessionId, boolean critical) {
-    dirty.mark(sessionId, critical);
+    boolean ok = mayWrite(id);
+    slots.claimed(id, ok ? s : null);
+    if (ok) {
+      return true;
+    }
+    sessions.remove(id, s);
+    failures.once(
+        "foreign-" + id, "[state] Session " + id + " is driven by another server: not writing it");
+    return false;
   }
 
   private void runWriter() {
@@ -288,7 +277,7 @@ public final class JsonFileStateStore implements StateStore {
     try {
       for (String id : dirty.take()) {
         PendingSession s = sessions.get(id);
-        if (s != null && !batches.flush(s, health)) {
+        if (s != null && claimedForWrite(id, s) && !batches.flush(s, health)) {
           ok = false;
           dirty.mark(id, false);
         }
@@ -341,10 +330,9 @@ public final class JsonFileStateStore implements StateStore {
       ioLock.unlock();
     }
     for (RecoveredSession r : found) {
-      if (!owners.holds(r.sessionId())) {
-        continue; // another server's: read-only here
-      }
-      PendingSession s = slot(r.sessionId(), "recover");
+      slots.seen(r.sessionId());
+      boolean mine = owners.holds(r.sessionId()); // else another server's: read-only here
+      PendingSession s = mine ? claimSlot(r.sessionId(), sessionsDir.resolve(r.sessionId())) : null;
       if (s == null) {
         continue;
       }
@@ -401,7 +389,27 @@ public final class JsonFileStateStore implements StateStore {
 
   @Override
   public boolean claim(String sessionId) {
-    return !closed && SessionIds.isValid(sessionId) && mayWrite(sessionId);
+    Path dir = SessionIds.resolve(sessionsDir, sessionId);
+    if (closed || dir == null) {
+      return false;
+    }
+    slots.seen(sessionId);
+    return claimSlot(sessionId, dir) != null;
+  }
+
+  /** Claims the session and makes its slot (disk I/O: never under a session's lock); or null. */
+  private PendingSession claimSlot(String sessionId, Path dir) {
+    if (!mayWrite(sessionId)) {
+      return null;
+    }
+    ioLock.lock(); // not between a hand-back's removal of the slot and its release
+    try {
+      PendingSession s = sessions.computeIfAbsent(sessionId, id -> SessionSlots.newSlot(id, dir));
+      slots.claimed(sessionId, s);
+      return s;
+    } finally {
+      ioLock.unlock();
+    }
   }
 
   @Override
@@ -420,20 +428,23 @@ public final class JsonFileStateStore implements StateStore {
       if (owners.epoch(sessionId) != epoch) {
         return null; // claimed again since: still driven here
       }
-      PendingSession s = sessions.get(sessionId);
+      // the slot goes first: a write from now on is dropped (logged) instead of landing in a slot
+      // nobody drains; the second drain takes a write that found the slot just before it went
+      PendingSession s = sessions.remove(sessionId);
+      slots.seen(sessionId);
       if (s != null) {
         dirty.remove(sessionId);
+        batches.write(s, s.drain());
         batches.write(s, s.drain());
       }
       // taken while still held, so that whatever changes after this is another server's work
       DiskStamp stamp = DiskStamp.of(dir, 0);
       if (!owners.releaseIf(sessionId, epoch)) {
-        if (s != null) {
-          dirty.mark(sessionId, false); // nothing lost: written above, the slot stays
+        if (s != null && sessions.putIfAbsent(sessionId, s) == null) {
+          dirty.mark(sessionId, false); // claimed again meanwhile: the slot stays
         }
         return null;
       }
-      sessions.remove(sessionId, s);
       return stamp == null ? null : stamp.withEventsEnd(stamp.eventsSize());
     } finally {
       ioLock.unlock();
@@ -454,7 +465,11 @@ public final class JsonFileStateStore implements StateStore {
   @Override
   public DiskUpdate readForeign(String sessionId, DiskStamp since) {
     Path dir = SessionIds.resolve(sessionsDir, sessionId);
-    return dir == null || closed ? null : ForeignReads.read(dir, since);
+    if (dir == null || closed) {
+      return null;
+    }
+    slots.seen(sessionId);
+    return ForeignReads.read(dir, since);
   }
 
   @Override
@@ -463,24 +478,13 @@ public final class JsonFileStateStore implements StateStore {
     if (dir == null || closed || !Files.isDirectory(dir)) {
       return Optional.empty();
     }
+    slots.seen(sessionId);
     return Optional.ofNullable(new SessionRecovery(files).recoverOne(dir, false));
   }
 
   @Override
   public List<String> sessionIdsOnDisk() {
-    List<String> ids = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(sessionsDir)) {
-      for (Path p : ds) {
-        String name = p.getFileName().toString();
-        if (SessionIds.isValid(name)) {
-          ids.add(name);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("[state] Cannot list {}: {}", sessionsDir, e.toString());
-    }
-    ids.sort(null);
-    return ids;
+    return SessionIds.listIn(sessionsDir);
   }
 
   /** The session ownership locks (tests). */

@@ -1,7 +1,13 @@
 package io.github.codexmcp.state;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validation of session ids before they become path segments under {@code sessions/}.
@@ -31,5 +37,34 @@ public final class SessionIds {
     Path base = sessionsDir.toAbsolutePath().normalize();
     Path dir = base.resolve(id).normalize();
     return base.equals(dir.getParent()) ? dir : null;
+  }
+
+  /**
+   * The valid session ids among the directories of {@code sessionsDir}, sorted (reads the disk).
+   */
+  static List<String> listIn(Path sessionsDir) {
+    List<String> ids = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(sessionsDir)) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        if (isValid(name)) {
+          ids.add(name);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LoggerFactory.getLogger(SessionIds.class)
+          .warn("[state] Cannot list {}: {}", sessionsDir, e.toString());
+    }
+    ids.sort(null);
+    return ids;
+  }
+
+  /** {@code pid}'s process, or null when it is gone or cannot be looked up. */
+  static ProcessTable.ProcessInfo lookupQuietly(ProcessTable processes, long pid) {
+    try {
+      return processes.lookup(pid).orElse(null);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 }

@@ -502,6 +502,33 @@ class JsonFileStateStoreTest {
         2, Files.readAllLines(tmp.resolve("sessions").resolve(ID).resolve("events.jsonl")).size());
   }
 
+  /**
+   * A write after the hand-back is a map lookup: no claim (lock file I/O) on the caller's thread.
+   */
+  @Test
+  void aWriteAfterTheHandBackNeitherClaimsNorTouchesTheDiskUntilClaimed() throws IOException {
+    JsonFileStateStore a = open(tmp);
+    a.saveMeta(meta(ID, "idle"));
+    a.appendEvent(ID, event("progress", "first"));
+    a.flush();
+    assertNotNull(a.release(ID, a.claimEpoch(ID)));
+    long epoch = a.owners().epoch(ID);
+    a.appendEvent(ID, event("warning", "after the hand-back")); // e.g. a TTL warning
+    a.saveMeta(meta(ID, "idle"));
+    a.flush();
+    assertEquals(epoch, a.owners().epoch(ID), "no tryAcquire on the writing thread");
+    assertFalse(a.holds(ID), "a write does not claim a session handed back");
+    Path log = tmp.resolve("sessions").resolve(ID).resolve("events.jsonl");
+    assertEquals(1, Files.readAllLines(log).size());
+
+    assertTrue(a.claim(ID)); // the claim (off any session lock) makes the slot
+    a.appendEvent(ID, event("progress", "driven again"));
+    a.flush();
+    List<String> lines = Files.readAllLines(log);
+    assertEquals(2, lines.size(), lines.toString());
+    assertEquals(1, Json.parse(lines.get(1)).path("seq").asLong(), lines.toString());
+  }
+
   @Test
   void closingAStoreHandsItsSessionsBack() {
     JsonFileStateStore a = open(tmp);
