@@ -130,12 +130,15 @@ final class Leases {
 
   /**
    * At rest and held here with nothing under way; the caller holds {@code s}'s lock. A session
-   * without a thread is still being made (a fork is idle from the start); a turn that failed
-   * ({@code error}) is not over before Codex completes it (its result follows the error).
+   * without a thread is still being made (a fork is idle from the start) unless it ended (its
+   * creation failed or it was cancelled before its thread started); a turn that failed ({@code
+   * error}) is not over before Codex completes it (its result follows the error).
    */
   private boolean resting(Session s) {
     return !drivers.containsKey(s.id)
-        && s.threadId() != null
+        && (s.threadId() != null
+            || s.status() == SessionStatus.ERROR
+            || s.status() == SessionStatus.CANCELLED)
         && s.activeTurnId() == null
         && !s.status().isActive()
         && s.pending.unresolvedCount() == 0

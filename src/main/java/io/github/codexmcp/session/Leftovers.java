@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
  * app-server whose server exited, was killed, or detached at rest) when the session is cancelled,
  * cleaned, timed out or this server exits, unless another live server drives the session (its
  * process is that server's). No state of its own; called from any thread, with no lock held (it
- * reads a small record file and may take the session's ownership lock).
+ * reads a small record file and may take the session's ownership lock, which it hands back once the
+ * process is gone unless the session was driven here before).
  */
 final class Leftovers {
   private final BackendFactory backends;
@@ -21,9 +22,17 @@ final class Leftovers {
 
   /** Completes once the session's left-over process is gone (at once when there is none). */
   CompletableFuture<Void> stop(String sessionId) {
-    if (!backends.survives(sessionId) || !store.claim(sessionId)) {
+    if (!backends.survives(sessionId)) {
       return CompletableFuture.completedFuture(null);
     }
-    return backends.discard(sessionId);
+    boolean heldBefore = store.drivenHere(sessionId);
+    if (!store.claim(sessionId)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    long epoch = store.claimEpoch(sessionId);
+    CompletableFuture<Void> stopped = backends.discard(sessionId);
+    // claimed only to stop it: handed back afterwards (else held here until exit: SESSION_BUSY),
+    // unless it was claimed again since (then its driver hands it back)
+    return heldBefore ? stopped : stopped.whenComplete((v, t) -> store.release(sessionId, epoch));
   }
 }

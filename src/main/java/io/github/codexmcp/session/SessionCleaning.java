@@ -7,18 +7,27 @@ import java.util.List;
 
 /**
  * {@code codex_session clean}: which finished sessions match, their removal from the registry (and
- * disk), and the removal of their worktrees. Runs on the tool call's thread; each session's lock is
- * taken only to read it, and git runs with no lock held. No state of its own.
+ * disk), and the removal of their worktrees. A session another server drives is left alone (the
+ * removal takes it over first). Runs on the tool call's thread; each session's lock is taken only
+ * to read it, and git runs with no lock held. No state of its own.
  */
 final class SessionCleaning {
   private final SessionRegistry registry;
   private final Clock clock;
   private final SessionWorkspace workspace;
+  private final Eviction eviction;
 
-  SessionCleaning(SessionRegistry registry, Clock clock, SessionWorkspace workspace) {
+  /** Removes one session unless another server drives it; whether it was removed. */
+  interface Eviction {
+    boolean evict(String id, boolean removeDisk, int[] diskRemoved);
+  }
+
+  SessionCleaning(
+      SessionRegistry registry, Clock clock, SessionWorkspace workspace, Eviction eviction) {
     this.registry = registry;
     this.clock = clock;
     this.workspace = workspace;
+    this.eviction = eviction;
   }
 
   /** Batch removal of finished sessions. */
@@ -47,7 +56,7 @@ final class SessionCleaning {
       for (String id : matched) {
         WorktreeInfo w = worktreeOf(registry.find(id));
         int[] diskRemoved = {0};
-        if (registry.evict(id, req.includeDisk(), diskRemoved)) {
+        if (eviction.evict(id, req.includeDisk(), diskRemoved)) {
           removed.add(id);
           if (w != null) {
             worktrees.add(w);

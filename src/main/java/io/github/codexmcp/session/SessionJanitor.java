@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Concurrency.</b> {@link #start}/{@link #stop} may be called from any thread; passes run on
  * the timer thread, one at a time. {@code next} and {@code running} are volatile so that {@link
- * #stop} is seen by the next pass; a pass reads each session under its own lock and cancels or
- * evicts with no lock held.
+ * #stop} is seen by the next pass; a pass reads each session under its own lock and hands its
+ * cancels and evictions to the work pool (they take the session over, which fails while another
+ * server drives it, and touch the disk); it warns only sessions driven here.
  */
 final class SessionJanitor {
   private static final Logger LOG = LoggerFactory.getLogger(SessionJanitor.class);
@@ -30,6 +31,9 @@ final class SessionJanitor {
   private final Clock clock;
   private final Timer timer;
   private final BiFunction<String, String, java.util.concurrent.CompletableFuture<Void>> cancel;
+  private final java.util.function.Function<String, java.util.concurrent.CompletableFuture<?>>
+      evict;
+  private final java.util.function.Predicate<Session> notDrivenHere;
   private volatile Timer.Cancellable next;
   private volatile boolean running;
 
@@ -37,11 +41,15 @@ final class SessionJanitor {
       SessionRegistry registry,
       Clock clock,
       Timer timer,
-      BiFunction<String, String, java.util.concurrent.CompletableFuture<Void>> cancel) {
+      BiFunction<String, String, java.util.concurrent.CompletableFuture<Void>> cancel,
+      java.util.function.Function<String, java.util.concurrent.CompletableFuture<?>> evict,
+      java.util.function.Predicate<Session> notDrivenHere) {
     this.registry = registry;
     this.clock = clock;
     this.timer = timer;
     this.cancel = cancel;
+    this.evict = evict;
+    this.notDrivenHere = notDrivenHere;
   }
 
   void start() {
@@ -94,7 +102,8 @@ final class SessionJanitor {
         evictions.add(s.id);
       } else if (st == SessionStatus.IDLE || st.isActive()) {
         long remaining = (st == SessionStatus.IDLE ? IDLE_TTL_MS : RUNNING_TTL_MS) - age;
-        if (remaining > 0 && remaining <= WARNING_LEAD_MS) {
+        // a session this server does not drive is not warned here (the warning is a write)
+        if (remaining > 0 && remaining <= WARNING_LEAD_MS && !notDrivenHere.test(s)) {
           s.warnTtl(remaining);
         }
       }
@@ -114,7 +123,11 @@ final class SessionJanitor {
       }
     }
     for (String id : evictions) {
-      registry.evict(id, true, new int[1]);
+      try {
+        evict.apply(id); // on the work pool: it takes the session over and touches the disk
+      } catch (RuntimeException e) {
+        LOG.debug("[codex-mcp] cleanup could not evict {}: {}", id, e.getMessage());
+      }
     }
   }
 }

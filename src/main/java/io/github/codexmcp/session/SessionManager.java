@@ -9,6 +9,7 @@ import io.github.codexmcp.codex.BackendMode;
 import io.github.codexmcp.codex.protocol.ApprovalDecision;
 import io.github.codexmcp.state.RecoveredSession;
 import io.github.codexmcp.util.Clock;
+import io.github.codexmcp.util.CodexMcpException;
 import io.github.codexmcp.util.Timer;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +117,9 @@ public final class SessionManager implements AutoCloseable {
         new TurnLifecycle(
             registry, effects, events, backends, work, uuids, elicitation, workspace, leftovers);
     this.steering = new Steering(work);
+    this.foreign = new ForeignSessions(registry, effects, timer, work, DEFAULT_APPROVAL_TIMEOUT_MS);
+    this.leases = new Leases(store, foreign, work);
+    foreign.onPass(leases::rest);
     // the cleanup cancels like a client (taking the session over first), on the work pool: the
     // take may read another server's files
     this.janitor =
@@ -124,13 +128,12 @@ public final class SessionManager implements AutoCloseable {
             clock,
             timer,
             (id, why) ->
-                CompletableFuture.supplyAsync(() -> cancel(id, why), work).thenCompose(f -> f));
-    this.foreign = new ForeignSessions(registry, effects, timer, work, DEFAULT_APPROVAL_TIMEOUT_MS);
-    this.leases = new Leases(store, foreign, work);
-    foreign.onPass(leases::rest);
+                CompletableFuture.supplyAsync(() -> cancel(id, why), work).thenCompose(f -> f),
+            id -> CompletableFuture.runAsync(() -> evictTaken(id, true, new int[1]), work),
+            s -> foreign.isForeign(s));
     effects.onMetaSaved(leases::restLater);
     this.reattach = new Reattach(registry, backends, effects, events, work, clock);
-    this.cleaning = new SessionCleaning(registry, clock, workspace);
+    this.cleaning = new SessionCleaning(registry, clock, workspace, this::evictTaken);
   }
 
   public BackendMode mode() {
@@ -226,6 +229,27 @@ public final class SessionManager implements AutoCloseable {
 
   Session require(String sessionId) {
     return registry.require(sessionId);
+  }
+
+  /**
+   * Evicts {@code id} having taken it over first, so that a session another server drives (whatever
+   * it looks like here) is left alone; false when it was not evicted. Claims on disk: off any lock.
+   */
+  boolean evictTaken(String id, boolean removeDisk, int[] diskRemoved) {
+    Session s = registry.find(id);
+    if (s == null) {
+      return false;
+    }
+    try {
+      leases.take(s);
+    } catch (CodexMcpException busy) {
+      return false;
+    }
+    try {
+      return registry.evict(id, removeDisk, diskRemoved);
+    } finally {
+      leases.done(s);
+    }
   }
 
   /** Batch removal of finished sessions. */

@@ -82,4 +82,27 @@ class LeftoversTest {
     f.manager.cancel(id, null).join();
     assertTrue(f.factory.discarded.isEmpty());
   }
+
+  /** Stopping the process of a session nobody drove claims it only for the stop. */
+  @Test
+  void aSessionClaimedOnlyToStopItsProcessIsHandedBack() {
+    io.github.codexmcp.testing.FakeSharedDisk disk =
+        new io.github.codexmcp.testing.FakeSharedDisk();
+    String id = "sess_left0000007";
+    disk.write("A", id, io.github.codexmcp.util.Json.object().put("status", "idle"), null);
+    disk.crash("A");
+    io.github.codexmcp.testing.FakeBackendFactory backends =
+        new io.github.codexmcp.testing.FakeBackendFactory();
+    backends.survivors.add(id);
+    new Leftovers(backends, disk.server("B")).stop(id).join();
+    assertEquals(List.of(id), backends.discarded);
+    org.junit.jupiter.api.Assertions.assertNull(disk.owner(id), "not left claimed until exit");
+
+    // a session driven here stays held: its driver hands it back
+    PersistenceHook b = disk.server("B");
+    backends.survivors.add(id);
+    assertTrue(b.claim(id));
+    new Leftovers(backends, b).stop(id).join();
+    assertEquals("B", disk.owner(id));
+  }
 }

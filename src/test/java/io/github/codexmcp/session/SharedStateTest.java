@@ -222,20 +222,52 @@ class SharedStateTest {
     assertEquals(List.of(continued), b.factory.discarded, "only what B itself drove");
   }
 
+  /** The cleanup's TTL warning is a write: it must not claim a session another server owns. */
   @Test
-  void aWriteOfItsOwnToAnotherServersSessionIsNotTakenForNewsAndIsHandedBack() {
+  void theCleanupDoesNotWarnASessionItDoesNotDrive() {
     String id = idleSessionOfA(true);
     pass();
     b.age(id, SessionJanitor.IDLE_TTL_MS - 30_000);
-    b.sweep(); // B's cleanup warns that the idle session will time out: a write of B's own
-    assertEquals("B", disk.owner(id), "the write claimed it");
-    pass();
+    b.sweep();
+    assertNull(disk.owner(id), "B's cleanup claimed nothing");
     long warnings =
         b.events(id).stream()
             .filter(e -> "ttl_warning".equals(e.data().path("type").asText()))
             .count();
-    assertEquals(1, warnings, "B's own line was not read back as another server's");
-    assertNull(disk.owner(id), "handed back again by the pass");
+    assertEquals(0, warnings);
+    assertEquals(
+        0,
+        disk.events(id).stream()
+            .filter(e -> "ttl_warning".equals(e.path("data").path("type").asText()))
+            .count());
+  }
+
+  /** A session that failed before its thread started (recovered so) rests too: handed back. */
+  @Test
+  void aFailedSessionWithoutAThreadIsHandedBack() {
+    String id = "sess_nothread-01";
+    disk.write("A", id, Json.object().put("status", "error"), null); // A recovered and holds it
+    a.recovered(id, "error", null, null, List.of());
+    pass();
+    assertEquals("error", a.status(id));
+    assertNull(a.threadId(id));
+    assertNull(disk.owner(id), "not held by A until it exits");
+  }
+
+  /** clean acts on what it sees in memory only after taking the session over. */
+  @Test
+  void cleanLeavesASessionAnotherServerNowDrivesAlone() {
+    a.factory.configureEvery(x -> x.detachable = true);
+    String id = idleSessionOfA(true);
+    pass();
+    a.json.reply(a.reply(id)).join(); // A drives it again; B has not seen it yet
+    assertEquals("A", disk.owner(id));
+    CleanResult r = b.manager.clean(new SessionRequests.Clean(List.of("idle"), null, false, true));
+    assertEquals(List.of(), r.removedSessionIds());
+    pass();
+    assertTrue(ids(b).contains(id), "still known to B");
+    assertEquals("running", b.status(id));
+    assertEquals("A", disk.owner(id));
   }
 
   @Test
