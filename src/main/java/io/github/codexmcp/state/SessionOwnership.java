@@ -6,11 +6,10 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +27,17 @@ import org.slf4j.LoggerFactory;
  * random and never reused), so a process that locked the unlinked file of a deleted session can do
  * no harm: that session's files are gone.
  *
- * <p><b>Threads.</b> Any thread. {@code held} (a concurrent map) is the only shared state; the
- * methods for one session id are serialized on that id's interned monitor only around the map
- * update, never across a call that blocks ({@code tryLock} does not block).
+ * <p><b>One descriptor per lock file.</b> On Linux, closing <em>any</em> descriptor of a file drops
+ * all of the process's {@code fcntl} locks on it, so a file this process has locked (through any
+ * instance of this class: {@code LOCKED}, per JVM) is never opened a second time: a probe or claim
+ * answers from memory instead.
+ *
+ * <p><b>Threads.</b> Any thread. {@code held} and {@code epochs} (concurrent maps) are this
+ * instance's state, {@code LOCKED} and {@code MONITORS} the JVM's. Everything done with one lock
+ * file (the check of {@code LOCKED}, open, chmod, {@code tryLock}, close, delete) runs under that
+ * file's private monitor ({@code MONITORS}), so a probe never overlaps a claim or a release of the
+ * same file. These are short local system calls, none of which waits for another process ({@code
+ * tryLock} does not block); nothing else is done under the monitor, and no two monitors are held.
  */
 public final class SessionOwnership implements AutoCloseable {
   static final String DIR_NAME = "owners";
@@ -48,13 +55,15 @@ public final class SessionOwnership implements AutoCloseable {
     UNAVAILABLE
   }
 
+  private static final Set<Path> LOCKED = ConcurrentHashMap.newKeySet();
+  private static final Map<Path, Object> MONITORS = new ConcurrentHashMap<>();
   private final Path dir;
   private final StateFiles files;
   private final Map<String, FileLock> held = new ConcurrentHashMap<>();
   private final Map<String, Long> epochs = new ConcurrentHashMap<>();
 
   SessionOwnership(Path stateDir, StateFiles files) throws IOException {
-    this.dir = stateDir.resolve(DIR_NAME);
+    this.dir = stateDir.resolve(DIR_NAME).toAbsolutePath().normalize();
     this.files = files;
     files.createDirectories(dir);
     files.restrict(dir, true);
@@ -66,10 +75,13 @@ public final class SessionOwnership implements AutoCloseable {
     if (file == null) {
       return Claim.UNAVAILABLE;
     }
-    synchronized (monitor(sessionId)) {
+    synchronized (monitor(file)) {
       epochs.merge(sessionId, 1L, Long::sum);
       if (held.containsKey(sessionId)) {
         return Claim.ALREADY_HELD;
+      }
+      if (LOCKED.contains(file)) {
+        return Claim.HELD_ELSEWHERE; // another store of this JVM (tests): never a second descriptor
       }
       FileChannel ch = null;
       try {
@@ -83,10 +95,8 @@ public final class SessionOwnership implements AutoCloseable {
           return Claim.HELD_ELSEWHERE;
         }
         held.put(sessionId, lock);
+        LOCKED.add(file);
         return Claim.ACQUIRED;
-      } catch (OverlappingFileLockException e) {
-        closeQuietly(ch);
-        return Claim.HELD_ELSEWHERE; // another store of this JVM (tests) holds it
       } catch (IOException | RuntimeException e) {
         closeQuietly(ch);
         LOG.warn("[state] Cannot lock {}: {}", file, BatchWriter.describe(e));
@@ -105,7 +115,11 @@ public final class SessionOwnership implements AutoCloseable {
    * answered {@code epoch}; whether it was released (false also when it was not held).
    */
   public boolean releaseIf(String sessionId, long epoch) {
-    synchronized (monitor(sessionId)) {
+    Path file = lockFile(sessionId);
+    if (file == null) {
+      return false;
+    }
+    synchronized (monitor(file)) {
       if (epoch(sessionId) != epoch || !held.containsKey(sessionId)) {
         return false;
       }
@@ -124,14 +138,20 @@ public final class SessionOwnership implements AutoCloseable {
    * find out when nobody holds it; answers false for sessions this process holds).
    */
   public boolean heldElsewhere(String sessionId) {
-    if (holds(sessionId)) {
-      return false;
-    }
     Path file = lockFile(sessionId);
-    if (file == null || !Files.exists(file)) {
+    if (file == null) {
       return false;
     }
-    synchronized (monitor(sessionId)) {
+    synchronized (monitor(file)) {
+      if (held.containsKey(sessionId)) {
+        return false;
+      }
+      if (LOCKED.contains(file)) {
+        return true; // another store of this JVM: never a second descriptor of a locked file
+      }
+      if (!Files.exists(file)) {
+        return false;
+      }
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
         FileLock probe = ch.tryLock();
         if (probe == null) {
@@ -141,8 +161,6 @@ public final class SessionOwnership implements AutoCloseable {
         return false;
       } catch (OverlappingFileLockException e) {
         return true;
-      } catch (NoSuchFileException e) {
-        return false;
       } catch (IOException | RuntimeException e) {
         return false;
       }
@@ -174,19 +192,24 @@ public final class SessionOwnership implements AutoCloseable {
 
   /** Releases {@code sessionId} if held; {@code delete} also removes its lock file first. */
   public void release(String sessionId, boolean delete) {
-    synchronized (monitor(sessionId)) {
+    Path file = lockFile(sessionId);
+    if (file == null) {
+      return;
+    }
+    synchronized (monitor(file)) {
       FileLock lock = held.remove(sessionId);
       if (lock == null) {
         return;
       }
       if (delete) {
         try {
-          Files.deleteIfExists(lockFile(sessionId));
+          Files.deleteIfExists(file);
         } catch (IOException | RuntimeException e) {
           // a lock file left behind costs nothing
         }
       }
       closeQuietly(lock.channel());
+      LOCKED.remove(file);
     }
   }
 
@@ -203,8 +226,9 @@ public final class SessionOwnership implements AutoCloseable {
     return sessionDir == null ? null : dir.resolve(sessionId + ".lock");
   }
 
-  private static Object monitor(String sessionId) {
-    return Objects.requireNonNull(sessionId).intern();
+  /** The private monitor of one lock file (a few bytes per file locked or probed here). */
+  private static Object monitor(Path file) {
+    return MONITORS.computeIfAbsent(file, k -> new Object());
   }
 
   private static void closeQuietly(Channel ch) {

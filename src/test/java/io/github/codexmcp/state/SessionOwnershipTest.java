@@ -1,0 +1,73 @@
+package io.github.codexmcp.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Probing or claiming a lock file this process has locked never opens it a second time: on Linux
+ * closing that second descriptor would drop the process's lock while it still counts as held.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class SessionOwnershipTest {
+  static final String ID = "sess_owner000001";
+  @TempDir Path tmp;
+
+  @Test
+  void probesAndClaimsOfALockedFileLeaveTheOsLockInPlace() throws Exception {
+    StateFiles files = new StateFiles(StateFiles.supportsPosix(tmp));
+    SessionOwnership mine = new SessionOwnership(tmp, files);
+    SessionOwnership other = new SessionOwnership(tmp, files); // a second store of this JVM
+    try {
+      assertEquals(SessionOwnership.Claim.ACQUIRED, mine.tryAcquire(ID));
+      assertFalse(mine.heldElsewhere(ID));
+      assertTrue(other.heldElsewhere(ID));
+      assertEquals(SessionOwnership.Claim.HELD_ELSEWHERE, other.tryAcquire(ID));
+      assertTrue(mine.holds(ID));
+      Path file = tmp.resolve(SessionOwnership.DIR_NAME).resolve(ID + ".lock");
+      assertTrue(lockedForAnotherProcess(file), "the OS lock is still this process's");
+      mine.release(ID, false);
+      assertFalse(lockedForAnotherProcess(file));
+      assertFalse(other.heldElsewhere(ID));
+    } finally {
+      mine.close();
+      other.close();
+    }
+  }
+
+  /** Whether another process fails to take an fcntl lock on {@code file} (python's lockf). */
+  private static boolean lockedForAnotherProcess(Path file)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            "python3",
+            "-c",
+            "import fcntl,sys\n"
+                + "f=open(sys.argv[1],'r+')\n"
+                + "try:\n"
+                + "  fcntl.lockf(f,fcntl.LOCK_EX|fcntl.LOCK_NB)\n"
+                + "except OSError:\n"
+                + "  sys.exit(3)\n",
+            file.toString());
+    pb.redirectErrorStream(true);
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      assumeTrue(false, "python3 is needed to look at the lock from another process");
+      throw e;
+    }
+    p.getInputStream().readAllBytes();
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+    assumeTrue(p.exitValue() == 0 || p.exitValue() == 3, "python3 could not run the probe");
+    return p.exitValue() == 3;
+  }
+}
