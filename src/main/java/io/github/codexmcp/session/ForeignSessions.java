@@ -224,6 +224,9 @@ final class ForeignSessions {
 
   private void refresh(Session s, DiskStamp base) {
     DiskStamp now = effects.store().stamp(s.id);
+    if (now == DiskStamp.UNREADABLE) {
+      return; // an I/O error is no removal: looked at again next pass
+    }
     if (now == null) {
       if (base != UNKNOWN) {
         gone(s);
@@ -258,7 +261,10 @@ final class ForeignSessions {
     return store.readForeign(s.id, base == UNKNOWN ? null : base);
   }
 
-  /** Another server removed the session's files: it goes here too (waits on it end). */
+  /**
+   * Another server removed the session's files ({@code meta.json} is missing): it goes here too
+   * (waits on it end); its Codex process, if any, is the remover's business, not stopped here.
+   */
   private void gone(Session s) {
     synchronized (s) {
       if (s.backend() != null || !baselines.containsKey(s.id)) {
@@ -267,6 +273,6 @@ final class ForeignSessions {
       baselines.remove(s.id);
     }
     LOG.debug("[codex-mcp] session {} was removed by another server", s.id);
-    registry.evict(s.id, false, new int[1]);
+    registry.forget(s.id);
   }
 }

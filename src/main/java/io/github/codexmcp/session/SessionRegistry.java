@@ -154,6 +154,18 @@ final class SessionRegistry {
   }
 
   /**
+   * Another server removed {@code id}'s files: it leaves memory (and is not taken in again) without
+   * stopping any process of it, which the remover stopped; call with no lock held.
+   */
+  void forget(String id) {
+    gone.add(id);
+    Session s = sessions.remove(id);
+    if (s != null) {
+      effects.apply(s, s.detach(new CodexBackend[1]));
+    }
+  }
+
+  /**
    * Adds a session found on disk at startup. It has no backend: it can be listed, inspected and
    * polled, and answers {@code No client} to operations that need Codex.
    */

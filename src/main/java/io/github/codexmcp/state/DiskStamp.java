@@ -22,6 +22,13 @@ import java.util.concurrent.TimeUnit;
  */
 public record DiskStamp(FileMark meta, FileMark result, long eventsSize, long eventsEnd) {
 
+  /**
+   * The files could not be looked at (an I/O error other than a missing {@code meta.json}): not a
+   * sign that the session is gone; try again later. Compared by identity.
+   */
+  public static final DiskStamp UNREADABLE =
+      new DiskStamp(new FileMark("unreadable", -2, -2), FileMark.NONE, -2, -2);
+
   /** One file's identity, modification time (ns) and size; {@link #NONE} when it is missing. */
   public record FileMark(String key, long modifiedNanos, long size) {
     public static final FileMark NONE = new FileMark(null, -1, -1);
@@ -43,7 +50,7 @@ public record DiskStamp(FileMark meta, FileMark result, long eventsSize, long ev
 
   /**
    * The files of the session directory {@code dir} now, with {@code eventsEnd} as given; null when
-   * it has no {@code meta.json} (gone, or not written yet).
+   * it has no {@code meta.json} (gone, or not written yet); {@link #UNREADABLE} on any other error.
    */
   static DiskStamp of(Path dir, long eventsEnd) {
     try {
@@ -55,13 +62,14 @@ public record DiskStamp(FileMark meta, FileMark result, long eventsSize, long ev
       FileMark events = FileMark.of(dir.resolve("events.jsonl"));
       return new DiskStamp(meta, result, Math.max(0, events.size()), eventsEnd);
     } catch (IOException | RuntimeException e) {
-      return null;
+      return UNREADABLE;
     }
   }
 
   /** Whether {@code now} shows the same files (the read offset aside). */
   public boolean sameFiles(DiskStamp now) {
     return now != null
+        && now != UNREADABLE
         && meta.equals(now.meta)
         && result.equals(now.result)
         && eventsSize == now.eventsSize;

@@ -25,7 +25,7 @@ final class ForeignReads {
    */
   static DiskUpdate read(Path dir, DiskStamp since) {
     DiskStamp now = DiskStamp.of(dir, 0); // looked at first: a change while reading shows later
-    if (now == null) {
+    if (now == null || now == DiskStamp.UNREADABLE) {
       return null;
     }
     String name = dir.getFileName().toString();

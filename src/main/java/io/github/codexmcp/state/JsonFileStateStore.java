@@ -445,7 +445,9 @@ public final class JsonFileStateStore implements StateStore {
         }
         return null;
       }
-      return stamp == null ? null : stamp.withEventsEnd(stamp.eventsSize());
+      return stamp == null || stamp == DiskStamp.UNREADABLE
+          ? null
+          : stamp.withEventsEnd(stamp.eventsSize());
     } finally {
       ioLock.unlock();
     }

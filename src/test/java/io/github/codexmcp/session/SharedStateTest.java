@@ -254,6 +254,24 @@ class SharedStateTest {
     assertNull(disk.owner(id), "not held by A until it exits");
   }
 
+  /** An I/O error looking at a session's files is no removal: it stays, its process too. */
+  @Test
+  void aSessionWhoseFilesCannotBeLookedAtForAWhileStays() {
+    String id = idleSessionOfA(true);
+    pass();
+    b.factory.survivors.add(id);
+    disk.unreadable(id, true);
+    pass();
+    assertTrue(ids(b).contains(id), "not taken for removed");
+    assertTrue(b.factory.discarded.isEmpty(), "its process left alone");
+    assertNull(disk.owner(id), "nothing claimed");
+    disk.unreadable(id, false);
+    disk.remove(id);
+    pass();
+    assertFalse(ids(b).contains(id), "a missing meta.json is a removal");
+    assertTrue(b.factory.discarded.isEmpty(), "the remover's process is not stopped here");
+  }
+
   /** clean acts on what it sees in memory only after taking the session over. */
   @Test
   void cleanLeavesASessionAnotherServerNowDrivesAlone() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.codexmcp.testing.ManualClock;
@@ -55,6 +56,7 @@ class ForeignReadsTest {
     JsonFileStateStore b = open();
     a.saveMeta(meta(ID, "running"));
     a.appendEvent(ID, event("progress", "one"));
+    a.flush(); // a new session is claimed by the writer, before its first write
     DiskStamp handedBack = a.release(ID, a.claimEpoch(ID));
     assertNotNull(handedBack);
     assertFalse(a.holds(ID));
@@ -128,5 +130,15 @@ class ForeignReadsTest {
     assertNull(a.stamp(ID));
     assertNull(a.readForeign(ID, null));
     assertNull(a.stamp("../escape"));
+  }
+
+  @Test
+  void onlyAMissingMetaMeansGoneOtherErrorsAreUnreadable() throws Exception {
+    Path sessions = Files.createDirectories(tmp.resolve("sessions"));
+    assertNull(DiskStamp.of(sessions.resolve("sess_missing-1"), 0));
+    Path loop = sessions.resolve("sess_loop-1");
+    Files.createSymbolicLink(loop, loop); // stat of loop/meta.json fails: too many links
+    assertSame(DiskStamp.UNREADABLE, DiskStamp.of(loop, 0));
+    assertFalse(DiskStamp.UNREADABLE.sameFiles(DiskStamp.UNREADABLE));
   }
 }

@@ -23,6 +23,7 @@ public final class FakeSharedDisk {
   private final Map<String, Files> sessions = new TreeMap<>();
   private int reads;
   private int stamps;
+  private final java.util.Set<String> unreadable = new java.util.HashSet<>();
 
   private static final class Files {
     ObjectNode meta;
@@ -79,6 +80,15 @@ public final class FakeSharedDisk {
     return List.copyOf(sessions.get(id).events);
   }
 
+  /** Looking at {@code id}'s files fails with an I/O error (true) or works again (false). */
+  public synchronized void unreadable(String id, boolean failing) {
+    if (failing) {
+      unreadable.add(id);
+    } else {
+      unreadable.remove(id);
+    }
+  }
+
   public synchronized void remove(String id) {
     sessions.remove(id);
   }
@@ -101,6 +111,9 @@ public final class FakeSharedDisk {
 
   private synchronized DiskStamp stampOf(String id) {
     stamps++;
+    if (unreadable.contains(id)) {
+      return DiskStamp.UNREADABLE;
+    }
     Files f = sessions.get(id);
     if (f == null || f.meta == null) {
       return null;
