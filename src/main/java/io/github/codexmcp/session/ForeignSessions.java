@@ -23,10 +23,13 @@ import org.slf4j.LoggerFactory;
  * alone; the pass hands them to {@code atRest}, which releases them once they rest.
  *
  * <p><b>Threads.</b> Passes run on the work pool, one at a time ({@code passing}), scheduled by the
- * timer; {@link #load} runs on request threads. {@code baselines} is a concurrent map; an entry
- * (present only for sessions not driven here) is replaced or removed under the session's lock, and
- * a refresh is applied under that lock only when the entry it read from is still current. Disk
- * reads happen with no lock held. {@code next} and {@code running} are volatile.
+ * timer; {@link #load} runs on request threads. {@code baselines} is a concurrent map whose entry
+ * for a session means "not driven here, refreshed from its files": it is first put without a lock
+ * when a session is taken in ({@link #load}, {@link #markForeign}); after that it is replaced or
+ * removed only under the session's lock (drive, hand-back, refresh, removal), and a refresh is
+ * applied under that lock only when the entry it read from is still current. {@code othersOnly} and
+ * {@code misses} are concurrent sets/maps used without a lock. Disk reads happen with no lock held.
+ * {@code next} and {@code running} are volatile.
  */
 final class ForeignSessions {
   private static final Logger LOG = LoggerFactory.getLogger(ForeignSessions.class);
@@ -44,6 +47,9 @@ final class ForeignSessions {
   private final Map<String, DiskStamp> baselines = new ConcurrentHashMap<>();
   // taken in from another server's files and not driven here since
   private final java.util.Set<String> othersOnly = ConcurrentHashMap.newKeySet();
+  // ids looked up on disk in vain, until when (ms) a lookup answers from here: a client asking for
+  // a wrong id again and again does not read the disk each time (cleared when it grows large)
+  private final Map<String, Long> misses = new ConcurrentHashMap<>();
   private final AtomicBoolean passing = new AtomicBoolean();
   private volatile Consumer<Session> atRest = s -> {};
   private volatile Timer.Cancellable next;
@@ -60,7 +66,7 @@ final class ForeignSessions {
     this.timer = timer;
     this.work = work;
     this.approvalTimeoutMs = approvalTimeoutMs;
-    registry.onMiss(this::load);
+    registry.onMiss(this::loadUnlessMissed);
   }
 
   /** Told of every session this server holds on each pass (it may have come to rest). */
@@ -131,6 +137,25 @@ final class ForeignSessions {
         refresh(s, base);
       }
     }
+  }
+
+  /** {@link #load}, but an id looked up in vain is not looked up again for one {@link #PERIOD}. */
+  private Session loadUnlessMissed(String id) {
+    long now = registry.millis();
+    Long until = id == null ? null : misses.get(id);
+    if (until != null && now < until) {
+      return null;
+    }
+    Session s = load(id);
+    if (s != null || id == null) {
+      misses.remove(String.valueOf(id));
+      return s;
+    }
+    if (misses.size() >= 1024) {
+      misses.clear();
+    }
+    misses.put(id, now + PERIOD.toMillis());
+    return null;
   }
 
   /** A session unknown in memory, looked up on disk (another server's); null when none. */

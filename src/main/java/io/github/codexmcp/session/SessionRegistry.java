@@ -100,6 +100,11 @@ final class SessionRegistry {
     this.onMiss = lookup;
   }
 
+  /** The injected clock's time (ms). */
+  long millis() {
+    return clock.millis();
+  }
+
   Session find(String id) {
     return id == null ? null : sessions.get(id);
   }

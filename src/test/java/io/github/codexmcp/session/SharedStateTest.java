@@ -272,6 +272,22 @@ class SharedStateTest {
     assertTrue(b.factory.discarded.isEmpty(), "the remover's process is not stopped here");
   }
 
+  /** A wrong id asked for again and again reads the disk once per refresher period. */
+  @Test
+  void aMissIsLookedUpOnDiskOncePerPeriod() {
+    String id = "sess_nowhere-01";
+    int before = disk.reads();
+    assertThrows(CodexMcpException.class, () -> b.json.get(id, false));
+    int afterFirst = disk.reads();
+    assertThrows(CodexMcpException.class, () -> b.json.get(id, false));
+    assertThrows(CodexMcpException.class, () -> b.json.get(id, false));
+    assertEquals(afterFirst, disk.reads(), "answered from memory");
+    assertTrue(afterFirst > before);
+    pass(); // one period later it is looked up on disk again
+    assertThrows(CodexMcpException.class, () -> b.json.get(id, false));
+    assertTrue(disk.reads() > afterFirst, "looked up again");
+  }
+
   /** clean acts on what it sees in memory only after taking the session over. */
   @Test
   void cleanLeavesASessionAnotherServerNowDrivesAlone() {
