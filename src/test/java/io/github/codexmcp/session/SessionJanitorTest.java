@@ -172,4 +172,50 @@ class SessionJanitorTest {
     f.manager.close();
     assertEquals(0, f.timer.pending());
   }
+
+  /** Evictions (which stop processes and delete files) run on the work pool, not the timer's. */
+  @Test
+  void evictionsAreHandedToTheWorkPool() {
+    io.github.codexmcp.testing.ManualClock clock = new io.github.codexmcp.testing.ManualClock();
+    java.util.ArrayDeque<Runnable> work = new java.util.ArrayDeque<>();
+    SessionManager m =
+        new SessionManager(
+            new io.github.codexmcp.testing.FakeBackendFactory(
+                io.github.codexmcp.codex.BackendMode.APP_SERVER),
+            clock,
+            new io.github.codexmcp.testing.ManualTimer(clock),
+            work::add,
+            new io.github.codexmcp.testing.RecordingPersistence(true),
+            true,
+            io.github.codexmcp.client.ClientLog.NONE,
+            io.github.codexmcp.client.ClientForms.NONE,
+            SessionWorkspace.DISABLED);
+    String id = "sess_evicted-001";
+    io.github.codexmcp.state.PersistedMeta meta =
+        new io.github.codexmcp.state.PersistedMeta(
+            id,
+            "error",
+            "2026-02-15T09:00:00.000Z",
+            "2026-02-15T09:30:00.000Z",
+            null,
+            null,
+            "thr_1",
+            "o4",
+            cwd.toString(),
+            "on-request",
+            "workspace-write",
+            null);
+    m.ingestRecovered(
+        new io.github.codexmcp.state.RecoveredSession(
+            id, meta, "error", List.of(), -1, null, null, cwd, List.of(), false));
+    work.clear();
+    clock.advance(Duration.ofMinutes(10));
+    m.janitor.sweep();
+    assertTrue(m.list().stream().anyMatch(v -> v.sessionId().equals(id)), "not on this thread");
+    assertFalse(work.isEmpty());
+    while (!work.isEmpty()) {
+      work.poll().run();
+    }
+    assertFalse(m.list().stream().anyMatch(v -> v.sessionId().equals(id)), "evicted there");
+  }
 }
