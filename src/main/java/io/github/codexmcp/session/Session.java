@@ -477,6 +477,11 @@ final class Session {
 
   // ---------------------------------------------------------------- cleanup
 
+  /** Whether the cleanup's TTL warning was pushed. */
+  synchronized boolean ttlWarned() {
+    return ttlWarned;
+  }
+
   /** The cleanup's TTL warning (once per session); false when it was pushed already. */
   synchronized boolean warnTtl(long remainingMs) {
     if (ttlWarned) {

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * the timer thread, one at a time. {@code next} and {@code running} are volatile so that {@link
  * #stop} is seen by the next pass; a pass reads each session under its own lock and hands its
  * cancels and evictions to the work pool (they take the session over, which fails while another
- * server drives it, and touch the disk); it warns only sessions driven here.
+ * server drives it, and touch the disk); the TTL warning, a write, goes to the manager, which warns
+ * only sessions this server drives or drove.
  */
 final class SessionJanitor {
   private static final Logger LOG = LoggerFactory.getLogger(SessionJanitor.class);
@@ -33,7 +34,7 @@ final class SessionJanitor {
   private final BiFunction<String, String, java.util.concurrent.CompletableFuture<Void>> cancel;
   private final java.util.function.Function<String, java.util.concurrent.CompletableFuture<?>>
       evict;
-  private final java.util.function.Predicate<Session> notDrivenHere;
+  private final java.util.function.BiConsumer<Session, Long> warn;
   private volatile Timer.Cancellable next;
   private volatile boolean running;
 
@@ -43,13 +44,13 @@ final class SessionJanitor {
       Timer timer,
       BiFunction<String, String, java.util.concurrent.CompletableFuture<Void>> cancel,
       java.util.function.Function<String, java.util.concurrent.CompletableFuture<?>> evict,
-      java.util.function.Predicate<Session> notDrivenHere) {
+      java.util.function.BiConsumer<Session, Long> warn) {
     this.registry = registry;
     this.clock = clock;
     this.timer = timer;
     this.cancel = cancel;
     this.evict = evict;
-    this.notDrivenHere = notDrivenHere;
+    this.warn = warn;
   }
 
   void start() {
@@ -102,9 +103,8 @@ final class SessionJanitor {
         evictions.add(s.id);
       } else if (st == SessionStatus.IDLE || st.isActive()) {
         long remaining = (st == SessionStatus.IDLE ? IDLE_TTL_MS : RUNNING_TTL_MS) - age;
-        // a session this server does not drive is not warned here (the warning is a write)
-        if (remaining > 0 && remaining <= WARNING_LEAD_MS && !notDrivenHere.test(s)) {
-          s.warnTtl(remaining);
+        if (remaining > 0 && remaining <= WARNING_LEAD_MS) {
+          warn.accept(s, remaining); // a write: the manager decides who may make it
         }
       }
     }

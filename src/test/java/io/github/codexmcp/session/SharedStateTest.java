@@ -242,6 +242,27 @@ class SharedStateTest {
             .count());
   }
 
+  /** Its own session, handed back at rest, is still warned: taken over for it, then handed back. */
+  @Test
+  void theCleanupWarnsItsOwnHandedBackSessionOnce() {
+    String id = idleSessionOfA(true);
+    assertNull(disk.owner(id), "handed back at rest");
+    a.age(id, SessionJanitor.IDLE_TTL_MS - 30_000);
+    a.sweep();
+    a.sweep();
+    assertEquals(
+        1,
+        a.events(id).stream()
+            .filter(e -> "ttl_warning".equals(e.data().path("type").asText()))
+            .count());
+    assertEquals(
+        1,
+        disk.events(id).stream()
+            .filter(e -> "ttl_warning".equals(e.path("data").path("type").asText()))
+            .count());
+    assertNull(disk.owner(id), "handed back again");
+  }
+
   /** A session that failed before its thread started (recovered so) rests too: handed back. */
   @Test
   void aFailedSessionWithoutAThreadIsHandedBack() {
