@@ -8,11 +8,13 @@ import io.github.codexmcp.codex.LaunchOptions;
 import io.github.codexmcp.codex.protocol.CodexNotification;
 import io.github.codexmcp.events.EventType;
 import io.github.codexmcp.events.SessionEvent;
+import io.github.codexmcp.state.CompletedItems;
 import io.github.codexmcp.state.RecoveredSession;
 import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.ErrorMessages;
 import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.Redactor;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -34,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> {@link #ingest} runs on the recovery thread; {@link #start} returns at once:
  * attaching (which blocks for the socket) runs on the work pool, the reconciliation on the
  * session's inbox after the reports that arrived before the turn was read, so the reports and the
- * reconciliation see each other's events. The session's lock is held for in-memory work only. No
- * state of its own.
+ * reconciliation see each other's events; the session's event log is read there too (the work
+ * pool). The session's lock is held for in-memory work only. No state of its own.
  */
 final class Reattach {
   private static final Logger LOG = LoggerFactory.getLogger(Reattach.class);
@@ -90,8 +92,12 @@ final class Reattach {
     return s;
   }
 
-  /** Attaches, resumes and reconciles in the background; completes when done (never fails). */
-  CompletableFuture<Void> start(Session s) {
+  /**
+   * Attaches, resumes and reconciles in the background; completes when done (never fails). {@code
+   * eventLog} is the session's {@code events.jsonl} (null: none): the items it reports completed
+   * are not appended again, also those older than the events recovery kept in memory.
+   */
+  CompletableFuture<Void> start(Session s, Path eventLog) {
     long t0 = clock.nanoTime();
     String threadId;
     LaunchOptions launch;
@@ -135,7 +141,14 @@ final class Reattach {
                   resumed.path("thread").path("status").path("activeFlags").size() > 0;
               return b.latestTurn(threadId)
                   .thenAcceptAsync(
-                      list -> reconcile(s, threadId, list.path("data").path(0), waiting), inbox);
+                      list ->
+                          reconcile(
+                              s,
+                              threadId,
+                              list.path("data").path(0),
+                              waiting,
+                              CompletedItems.inLog(eventLog)),
+                      inbox);
             })
         .handle(
             (v, err) -> {
@@ -165,10 +178,10 @@ final class Reattach {
   /**
    * Appends what the dead server missed of the thread's last turn and, when that turn is over, its
    * end; when Codex waits for no answer ({@code waiting} false), the requests the dead server had
-   * parked were settled meanwhile (the keeper, at their timeout) and are logged so. Runs on the
-   * session's inbox.
+   * parked were settled meanwhile (the keeper, at their timeout) and are logged so. {@code logged}:
+   * the item ids the session's whole event log reports completed. Runs on the session's inbox.
    */
-  void reconcile(Session s, String threadId, JsonNode turn, boolean waiting) {
+  void reconcile(Session s, String threadId, JsonNode turn, boolean waiting, Set<String> logged) {
     if (!waiting) {
       Effects settled;
       synchronized (s) {
@@ -182,7 +195,7 @@ final class Reattach {
       return;
     }
     String turnId = Json.text(turn, "id");
-    Set<String> seen = new HashSet<>();
+    Set<String> seen = new HashSet<>(logged);
     boolean ended;
     synchronized (s) {
       for (SessionEvent e : s.events.snapshot()) {

@@ -11,6 +11,7 @@ import io.github.codexmcp.state.RecoveredSession;
 import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.CodexMcpException;
 import io.github.codexmcp.util.Timer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -354,7 +355,8 @@ public final class SessionManager implements AutoCloseable {
    */
   public CompletableFuture<Void> reattach(RecoveredSession r) {
     Session s = reattach.ingest(r, DEFAULT_APPROVAL_TIMEOUT_MS);
-    return leases.drive(s, () -> reattach.start(s)); // driven here until it rests
+    Path log = r.sessionDir() == null ? null : r.sessionDir().resolve("events.jsonl");
+    return leases.drive(s, () -> reattach.start(s, log)); // driven here until it rests
   }
 
   /** Running sessions whose Codex ends with this server (shutdown waits for these). */

@@ -191,12 +191,13 @@ final class SessionRegistry {
     return sessions.putIfAbsent(s.id, s) == null ? s : null;
   }
 
+  /** The session {@code r} describes; {@code approvalTimeoutMs} when its meta names none. */
   private Session build(RecoveredSession r, long approvalTimeoutMs) {
     PersistedMeta m = r.meta();
     Session s =
         newSession(
             r.sessionId(),
-            approvalTimeoutMs,
+            m.approvalTimeoutMs() != null ? m.approvalTimeoutMs() : approvalTimeoutMs,
             m.profile(),
             null,
             m.createdAt() != null ? m.createdAt() : now(),

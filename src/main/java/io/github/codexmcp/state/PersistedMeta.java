@@ -18,11 +18,12 @@ import io.github.codexmcp.util.Json;
  *   <li>{@code threadId} once known; {@code model}, {@code cwd}, {@code approvalPolicy}, {@code
  *       sandbox}, {@code profile} with their current values (after reply overrides);
  *   <li>{@code usage} (summed token usage), {@code worktree} (the session's own git worktree) and
- *       {@code description} (what the session is about) when the session has them.
+ *       {@code description} (what the session is about) when the session has them;
+ *   <li>{@code approvalTimeoutMs}, the session's own approval timeout (optional: metas written
+ *       before it was persisted have none, and their sessions get the server's default).
  * </ul>
  *
- * <p>Not persisted: {@code config}, {@code approvalTimeoutMs}, pending requests, cursors, progress.
- * Immutable and thread-safe.
+ * <p>Not persisted: {@code config}, pending requests, cursors, progress. Immutable and thread-safe.
  */
 public record PersistedMeta(
     String sessionId,
@@ -39,7 +40,8 @@ public record PersistedMeta(
     String profile,
     PersistedUsage usage,
     PersistedWorktree worktree,
-    String description) {
+    String description,
+    Long approvalTimeoutMs) {
 
   /** The only {@code schemaVersion} this code writes and accepts. */
   public static final int SCHEMA_VERSION = 1;
@@ -73,6 +75,42 @@ public record PersistedMeta(
         profile,
         null,
         null,
+        null);
+  }
+
+  /** A meta without an approval timeout (the server's default applies). */
+  public PersistedMeta(
+      String sessionId,
+      String status,
+      String createdAt,
+      String lastActiveAt,
+      String cancelledAt,
+      String cancelledReason,
+      String threadId,
+      String model,
+      String cwd,
+      String approvalPolicy,
+      String sandbox,
+      String profile,
+      PersistedUsage usage,
+      PersistedWorktree worktree,
+      String description) {
+    this(
+        sessionId,
+        status,
+        createdAt,
+        lastActiveAt,
+        cancelledAt,
+        cancelledReason,
+        threadId,
+        model,
+        cwd,
+        approvalPolicy,
+        sandbox,
+        profile,
+        usage,
+        worktree,
+        description,
         null);
   }
 
@@ -123,7 +161,8 @@ public record PersistedMeta(
         profile,
         newUsage,
         newWorktree,
-        description);
+        description,
+        approvalTimeoutMs);
   }
 
   /** The {@code meta.json} document, {@code schemaVersion} first. */
@@ -143,6 +182,9 @@ public record PersistedMeta(
     putIfPresent(n, "sandbox", sandbox);
     putIfPresent(n, "profile", profile);
     putIfPresent(n, "description", description);
+    if (approvalTimeoutMs != null) {
+      n.put("approvalTimeoutMs", approvalTimeoutMs.longValue());
+    }
     if (usage != null) {
       n.set("usage", usage.toJson());
     }
@@ -178,7 +220,15 @@ public record PersistedMeta(
         Json.text(n, "profile"),
         PersistedUsage.fromJson(n.get("usage")),
         PersistedWorktree.fromJson(n.get("worktree")),
-        Json.text(n, "description"));
+        Json.text(n, "description"),
+        positiveLong(n.get("approvalTimeoutMs")));
+  }
+
+  /** A positive whole number, else null (absent, or of another type: the default applies). */
+  private static Long positiveLong(JsonNode v) {
+    return v != null && v.canConvertToLong() && v.isIntegralNumber() && v.asLong() > 0
+        ? v.asLong()
+        : null;
   }
 
   private static void putIfPresent(ObjectNode n, String field, String value) {

@@ -18,7 +18,9 @@ import io.github.codexmcp.state.PersistedMeta;
 import io.github.codexmcp.state.RecoveredSession;
 import io.github.codexmcp.testing.FakeCodexBackend;
 import io.github.codexmcp.util.Json;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +61,11 @@ class ReattachTest {
 
   /** A session recovered with status running (the restart rule made it error on disk). */
   private RecoveredSession recovered(String persistedStatus, List<ObjectNode> events) {
+    return recovered(persistedStatus, events, null);
+  }
+
+  private RecoveredSession recovered(
+      String persistedStatus, List<ObjectNode> events, Long approvalTimeoutMs) {
     PersistedMeta meta =
         new PersistedMeta(
             SID,
@@ -72,7 +79,11 @@ class ReattachTest {
             cwd.toString(),
             "on-request",
             "workspace-write",
-            null);
+            null,
+            null,
+            null,
+            null,
+            approvalTimeoutMs);
     return new RecoveredSession(
         SID, meta, persistedStatus, events, events.size() - 1, null, null, cwd);
   }
@@ -129,6 +140,37 @@ class ReattachTest {
     FakeCodexBackend b = f.backend(SID);
     assertEquals(true, b.lastParams(THREAD_RESUME).path("excludeTurns").asBoolean());
     assertEquals("idle", f.persistence.meta(SID).path("status").asText());
+  }
+
+  @Test
+  void itemsCompletedBeforeTheEventsRecoveryKeptAreNotAppendedAgain() throws Exception {
+    StringBuilder log = new StringBuilder();
+    for (int i = 0; i < 600; i++) {
+      String item =
+          "{\"type\":\"commandExecution\",\"id\":\"c" + i + "\",\"status\":\"completed\"}";
+      log.append(event(i, "output", itemEvent("item/completed", item))).append('\n');
+    }
+    Files.writeString(cwd.resolve("events.jsonl"), log); // cwd is the session dir
+    List<ObjectNode> kept = new ArrayList<>(); // recovery keeps only the log's last events
+    kept.add(
+        event(
+            599,
+            "output",
+            itemEvent(
+                "item/completed",
+                "{\"type\":\"commandExecution\",\"id\":\"c599\",\"status\":\"completed\"}")));
+    f.factory.survivors.add(SID);
+    latestTurn(
+        "{\"id\":\"turn_1\",\"status\":\"completed\",\"items\":["
+            + "{\"type\":\"commandExecution\",\"id\":\"c0\",\"status\":\"completed\"},"
+            + "{\"type\":\"commandExecution\",\"id\":\"c599\",\"status\":\"completed\"},"
+            + "{\"type\":\"agentMessage\",\"id\":\"m1\",\"text\":\"all done\"}]}");
+    f.manager.reattach(recovered("running", kept)).join();
+
+    assertEquals(0, count("item/completed", "c0"), "completed long ago, only in the log on disk");
+    assertEquals(1, count("item/completed", "c599"));
+    assertEquals(1, count("item/completed", "m1"));
+    assertEquals("all done", f.poll(SID, 0L, 100).at("/result/text").asText());
   }
 
   @Test
@@ -196,6 +238,23 @@ class ReattachTest {
     assertEquals(2, f.events(SID, EventType.APPROVAL_REQUEST).size());
   }
 
+  @Test
+  void aPendingApprovalSentAgainTimesOutAfterTheSessionsOwnTimeout() {
+    ObjectNode params = Json.object().put("itemId", "c1").put("threadId", THREAD);
+    params.put("turnId", TURN).put("command", "rm -rf build");
+    reattachWaitingOn(params, 300_000L);
+    FakeCodexBackend b = f.backend(SID);
+    b.emitRequest(3, "item/commandExecution/requestApproval", params.deepCopy());
+
+    f.timer.advance(Duration.ofMillis(SessionManager.DEFAULT_APPROVAL_TIMEOUT_MS));
+    assertEquals(1, f.manager.pendingActions(SID).size(), "not the server's default timeout");
+    assertEquals(0, b.count(RESPOND));
+    f.timer.advance(Duration.ofMillis(300_000 - SessionManager.DEFAULT_APPROVAL_TIMEOUT_MS));
+    assertTrue(f.manager.pendingActions(SID).isEmpty(), "the session's own timeout");
+    assertEquals(1, b.count(RESPOND));
+    assertEquals(300_000L, f.persistence.meta(SID).path("approvalTimeoutMs").asLong());
+  }
+
   private void assertAnsweredOnceUnderItsOldId(FakeCodexBackend b) {
     List<PendingAction> actions = f.manager.pendingActions(SID);
     assertEquals(1, actions.size());
@@ -209,6 +268,10 @@ class ReattachTest {
 
   /** Re-attaches SID waiting on the persisted approval of {@code params} (req_before1). */
   private void reattachWaitingOn(ObjectNode params) {
+    reattachWaitingOn(params, null);
+  }
+
+  private void reattachWaitingOn(ObjectNode params, Long approvalTimeoutMs) {
     ObjectNode requestEvent =
         new PendingRequest(
                 "req_before1",
@@ -228,7 +291,7 @@ class ReattachTest {
                     THREAD_RESUME,
                     "{\"thread\":{\"id\":\"thr_1\",\"status\":{\"type\":\"active\","
                         + "\"activeFlags\":[\"waitingOnApproval\"]}}}"));
-    f.manager.reattach(recovered("waiting_approval", events)).join();
+    f.manager.reattach(recovered("waiting_approval", events, approvalTimeoutMs)).join();
     assertEquals("waiting_approval", f.status(SID));
   }
 

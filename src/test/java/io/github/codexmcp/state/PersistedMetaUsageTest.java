@@ -47,6 +47,21 @@ class PersistedMetaUsageTest {
   }
 
   @Test
+  void theApprovalTimeoutSurvivesTheRoundTripAndOlderMetasHaveNone() {
+    PersistedMeta m = PersistedMeta.fromJson(plain().toJson().put("approvalTimeoutMs", 300000));
+    assertEquals(300_000L, m.approvalTimeoutMs());
+    assertEquals(300_000L, m.withStatus("idle", null).approvalTimeoutMs());
+    assertEquals(300_000L, PersistedMeta.fromJson(m.toJson()).approvalTimeoutMs());
+    assertNull(PersistedMeta.fromJson(plain().toJson()).approvalTimeoutMs());
+    assertFalse(plain().toJson().has("approvalTimeoutMs"));
+    assertNull(
+        PersistedMeta.fromJson(plain().toJson().put("approvalTimeoutMs", "soon"))
+            .approvalTimeoutMs());
+    assertNull(
+        PersistedMeta.fromJson(plain().toJson().put("approvalTimeoutMs", -5)).approvalTimeoutMs());
+  }
+
+  @Test
   void olderMetaFilesHaveNeitherAndBadValuesAreLenient() {
     JsonNode json = plain().toJson();
     assertFalse(json.has("usage"));
