@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Ends the detached app-servers of one state directory that nobody needs any more: an app-server is
  * kept while a server drives its session or its thread runs a turn, and for {@code ttl} after the
  * last moment either was true; then its process tree is stopped and its socket, log and record are
- * removed. A record whose process is gone is cleaned up at once.
+ * removed. A record whose process is gone is cleaned up at once. Both happen with the session's
+ * ownership lock held ({@link Probe#hold}), and only while the record still names the process read,
+ * so a server that claims the session or launches a new app-server for it meanwhile loses nothing.
  *
  * <p><b>Threads.</b> Confined to the one thread calling {@link #tick()} (the keeper's main loop, or
  * a test); {@code lastNeeded} is not shared. The probe may block (it talks to the app-servers).
@@ -36,6 +39,19 @@ public final class DetachedKeeper {
 
     /** The session's app-server is gone or about to be stopped: drop anything kept for it. */
     default void forget(String sessionId) {}
+
+    /**
+     * Takes the session's ownership lock so no server can claim the session (and so relaunch or
+     * re-attach its app-server) while the keeper stops that app-server and removes its files;
+     * closing the answer releases it. Null when a server holds it now.
+     */
+    Hold hold(String sessionId);
+  }
+
+  /** A held ownership lock of a session; {@link #close} releases it. */
+  public interface Hold extends AutoCloseable {
+    @Override
+    void close();
   }
 
   /** Stops one app-server's process tree. */
@@ -74,8 +90,9 @@ public final class DetachedKeeper {
         seen.add(id);
         Optional<ProcessHandle> live = rec.get().liveProcess();
         if (live.isEmpty()) {
-          LOG.info("[keeper] app-server of {} is gone; removing its files", id);
-          forget(id);
+          if (!endUnderLock(file, rec.get(), null)) {
+            kept++; // a server holds the session: it may be launching a new app-server
+          }
           continue;
         }
         if (probe.driven(id) || probe.turnRunning(id)) {
@@ -83,15 +100,7 @@ public final class DetachedKeeper {
         } else {
           lastNeeded.putIfAbsent(id, now);
         }
-        if (now - lastNeeded.get(id) >= ttlNanos) {
-          LOG.info(
-              "[keeper] stopping the app-server of {} (pid {}): unused for the TTL",
-              id,
-              rec.get().pid());
-          probe.forget(id);
-          stopper.stop(live.get());
-          forget(id);
-        } else {
+        if (now - lastNeeded.get(id) < ttlNanos || !endUnderLock(file, rec.get(), live.get())) {
           kept++;
         }
       }
@@ -101,6 +110,41 @@ public final class DetachedKeeper {
     }
     lastNeeded.keySet().retainAll(seen);
     return kept;
+  }
+
+  /**
+   * With the session's ownership lock held (so no server claims it meanwhile), stops {@code live}
+   * (null: already gone) and removes the files of {@code rec}, unless the record in {@code file} no
+   * longer names the process read (a server launched another app-server since). False when a server
+   * holds the session or the record was replaced: nothing is done, it is looked at again next tick.
+   */
+  private boolean endUnderLock(Path file, DetachedRecord rec, ProcessHandle live) {
+    String id = rec.sessionId();
+    try (Hold hold = probe.hold(id)) {
+      if (hold == null || !sameProcess(file, rec)) {
+        lastNeeded.put(id, clock.nanoTime()); // claimed, or replaced by a newer app-server
+        return false;
+      }
+      if (live == null) {
+        LOG.info("[keeper] app-server of {} is gone; removing its files", id);
+      } else {
+        LOG.info(
+            "[keeper] stopping the app-server of {} (pid {}): unused for the TTL", id, rec.pid());
+        probe.forget(id);
+        stopper.stop(live);
+      }
+      if (sameProcess(file, rec)) {
+        forget(id);
+      }
+      return true;
+    }
+  }
+
+  private static boolean sameProcess(Path file, DetachedRecord rec) {
+    Optional<DetachedRecord> now = DetachedRecord.read(file);
+    return now.isPresent()
+        && now.get().pid() == rec.pid()
+        && Objects.equals(now.get().processStartedAt(), rec.processStartedAt());
   }
 
   private void forget(String id) {

@@ -8,12 +8,15 @@ import io.github.codexmcp.state.SessionOwnership;
 import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.Json;
 import io.github.codexmcp.util.Timer;
+import java.io.Closeable;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -29,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * record, counted from the request's {@code approval_request} event in the session's log).
  *
  * <p><b>Threads.</b> Confined to the keeper's thread, except the connections' reader threads, which
- * only hand requests and resolutions to the (synchronized) settler.
+ * hand requests and resolutions to the (synchronized) settler. For a request the reader thread
+ * first reads the session's record and at most the last 256 KiB of its event log ({@link
+ * LastApproval}): it may block on the local disk, never on a lock or on Codex; that connection's
+ * next message waits meanwhile, which costs nothing here (the keeper only answers requests).
  */
 final class KeeperProbe implements DetachedKeeper.Probe {
   private static final Logger LOG = LoggerFactory.getLogger(KeeperProbe.class);
@@ -51,6 +57,28 @@ final class KeeperProbe implements DetachedKeeper.Probe {
   @Override
   public boolean driven(String sessionId) {
     return SessionOwnership.heldByAnyone(paths.stateDir(), sessionId);
+  }
+
+  @Override
+  public DetachedKeeper.Hold hold(String sessionId) {
+    Optional<Closeable> lock;
+    try {
+      lock = SessionOwnership.holdIfFree(paths.stateDir(), sessionId);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("[keeper] cannot lock session {}: {}", sessionId, e.toString());
+      return null; // not sure nobody drives it: leave it for now
+    }
+    if (lock.isEmpty()) {
+      return null;
+    }
+    Closeable c = lock.get();
+    return () -> {
+      try {
+        c.close();
+      } catch (IOException e) {
+        LOG.warn("[keeper] cannot release the lock of {}: {}", sessionId, e.toString());
+      }
+    };
   }
 
   @Override

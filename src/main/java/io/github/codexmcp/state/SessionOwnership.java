@@ -1,14 +1,17 @@
 package io.github.codexmcp.state;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.Channel;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -62,15 +65,49 @@ public final class SessionOwnership implements AutoCloseable {
   private final Map<String, FileLock> held = new ConcurrentHashMap<>();
   private final Map<String, Long> epochs = new ConcurrentHashMap<>();
 
+  /**
+   * The wait before a claim found held is tried once more: a process that only asks whether a
+   * session is held (the keeper) takes the lock for a moment, and must not make a claim fail.
+   */
+  static final long RETRY_PAUSE_MS = 5;
+
+  private final Runnable retryPause;
+
   SessionOwnership(Path stateDir, StateFiles files) throws IOException {
+    this(stateDir, files, SessionOwnership::pauseBeforeRetry);
+  }
+
+  SessionOwnership(Path stateDir, StateFiles files, Runnable retryPause) throws IOException {
     this.dir = stateDir.resolve(DIR_NAME).toAbsolutePath().normalize();
     this.files = files;
+    this.retryPause = retryPause;
     files.createDirectories(dir);
     files.restrict(dir, true);
   }
 
-  /** Takes the lock of {@code sessionId} unless another process holds it. */
+  /**
+   * Takes the lock of {@code sessionId} unless another process holds it. Found held, it is tried
+   * once more after {@link #RETRY_PAUSE_MS} (outside any monitor): the holder may only be asking
+   * whether anyone holds it (the keeper). Blocks the calling thread that long at most.
+   */
   public Claim tryAcquire(String sessionId) {
+    Claim c = tryAcquireOnce(sessionId);
+    if (c != Claim.HELD_ELSEWHERE) {
+      return c;
+    }
+    retryPause.run();
+    return tryAcquireOnce(sessionId);
+  }
+
+  private static void pauseBeforeRetry() {
+    try {
+      Thread.sleep(RETRY_PAUSE_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Claim tryAcquireOnce(String sessionId) {
     Path file = lockFile(sessionId);
     if (file == null) {
       return Claim.UNAVAILABLE;
@@ -187,6 +224,41 @@ public final class SessionOwnership implements AutoCloseable {
       return true;
     } catch (IOException | RuntimeException e) {
       return false;
+    }
+  }
+
+  /**
+   * Takes the lock of {@code sessionId} under {@code stateDir} for a process that holds no session
+   * locks itself (the keeper, while it stops a session's app-server): closing the answer releases
+   * it; empty when a live process (or a store of this JVM) holds it. A session without a lock file
+   * (deleted) has nothing to hold: the answer closes nothing. Creates nothing.
+   */
+  public static Optional<Closeable> holdIfFree(Path stateDir, String sessionId) throws IOException {
+    if (!SessionIds.isValid(sessionId)) {
+      return Optional.empty();
+    }
+    Path file =
+        stateDir.resolve(DIR_NAME).toAbsolutePath().normalize().resolve(sessionId + ".lock");
+    synchronized (monitor(file)) {
+      if (LOCKED.contains(file)) {
+        return Optional.empty(); // never a second descriptor of a file this JVM locked
+      }
+      FileChannel ch;
+      try {
+        ch = FileChannel.open(file, StandardOpenOption.WRITE);
+      } catch (NoSuchFileException e) {
+        return Optional.of(() -> {});
+      }
+      try {
+        if (ch.tryLock() != null) {
+          return Optional.of(ch);
+        }
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        throw e;
+      }
+      ch.close();
+      return Optional.empty();
     }
   }
 

@@ -24,6 +24,10 @@ class DetachedKeeperTest {
   final Set<String> running = new HashSet<>();
   final List<Long> stopped = new ArrayList<>();
   final List<String> forgotten = new ArrayList<>();
+  final Set<String> claimedByAServer = new HashSet<>();
+  final Set<String> holding = new HashSet<>();
+  Runnable onStop;
+  Runnable onRelease;
 
   DetachedKeeper keeper(DetachedPaths paths) {
     return new DetachedKeeper(
@@ -45,8 +49,28 @@ class DetachedKeeperTest {
           public void forget(String sessionId) {
             forgotten.add(sessionId);
           }
+
+          @Override
+          public DetachedKeeper.Hold hold(String sessionId) {
+            if (claimedByAServer.contains(sessionId)) {
+              return null;
+            }
+            holding.add(sessionId);
+            return () -> {
+              holding.remove(sessionId);
+              if (onRelease != null) {
+                onRelease.run();
+              }
+            };
+          }
         },
-        p -> stopped.add(p.pid()));
+        p -> {
+          assertTrue(holding.size() == 1, "stopped with the session's lock held");
+          stopped.add(p.pid());
+          if (onStop != null) {
+            onStop.run();
+          }
+        });
   }
 
   /** A record naming this test's own JVM: a live process the fake stopper never signals. */
@@ -80,6 +104,60 @@ class DetachedKeeperTest {
     assertFalse(Files.exists(paths.socket("sess_a")));
     assertFalse(Files.exists(paths.log("sess_a")));
     assertTrue(forgotten.contains("sess_a"));
+  }
+
+  @Test
+  void anAppServerWhoseSessionAServerClaimsMeanwhileIsNeitherStoppedNorRemoved()
+      throws IOException {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    liveRecord(paths, "sess_a");
+    DetachedKeeper k = keeper(paths);
+    assertEquals(1, k.tick());
+    clock.advance(Duration.ofSeconds(30));
+    claimedByAServer.add("sess_a"); // after driven() said no, before the stop
+    assertEquals(1, k.tick());
+    assertTrue(stopped.isEmpty(), "the server's app-server is not killed");
+    assertTrue(Files.exists(paths.record("sess_a")));
+    assertTrue(Files.exists(paths.socket("sess_a")));
+    claimedByAServer.remove("sess_a");
+    clock.advance(Duration.ofSeconds(29));
+    assertEquals(1, k.tick(), "the claim counted as a use: a new TTL");
+    assertTrue(stopped.isEmpty());
+  }
+
+  @Test
+  void aRecordRewrittenForANewAppServerWhileStoppingTheOldOneIsKept() throws IOException {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    liveRecord(paths, "sess_a");
+    DetachedKeeper k = keeper(paths);
+    assertEquals(1, k.tick());
+    clock.advance(Duration.ofSeconds(30));
+    DetachedRecord newer = new DetachedRecord("sess_a", 4_000_000L, Instant.now());
+    onStop =
+        () -> {
+          try {
+            newer.write(paths.record("sess_a"));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+    k.tick();
+    assertEquals(List.of(ProcessHandle.current().pid()), stopped);
+    assertEquals(newer, DetachedRecord.read(paths.record("sess_a")).orElseThrow());
+    assertTrue(Files.exists(paths.socket("sess_a")), "the new app-server's socket is kept");
+  }
+
+  @Test
+  void theFilesOfAGoneAppServerStayWhileAServerHoldsTheSession() throws Exception {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    Process p = new ProcessBuilder("true").start();
+    p.waitFor();
+    new DetachedRecord("sess_b", p.pid(), Instant.now()).write(paths.record("sess_b"));
+    Files.writeString(paths.socket("sess_b"), "");
+    claimedByAServer.add("sess_b"); // it may be launching the next one right now
+    assertEquals(1, keeper(paths).tick());
+    assertTrue(Files.exists(paths.record("sess_b")));
+    assertTrue(Files.exists(paths.socket("sess_b")));
   }
 
   @Test

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,6 +43,65 @@ class SessionOwnershipTest {
       mine.close();
       other.close();
     }
+  }
+
+  @Test
+  void aClaimMeetingAMomentaryHolderIsTriedOnceMore() throws IOException {
+    StateFiles files = new StateFiles(StateFiles.supportsPosix(tmp));
+    SessionOwnership other = new SessionOwnership(tmp, files);
+    assertEquals(SessionOwnership.Claim.ACQUIRED, other.tryAcquire(ID));
+    int[] pauses = {0};
+    SessionOwnership server =
+        new SessionOwnership(
+            tmp,
+            files,
+            () -> {
+              pauses[0]++;
+              other.release(ID, false); // the momentary holder lets go during the pause
+            });
+    try {
+      assertEquals(SessionOwnership.Claim.ACQUIRED, server.tryAcquire(ID));
+      assertEquals(1, pauses[0]);
+      assertTrue(server.holds(ID));
+    } finally {
+      server.close();
+      other.close();
+    }
+  }
+
+  @Test
+  void aClaimOnASessionReallyHeldElsewhereStillFailsAfterOneRetry() throws IOException {
+    StateFiles files = new StateFiles(StateFiles.supportsPosix(tmp));
+    SessionOwnership other = new SessionOwnership(tmp, files);
+    other.tryAcquire(ID);
+    int[] pauses = {0};
+    SessionOwnership server = new SessionOwnership(tmp, files, () -> pauses[0]++);
+    try {
+      assertEquals(SessionOwnership.Claim.HELD_ELSEWHERE, server.tryAcquire(ID));
+      assertEquals(1, pauses[0]);
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  void theKeeperHoldsASessionOnlyWhileNobodyElseDoes() throws Exception {
+    StateFiles files = new StateFiles(StateFiles.supportsPosix(tmp));
+    SessionOwnership server = new SessionOwnership(tmp, files);
+    server.tryAcquire(ID);
+    assertTrue(SessionOwnership.holdIfFree(tmp, ID).isEmpty(), "a server holds it");
+    assertTrue(server.holds(ID));
+    Path file = tmp.resolve(SessionOwnership.DIR_NAME).resolve(ID + ".lock");
+    assertTrue(lockedForAnotherProcess(file), "asking left the server's lock in place");
+    server.release(ID, false);
+    Optional<Closeable> held = SessionOwnership.holdIfFree(tmp, ID);
+    assertTrue(held.isPresent());
+    assertTrue(lockedForAnotherProcess(file), "held for the keeper's stop");
+    held.get().close();
+    assertFalse(lockedForAnotherProcess(file));
+    assertEquals(SessionOwnership.Claim.ACQUIRED, server.tryAcquire(ID));
+    server.close();
+    assertTrue(SessionOwnership.holdIfFree(tmp, "sess_nolockfile01").isPresent(), "deleted");
   }
 
   /** Whether another process fails to take an fcntl lock on {@code file} (python's lockf). */
