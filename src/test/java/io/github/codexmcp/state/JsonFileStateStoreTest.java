@@ -285,7 +285,8 @@ class JsonFileStateStoreTest {
             "cwd",
             "approvalPolicy",
             "sandbox",
-            "profile"),
+            "profile",
+            "approvalTimeoutMs"),
         fields);
   }
 
