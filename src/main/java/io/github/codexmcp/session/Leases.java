@@ -152,4 +152,26 @@ final class Leases {
             + id
             + "' is driven by another codex-mcp server right now; retry once its turn is over");
   }
+
+  /**
+   * The idle/running-timeout warning, an event (a write). A session driven here is warned at once;
+   * one this server drove and handed back at rest is taken over for it on the work pool (then
+   * handed back); one only another server ever drove is left to that server. Timer thread.
+   */
+  void warnTtl(Session s, long remainingMs) {
+    if (!foreign.isForeign(s)) {
+      s.warnTtl(remainingMs);
+    } else if (!foreign.neverDrivenHere(s.id) && !s.ttlWarned()) {
+      CompletableFuture.runAsync(
+              () ->
+                  drive(
+                      s,
+                      () -> {
+                        s.warnTtl(remainingMs);
+                        return CompletableFuture.completedFuture(null);
+                      }),
+              work)
+          .exceptionally(t -> null); // driven elsewhere meanwhile: that server warns
+    }
+  }
 }

@@ -477,8 +477,7 @@ final class Session {
 
   // ---------------------------------------------------------------- cleanup
 
-  /** Whether the cleanup's TTL warning was pushed. */
-  synchronized boolean ttlWarned() {
+  synchronized boolean ttlWarned() { // the cleanup's TTL warning was pushed
     return ttlWarned;
   }
 

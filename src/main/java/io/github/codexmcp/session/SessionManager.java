@@ -131,7 +131,7 @@ public final class SessionManager implements AutoCloseable {
             (id, why) ->
                 CompletableFuture.supplyAsync(() -> cancel(id, why), work).thenCompose(f -> f),
             id -> CompletableFuture.runAsync(() -> evictTaken(id, true, new int[1]), work),
-            this::warnTtl);
+            (s, remaining) -> leases.warnTtl(s, remaining));
     effects.onMetaSaved(leases::restLater);
     this.reattach = new Reattach(registry, backends, effects, events, work, clock);
     this.cleaning = new SessionCleaning(registry, clock, workspace, this::evictTaken);
@@ -250,28 +250,6 @@ public final class SessionManager implements AutoCloseable {
       return registry.evict(id, removeDisk, diskRemoved);
     } finally {
       leases.done(s);
-    }
-  }
-
-  /**
-   * The idle/running-timeout warning, an event (a write). A session driven here is warned at once;
-   * one this server drove and handed back at rest is taken over for it on the work pool (then
-   * handed back); one only another server ever drove is left to that server. Timer thread.
-   */
-  private void warnTtl(Session s, long remainingMs) {
-    if (!foreign.isForeign(s)) {
-      s.warnTtl(remainingMs);
-    } else if (!foreign.neverDrivenHere(s.id) && !s.ttlWarned()) {
-      CompletableFuture.runAsync(
-              () ->
-                  leases.drive(
-                      s,
-                      () -> {
-                        s.warnTtl(remainingMs);
-                        return CompletableFuture.completedFuture(null);
-                      }),
-              work)
-          .exceptionally(t -> null); // driven elsewhere meanwhile: that server warns
     }
   }
 
