@@ -3,6 +3,7 @@ package io.github.codexmcp.session;
 import io.github.codexmcp.state.DiskStamp;
 import io.github.codexmcp.state.DiskUpdate;
 import io.github.codexmcp.state.SessionIds;
+import io.github.codexmcp.util.Periodic;
 import io.github.codexmcp.util.Timer;
 import java.time.Duration;
 import java.util.Map;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * removed only under the session's lock (drive, hand-back, refresh, removal), and a refresh is
  * applied under that lock only when the entry it read from is still current. {@code othersOnly} and
  * {@code misses} are concurrent sets/maps used without a lock. Disk reads happen with no lock held.
- * {@code next} and {@code running} are volatile.
+ * {@link Periodic} schedules the next pass after each.
  */
 final class ForeignSessions {
   private static final Logger LOG = LoggerFactory.getLogger(ForeignSessions.class);
@@ -41,7 +42,6 @@ final class ForeignSessions {
 
   private final SessionRegistry registry;
   private final SessionEffects effects;
-  private final Timer timer;
   private final Executor work;
   private final long approvalTimeoutMs;
   private final Map<String, DiskStamp> baselines = new ConcurrentHashMap<>();
@@ -52,8 +52,7 @@ final class ForeignSessions {
   private final Map<String, Long> misses = new ConcurrentHashMap<>();
   private final AtomicBoolean passing = new AtomicBoolean();
   private volatile Consumer<Session> atRest = s -> {};
-  private volatile Timer.Cancellable next;
-  private volatile boolean running;
+  private final Periodic passes;
 
   ForeignSessions(
       SessionRegistry registry,
@@ -63,7 +62,7 @@ final class ForeignSessions {
       long approvalTimeoutMs) {
     this.registry = registry;
     this.effects = effects;
-    this.timer = timer;
+    this.passes = new Periodic(timer, PERIOD, this::tick);
     this.work = work;
     this.approvalTimeoutMs = approvalTimeoutMs;
     registry.onMiss(this::loadUnlessMissed);
@@ -76,27 +75,16 @@ final class ForeignSessions {
 
   /** Starts the passes (they do nothing while the store is off or still opening). */
   void start() {
-    running = true;
-    schedule();
+    passes.start();
   }
 
   void stop() {
-    running = false;
-    Timer.Cancellable n = next;
-    if (n != null) {
-      n.cancel();
-    }
-  }
-
-  private void schedule() {
-    if (running) {
-      next = timer.schedule(PERIOD, this::tick);
-    }
+    passes.stop();
   }
 
   private void tick() {
     if (!passing.compareAndSet(false, true)) {
-      schedule();
+      passes.schedule();
       return;
     }
     try {
@@ -108,7 +96,7 @@ final class ForeignSessions {
               LOG.warn("[codex-mcp] refreshing sessions from disk failed: {}", e.toString());
             } finally {
               passing.set(false);
-              schedule();
+              passes.schedule();
             }
           });
     } catch (RuntimeException e) { // the pool is shut down

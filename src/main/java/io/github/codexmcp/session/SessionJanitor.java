@@ -1,6 +1,7 @@
 package io.github.codexmcp.session;
 
 import io.github.codexmcp.util.Clock;
+import io.github.codexmcp.util.Periodic;
 import io.github.codexmcp.util.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,11 +16,10 @@ import org.slf4j.LoggerFactory;
  * warning event a minute before a cancellation.
  *
  * <p><b>Concurrency.</b> {@link #start}/{@link #stop} may be called from any thread; passes run on
- * the timer thread, one at a time. {@code next} and {@code running} are volatile so that {@link
- * #stop} is seen by the next pass; a pass reads each session under its own lock and hands its
- * cancels and evictions to the work pool (they take the session over, which fails while another
- * server drives it, and touch the disk); the TTL warning, a write, goes to the manager, which warns
- * only sessions this server drives or drove.
+ * the timer thread, one at a time ({@link Periodic} schedules the next after each); a pass reads
+ * each session under its own lock and hands its cancels and evictions to the work pool (they take
+ * the session over, which fails while another server drives it, and touch the disk); the TTL
+ * warning, a write, goes to the manager, which warns only sessions this server drives or drove.
  */
 final class SessionJanitor {
   private static final Logger LOG = LoggerFactory.getLogger(SessionJanitor.class);
@@ -30,13 +30,11 @@ final class SessionJanitor {
   static final long WARNING_LEAD_MS = 60_000L;
   private final SessionRegistry registry;
   private final Clock clock;
-  private final Timer timer;
   private final BiFunction<String, String, java.util.concurrent.CompletableFuture<Void>> cancel;
   private final java.util.function.Function<String, java.util.concurrent.CompletableFuture<?>>
       evict;
   private final java.util.function.BiConsumer<Session, Long> warn;
-  private volatile Timer.Cancellable next;
-  private volatile boolean running;
+  private final Periodic passes;
 
   SessionJanitor(
       SessionRegistry registry,
@@ -47,36 +45,25 @@ final class SessionJanitor {
       java.util.function.BiConsumer<Session, Long> warn) {
     this.registry = registry;
     this.clock = clock;
-    this.timer = timer;
+    this.passes = new Periodic(timer, PERIOD, this::tick);
     this.cancel = cancel;
     this.evict = evict;
     this.warn = warn;
   }
 
   void start() {
-    running = true;
-    schedule();
+    passes.start();
   }
 
   void stop() {
-    running = false;
-    Timer.Cancellable n = next;
-    if (n != null) {
-      n.cancel();
-    }
-  }
-
-  private void schedule() {
-    if (running) {
-      next = timer.schedule(PERIOD, this::tick);
-    }
+    passes.stop();
   }
 
   private void tick() {
     try {
       sweep();
     } finally {
-      schedule();
+      passes.schedule();
     }
   }
 
