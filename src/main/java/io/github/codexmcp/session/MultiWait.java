@@ -14,14 +14,15 @@ import java.util.function.Consumer;
  * ({@code any}) or all of them ({@code all}) need the caller, until the deadline, or until the
  * client cancels.
  *
- * <p>It holds no thread: a round reads every session's view, and when the condition does not hold
- * yet registers one future with every session's waiters (completed by the session's next change)
- * and arms a slice timer (at most {@value #SLICE_MS} ms, so progress is reported at least that
- * often and the deadline is honoured). Whatever completes the future first (a session change, the
- * timer, the cancellation) starts the next round on the work executor; the future is removed from
- * every session before that. Rounds of one wait never overlap: each starts from the previous one's
- * single future. A round takes each session's lock briefly (in {@link Target#view()}) and never
- * calls Codex, the disk or the MCP client under it; the progress observer runs outside any lock.
+ * <p>It holds no thread: a round registers one future with every session's waiters (completed by
+ * the session's next change), then reads every session's view; when the condition does not hold yet
+ * it keeps the future and arms a slice timer (at most {@value #SLICE_MS} ms, so progress is
+ * reported at least that often and the deadline is honoured). Whatever completes the future first
+ * (a session change, the timer, the cancellation) starts the next round on the work executor; the
+ * future is removed from every session before that. Rounds of one wait never overlap: each starts
+ * from the previous one's single future. A round takes each session's lock briefly (in {@link
+ * Target#view()}) and never calls Codex, the disk or the MCP client under it; the progress observer
+ * runs outside any lock.
  *
  * <p>Threads: the first round runs on the caller's thread, later ones on {@code work}; the slice
  * timer and the cancellation only complete the current wake-up. {@code lock} guards the current
@@ -129,7 +130,14 @@ final class MultiWait {
     return w.done;
   }
 
+  /**
+   * One round: registers a fresh wake-up with every session first, then reads their views, so a
+   * change that lands between the read and the wait still wakes it (reading first and registering
+   * after lost such a change until the slice ended).
+   */
   private void round() {
+    CompletableFuture<Void> wake = new CompletableFuture<>();
+    List<Target> registered = register(wake);
     try {
       List<View> views = new ArrayList<>(targets.size());
       List<String> ready = new ArrayList<>();
@@ -143,15 +151,36 @@ final class MultiWait {
       boolean met = all ? ready.size() == targets.size() : !ready.isEmpty();
       long remaining = deadlineNanos - clock.nanoTime();
       if (met || remaining <= 0 || cancelled.isDone()) {
+        unregister(registered, wake);
         endSlice();
         done.complete(new Outcome(views, ready, !met));
         return;
       }
       report(views, ready.size());
-      park(remaining);
+      park(wake, registered, remaining);
     } catch (RuntimeException e) {
+      unregister(registered, wake);
       endSlice();
       done.completeExceptionally(e);
+    }
+  }
+
+  /** Adds {@code wake} to every session's waiters; a session that is gone completes it at once. */
+  private List<Target> register(CompletableFuture<Void> wake) {
+    List<Target> registered = new ArrayList<>(targets.size());
+    for (Target t : targets) {
+      if (!t.addWaiter(wake)) {
+        wake.complete(null); // gone: this round's view reports it
+        break;
+      }
+      registered.add(t);
+    }
+    return registered;
+  }
+
+  private static void unregister(List<Target> registered, CompletableFuture<Void> wake) {
+    for (Target t : registered) {
+      t.removeWaiter(wake);
     }
   }
 
@@ -168,25 +197,16 @@ final class MultiWait {
   }
 
   /**
-   * Registers one wake-up with every session and arms the slice timer when no slice is running (one
-   * timer per slice, not per round: a streaming session wakes the wait on every event).
+   * Waits for the round's wake-up and arms the slice timer when no slice is running (one timer per
+   * slice, not per round: a streaming session wakes the wait on every event).
    */
-  private void park(long remainingNanos) {
-    CompletableFuture<Void> wake = new CompletableFuture<>();
+  private void park(CompletableFuture<Void> wake, List<Target> registered, long remainingNanos) {
     synchronized (lock) {
       current = wake;
       if (sliceTimer == null) {
         long slice = Math.min(Duration.ofNanos(remainingNanos).toMillis() + 1, SLICE_MS);
         sliceTimer = timer.schedule(Duration.ofMillis(slice), this::sliceEnded);
       }
-    }
-    List<Target> registered = new ArrayList<>(targets.size());
-    for (Target t : targets) {
-      if (!t.addWaiter(wake)) {
-        wake.complete(null); // gone: the next round's view reports it
-        break;
-      }
-      registered.add(t);
     }
     if (cancelled.isDone()) {
       wake.complete(null);
@@ -196,9 +216,7 @@ final class MultiWait {
           synchronized (lock) {
             current = null;
           }
-          for (Target t : registered) {
-            t.removeWaiter(wake);
-          }
+          unregister(registered, wake);
           round();
         },
         work);

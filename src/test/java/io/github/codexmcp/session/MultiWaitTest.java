@@ -20,7 +20,7 @@ class MultiWaitTest {
   private final List<List<MultiWait.View>> reports = new ArrayList<>();
 
   /** A session whose status the test sets; a change wakes its waiters, like a real session. */
-  static final class FakeTarget implements MultiWait.Target {
+  static class FakeTarget implements MultiWait.Target {
     final String id;
     String status = "running";
     int pending;
@@ -179,5 +179,33 @@ class MultiWaitTest {
     assertEquals(ErrorCode.SESSION_NOT_FOUND, ((CodexMcpException) e.getCause()).code());
     assertEquals(0, a.waiterCount());
     assertEquals(0, timer.pending());
+  }
+
+  /**
+   * Regression: a session that changes right after the round read it (before the wait parked) must
+   * still wake the wait; it used to be missed until the 5 s slice ended.
+   */
+  @Test
+  void aChangeRightAfterTheReadStillWakesTheWait() {
+    FakeTarget a = new FakeTarget("a");
+    FakeTarget racing =
+        new FakeTarget("b") {
+          private boolean first = true;
+
+          @Override
+          public MultiWait.View view() {
+            MultiWait.View v = super.view();
+            if (first) {
+              first = false;
+              change("idle", 0); // lands between the read and the park
+            }
+            return v;
+          }
+        };
+    CompletableFuture<MultiWait.Outcome> w = start(List.of(a, racing), false, 60_000);
+    assertTrue(w.isDone(), "woken by the change, not by the slice timer");
+    assertEquals(List.of("b"), w.join().ready());
+    assertEquals(0, timer.pending());
+    assertEquals(0, a.waiterCount());
   }
 }
