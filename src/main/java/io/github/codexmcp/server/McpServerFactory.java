@@ -197,9 +197,15 @@ public final class McpServerFactory {
     ToolAdapter adapter =
         new ToolAdapter(
             validator, work, ready, cancellations, clientLog, transport::awaitOutputRoom);
+    ToolCalls calls = transport.toolCalls();
+    calls.attach(adapter);
     List<McpServerFeatures.AsyncToolSpecification> tools = new ArrayList<>();
     for (ObjectNode def : ToolCatalog.all()) {
-      tools.add(adapter.specification(def, handlers.get(def.get("name").asText())));
+      String name = def.get("name").asText();
+      McpServerFeatures.AsyncToolSpecification spec =
+          adapter.specification(def, handlers.get(name));
+      tools.add(spec);
+      calls.register(name, handlers.get(name), spec.tool().inputSchema());
     }
     StartupTrace.mark("tool specifications");
     List<McpServerFeatures.AsyncResourceSpecification> res = new ArrayList<>();

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.jsonrpc.ByteLineReader;
-import io.github.codexmcp.tools.ToolOutcome;
-import io.github.codexmcp.util.CodexMcpException;
 import io.github.codexmcp.util.Json;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -19,7 +17,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,7 +51,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   private final InputStream in;
   private final StdoutWriter output;
   private final CancellationRegistry cancellations;
-  private final Supplier<Set<String>> toolNames;
+  private final ToolCalls toolCalls;
   private final Runnable onEndOfInput;
 
   private final InFlightRequests inFlight = new InFlightRequests();
@@ -85,7 +82,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     this.in = in;
     this.output = new StdoutWriter(out, this::firstMessageWritten, () -> closed);
     this.cancellations = cancellations;
-    this.toolNames = toolNames;
+    this.toolCalls = new ToolCalls(toolNames, inFlight, output, this::sendOwn);
     this.onEndOfInput = onEndOfInput;
   }
 
@@ -313,7 +310,9 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
           "Invalid Request: id must be a string or number");
       return;
     }
-    if ("tools/call".equals(method) && validId != null && !prepareToolCall(msg, validId)) {
+    if ("tools/call".equals(method)
+        && validId != null
+        && toolCalls.handle(msg, validId, initialized.isDone())) {
       return;
     }
     McpSchema.JSONRPCMessage message;
@@ -354,38 +353,6 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
   }
 
   /**
-   * Checks a {@code tools/call} before the SDK sees it: unknown tools get the contract's error
-   * result, and so do parameters of the wrong shape (a name that is not a string, arguments that
-   * are not an object), as an {@code Error [INVALID_ARGUMENT]} result with one log line. A call
-   * that passes carries its request id in {@code _meta}. Returns whether the SDK is to handle it.
-   */
-  private boolean prepareToolCall(ObjectNode msg, JsonNode id) {
-    JsonNode params = msg.get("params");
-    String refusal = ToolCallShape.refusal(params);
-    if (refusal != null) {
-      LOG.warn("[codex-mcp] tools/call {} refused: {}", id, refusal);
-      writeResult(id, ToolAdapter.render(ToolOutcome.thrown(CodexMcpException.invalid(refusal))));
-      return false;
-    }
-    String name = params.get("name").textValue();
-    if (!toolNames.get().contains(name)) {
-      writeResult(
-          id,
-          new McpSchema.CallToolResult(
-              List.of(new McpSchema.TextContent("MCP error -32602: Tool " + name + " not found")),
-              true,
-              null,
-              null));
-      return false;
-    }
-    ObjectNode p = (ObjectNode) params;
-    JsonNode meta = p.get("_meta");
-    ObjectNode m = meta instanceof ObjectNode mo ? mo : p.putObject("_meta");
-    m.set(REQUEST_ID_META, id);
-    return true;
-  }
-
-  /**
    * Writes a message of this server's own (a request to the client or a notification about one),
    * outside the SDK session.
    */
@@ -395,12 +362,9 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         message.has("id") ? StdoutWriter.Kind.RESPONSE : StdoutWriter.Kind.NOTIFICATION);
   }
 
-  private void writeResult(JsonNode id, McpSchema.CallToolResult result) {
-    ObjectNode response = Json.object();
-    response.put("jsonrpc", McpSchema.JSONRPC_VERSION);
-    response.set("id", id);
-    response.set("result", Json.MAPPER.valueToTree(result));
-    output.send(Json.bytes(response), StdoutWriter.Kind.RESPONSE);
+  /** The {@code tools/call} requests, checked and (after initialization) run past the SDK. */
+  ToolCalls toolCalls() {
+    return toolCalls;
   }
 
   private void writeError(JsonNode id, int code, String message) {

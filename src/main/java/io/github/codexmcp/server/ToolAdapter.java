@@ -12,7 +12,6 @@ import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +24,11 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Turns a {@link ToolHandler} into an SDK tool specification: validates arguments against the input
- * schema (reporting violations in the contract's format), runs the handler on the work pool so the
- * stdin reader never waits, and renders {@link ToolOutcome}s as MCP results.
+ * Runs tool calls: validates arguments against the input schema (reporting violations in the
+ * contract's format), runs the handler on the work pool so the stdin reader never waits, and
+ * renders {@link ToolOutcome}s as MCP results ({@link ToolResult}). Calls come from the SDK ({@link
+ * #specification}: before the client is initialized) or straight from the transport ({@link
+ * DirectToolCalls}: after).
  *
  * <p><b>Threads.</b> A call runs on the call pool ({@code work} here: a pool of its own, not the
  * one the sessions' inboxes run on, so calls waiting for the client never hold up Codex's reports);
@@ -36,9 +37,9 @@ import reactor.core.publisher.Mono;
  * handler declares a {@linkplain ToolHandler#isQuickRead quick read} (listing sessions, a small
  * poll) runs on the stdin reader thread, which saves a thread hand-over per call. Calls made before
  * start-up {@code ready} completes wait for it on the work pool. A handler's future that completes
- * later (a long poll woken by Codex's output, on Codex's reader thread) is rendered, and its
- * response written, on the work pool: the thread that completed it only hands over. Stateless apart
- * from the injected collaborators; no locks.
+ * later (a long poll woken by a session's change on the thread that made it: a session inbox, the
+ * timer) is rendered, and its response queued, on the work pool: the thread that completed it only
+ * hands over. Stateless apart from the injected collaborators; no locks.
  */
 public final class ToolAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ToolAdapter.class);
@@ -139,6 +140,7 @@ public final class ToolAdapter {
             Mono.fromFuture(() -> invoke(handler, inputSchema, exchange, request)));
   }
 
+  /** A call the SDK hands over: its arguments as a tree, progress through {@code exchange}. */
   CompletableFuture<McpSchema.CallToolResult> invoke(
       ToolHandler handler,
       Map<String, Object> inputSchema,
@@ -146,19 +148,55 @@ public final class ToolAdapter {
       McpSchema.CallToolRequest request) {
     Map<String, Object> meta = request.meta();
     Object requestId = meta == null ? null : meta.get(StdioTransportProvider.REQUEST_ID_META);
+    Object token = request.progressToken();
+    Progress progress =
+        token == null || exchange == null
+            ? null
+            : (value, total, message) ->
+                exchange
+                    .progressNotification(
+                        new McpSchema.ProgressNotification(token, value, total, message))
+                    .subscribe(
+                        x -> {}, e -> LOG.debug("progress notification failed: {}", e.toString()));
+    ObjectNode args =
+        request.arguments() == null ? Json.object() : Json.MAPPER.valueToTree(request.arguments());
+    return call(handler, inputSchema, args, requestId, progress).thenApply(ToolResult::toSdk);
+  }
+
+  /** Where a call's progress notifications go; null when the client asked for none. */
+  @FunctionalInterface
+  interface Progress {
+    /** Sends one progress notification (never blocks: the message is queued). */
+    void send(double progress, Double total, String message);
+  }
+
+  /**
+   * Runs a tool call: on this thread when it is a {@linkplain ToolHandler#isQuickRead quick read},
+   * else on the call pool; validation errors and failures become results. {@code args} is not
+   * modified.
+   *
+   * @param requestId the request's id (cancellation), or null
+   * @param progress where progress goes, or null
+   */
+  CompletableFuture<ToolResult> call(
+      ToolHandler handler,
+      Map<String, Object> inputSchema,
+      ObjectNode args,
+      Object requestId,
+      Progress progress) {
     long started = System.nanoTime();
-    CompletableFuture<McpSchema.CallToolResult> result =
+    CompletableFuture<ToolResult> result =
         (!ready.isDone()
                 ? ready.handleAsync(
-                    (v, t) -> prepareWhenRoom(handler, inputSchema, exchange, request, requestId),
+                    (v, t) -> prepareWhenRoom(handler, inputSchema, args, requestId, progress),
                     work)
-                : handler.isQuickRead(request.arguments() == null ? Map.of() : request.arguments())
-                    ? inline(() -> prepare(handler, inputSchema, exchange, request, requestId))
+                : handler.isQuickRead(args)
+                    ? inline(() -> prepare(handler, inputSchema, args, requestId, progress))
                     : CompletableFuture.supplyAsync(
-                        () -> prepareWhenRoom(handler, inputSchema, exchange, request, requestId),
+                        () -> prepareWhenRoom(handler, inputSchema, args, requestId, progress),
                         work))
             .thenCompose(f -> f)
-            .exceptionally(t -> render(ToolOutcome.thrown(t)));
+            .exceptionally(t -> result(ToolOutcome.thrown(t)));
     return result.whenComplete(
         (r, t) -> {
           if (requestId != null) {
@@ -181,16 +219,16 @@ public final class ToolAdapter {
   }
 
   /** {@link #prepare} once the output has room (on a work thread). */
-  private CompletableFuture<McpSchema.CallToolResult> prepareWhenRoom(
+  private CompletableFuture<ToolResult> prepareWhenRoom(
       ToolHandler handler,
       Map<String, Object> inputSchema,
-      McpAsyncServerExchange exchange,
-      McpSchema.CallToolRequest request,
-      Object requestId) {
+      ObjectNode args,
+      Object requestId,
+      Progress progress) {
     boolean permit = permitIfBacklog();
-    CompletableFuture<McpSchema.CallToolResult> answer;
+    CompletableFuture<ToolResult> answer;
     try {
-      answer = prepare(handler, inputSchema, exchange, request, requestId);
+      answer = prepare(handler, inputSchema, args, requestId, progress);
     } catch (RuntimeException e) {
       if (permit) {
         backlogBuilder.release();
@@ -209,10 +247,10 @@ public final class ToolAdapter {
   }
 
   /** Renders a long poll's late outcome, one at a time while the output has a backlog. */
-  private McpSchema.CallToolResult renderWhenRoom(ToolOutcome outcome) {
+  private ToolResult renderWhenRoom(ToolOutcome outcome) {
     boolean permit = permitIfBacklog();
     try {
-      McpSchema.CallToolResult r = render(outcome);
+      ToolResult r = result(outcome);
       if (permit) {
         awaitRoomQuietly();
       }
@@ -248,15 +286,13 @@ public final class ToolAdapter {
     }
   }
 
-  private CompletableFuture<McpSchema.CallToolResult> prepare(
+  private CompletableFuture<ToolResult> prepare(
       ToolHandler handler,
       Map<String, Object> inputSchema,
-      McpAsyncServerExchange exchange,
-      McpSchema.CallToolRequest request,
-      Object requestId) {
-    Map<String, Object> rawArgs = request.arguments() == null ? Map.of() : request.arguments();
+      ObjectNode args,
+      Object requestId,
+      Progress progress) {
     List<String> issues = new ArrayList<>();
-    ObjectNode args = Json.MAPPER.valueToTree(rawArgs);
     JsonSchemaValidator.ValidationResponse v = validator.validate(inputSchema, args);
     if (!v.valid()) {
       issues.add(v.errorMessage());
@@ -267,32 +303,29 @@ public final class ToolAdapter {
     if (!issues.isEmpty()) {
       return CompletableFuture.completedFuture(inputError(handler.name(), issues));
     }
-    RequestContext ctx = context(exchange, request, requestId);
+    RequestContext ctx = context(requestId, progress);
     try {
       return renderOnWorkPool(handler.call(args, ctx));
     } catch (RuntimeException e) {
       LOG.warn("[codex-mcp] tool {} failed", handler.name(), e);
-      return CompletableFuture.completedFuture(render(ToolOutcome.thrown(e)));
+      return CompletableFuture.completedFuture(result(ToolOutcome.thrown(e)));
     }
   }
 
   /**
    * Renders {@code outcome} on this thread when it is already complete, else on the work pool: the
-   * thread that completes it later (Codex's reader waking a long poll) must not render the answer
+   * thread that completes it later (a session change waking a long poll) must not render the answer
    * or write it to stdout.
    */
-  CompletableFuture<McpSchema.CallToolResult> renderOnWorkPool(
-      CompletableFuture<ToolOutcome> outcome) {
+  CompletableFuture<ToolResult> renderOnWorkPool(CompletableFuture<ToolOutcome> outcome) {
     return outcome.isDone()
-        ? outcome.thenApply(ToolAdapter::render)
+        ? outcome.thenApply(ToolAdapter::result)
         : outcome.thenApplyAsync(this::renderWhenRoom, work);
   }
 
-  private RequestContext context(
-      McpAsyncServerExchange exchange, McpSchema.CallToolRequest request, Object requestId) {
+  private RequestContext context(Object requestId, Progress progress) {
     CompletableFuture<Void> cancelled =
         requestId == null ? new CompletableFuture<>() : cancellations.register(requestId);
-    Object token = request.progressToken();
     return new RequestContext() {
       @Override
       public CompletableFuture<Void> cancelled() {
@@ -301,7 +334,7 @@ public final class ToolAdapter {
 
       @Override
       public boolean wantsProgress() {
-        return token != null;
+        return progress != null;
       }
 
       @Override
@@ -310,30 +343,31 @@ public final class ToolAdapter {
       }
 
       @Override
-      public void progress(double progress, Double total, String message) {
-        if (token == null || exchange == null) {
-          return;
+      public void progress(double value, Double total, String message) {
+        if (progress != null) {
+          progress.send(value, total, message);
         }
-        exchange
-            .progressNotification(
-                new McpSchema.ProgressNotification(token, progress, total, message))
-            .subscribe(x -> {}, e -> LOG.debug("progress notification failed: {}", e.toString()));
       }
     };
   }
 
   /** The contract's input-validation error result. */
-  static McpSchema.CallToolResult inputError(String tool, List<String> issues) {
+  static ToolResult inputError(String tool, List<String> issues) {
     String text =
         "MCP error -32602: Input validation error: Invalid arguments for tool "
             + tool
             + ": "
             + String.join("; ", issues);
-    return new McpSchema.CallToolResult(List.of(new McpSchema.TextContent(text)), true, null, null);
+    return ToolResult.ofText(text, null, true);
+  }
+
+  /** Renders an outcome in the contract's result envelope, as the SDK's record. */
+  public static McpSchema.CallToolResult render(ToolOutcome outcome) {
+    return result(outcome).toSdk();
   }
 
   /** Renders an outcome in the contract's result envelope. */
-  public static McpSchema.CallToolResult render(ToolOutcome outcome) {
+  static ToolResult result(ToolOutcome outcome) {
     if (outcome instanceof ToolOutcome.Success s) {
       JsonNode value = s.value();
       ObjectNode structured;
@@ -344,52 +378,15 @@ public final class ToolAdapter {
         structured.set("value", value);
       }
       boolean isError = structured.path("isError").asBoolean(false) && structured.has("error");
-      return rendered(structured, isError);
+      return ToolResult.ofObject(structured, isError);
     } else if (outcome instanceof ToolOutcome.Returned r) {
-      return rendered(r.errorObject(), true);
+      return ToolResult.ofObject(r.errorObject(), true);
     } else if (outcome instanceof ToolOutcome.Thrown t) {
       ObjectNode structured = Json.object();
       structured.put("error", t.message());
       structured.put("isError", true);
-      return envelope(t.message(), structured, true);
+      return ToolResult.ofText(t.message(), structured, true);
     }
     throw new IllegalStateException("unknown outcome " + outcome);
-  }
-
-  /** The result whose text is {@code structured} in the stringify layout ({@link Json#pretty}). */
-  private static McpSchema.CallToolResult rendered(ObjectNode structured, boolean isError) {
-    // through UTF-8 bytes: a large page's text is then built in byte segments and one String,
-    // not in char segments, a char array and a String (arrays beyond the young generation's size
-    // go straight to the old one and make the heap grow)
-    byte[] utf8 = Json.prettyBytes(structured);
-    String text =
-        mayHoldEscapedSurrogate(utf8)
-            ? Json.pretty(structured) // kept as the character it is, as the text layout has it
-            : new String(utf8, StandardCharsets.UTF_8);
-    return envelope(text, structured, isError);
-  }
-
-  /**
-   * Whether UTF-8 output may contain a lone surrogate, which it writes as an escape ({@code
-   * \\uD8..} to {@code \\uDF..}): any {@code \\uD} (also an escaped backslash before {@code uD})
-   * sends the text the slow way, so nothing is missed.
-   */
-  private static boolean mayHoldEscapedSurrogate(byte[] utf8) {
-    for (int i = 0; i + 2 < utf8.length; i++) {
-      if (utf8[i] == '\\' && utf8[i + 1] == 'u' && utf8[i + 2] == 'D') {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The result with {@code structured} as it is: Jackson writes a tree like the map it would
-   * otherwise be converted to, and {@link ToolSchemaValidator} checks it without conversion.
-   */
-  private static McpSchema.CallToolResult envelope(
-      String text, ObjectNode structured, boolean isError) {
-    return new McpSchema.CallToolResult(
-        List.of(new McpSchema.TextContent(text)), isError, structured, null);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.codexmcp.tools;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.codex.protocol.ApprovalDecision;
 import io.github.codexmcp.events.PollOptions;
@@ -9,7 +10,6 @@ import io.github.codexmcp.session.SessionPolling;
 import io.github.codexmcp.util.CodexMcpException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code codex_check}: poll events (optionally long-polling) and answer approvals or questions. */
@@ -98,10 +98,10 @@ public final class CodexCheckTool implements ToolHandler {
    * buffer and renders a small answer; a long poll waits without holding a thread.
    */
   @Override
-  public boolean isQuickRead(Map<String, Object> rawArgs) {
-    Object max = rawArgs.get("maxEvents");
-    return "poll".equals(rawArgs.get("action"))
-        && (max == null || max instanceof Number n && n.longValue() <= QUICK_POLL_EVENTS);
+  public boolean isQuickRead(ObjectNode args) {
+    JsonNode max = args.get("maxEvents");
+    return "poll".equals(Args.str(args, "action"))
+        && (max == null || max.isNull() || max.isNumber() && max.longValue() <= QUICK_POLL_EVENTS);
   }
 
   static final int QUICK_POLL_EVENTS = 100;

@@ -5,7 +5,6 @@ import io.github.codexmcp.session.SessionManager;
 import io.github.codexmcp.session.SessionRequests;
 import io.github.codexmcp.util.Json;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,8 +29,8 @@ public final class CodexSessionTool implements ToolHandler {
 
   /** {@code list} and {@code get} only read session state. */
   @Override
-  public boolean isQuickRead(Map<String, Object> rawArgs) {
-    Object action = rawArgs.get("action");
+  public boolean isQuickRead(ObjectNode args) {
+    String action = Args.str(args, "action");
     return "list".equals(action) || "get".equals(action);
   }
 

@@ -2,7 +2,6 @@ package io.github.codexmcp.tools;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,7 +27,7 @@ public interface ToolHandler {
    * request instead of being handed to a work thread; on a busy machine every hand-over costs a
    * scheduling delay. Default false.
    */
-  default boolean isQuickRead(Map<String, Object> rawArgs) {
+  default boolean isQuickRead(ObjectNode args) {
     return false;
   }
 }

@@ -10,6 +10,7 @@ import io.github.codexmcp.tools.ToolOutcome;
 import io.github.codexmcp.util.Json;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A tool result as written to stdout: the text in the stringify layout, the object compact. */
@@ -49,5 +50,39 @@ class ToolResultWireTest {
     assertTrue(returned.at("/result/isError").asBoolean());
     JsonNode wrapped = Json.parse(line(ToolAdapter.render(ToolOutcome.success(Json.array()))));
     assertEquals("{\n  \"value\": []\n}", wrapped.at("/result/content/0/text").textValue());
+  }
+
+  /** What the SDK writes for {@code result} as the answer to {@code id}. */
+  private static String sdkLine(JsonNode id, ToolResult result) throws Exception {
+    Object sdkId = id.isNumber() ? id.numberValue() : id.asText();
+    return new String(
+        StdoutWriter.serialise(new McpSchema.JSONRPCResponse("2.0", sdkId, result.toSdk(), null)),
+        StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theDirectAnswerIsByteForByteTheSdkAnswer() throws Exception {
+    ObjectNode o = Json.object();
+    o.put("text", "quote \" backslash \\ newline \n tab \t é € 😀 \u0001 \u007f \u2028 end");
+    o.putArray("events").addObject().put("id", 1).putNull("data");
+    o.putArray("empty");
+    o.putObject("nested").put("n", 1.5).put("big", 12345678901L).put("f", false);
+    ObjectNode lone = Json.object().put("text", "lone \uD800 surrogate");
+    List<ToolResult> results =
+        List.of(
+            ToolAdapter.result(ToolOutcome.success(o)),
+            ToolAdapter.result(ToolOutcome.success(lone)),
+            ToolAdapter.result(ToolOutcome.success(Json.array())),
+            ToolAdapter.result(new ToolOutcome.Thrown("Error [X]: boom \"é\"")),
+            ToolAdapter.result(ToolOutcome.returned("Error [Y]: no")),
+            ToolAdapter.inputError("codex_check", List.of("a: \"x\" expected")));
+    assertTrue(results.get(0).textUtf8() != null, "a page's text stays in bytes");
+    assertTrue(results.get(1).text() != null, "a lone surrogate takes the String path");
+    for (JsonNode id : List.of(Json.NODES.numberNode(7), Json.NODES.textNode("req-\"1\""))) {
+      for (ToolResult r : results) {
+        assertEquals(
+            sdkLine(id, r), new String(r.response(id), StandardCharsets.UTF_8), r.textString());
+      }
+    }
   }
 }
