@@ -24,11 +24,13 @@ import org.slf4j.LoggerFactory;
  * unknown ids are logged and ignored. The peer's own requests have an independent id space (their
  * ids may collide numerically with ours).
  *
- * <p><b>Writes.</b> Every frame is written and flushed under one lock on the calling thread. A
+ * <p><b>Writes.</b> Every frame is written and flushed under one lock ({@code writeLock}) on the
+ * calling thread; nothing else is done under it. A write blocks while the peer does not read. A
  * write failure is thrown to the writer ({@link #notify}, {@link #respond}, {@link #respondError})
- * or fails the returned future ({@link #request}); it also fails every pending call and makes later
- * writes fail fast, because a broken pipe does not heal. Outgoing frames carry {@code
- * "jsonrpc":"2.0"} and always a {@code params} member ({@code {}} when empty).
+ * or fails the returned future ({@link #request}); it also fails every pending call (after the lock
+ * is released, on the writer's thread) and makes later writes fail fast, because a broken pipe does
+ * not heal. Outgoing frames carry {@code "jsonrpc":"2.0"} and always a {@code params} member
+ * ({@code {}} when empty).
  *
  * <p><b>Reading and threads.</b> {@link #startReading} starts one named daemon thread that decodes
  * lines ({@link JsonLineReader}) and dispatches them in order: a JSON array is a batch whose
@@ -259,6 +261,7 @@ public final class JsonRpcConnection {
 
   private void write(JsonRpcMessage message) {
     byte[] frame = Json.bytes(message.toJson());
+    JsonRpcException failure;
     synchronized (writeLock) {
       JsonRpcException broken = writeFailure;
       if (broken != null) {
@@ -266,19 +269,26 @@ public final class JsonRpcConnection {
       }
       try {
         out.write(frame);
+        return;
       } catch (IOException | RuntimeException e) {
-        JsonRpcException failure =
+        failure =
             new JsonRpcException.WriteFailed("Failed to write to " + name + ": " + describe(e), e);
         writeFailure = failure;
-        failAllPending(failure);
-        try {
-          handler.onWriteFailure(failure);
-        } catch (RuntimeException handlerFailure) {
-          LOG.warn("[{}] write-failure handler failed", name, handlerFailure);
-        }
-        throw failure;
       }
     }
+    // after the lock: failing the calls runs their continuations, which must not hold it
+    failAllPending(failure);
+    try {
+      handler.onWriteFailure(failure);
+    } catch (RuntimeException handlerFailure) {
+      LOG.warn("[{}] write-failure handler failed", name, handlerFailure);
+    }
+    throw failure;
+  }
+
+  /** Whether the calling thread holds the write lock (tests). */
+  boolean holdsWriteLock() {
+    return Thread.holdsLock(writeLock);
   }
 
   private Throwable refusal() {

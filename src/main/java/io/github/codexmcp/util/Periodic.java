@@ -7,8 +7,11 @@ import java.time.Duration;
  * ({@link #schedule}), until {@link #stop}. The task itself calls {@link #schedule} when it is done
  * (possibly from another thread, after handing its work over), so runs never overlap.
  *
- * <p><b>Threads.</b> Any thread may call; {@code next} and {@code running} are volatile and no lock
- * is taken. A run already under way when {@link #stop} is called finishes, but schedules nothing.
+ * <p><b>Threads.</b> Any thread may call; nothing blocks. {@code next} and {@code running} are
+ * volatile and no lock is taken: {@link #stop} clears {@code running} before it reads {@code next},
+ * and {@link #schedule} stores {@code next} before it reads {@code running} again, so a schedule
+ * racing with a stop is always cancelled by one of the two. A run already under way when {@link
+ * #stop} is called finishes, but schedules nothing.
  */
 public final class Periodic {
   private final Timer timer;
@@ -41,7 +44,11 @@ public final class Periodic {
   /** Schedules the next run {@code period} from now, unless stopped. */
   public void schedule() {
     if (running) {
-      next = timer.schedule(period, task);
+      Timer.Cancellable n = timer.schedule(period, task);
+      next = n;
+      if (!running) { // stopped meanwhile: stop() may have read the previous next
+        n.cancel();
+      }
     }
   }
 }

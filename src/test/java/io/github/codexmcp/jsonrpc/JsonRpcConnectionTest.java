@@ -195,6 +195,17 @@ class JsonRpcConnectionTest {
   }
 
   @Test
+  void aWriteFailureFailsThePendingCallsWithoutHoldingTheWriteLock() throws Exception {
+    CompletableFuture<JsonNode> first = conn.request("first", null, Duration.ofSeconds(30));
+    peerReads();
+    CompletableFuture<Boolean> heldInContinuation = new CompletableFuture<>();
+    first.whenComplete((v, t) -> heldInContinuation.complete(conn.holdsWriteLock()));
+    toPeer.failWrites(new IOException("Broken pipe"));
+    assertThrows(JsonRpcException.class, () -> conn.notify("n", null));
+    assertFalse(heldInContinuation.get(5, TimeUnit.SECONDS));
+  }
+
+  @Test
   void closeFailsPendingAndLaterCallsWithTheFirstReason() throws Exception {
     CompletableFuture<JsonNode> f = conn.request("x", null, Duration.ofSeconds(30));
     JsonRpcException.Closed reason = new JsonRpcException.Closed("Client destroyed");

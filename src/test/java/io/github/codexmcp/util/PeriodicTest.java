@@ -47,4 +47,20 @@ class PeriodicTest {
     assertEquals(0, runs.get());
     assertEquals(0, timer.pending());
   }
+
+  @Test
+  void aScheduleRacingWithStopArmsNoFurtherRun() {
+    // stop() lands between schedule()'s check of running and its store of the next run
+    Periodic[] p = new Periodic[1];
+    Timer racing =
+        (delay, task) -> {
+          p[0].stop();
+          return timer.schedule(delay, task);
+        };
+    p[0] = new Periodic(racing, Duration.ofSeconds(1), runs::incrementAndGet);
+    p[0].start();
+    timer.advance(Duration.ofSeconds(5));
+    assertEquals(0, runs.get());
+    assertEquals(0, timer.pending());
+  }
 }

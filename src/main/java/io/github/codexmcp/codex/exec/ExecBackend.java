@@ -129,15 +129,23 @@ public final class ExecBackend implements CodexBackend {
     if (destroyed) {
       return CompletableFuture.failedFuture(clientDestroyed());
     }
-    try {
+    boolean resolved;
+    synchronized (lock) {
+      resolved = profileOverrides != null;
+    }
+    if (!resolved) {
+      List<String> overrides;
+      try { // reads the profile's file: never under the lock
+        List<String> p = profile == null ? null : profile.get();
+        overrides = p == null ? List.of() : List.copyOf(p);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
       synchronized (lock) {
         if (profileOverrides == null) {
-          List<String> p = profile == null ? null : profile.get();
-          profileOverrides = p == null ? List.of() : List.copyOf(p);
+          profileOverrides = overrides;
         }
       }
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
     }
     return CompletableFuture.completedFuture(Json.object().put("userAgent", USER_AGENT));
   }

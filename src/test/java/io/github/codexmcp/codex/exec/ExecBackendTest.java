@@ -293,6 +293,27 @@ class ExecBackendTest {
   }
 
   @Test
+  void theProfileIsReadWithoutTheBackendLock() throws Exception {
+    ExecBackend[] b = new ExecBackend[1];
+    List<Boolean> lockHeld = new ArrayList<>();
+    b[0] =
+        new ExecBackend(
+            "s1",
+            null,
+            List.of("/opt/codex"),
+            Map.of(),
+            () -> {
+              lockHeld.add(Thread.holdsLock(b[0].lock)); // a file read: no lock held across it
+              return List.of("-c", "k=v");
+            },
+            launcher,
+            timer,
+            schemas);
+    await(b[0].start());
+    assertEquals(List.of(false), lockHeld);
+  }
+
+  @Test
   void startAnswersWithoutSpawning() throws Exception {
     ExecBackend b = factory().create("s1", null);
     assertEquals("codex-exec", await(b.start()).path("userAgent").asText());
