@@ -30,10 +30,12 @@ import org.slf4j.LoggerFactory;
  * Otherwise (Windows, memory-only state, no {@code setsid}) the stdio app-server as before, which
  * ends with the server. Exec mode is unchanged.
  *
- * <p><b>Threads.</b> Any thread. The first {@link #create} waits for the mode probe and for the
- * state store to open (tool calls wait for recovery anyway); {@code delegate} and {@code detached}
- * are computed with no lock held and published through volatile fields (a race computes the same
- * value twice, which costs nothing: the factories own no resources).
+ * <p><b>Threads.</b> Any thread but a Codex reader or the timer thread. {@link #mode()} and the
+ * first {@link #create} wait for the mode probe, which runs on a thread of its own; the first
+ * {@link #create}, {@link #survives} or {@link #discard} waits for the state store to open (tool
+ * calls wait for recovery anyway). None is called under a lock. {@code delegate} and {@code
+ * detached} are computed with no lock held and published through volatile fields (a race computes
+ * the same value twice, which costs nothing: the factories own no resources).
  */
 final class Backends implements BackendFactory {
   private static final Logger LOG = LoggerFactory.getLogger(Backends.class);

@@ -35,6 +35,9 @@ import java.util.stream.Stream;
  * <p>Needs no Codex CLI and touches no user state: the server runs with a temporary state directory
  * and with the Java launcher of this JVM as its "codex" executable (it answers the start-up probes
  * with an error, which exercises the same process-spawning code).
+ *
+ * <p>Threads: the client runs on the calling thread and waits for each answer; the server runs on a
+ * daemon thread ({@code cds-training-server}) with all of its own threads. No shared state.
  */
 final class CdsTraining {
   static final String FLAG = "--cds-training";

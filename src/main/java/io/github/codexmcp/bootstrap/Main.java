@@ -58,6 +58,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Entry point: captures the real stdout for JSON-RPC before anything else runs, sends everything
  * else to stderr, wires the object graph by hand, and serves until shutdown.
+ *
+ * <p><b>Threads.</b> The main thread wires the server, then parks until the JVM exits. This class
+ * creates the two pools (four daemon threads each, idle ones let go): {@code codex-mcp-work-%d},
+ * the sessions' inboxes, spawns and disk work, and {@code codex-mcp-call-%d}, MCP tool calls and
+ * resource reads, which may wait there for room in the output; and the one timer. None of them is
+ * shut down: they are daemon threads and end with the JVM. Start-up work runs on threads of its own
+ * ({@code codex-mcp-warmup}, {@code codex-mcp-state-open}, {@code codex-mcp-recovery}, {@code
+ * codex-mcp-mode-probe}); {@link ModeProbe} says who waits for the probe.
  */
 public final class Main {
   /** How long start-up waits for the handshake to be answered before loading the rest. */

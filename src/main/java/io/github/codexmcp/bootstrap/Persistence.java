@@ -40,9 +40,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Concurrency.</b> The {@link PersistenceHook} methods are called from any thread, often
  * under a session's lock, and never block: once the store is open ({@code ready}, volatile) they
  * call it directly (it only enqueues); before, they queue the call ({@code queued}, guarded by
- * {@code lock}), and the opening thread replays the queue in order before publishing {@code ready}.
- * Only {@link #recoverInto} (the recovery thread) and {@link #close} (shutdown) wait for the
- * opening.
+ * {@code lock}), and the opening thread replays the queue in order before publishing {@code ready}
+ * (outside {@code lock}). {@link #recoverInto} (the recovery thread), {@link #close} (shutdown) and
+ * the claims and releases ({@link #claim}, {@link #release}: request threads and the work pool,
+ * never under a session's lock) wait for the opening; those come after start-up's recovery, by when
+ * it is done, so in practice they do not wait.
  */
 final class Persistence implements PersistenceHook {
   private static final Logger LOG = LoggerFactory.getLogger(Persistence.class);

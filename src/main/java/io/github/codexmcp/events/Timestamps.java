@@ -13,7 +13,8 @@ import java.time.format.DateTimeFormatter;
  * <p>Every event gets one, so formatting is on the streaming path: the text up to the seconds is
  * computed once per second and cached, and only the milliseconds are appended per call (a {@link
  * DateTimeFormatter} goes through {@code BigDecimal} for the fraction on every call). Years outside
- * 0–9999 take the formatter's path. Thread-safe.
+ * 0–9999 take the formatter's path. Thread-safe without locks: the caches are immutable records
+ * published through volatile fields; threads that race compute the same text.
  */
 public final class Timestamps {
   private static final DateTimeFormatter FORMAT =

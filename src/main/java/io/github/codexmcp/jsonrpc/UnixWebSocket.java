@@ -32,8 +32,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * #startReading} starts one daemon reader thread that calls the {@link Listener} in arrival order.
  * {@link #sendText} may be called from any thread; writes are serialized by {@code writeLock} (held
  * only while bytes go to the socket; a full socket buffer blocks the writer). The channel's own
- * read and write paths are independent, so the reader never blocks a writer. {@link #close} is
- * idempotent and may be called from any thread.
+ * read and write paths are independent; the reader writes only pong and close frames, so it waits
+ * for a writer only then. {@link #close} is idempotent and may be called from any thread; it writes
+ * a close frame first, so it too blocks while the peer does not read.
  */
 public final class UnixWebSocket implements AutoCloseable {
   /** Largest message accepted from the peer (a long thread's {@code thread/read} is big). */

@@ -29,8 +29,11 @@ import java.util.stream.Collectors;
  * descendants that appeared during the grace period while the root was still alive). Completion
  * waits for the root and every captured descendant; zombies count as exited.
  *
- * <p>Thread-safety: stateless; safe from any thread. Never blocks: the grace period runs on the
- * injected {@link Timer}.
+ * <p>Thread-safety: safe from any thread, no lock. The only state is {@code IN_GRACE}, a concurrent
+ * set of the grace periods under way (for {@link #forceKillAllInGrace}). Never waits: signals and
+ * {@code /proc} reads are system calls, the grace period and the settle polls run on the injected
+ * {@link Timer}; the returned future completes on the timer thread or the JDK's process-exit
+ * thread.
  */
 public final class ProcessTree {
   static final Duration SETTLE_POLL = Duration.ofMillis(50);

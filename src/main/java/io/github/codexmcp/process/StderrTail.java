@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * parsed for protocol purposes.
  *
  * <p>Threading: one named daemon thread per instance reads until end of stream, then closes the
- * stream. {@link #lines()} and {@link #text()} are safe from any thread. Lines longer than {@value
- * #MAX_LINE_CHARS} characters are truncated.
+ * stream, and calls the sink (with no lock held; a slow sink delays only the draining). {@link
+ * #lines()} and {@link #text()} are safe from any thread: {@code tail} is guarded by its own
+ * monitor, held only to copy or add a line. Lines longer than {@value #MAX_LINE_CHARS} characters
+ * are truncated.
  */
 public final class StderrTail {
   /** Longest line kept; the remainder of a longer line is dropped. */

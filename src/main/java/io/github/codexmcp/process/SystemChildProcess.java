@@ -10,10 +10,11 @@ import java.util.concurrent.CompletableFuture;
  * A {@link ChildProcess} backed by a real {@link Process}.
  *
  * <p>Thread-safety: all methods are safe from any thread. {@link #onExit()} completes on the JDK's
- * process reaper thread; {@link #terminate} never blocks (see {@link ProcessTree}). Streams are
- * closed by their users: the writer closes stdin when it is done with the child, readers close
- * stdout and stderr at end of stream (the JDK drains whatever the child wrote before exiting into
- * the stream, so closing them right at exit could lose output).
+ * process reaper thread; {@link #terminate} never waits (see {@link ProcessTree}): it runs under
+ * this object's monitor, which guards {@code termination} (the one stop of this child), while the
+ * signals are sent. Streams are closed by their users: the writer closes stdin when it is done with
+ * the child, readers close stdout and stderr at end of stream (the JDK drains whatever the child
+ * wrote before exiting into the stream, so closing them right at exit could lose output).
  */
 public final class SystemChildProcess implements ChildProcess {
   private final Process process;

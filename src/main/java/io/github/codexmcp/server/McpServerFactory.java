@@ -26,7 +26,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import reactor.core.publisher.Mono;
 
-/** Builds the MCP server: our stdio transport, the five tools and the six resources. */
+/**
+ * Builds the MCP server: our stdio transport, the five tools and the six resources. Called once, on
+ * the main thread; {@link #warmUp} runs on a spare thread and starts one more ({@code
+ * codex-mcp-warmup-sdk}) that only loads classes. No state of its own.
+ */
 public final class McpServerFactory {
   private McpServerFactory() {}
 

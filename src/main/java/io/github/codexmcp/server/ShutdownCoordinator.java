@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> {@link #onEndOfInput} runs on the stdin reader thread and re-checks on the
  * timer thread; {@link #shutdown} runs on whichever thread triggers it (the first caller wins,
- * through {@code started}) and blocks while it stops the children (bounded by {@link
- * #CHILD_STOP_MS}); a daemon thread ({@code codex-mcp-force-exit}) halts the JVM if that takes more
- * than 5 s. The JVM shutdown hook waits on {@code finished} (at most {@link #HOOK_WAIT_MS}) for a
+ * through {@code started}, so after a re-check the timer thread) and blocks while it stops the
+ * children (bounded by {@link #CHILD_STOP_MS}, after which the grace periods still under way are
+ * cut short); a daemon thread ({@code codex-mcp-force-exit}) halts the JVM if that takes more than
+ * 5 s. The JVM shutdown hook waits on {@code finished} (at most {@link #HOOK_WAIT_MS}) for a
  * shutdown already under way; it is a thread of its own that serves no one else. {@code eofAt} is
  * volatile (written by the reader, read by the timer); {@code finalSteps} is filled while the
  * server is built, before it reads stdin. No locks.

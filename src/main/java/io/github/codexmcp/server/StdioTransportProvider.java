@@ -36,8 +36,10 @@ import reactor.core.publisher.Mono;
  * the SDK's answers are serialised on the thread that produced them and queued to {@link
  * StdoutWriter}, whose own thread writes stdout. {@code session}, {@code closed}, {@code early} and
  * {@code answeredInitializeId} are volatile: set once by the building thread or the reader thread,
- * read by producers. The reader thread waits (join) only for {@link EarlyInitialize}'s first line,
- * before it serves anything.
+ * read by producers. The reader thread waits (join) for {@link EarlyInitialize}'s first lines,
+ * before it serves anything; after that it blocks only on stdin and, when the client stops reading
+ * stdout, on {@link StdoutWriter}'s room for the answers it writes itself (errors, refused calls,
+ * quick reads): the client's own back-pressure, no lock held.
  */
 public final class StdioTransportProvider implements McpServerTransportProvider {
   private static final Logger LOG = LoggerFactory.getLogger(StdioTransportProvider.class);

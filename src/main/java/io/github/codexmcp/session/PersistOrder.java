@@ -7,8 +7,10 @@ package io.github.codexmcp.session;
  *
  * <p><b>Concurrency.</b> Its fields are guarded by {@code this}. Versions are drawn under the
  * session's monitor (so they follow the order of the snapshots); saving happens on whichever thread
- * carries out a transition's effects, with no session lock held. {@code this} is never held while
- * taking another lock, and only while the store enqueues.
+ * carries out a transition's effects, with no session lock held. {@code this} is held only while
+ * the store enqueues, which takes the store's short in-memory locks (the session's pending slot,
+ * the dirty set, the queue of a store still opening) inside it, never the other way round; it is
+ * never held across disk I/O.
  */
 final class PersistOrder {
   private long metaVersion;

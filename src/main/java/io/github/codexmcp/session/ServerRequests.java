@@ -21,8 +21,9 @@ import java.util.function.Supplier;
  * once, and sends the client's answers back. Every request gets exactly one answer: an answer first
  * claims the request under the session's lock (so a second answer, from any channel, finds it
  * gone), is written to Codex with no lock held, then committed (or rolled back when the write
- * failed). Called from the session's inbox (Codex's requests), tool-call threads (answers) and the
- * timer thread (timeouts); no state of its own besides the set of unknown methods already logged.
+ * failed). Called from the session's inbox (Codex's requests), tool-call threads (answers), the
+ * work pool (form answers) and the timer thread (timeouts, whose answer is written to Codex from
+ * there); no state of its own besides the set of unknown methods already logged.
  */
 final class ServerRequests {
   private final SessionRegistry registry;

@@ -29,9 +29,14 @@ import org.slf4j.LoggerFactory;
  * transition), {@link SessionJanitor} (periodic cleanup). Session state changes only through the
  * transitions of {@link Session}.
  *
- * <p><b>Concurrency.</b> Methods may be called from any thread and never block; operations that
- * need Codex return futures that complete on the work pool. {@code closed} is volatile: set once by
- * {@link #closeAsync}, read by waits that must end at shutdown.
+ * <p><b>Concurrency.</b> Methods may be called from any thread that holds no session lock and is
+ * not a Codex reader thread. Reads (list, get, status, counts) only take session locks. Operations
+ * that need Codex return futures that complete on the work pool, but may block briefly on the
+ * calling thread first: taking a session over ({@link PersistenceHook#claim}, a file lock) and
+ * catching up with another server's files read the disk, an id unknown in memory is looked up on
+ * disk, {@link #answer} writes to Codex before it returns, and {@link #clean} deletes files and
+ * runs git. {@code closed} is volatile: set once by {@link #closeAsync}, read by waits that must
+ * end at shutdown.
  */
 public final class SessionManager implements AutoCloseable {
   static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);

@@ -143,7 +143,9 @@ public final class SessionPolling {
    * session. A foreground wait over a streaming turn has thousands of rounds, so a round costs one
    * future: the slice timer is armed once per slice, not per round, and cancellation is hooked once
    * per wait. The observer hears the first round, every phase change, and the first round of each
-   * slice, not every notification.
+   * slice, not every notification. {@code observedPhase}, {@code toReport} and {@code hooked}
+   * belong to the round in progress (rounds never overlap: each starts from the previous one's
+   * waiter).
    */
   private final class Rounds {
     final CompletableFuture<Void> cancelled;

@@ -24,9 +24,11 @@ import java.util.function.Function;
  * The sessions this server knows: building, registering, finding, listing, evicting, and adding the
  * ones recovered from disk or written by another server. The map and the set of removed ids are
  * concurrent; each session's state is read under its own monitor. Called from any thread; blocks on
- * nothing (evicting deletes files on the caller's thread, with no lock held) except {@link
- * #require} of an id unknown in memory, which asks the {@code onMiss} lookup (volatile, set once at
- * wiring), which reads the disk: only request threads call it with such an id.
+ * nothing except {@link #evict} and {@link #forget}, which carry out the session's teardown on the
+ * caller's thread with no lock held (answers written to Codex, its backend destroyed or its
+ * left-over app-server stopped, files deleted: call them from request threads or the work pool),
+ * and {@link #require} of an id unknown in memory, which asks the {@code onMiss} lookup (volatile,
+ * set once at wiring), which reads the disk: only request threads call it with such an id.
  */
 final class SessionRegistry {
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();

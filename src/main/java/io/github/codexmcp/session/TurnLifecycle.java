@@ -30,9 +30,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Starting and stopping turns: create, reply, fork, cancel, interrupt, and cleaning background
  * terminals. Each operation runs a session transition, carries out its effects, then calls Codex
- * with no lock held. Answers from Codex complete on its reader thread; the futures returned here
- * complete on the work pool, so the MCP response is never rendered on a Codex reader thread. No
- * state of its own.
+ * with no lock held. Called from tool-call threads; creating a worktree runs git on that thread.
+ * Answers from Codex complete on its reader thread (a timeout on the timer thread), and the steps
+ * chained on them run there: the next request to Codex, the transition of its answer, and the
+ * clean-up of a failed create or fork (which also deletes the session's files). The futures
+ * returned here complete on the work pool, so the MCP response is never rendered on a Codex reader
+ * thread. No state of its own.
  */
 final class TurnLifecycle {
   static final Logger LOG = LoggerFactory.getLogger(TurnLifecycle.class);

@@ -11,8 +11,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Which sessions have queued writes, and when the writer thread should wake: {@link
  * #BATCH_WINDOW_NANOS} after the first change, or at once for a critical one. Producers call {@link
  * #mark} (a short lock, and a signal only on the idle→dirty or first-critical transition, so 5 000
- * events/s do not cause 5 000 wake-ups); the single writer blocks in {@link #awaitBatch}.
- * Thread-safe.
+ * events/s do not cause 5 000 wake-ups); the single writer blocks in {@link #awaitBatch} and {@link
+ * #afterPass}. Thread-safe: {@code lock} guards the dirty ids, {@code firstDirtyNanos}, {@code
+ * urgent} and {@code closed} and is held for in-memory work only (the writer waits on its
+ * condition, which releases it); {@code retryNanos} is the writer thread's own, {@code windowNanos}
+ * is volatile (tests set it).
  */
 final class DirtySessions {
   static final long BATCH_WINDOW_NANOS = 100_000_000L;

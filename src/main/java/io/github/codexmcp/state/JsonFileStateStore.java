@@ -30,11 +30,14 @@ import org.slf4j.LoggerFactory;
  * {@link #prune} and {@link #deleteSession} leave other servers' sessions alone; {@link #release}
  * hands a session back once its turn is over.
  *
- * <p>Obtain one with {@link #open}. Producers fill per-session {@link PendingSession} slots; the
- * daemon thread {@code codex-mcp-state} drains all dirty slots at most 100 ms after the first
- * change (at once for critical events). All disk writes, whether by that thread, {@link #flush},
- * {@link #deleteSession}, {@link #recover} or {@link #prune}, happen under one I/O lock that also
- * covers the drain, so files are written in the order their changes were queued.
+ * <p>Obtain one with {@link #open}. <b>Threads.</b> Producers ({@code save*}, {@code appendEvent})
+ * run on any thread, often under a session's lock: they fill per-session {@link PendingSession}
+ * slots and never touch the disk nor wait for {@code ioLock} ({@code savePid} reads the process
+ * table). The daemon thread {@code codex-mcp-state} drains all dirty slots at most 100 ms after the
+ * first change (at once for critical events). {@code ioLock} serialises all disk I/O (that thread,
+ * {@link #flush}, {@link #deleteSession}, {@link #recover}, {@link #prune}, claims, {@link
+ * #release}) and covers the drain, so files are written in the order their changes were queued; it
+ * is held across disk I/O by design, by threads that hold no session lock.
  */
 public final class JsonFileStateStore implements StateStore {
   private static final Logger LOG = LoggerFactory.getLogger(JsonFileStateStore.class);
@@ -80,9 +83,8 @@ public final class JsonFileStateStore implements StateStore {
   }
 
   /**
-   * Creates {@code <dir>/sessions} (0700) and checks that the directory is writable. Never throws:
-   * on any failure logs a warning and returns a {@link NoopStateStore} whose {@link
-   * StateStore#disabledReason()} explains why. Blocks on disk; call at startup.
+   * Creates {@code <dir>/sessions} (0700) and checks that it is writable. Never throws: on failure
+   * logs a warning and returns a {@link NoopStateStore} saying why. Blocks on disk; at startup.
    */
   public static StateStore open(Path dir, Clock clock, ProcessTable processes) {
     return StoreOpening.open(dir, clock, processes);
@@ -132,8 +134,7 @@ public final class JsonFileStateStore implements StateStore {
     if (persisted == null) {
       return;
     }
-    // a new session's first meta goes out at once (while its child is still starting up, the
-    // cheapest moment), so that a crash soon after leaves a session the next start recovers
+    // a new session's first meta goes out at once (its child is starting): a crash is recoverable
     boolean first = s.firstMeta();
     if (s.putMeta(persisted.toJson()) || first) {
       dirty.mark(sessionId, first);
@@ -200,10 +201,7 @@ public final class JsonFileStateStore implements StateStore {
     }
   }
 
-  /**
-   * The slot of a valid session id, or null (logged once) when writes are void. A map lookup, no
-   * I/O (callers hold session locks); see {@link SessionSlots} for which sessions get one.
-   */
+  /** A valid id's slot, or null (logged once): a map lookup, no I/O; see {@link SessionSlots}. */
   private PendingSession slot(String sessionId, String op) {
     if (closed || sessionId == null || deleted.contains(sessionId)) {
       return null;

@@ -87,8 +87,9 @@ public final class SessionOwnership implements AutoCloseable {
 
   /**
    * Takes the lock of {@code sessionId} unless another process holds it. Found held, it is tried
-   * once more after {@link #RETRY_PAUSE_MS} (outside any monitor): the holder may only be asking
-   * whether anyone holds it (the keeper). Blocks the calling thread that long at most.
+   * once more after {@link #RETRY_PAUSE_MS} (outside this class's monitors; the store's writer
+   * calls it under its I/O lock): the holder may only be asking whether anyone holds it (the
+   * keeper). Blocks the calling thread that long at most.
    */
   public Claim tryAcquire(String sessionId) {
     Claim c = tryAcquireOnce(sessionId);

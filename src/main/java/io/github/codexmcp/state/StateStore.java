@@ -13,13 +13,14 @@ import java.util.function.Consumer;
  * Disk mirror of session state (spec 40): the seam the session manager writes through.
  *
  * <p><b>Threading.</b> Every method is thread-safe. The {@code save*}, {@link #clearPid} and {@link
- * #appendEvent} methods never touch the disk: they serialize the document on the calling thread (so
- * the caller may reuse or mutate its node afterwards), queue it and return in microseconds. A
- * single daemon writer thread ({@code codex-mcp-state}) writes the latest queued document per
- * (session, file) within about 100 ms; critical events ({@code approval_request}, {@code
- * approval_result}, {@code result}, {@code error}) wake it at once. {@link #deleteSession}, {@link
- * #flush}, {@link #recover}, {@link #prune} and {@link #close} block on disk I/O: call them from
- * startup, shutdown or the work pool, never from a stdio reader thread.
+ * #appendEvent} methods never write the disk ({@code savePid} reads the process table for the
+ * child's start time): they serialize the document on the calling thread (so the caller may reuse
+ * or mutate its node afterwards), queue it and return in microseconds. A single daemon writer
+ * thread ({@code codex-mcp-state}) writes the latest queued document per (session, file) within
+ * about 100 ms; critical events ({@code approval_request}, {@code approval_result}, {@code result},
+ * {@code error}) wake it at once. {@link #deleteSession}, {@link #flush}, {@link #recover}, {@link
+ * #prune} and {@link #close} block on disk I/O: call them from startup, shutdown or the work pool,
+ * never from a stdio reader thread.
  *
  * <p><b>Errors.</b> Persistence is best-effort: no method throws for I/O problems or for a session
  * id that fails {@link SessionIds#isValid} (such calls are logged to stderr once and ignored).

@@ -27,6 +27,10 @@ import java.util.function.Supplier;
  * {@code codex_setup}: local readiness report. Never fails; problems land in the report. Readiness
  * follows what Codex will need ({@link SetupAuth}); the report also says how disk persistence is
  * doing.
+ *
+ * <p><b>Threads.</b> {@link #call} hands the report to {@code work} and returns; the report blocks
+ * that thread while it runs Codex ({@code --version}, the login probe, which waits for the probe's
+ * app-server up to twice its timeout) and reads files. No lock, no state of its own.
  */
 public final class CodexSetupTool implements ToolHandler {
   /** Disk persistence as the report shows it: {@code on}, {@code degraded} or {@code off}. */

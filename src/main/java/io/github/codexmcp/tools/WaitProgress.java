@@ -9,8 +9,9 @@ import io.github.codexmcp.session.SessionPolling;
  *
  * <p><b>Concurrency.</b> Called by one wait's rounds, one at a time but possibly on different
  * threads, with no session lock held; {@code accept} is synchronized so the count is published
- * between them. It hands the notification to the MCP client, which may block while the client's
- * output is full.
+ * between them. It hands the notification to the MCP client under that monitor; the hand-over never
+ * blocks (a progress notification that finds the output full is dropped or replaces the one queued
+ * for its token, see {@code StdoutWriter}).
  */
 final class WaitProgress implements SessionPolling.WaitObserver {
   private final RequestContext context;

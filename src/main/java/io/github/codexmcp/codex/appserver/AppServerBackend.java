@@ -43,7 +43,15 @@ import org.slf4j.LoggerFactory;
  * [PROTOCOL_PARSE_ERROR]: app-server protocol error: failed to parse JSON line: <first 200 chars>}
  * (the child is then terminated); {@code Failed to write to app-server: <reason>} (every pending
  * call fails with it and the child is terminated: a broken stdin does not heal). Writes are
- * synchronous on the caller's thread under one lock; there is no write queue.
+ * synchronous on the caller's thread under the connection's write lock; there is no write queue,
+ * and a write blocks while the child does not read its stdin.
+ *
+ * <p><b>State.</b> This object's monitor guards {@code startFuture} and {@code destroyFuture} (one
+ * start, one destroy) and orders the spawned child against a concurrent destroy; it is held for
+ * field work only, except that a child spawned after a destroy began is signalled under it. {@code
+ * child}, {@code connection}, {@code stderr}, {@code destroyed} and {@code exited} are volatile,
+ * written by the starting, destroying or exit thread and read without a lock; the exit and error
+ * reports are once-only atomic flags.
  *
  * <p><b>Listener threading.</b> Listener calls are serialized (never concurrent) and in arrival
  * order. Notifications and server requests arrive on the reader thread {@code

@@ -57,7 +57,9 @@ import org.slf4j.LoggerFactory;
  * current}, {@code realThreadId}, {@code listener} and {@code destroyed} are volatile for lock-free
  * reads ({@link #childPid()} is called under a session's lock). Listener calls are made under
  * {@link #lock}, in arrival order, from the stdout reader, process-exit or timer thread (see {@link
- * ExecProcesses}), and must not block. Spawning, stopping and file writes happen outside the lock.
+ * ExecProcesses}), and must not block. Reading the profile, spawning, stopping and file writes
+ * happen outside the lock, except for a turn refused because the backend was destroyed (or the turn
+ * superseded) meanwhile, whose schema file is deleted, and whose child is signalled, under it.
  */
 public final class ExecBackend implements CodexBackend {
   public static final Duration KILL_GRACE = Duration.ofSeconds(5);
