@@ -359,9 +359,15 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
    * outside the SDK session.
    */
   void sendOwn(ObjectNode message) {
-    output.send(
-        Json.bytes(message),
-        message.has("id") ? StdoutWriter.Kind.RESPONSE : StdoutWriter.Kind.NOTIFICATION);
+    if (message.has("id")) {
+      output.send(Json.bytes(message), StdoutWriter.Kind.RESPONSE);
+    } else if (McpSchema.METHOD_NOTIFICATION_PROGRESS.equals(Json.text(message, "method"))) {
+      // never waits for the client: coalesced per token, dropped when the output is full
+      JsonNode token = message.path("params").get("progressToken");
+      output.send(Json.bytes(message), StdoutWriter.Kind.PROGRESS, token);
+    } else {
+      output.send(Json.bytes(message), StdoutWriter.Kind.NOTIFICATION);
+    }
   }
 
   /** The {@code tools/call} requests, checked and (after initialization) run past the SDK. */

@@ -114,7 +114,12 @@ final class StdoutWriter {
 
   /** Queues {@code json} (one line of compact UTF-8 JSON, no newline); see the class comment. */
   void send(byte[] json, Kind kind) {
-    enqueue(json, json.length + 1L, kind, null);
+    send(json, kind, null);
+  }
+
+  /** As {@link #send(byte[], Kind)}; progress lines with an equal non-null key coalesce. */
+  void send(byte[] json, Kind kind, Object coalesceKey) {
+    enqueue(json, json.length + 1L, kind, coalesceKey);
   }
 
   /**

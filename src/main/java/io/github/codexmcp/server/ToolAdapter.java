@@ -41,12 +41,12 @@ import reactor.core.publisher.Mono;
  * timer) is rendered, and its response queued, on the work pool: the thread that completed it only
  * hands over.
  *
- * <p><b>Locks.</b> One permit ({@code backlogBuilder}, a semaphore): while the output has a backlog,
- * a call-pool thread takes it before it builds an answer (which may run the handler: writes to
- * Codex, disk, git) and keeps it until the output has room for the built answer, so a client that
- * stopped reading makes the others wait here instead of each holding a built answer in memory. It
- * is the one lock held while waiting for the MCP client, on purpose; it is never taken on the stdin
- * reader thread (quick reads skip it) nor by a thread that holds another lock.
+ * <p><b>Locks.</b> One permit ({@code backlogBuilder}, a semaphore): while the output has a
+ * backlog, a call-pool thread takes it before it builds an answer (which may run the handler:
+ * writes to Codex, disk, git) and keeps it until the output has room for the built answer, so a
+ * client that stopped reading makes the others wait here instead of each holding a built answer in
+ * memory. It is the one lock held while waiting for the MCP client, on purpose; it is never taken
+ * on the stdin reader thread (quick reads skip it) nor by a thread that holds another lock.
  */
 public final class ToolAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ToolAdapter.class);
