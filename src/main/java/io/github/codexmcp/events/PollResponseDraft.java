@@ -12,12 +12,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * A poll response under construction, with the {@code maxBytes} truncation of spec 30 §11.
+ * A poll answer under construction, with the {@code maxBytes} truncation of spec 30 §11; {@link
+ * #toPage} gives the finished {@link PollPage}.
  *
- * <p>Sizes are UTF-8 byte lengths of the compact JSON. Events are measured one by one and only as
- * far as needed: the size of the whole response is the size of the envelope with an empty {@code
- * events} array plus the event sizes plus one comma between events, so no event is serialized more
- * than once.
+ * <p>Sizes are UTF-8 byte lengths of the compact JSON the client receives. To measure them, this
+ * class builds the answer's tree internally ({@link #envelope}, {@link SessionEvent#toJson}) in the
+ * field order of the contract; the renderer of the page must write the same bytes (tested against
+ * the recorded answers). Events are measured one by one and only as far as needed, and only when
+ * {@code maxBytes} is set: the size of the whole answer is the size of the envelope with an empty
+ * {@code events} array plus the event sizes plus one comma between events, so no event is
+ * serialized more than once here.
  */
 final class PollResponseDraft {
   static final String TRUNCATION_WARNING = "Response truncated to respect pollOptions.maxBytes=%d.";
@@ -42,8 +46,8 @@ final class PollResponseDraft {
   final Long pollInterval;
   final long cursorFloor;
   ObjectNode progress;
+  final ResponseMode mode;
   List<SessionEvent> events;
-  List<ObjectNode> eventJson;
   long nextCursor;
   final Long cursorResetTo;
   List<ObjectNode> actions;
@@ -60,7 +64,7 @@ final class PollResponseDraft {
       Long pollInterval,
       ObjectNode progress,
       List<SessionEvent> events,
-      List<ObjectNode> eventJson,
+      ResponseMode mode,
       long nextCursor,
       long cursorFloor,
       Long cursorResetTo,
@@ -71,7 +75,7 @@ final class PollResponseDraft {
     this.pollInterval = pollInterval;
     this.progress = progress;
     this.events = events;
-    this.eventJson = eventJson;
+    this.mode = mode;
     this.nextCursor = nextCursor;
     this.cursorFloor = cursorFloor;
     this.cursorResetTo = cursorResetTo;
@@ -83,9 +87,23 @@ final class PollResponseDraft {
     return !events.isEmpty() || (actions != null && !actions.isEmpty()) || result != null;
   }
 
-  /** The response object in the documented field order. */
-  ObjectNode toJson() {
-    return envelope(true);
+  /** The finished answer, without the orchestration hints. */
+  PollPage toPage() {
+    return new PollPage(
+        sessionId,
+        status,
+        pollInterval,
+        progress,
+        events,
+        mode,
+        nextCursor,
+        cursorResetTo,
+        actions,
+        result,
+        compatWarnings,
+        truncatedFields,
+        null,
+        null);
   }
 
   /**
@@ -103,11 +121,11 @@ final class PollResponseDraft {
       return;
     }
     // Measure events only until the limit is crossed; the rest is never serialized here.
-    long[] sizes = new long[eventJson.size()];
+    long[] sizes = new long[events.size()];
     long envelope = envelopeSize();
     long total = envelope;
     for (int i = 0; i < sizes.length && total <= limit; i++) {
-      sizes[i] = sizeOf(eventJson.get(i));
+      sizes[i] = eventSize(events.get(i));
       total += sizes[i] + (i > 0 ? 1 : 0);
     }
     if (total <= limit) {
@@ -116,7 +134,6 @@ final class PollResponseDraft {
     }
     LinkedHashSet<String> recorded = new LinkedHashSet<>();
     List<SessionEvent> selectedEvents = events;
-    List<ObjectNode> selectedJson = eventJson;
     if (!events.isEmpty()) {
       record(recorded, "events");
       envelope = envelopeSize();
@@ -132,7 +149,6 @@ final class PollResponseDraft {
       }
       eventsBytes = total - envelope;
       events = events.subList(0, kept);
-      eventJson = eventJson.subList(0, kept);
       long next = kept > 0 ? events.get(kept - 1).id() + 1 : cursorFloor;
       nextCursor = Math.max(0, Math.min(next, nextId));
     } else {
@@ -167,7 +183,7 @@ final class PollResponseDraft {
         actions = null;
       }
     }
-    refill(selectedEvents, selectedJson, sizes, limit, nextId);
+    refill(selectedEvents, sizes, limit, nextId);
     if (truncatedFields != null) {
       addWarningIfFits(String.format(TRUNCATION_WARNING, limit), limit);
     }
@@ -178,12 +194,7 @@ final class PollResponseDraft {
    * large {@code result} (always present on a finished session) would push every event out of every
    * poll, and a client using {@code maxBytes} could never read the session's events.
    */
-  private void refill(
-      List<SessionEvent> selected,
-      List<ObjectNode> selectedJson,
-      long[] sizes,
-      long limit,
-      long nextId) {
+  private void refill(List<SessionEvent> selected, long[] sizes, long limit, long nextId) {
     int kept = events.size();
     if (kept >= selected.size()) {
       return;
@@ -191,7 +202,7 @@ final class PollResponseDraft {
     long total = size();
     long added = 0;
     while (kept < selected.size()) {
-      long one = sizes[kept] != 0 ? sizes[kept] : sizeOf(selectedJson.get(kept));
+      long one = sizes[kept] != 0 ? sizes[kept] : eventSize(selected.get(kept));
       long add = one + (kept > 0 ? 1 : 0);
       if (total + add > limit) {
         break;
@@ -205,7 +216,6 @@ final class PollResponseDraft {
     }
     eventsBytes += added;
     events = selected.subList(0, kept);
-    eventJson = selectedJson.subList(0, kept);
     nextCursor = Math.max(0, Math.min(events.get(kept - 1).id() + 1, nextId));
   }
 
@@ -231,19 +241,24 @@ final class PollResponseDraft {
   long size() {
     if (eventsBytes < 0) {
       long total = 0;
-      for (ObjectNode e : eventJson) {
-        total += sizeOf(e);
+      for (SessionEvent e : events) {
+        total += eventSize(e);
       }
-      eventsBytes = total + Math.max(0, eventJson.size() - 1);
+      eventsBytes = total + Math.max(0, events.size() - 1);
     }
     return envelopeSize() + eventsBytes;
   }
 
-  private long envelopeSize() {
-    return sizeOf(envelope(false));
+  private long eventSize(SessionEvent e) {
+    return sizeOf(e.toJson(mode));
   }
 
-  private ObjectNode envelope(boolean withEvents) {
+  private long envelopeSize() {
+    return sizeOf(envelope());
+  }
+
+  /** The answer's tree with an empty {@code events} array, for measuring. */
+  private ObjectNode envelope() {
     ObjectNode out = Json.object();
     out.put("sessionId", sessionId);
     out.put("status", status);
@@ -253,10 +268,7 @@ final class PollResponseDraft {
     if (progress != null) {
       out.set("progress", progress);
     }
-    ArrayNode array = out.putArray("events");
-    if (withEvents) {
-      array.addAll(eventJson);
-    }
+    out.putArray("events");
     Nodes.putInteger(out, "nextCursor", nextCursor);
     if (cursorResetTo != null) {
       Nodes.putInteger(out, "cursorResetTo", cursorResetTo);

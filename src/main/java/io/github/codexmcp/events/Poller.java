@@ -10,10 +10,10 @@ import java.util.Set;
  * §5.4, §11).
  *
  * <p>Pure: it reads the {@link PollContext} (including the ring, so the caller must hold the
- * session lock for the duration of the call) and returns the response plus the session cursor to
- * store. Cost is proportional to the selected events (plus, under {@code skipDeltas}, the deltas
- * skipped); only selected events are shaped, and they are measured only when {@code maxBytes} is
- * set.
+ * session lock for the duration of the call) and returns the answer as a {@link PollPage} plus the
+ * session cursor to store. Cost is proportional to the selected events (plus, under {@code
+ * skipDeltas}, the deltas skipped); events are shaped and measured here only when {@code maxBytes}
+ * is set, otherwise the page just holds the selected (immutable) events for the renderer.
  */
 public final class Poller {
   /** {@code data.method} values that {@code skipDeltas} consumes without returning. */
@@ -102,10 +102,6 @@ public final class Poller {
     }
     long nextCursor = clamp(consumed ? highest + 1 : cursorFloor, nextId);
 
-    List<ObjectNode> eventJson = new ArrayList<>(selected.size());
-    for (SessionEvent e : selected) {
-      eventJson.add(e.toJson(request.responseMode()));
-    }
     List<ObjectNode> actions =
         o.includeActionsEffective() && !ctx.actions().isEmpty() ? ctx.actions() : null;
     ObjectNode result = o.includeResultEffective() ? ctx.result() : null;
@@ -116,7 +112,7 @@ public final class Poller {
             ctx.pollInterval(),
             ctx.progress(),
             selected,
-            eventJson,
+            request.responseMode(),
             nextCursor,
             cursorFloor,
             cursorResetTo,
@@ -136,7 +132,7 @@ public final class Poller {
     if (o.includeEventsEffective() || o.finalOnlyEffective()) {
       sessionCursor = Math.max(previous, clamp(draft.nextCursor, ctx.ring().nextId()));
     }
-    return new PollOutcome(draft.toJson(), draft.nextCursor, sessionCursor, draft.hasVisibleData());
+    return new PollOutcome(draft.toPage(), sessionCursor, draft.hasVisibleData());
   }
 
   private static long clamp(long value, long nextId) {

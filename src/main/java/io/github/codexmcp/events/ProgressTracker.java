@@ -287,16 +287,6 @@ public final class ProgressTracker {
     return isTerminal(status) ? "none" : "poll";
   }
 
-  /**
-   * Appends {@code interactionState} and {@code recommendedNextAction} to a {@code codex_check}
-   * response (after truncation; these fields are not counted against {@code maxBytes}).
-   */
-  public static void enrichCheckResponse(
-      ObjectNode response, String status, Collection<String> pendingKinds) {
-    response.put("interactionState", interactionState(status));
-    response.put("recommendedNextAction", recommendedNextAction(status, pendingKinds));
-  }
-
   /** {@code pollInterval} in ms: 120000 running, 1000 waiting_approval, else null (omitted). */
   public static Long pollInterval(String status) {
     if (RUNNING.equals(status)) {

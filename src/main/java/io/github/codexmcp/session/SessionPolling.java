@@ -5,6 +5,7 @@ import io.github.codexmcp.codex.protocol.ActionType;
 import io.github.codexmcp.codex.protocol.ApprovalDecision;
 import io.github.codexmcp.events.PollContext;
 import io.github.codexmcp.events.PollOutcome;
+import io.github.codexmcp.events.PollPage;
 import io.github.codexmcp.events.PollRequest;
 import io.github.codexmcp.events.Poller;
 import io.github.codexmcp.events.ProgressTracker;
@@ -27,6 +28,12 @@ import java.util.function.Consumer;
  * its waiter under the same lock, so no wake is lost in between. The wait observer (progress to the
  * MCP client) is called after the lock is released. {@code Rounds} guards its current waiter and
  * slice timer with its own monitor, taken inside the session's, never around it.
+ *
+ * <p>A poll answers with a {@link PollPage}: under the lock it selects the events, measures them
+ * when {@code maxBytes} is set, and captures progress, actions and result; the page holds the
+ * buffered {@link io.github.codexmcp.events.SessionEvent} records themselves, which are immutable,
+ * so the caller renders it (shaping each event's data for the response mode) after the lock is
+ * released.
  */
 public final class SessionPolling {
   public static final long MAX_WAIT_MS = 120_000;
@@ -66,18 +73,18 @@ public final class SessionPolling {
     PollOutcome o =
         monotonic ? Poller.pollMonotonic(req, context(s)) : Poller.poll(req, context(s));
     s.consumedTo(o.sessionCursor());
-    ProgressTracker.enrichCheckResponse(
-        o.response(),
-        s.status().wireName(),
-        s.status() == SessionStatus.WAITING_APPROVAL ? s.pending.actionTypes() : List.of());
-    return o;
+    PollPage page =
+        o.page()
+            .withHints(
+                s.status() == SessionStatus.WAITING_APPROVAL ? s.pending.actionTypes() : List.of());
+    return new PollOutcome(page, o.sessionCursor(), o.visibleData());
   }
 
   /** An immediate poll. */
-  public ObjectNode poll(String sessionId, PollRequest req) {
+  public PollPage poll(String sessionId, PollRequest req) {
     Session s = manager.require(sessionId);
     synchronized (s) {
-      return pollLocked(s, req, false).response();
+      return pollLocked(s, req, false).page();
     }
   }
 
@@ -85,7 +92,7 @@ public final class SessionPolling {
    * A long poll: returns as soon as the poll has events, actions or a result, else waits for a
    * change until {@code waitMs} (at most 120 s) has passed or {@code cancelled} completes.
    */
-  public CompletableFuture<ObjectNode> longPoll(
+  public CompletableFuture<PollPage> longPoll(
       String sessionId,
       PollRequest req,
       long waitMs,
@@ -96,7 +103,7 @@ public final class SessionPolling {
     return longPollRound(manager.require(sessionId), req, deadline, rounds);
   }
 
-  private CompletableFuture<ObjectNode> longPollRound(
+  private CompletableFuture<PollPage> longPollRound(
       Session s, PollRequest req, long deadline, Rounds rounds) {
     CompletableFuture<Void> waiter;
     PollRequest next;
@@ -106,7 +113,7 @@ public final class SessionPolling {
       long remaining = deadline - manager.clock.millis();
       if (o.visibleData() || rounds.cancelled.isDone() || remaining <= 0 || manager.isClosed()) {
         rounds.end();
-        return CompletableFuture.completedFuture(o.response());
+        return CompletableFuture.completedFuture(o.page());
       }
       next = new PollRequest(o.nextCursor(), req.maxEvents(), req.responseMode(), req.options());
       waiter = rounds.enter(s, remaining);
@@ -116,7 +123,7 @@ public final class SessionPolling {
             s.id,
             s.id,
             MAX_WAITERS);
-        return CompletableFuture.completedFuture(pollLocked(s, next, false).response());
+        return CompletableFuture.completedFuture(pollLocked(s, next, false).page());
       }
     }
     rounds.report(s);
@@ -285,23 +292,23 @@ public final class SessionPolling {
   }
 
   /** {@code respond_permission} followed by the monotonic poll. */
-  public ObjectNode respondPermission(
+  public PollPage respondPermission(
       String sessionId, String requestId, ApprovalDecision decision, PollRequest req) {
     manager.answer(sessionId, requestId, decision);
     return pollAfterRespond(sessionId, req);
   }
 
   /** {@code respond_user_input} followed by the monotonic poll. */
-  public ObjectNode respondUserInput(
+  public PollPage respondUserInput(
       String sessionId, String requestId, ObjectNode answers, PollRequest req) {
     manager.respondUserInput(sessionId, requestId, answers);
     return pollAfterRespond(sessionId, req);
   }
 
-  private ObjectNode pollAfterRespond(String sessionId, PollRequest req) {
+  private PollPage pollAfterRespond(String sessionId, PollRequest req) {
     Session s = manager.require(sessionId);
     synchronized (s) {
-      return pollLocked(s, req, true).response();
+      return pollLocked(s, req, true).page();
     }
   }
 

@@ -144,10 +144,10 @@ public final class CodexCheckTool implements ToolHandler {
                       WaitBudget.effective(waitMs, context),
                       context.cancelled(),
                       WaitProgress.of(context))
-                  .thenApply(ToolOutcome::success)
+                  .thenApply(page -> ToolOutcome.success(PollJson.render(page)))
                   .exceptionally(ToolOutcome::thrown);
             }
-            return done(ToolOutcome.success(polling.poll(sessionId, req)));
+            return done(ToolOutcome.success(PollJson.render(polling.poll(sessionId, req))));
           }
         case "respond_permission":
           return done(
@@ -185,7 +185,8 @@ public final class CodexCheckTool implements ToolHandler {
                   : null,
               a.get("network_policy_amendment"),
               Args.str(a, "denyMessage"));
-      return ToolOutcome.success(polling.respondPermission(sessionId, requestId, parsed, req));
+      return ToolOutcome.success(
+          PollJson.render(polling.respondPermission(sessionId, requestId, parsed, req)));
     } catch (CodexMcpException e) {
       return ToolOutcome.returned(e.getMessage());
     }
@@ -204,7 +205,8 @@ public final class CodexCheckTool implements ToolHandler {
           "Error [INVALID_ARGUMENT]: decision/execpolicy_amendment/network_policy_amendment/denyMessage are only valid for respond_permission");
     }
     try {
-      return ToolOutcome.success(polling.respondUserInput(sessionId, requestId, answers, req));
+      return ToolOutcome.success(
+          PollJson.render(polling.respondUserInput(sessionId, requestId, answers, req)));
     } catch (CodexMcpException e) {
       return ToolOutcome.returned(e.getMessage());
     }

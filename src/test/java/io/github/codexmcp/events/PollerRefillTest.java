@@ -56,14 +56,15 @@ class PollerRefillTest {
               List.of(),
               result,
               ring);
-      PollOutcome o =
-          Poller.poll(
-              new PollRequest(
-                  null,
-                  1000,
-                  ResponseMode.FULL,
-                  new PollOptions(null, null, null, null, null, 2000L)),
-              ctx);
+      Polled o =
+          Polled.of(
+              Poller.poll(
+                  new PollRequest(
+                      null,
+                      1000,
+                      ResponseMode.FULL,
+                      new PollOptions(null, null, null, null, null, 2000L)),
+                  ctx));
       int n = o.response().path("events").size();
       assertTrue(n > 0, "no events delivered in round " + round + ": " + o.response());
       assertTrue(o.response().path("truncated").asBoolean());

@@ -51,23 +51,24 @@ class PollerTest {
           ring);
     }
 
-    PollOutcome poll(Long c, int max) {
+    Polled poll(Long c, int max) {
       return poll(new PollRequest(c, max, ResponseMode.FULL, null));
     }
 
-    PollOutcome poll(Long c, int max, PollOptions options) {
+    Polled poll(Long c, int max, PollOptions options) {
       return poll(new PollRequest(c, max, ResponseMode.FULL, options));
     }
 
-    PollOutcome poll(PollRequest request) {
-      PollOutcome out = Poller.poll(request, context());
+    Polled poll(PollRequest request) {
+      Polled out = Polled.of(Poller.poll(request, context()));
       cursor = out.sessionCursor();
       return out;
     }
 
-    PollOutcome respond(Long c, int max, PollOptions options) {
-      PollOutcome out =
-          Poller.pollMonotonic(new PollRequest(c, max, ResponseMode.FULL, options), context());
+    Polled respond(Long c, int max, PollOptions options) {
+      Polled out =
+          Polled.of(
+              Poller.pollMonotonic(new PollRequest(c, max, ResponseMode.FULL, options), context()));
       cursor = out.sessionCursor();
       return out;
     }
@@ -95,7 +96,7 @@ class PollerTest {
     return opts(null, null, null, null, null, n);
   }
 
-  private static List<Long> ids(PollOutcome o) {
+  private static List<Long> ids(Polled o) {
     List<Long> out = new ArrayList<>();
     o.response().get("events").forEach(e -> out.add(e.get("id").asLong()));
     return out;
@@ -157,12 +158,12 @@ class PollerTest {
     Fixture f = new Fixture();
     f.pushDelta("a");
     f.pushDelta("b");
-    PollOutcome first = f.poll(0L, 1);
+    Polled first = f.poll(0L, 1);
     assertEquals(List.of(0L), ids(first));
     assertEquals(1, first.response().get("nextCursor").asLong());
     assertEquals(1, first.nextCursor());
     assertEquals(1, f.cursor);
-    PollOutcome second = f.poll(null, 1);
+    Polled second = f.poll(null, 1);
     assertEquals(List.of(1L), ids(second));
     assertEquals(2, f.cursor);
   }
@@ -171,7 +172,7 @@ class PollerTest {
   void maxEventsZeroSelectsAndConsumesNothing() {
     Fixture f = new Fixture();
     f.pushDelta("a");
-    PollOutcome o = f.poll(null, 0);
+    Polled o = f.poll(null, 0);
     assertEquals(List.of(), ids(o));
     assertEquals(0, o.nextCursor());
     assertEquals(0, f.cursor);
@@ -185,7 +186,7 @@ class PollerTest {
     f.pushDelta("b");
     f.pushDelta("c");
     assertEquals(2, f.poll(0L, 2).nextCursor());
-    PollOutcome replay = f.poll(0L, 1);
+    Polled replay = f.poll(0L, 1);
     assertEquals(List.of(0L), ids(replay));
     assertEquals(1, replay.nextCursor());
     assertEquals(2, f.cursor);
@@ -196,7 +197,7 @@ class PollerTest {
   void cursorBeyondTheEndJumpsToNextId() {
     Fixture f = new Fixture();
     f.pushDelta("a");
-    PollOutcome o = f.poll(999_999L, 200);
+    Polled o = f.poll(999_999L, 200);
     assertEquals(List.of(), ids(o));
     assertEquals(1, o.nextCursor());
     assertEquals(1, f.cursor);
@@ -209,7 +210,7 @@ class PollerTest {
     for (int i = 0; i < 1105; i++) {
       f.pushDelta("d" + i);
     }
-    PollOutcome o = f.poll(0L, 2000);
+    Polled o = f.poll(0L, 2000);
     assertEquals(105, o.response().get("cursorResetTo").asLong());
     assertEquals(1000, o.response().get("events").size());
     assertEquals(105, ids(o).get(0));
@@ -222,7 +223,7 @@ class PollerTest {
     for (int i = 0; i < 1105; i++) {
       f.pushDelta("d" + i);
     }
-    PollOutcome o = f.poll(0L, 2000, maxBytes(1));
+    Polled o = f.poll(0L, 2000, maxBytes(1));
     ObjectNode r = o.response();
     assertTrue(r.get("truncated").asBoolean());
     assertTrue(strings(r.get("truncatedFields")).contains("events"));
@@ -239,7 +240,7 @@ class PollerTest {
     for (int i = 0; i < 1105; i++) {
       f.pushDelta("d" + i);
     }
-    PollOutcome o = f.poll(0L, 0);
+    Polled o = f.poll(0L, 0);
     assertEquals(105, o.response().get("cursorResetTo").asLong());
     assertEquals(105, o.nextCursor());
     assertEquals(105, f.cursor, "includeEvents persists the reset cursor");
@@ -249,7 +250,7 @@ class PollerTest {
   void includeEventsFalseNeverConsumes() {
     Fixture f = new Fixture();
     f.pushDelta("a");
-    PollOutcome o = f.poll(null, 200, opts(false, null, null, null, null, null));
+    Polled o = f.poll(null, 200, opts(false, null, null, null, null, null));
     assertEquals(List.of(), ids(o));
     assertEquals(0, o.nextCursor());
     assertEquals(0, f.cursor);
@@ -262,7 +263,7 @@ class PollerTest {
     for (int i = 0; i < 1005; i++) {
       f.pushDelta("d" + i);
     }
-    PollOutcome o = f.poll(null, 200, opts(false, null, null, null, null, null));
+    Polled o = f.poll(null, 200, opts(false, null, null, null, null, null));
     assertEquals(5, o.response().get("cursorResetTo").asLong());
     assertEquals(5, o.nextCursor());
     assertEquals(0, f.cursor);
@@ -277,7 +278,7 @@ class PollerTest {
     f.actions.add(commandAction("req_1", "ls"));
     assertFalse(
         f.poll(null, 1, opts(null, false, null, null, null, null)).response().has("actions"));
-    PollOutcome o = f.poll(null, 1);
+    Polled o = f.poll(null, 1);
     assertEquals(1, o.response().get("actions").size());
     assertTrue(o.visibleData());
   }
@@ -293,11 +294,11 @@ class PollerTest {
     Fixture f = new Fixture();
     f.status = "idle";
     f.result = json("{'turnId':'t','status':'completed','completedAt':'x'}");
-    PollOutcome hidden = f.poll(null, 1, opts(null, null, false, null, null, null));
+    Polled hidden = f.poll(null, 1, opts(null, null, false, null, null, null));
     assertFalse(hidden.response().has("result"));
     assertEquals("idle", hidden.response().get("status").asText());
     for (int i = 0; i < 3; i++) {
-      PollOutcome o = f.poll(null, 1);
+      Polled o = f.poll(null, 1);
       assertEquals(f.result, o.response().get("result"));
       assertTrue(o.visibleData());
     }
@@ -314,7 +315,7 @@ class PollerTest {
     f.ring.push(
         EventType.OUTPUT, json("{'method':'item/completed','item':{'type':'agentMessage'}}"));
     f.pushDelta("after");
-    PollOutcome o = f.poll(null, 1, opts(null, null, null, true, null, null));
+    Polled o = f.poll(null, 1, opts(null, null, null, true, null, null));
     assertEquals(List.of(2L), ids(o));
     assertEquals(3, o.nextCursor());
     assertEquals(3, f.cursor);
@@ -329,7 +330,7 @@ class PollerTest {
     f.ring.push(EventType.PROGRESS, TestEvents.delta("item/fileChange/outputDelta", "f", "t", "z"));
     f.ring.push(
         EventType.PROGRESS, TestEvents.delta("item/reasoning/summaryTextDelta", "s", "t", "w"));
-    PollOutcome o = f.poll(null, 5, opts(null, null, null, true, null, null));
+    Polled o = f.poll(null, 5, opts(null, null, null, true, null, null));
     assertEquals(List.of(), ids(o));
     assertEquals(f.ring.nextId(), o.nextCursor());
     assertEquals(f.ring.nextId(), f.cursor);
@@ -342,7 +343,7 @@ class PollerTest {
     f.pushDelta("a");
     f.ring.push(EventType.PROGRESS, method("turn/started"));
     f.ring.push(EventType.PROGRESS, method("turn/diff/updated"));
-    PollOutcome o = f.poll(null, 2, opts(null, null, null, true, null, null));
+    Polled o = f.poll(null, 2, opts(null, null, null, true, null, null));
     assertEquals(List.of(0L, 2L), ids(o));
     assertEquals(3, o.nextCursor());
   }
@@ -355,7 +356,7 @@ class PollerTest {
     f.actions.add(commandAction("req_1", "ls"));
     f.pushDelta("a");
     f.pushDelta("b");
-    PollOutcome o = f.poll(null, 5, opts(true, null, false, null, true, null));
+    Polled o = f.poll(null, 5, opts(true, null, false, null, true, null));
     assertEquals(List.of(), ids(o));
     assertTrue(o.response().has("result"));
     assertTrue(o.response().has("actions"));
@@ -368,7 +369,7 @@ class PollerTest {
     Fixture f = new Fixture();
     f.result = json("{'turnId':'old','completedAt':'x'}"); // filtered: running
     f.pushDelta("a");
-    PollOutcome o = f.poll(null, 5, opts(null, null, null, null, true, null));
+    Polled o = f.poll(null, 5, opts(null, null, null, null, true, null));
     assertEquals(List.of(), ids(o));
     assertFalse(o.response().has("result"));
     assertEquals(1, f.cursor);
@@ -380,7 +381,7 @@ class PollerTest {
     Fixture f = new Fixture();
     f.pushDelta("a");
     f.cursor = 1;
-    PollOutcome o = f.poll(null, 5, opts(null, null, null, null, true, null));
+    Polled o = f.poll(null, 5, opts(null, null, null, null, true, null));
     assertEquals(1, o.nextCursor());
     assertEquals(1, f.cursor);
   }
@@ -410,12 +411,12 @@ class PollerTest {
     Fixture f = approvalFixture();
     long before = f.poll(null, 10).nextCursor();
     resolve(f);
-    PollOutcome ack = f.respond(null, 0, null);
+    Polled ack = f.respond(null, 0, null);
     assertEquals(List.of(), ids(ack));
     assertEquals(before, ack.nextCursor());
     assertEquals(before, f.cursor);
     assertFalse(ack.response().has("compatWarnings"));
-    PollOutcome later = f.poll(null, 10);
+    Polled later = f.poll(null, 10);
     assertEquals("approval_result", later.response().get("events").get(0).get("type").asText());
   }
 
@@ -424,7 +425,7 @@ class PollerTest {
     Fixture f = approvalFixture();
     long before = f.poll(null, 10).nextCursor();
     resolve(f);
-    PollOutcome ack = f.respond(0L, 0, null);
+    Polled ack = f.respond(0L, 0, null);
     assertEquals(List.of(), ids(ack));
     assertEquals(before, ack.nextCursor());
     assertEquals(
@@ -439,7 +440,7 @@ class PollerTest {
     Fixture f = approvalFixture();
     f.poll(null, 10);
     resolve(f);
-    PollOutcome o = f.respond(null, 10, null);
+    Polled o = f.respond(null, 10, null);
     assertEquals("approval_result", o.response().get("events").get(0).get("type").asText());
     assertEquals(f.ring.nextId(), f.cursor);
   }
@@ -447,7 +448,7 @@ class PollerTest {
   @Test
   void respondWithFutureCursorIsNotStale() {
     Fixture f = approvalFixture();
-    PollOutcome o = f.respond(1L, 10, null);
+    Polled o = f.respond(1L, 10, null);
     assertEquals(List.of(1L), ids(o));
     assertFalse(o.response().has("compatWarnings"));
   }
@@ -457,10 +458,10 @@ class PollerTest {
     Fixture f = approvalFixture();
     f.poll(null, 10);
     long exact = bytes(f.respond(null, 0, null).response());
-    PollOutcome tight = f.respond(0L, 0, maxBytes(exact));
+    Polled tight = f.respond(0L, 0, maxBytes(exact));
     assertFalse(tight.response().has("compatWarnings"));
     assertFalse(tight.response().has("truncated"));
-    PollOutcome roomy = f.respond(0L, 0, maxBytes(exact + 200));
+    Polled roomy = f.respond(0L, 0, maxBytes(exact + 200));
     assertEquals(1, roomy.response().get("compatWarnings").size());
     assertTrue(bytes(roomy.response()) <= exact + 200);
   }
@@ -474,11 +475,11 @@ class PollerTest {
     }
     f.ring.push(EventType.APPROVAL_REQUEST, json("{'requestId':'req_1','kind':'command'}"), true);
     f.actions.add(commandAction("req_1", "ls"));
-    PollOutcome peek = f.poll(null, 1, opts(false, null, null, null, null, null));
+    Polled peek = f.poll(null, 1, opts(false, null, null, null, null, null));
     assertEquals(1, peek.response().get("actions").size());
     assertEquals(0, f.cursor);
     resolve(f);
-    PollOutcome ack = f.respond(null, 0, null);
+    Polled ack = f.respond(null, 0, null);
     long reset = ack.response().get("cursorResetTo").asLong();
     assertEquals(f.ring.firstId(), reset);
     assertEquals(List.of(), ids(ack));
@@ -491,7 +492,7 @@ class PollerTest {
   void respondWithSkipDeltasAndDefaultMaxEventsDoesNotAdvance() {
     Fixture f = approvalFixture();
     f.pushDelta("more");
-    PollOutcome o = f.respond(null, 0, opts(null, null, null, true, null, null));
+    Polled o = f.respond(null, 0, opts(null, null, null, true, null, null));
     assertEquals(List.of(), ids(o));
     assertEquals(0, o.nextCursor());
     assertEquals(0, f.cursor);
@@ -504,7 +505,7 @@ class PollerTest {
     Fixture f = new Fixture();
     f.status = "waiting_approval";
     f.actions.add(commandAction("req_1", "x".repeat(4000)));
-    PollOutcome o = f.poll(null, 1, opts(false, null, null, null, null, 700L));
+    Polled o = f.poll(null, 1, opts(false, null, null, null, null, 700L));
     ObjectNode r = o.response();
     assertTrue(bytes(r) <= 700, Json.write(r));
     assertEquals("waiting_approval", r.get("status").asText());
@@ -537,7 +538,7 @@ class PollerTest {
     Fixture f = new Fixture();
     f.status = "waiting_approval";
     f.actions.add(userInputAction("req_2", "q".repeat(3000)));
-    PollOutcome o = f.poll(null, 1, opts(false, null, null, null, null, 700L));
+    Polled o = f.poll(null, 1, opts(false, null, null, null, null, 700L));
     ObjectNode r = o.response();
     assertTrue(bytes(r) <= 700, Json.write(r));
     assertTrue(r.get("truncated").asBoolean());
@@ -561,13 +562,13 @@ class PollerTest {
     long twoFit = bytes(truncatedActionsResponse(first, second));
     long oneFit = bytes(truncatedActionsResponse(firstBare));
 
-    PollOutcome two = f.poll(null, 1, opts(false, null, null, null, null, twoFit));
+    Polled two = f.poll(null, 1, opts(false, null, null, null, null, twoFit));
     assertEquals(truncatedActionsResponse(first, second), two.response());
 
-    PollOutcome one = f.poll(null, 1, opts(false, null, null, null, null, oneFit));
+    Polled one = f.poll(null, 1, opts(false, null, null, null, null, oneFit));
     assertEquals(truncatedActionsResponse(firstBare), one.response());
 
-    PollOutcome none = f.poll(null, 1, opts(false, null, null, null, null, oneFit - 1));
+    Polled none = f.poll(null, 1, opts(false, null, null, null, null, oneFit - 1));
     assertFalse(none.response().has("actions"));
     assertEquals(List.of("actions"), strings(none.response().get("truncatedFields")));
   }
@@ -589,7 +590,7 @@ class PollerTest {
     f.status = "idle";
     f.progress = null;
     f.actions.add(commandAction("req_1", "y".repeat(2000)));
-    PollOutcome o = f.poll(null, 1, opts(false, null, null, null, null, 600L));
+    Polled o = f.poll(null, 1, opts(false, null, null, null, null, 600L));
     assertFalse(o.response().has("actions"));
     assertEquals(List.of("actions"), strings(o.response().get("truncatedFields")));
   }
@@ -600,7 +601,7 @@ class PollerTest {
     for (int i = 0; i < 20; i++) {
       f.pushDelta("e".repeat(400) + i);
     }
-    PollOutcome roomy = f.poll(0L, 20, maxBytes(1000));
+    Polled roomy = f.poll(0L, 20, maxBytes(1000));
     ObjectNode r = roomy.response();
     assertTrue(r.get("truncated").asBoolean());
     assertEquals(
@@ -617,9 +618,11 @@ class PollerTest {
   void generousMaxBytesChangesNothing() {
     Fixture f = approvalFixture();
     f.status = "waiting_approval";
-    ObjectNode unlimited = Poller.poll(PollRequest.of(0L, 10), f.context()).response();
+    ObjectNode unlimited = Polled.of(Poller.poll(PollRequest.of(0L, 10), f.context())).response();
     ObjectNode generous =
-        Poller.poll(new PollRequest(0L, 10, ResponseMode.FULL, maxBytes(1_000_000)), f.context())
+        Polled.of(
+                Poller.poll(
+                    new PollRequest(0L, 10, ResponseMode.FULL, maxBytes(1_000_000)), f.context()))
             .response();
     assertEquals(unlimited, generous);
     assertFalse(generous.has("truncated"));
@@ -627,7 +630,9 @@ class PollerTest {
     long exact = bytes(unlimited);
     assertEquals(
         unlimited,
-        Poller.poll(new PollRequest(0L, 10, ResponseMode.FULL, maxBytes(exact)), f.context())
+        Polled.of(
+                Poller.poll(
+                    new PollRequest(0L, 10, ResponseMode.FULL, maxBytes(exact)), f.context()))
             .response(),
         "a response of exactly maxBytes is not truncated");
   }
@@ -639,7 +644,7 @@ class PollerTest {
     f.result = json("{'turnId':'t','text':'" + "r".repeat(3000) + "','completedAt':'x'}");
     f.progress.put("lastMethod", "m".repeat(400));
     f.actions.add(commandAction("req_1", "ls"));
-    PollOutcome o = f.poll(null, 1, maxBytes(1100));
+    Polled o = f.poll(null, 1, maxBytes(1100));
     ObjectNode r = o.response();
     assertTrue(bytes(r) <= 1100, Json.write(r));
     assertEquals(List.of("result", "progress"), strings(r.get("truncatedFields")));
@@ -653,7 +658,7 @@ class PollerTest {
   void progressAloneNeverTriggersTruncation() {
     Fixture f = new Fixture();
     f.progress.put("lastMethod", "m".repeat(1000));
-    PollOutcome o = f.poll(null, 1, maxBytes(100));
+    Polled o = f.poll(null, 1, maxBytes(100));
     assertFalse(o.response().has("truncated"));
     assertTrue(o.response().has("progress"));
   }
@@ -664,7 +669,7 @@ class PollerTest {
     for (int i = 0; i < 10; i++) {
       f.pushDelta("x".repeat(200));
     }
-    PollOutcome o = f.poll(null, 10, maxBytes(1200));
+    Polled o = f.poll(null, 10, maxBytes(1200));
     ObjectNode r = o.response();
     assertTrue(bytes(r) <= 1200);
     List<Long> ids = ids(o);
@@ -681,7 +686,7 @@ class PollerTest {
     f.pushDelta("a");
     f.cursor = 1;
     f.pushDelta("z".repeat(5000));
-    PollOutcome o = f.poll(null, 1, maxBytes(1000));
+    Polled o = f.poll(null, 1, maxBytes(1000));
     assertEquals(List.of(), ids(o));
     assertEquals(1, o.nextCursor());
     assertEquals(1, f.cursor);
@@ -700,7 +705,7 @@ class PollerTest {
     int polls = 0;
     boolean sawTruncated = false;
     while (f.cursor < f.ring.nextId()) {
-      PollOutcome o = f.poll(new PollRequest(null, 3000, ResponseMode.FULL, maxBytes(2000)));
+      Polled o = f.poll(new PollRequest(null, 3000, ResponseMode.FULL, maxBytes(2000)));
       assertTrue(bytes(o.response()) <= 2000, "poll " + polls);
       sawTruncated |= o.response().path("truncated").asBoolean(false);
       seen.addAll(ids(o));
@@ -723,7 +728,7 @@ class PollerTest {
     List<Long> seen = new ArrayList<>();
     Long cursor = 0L;
     while (true) {
-      PollOutcome o = f.poll(new PollRequest(cursor, 200, ResponseMode.MINIMAL, maxBytes(2000)));
+      Polled o = f.poll(new PollRequest(cursor, 200, ResponseMode.MINIMAL, maxBytes(2000)));
       assertTrue(bytes(o.response()) <= 2000);
       seen.addAll(ids(o));
       cursor = o.nextCursor();
@@ -760,8 +765,9 @@ class PollerTest {
             ctx.actions(),
             ctx.result(),
             ctx.ring());
-    PollOutcome o =
-        Poller.pollMonotonic(new PollRequest(1L, 3, ResponseMode.FULL, maxBytes(2000)), ctx);
+    Polled o =
+        Polled.of(
+            Poller.pollMonotonic(new PollRequest(1L, 3, ResponseMode.FULL, maxBytes(2000)), ctx));
     ObjectNode r = o.response();
     assertEquals(
         List.of(
@@ -797,7 +803,7 @@ class PollerTest {
     f.ring.push(
         EventType.PROGRESS,
         json("{'method':'turn/diff/updated','diff':'" + "d".repeat(500) + "'}"));
-    PollOutcome o = f.poll(new PollRequest(null, 5, ResponseMode.MINIMAL, null));
+    Polled o = f.poll(new PollRequest(null, 5, ResponseMode.MINIMAL, null));
     assertEquals(
         json("{'method':'turn/diff/updated'}"), o.response().get("events").get(0).get("data"));
     assertEquals(500, f.ring.get(0).data().get("diff").asText().length());
@@ -824,7 +830,7 @@ class PollerTest {
   @Test
   void emptyBufferPollIsCheap() {
     Fixture f = new Fixture();
-    PollOutcome o = f.poll(null, 1);
+    Polled o = f.poll(null, 1);
     assertEquals(
         json(
             "{'sessionId':'sess_1','status':'running','pollInterval':120000,'progress':"
@@ -846,8 +852,10 @@ class PollerTest {
     f.cursor = 4990;
     long start = System.nanoTime();
     for (int i = 0; i < 20_000; i++) {
-      PollOutcome o =
-          Poller.poll(new PollRequest(null, 1, ResponseMode.MINIMAL, maxBytes(4000)), f.context());
+      Polled o =
+          Polled.of(
+              Poller.poll(
+                  new PollRequest(null, 1, ResponseMode.MINIMAL, maxBytes(4000)), f.context()));
       assertEquals(1, o.response().get("events").size());
     }
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);

@@ -201,16 +201,6 @@ class ProgressTrackerTest {
   }
 
   @Test
-  void enrichmentAppendsHintsLast() {
-    ObjectNode response = json("{'sessionId':'s','status':'waiting_approval','events':[]}");
-    ProgressTracker.enrichCheckResponse(response, "waiting_approval", List.of("command"));
-    assertEquals(
-        List.of("sessionId", "status", "events", "interactionState", "recommendedNextAction"),
-        keys(response));
-    assertEquals("respond_permission", response.get("recommendedNextAction").asText());
-  }
-
-  @Test
   void pollIntervals() {
     assertEquals(120_000L, ProgressTracker.pollInterval("running"));
     assertEquals(1_000L, ProgressTracker.pollInterval("waiting_approval"));

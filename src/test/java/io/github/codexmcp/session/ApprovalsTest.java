@@ -62,7 +62,7 @@ class ApprovalsTest {
   }
 
   private ObjectNode answer(String rid, String answersJson) {
-    return f.polling.respondUserInput(
+    return f.json.respondUserInput(
         id, rid, (ObjectNode) json(answersJson), PollRequest.of(null, 0));
   }
 

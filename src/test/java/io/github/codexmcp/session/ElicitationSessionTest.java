@@ -96,7 +96,7 @@ class ElicitationSessionTest {
     assertEquals(List.of(), f.pendingRequestIds(id));
     assertEquals(1, answersToCodex());
     assertTrue(
-        f.polling.poll(id, PollRequest.of(0L, 100)).toString().contains("\"timeout\":true"),
+        f.json.poll(id, PollRequest.of(0L, 100)).toString().contains("\"timeout\":true"),
         "recorded as the timeout records it");
   }
 }

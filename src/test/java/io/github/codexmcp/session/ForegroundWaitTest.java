@@ -218,7 +218,7 @@ class ForegroundWaitTest {
   @Test
   void x8FourWaitersAlreadyRegistered() {
     for (int i = 0; i < 4; i++) {
-      f.polling.longPoll(
+      f.json.longPoll(
           id,
           io.github.codexmcp.events.PollRequest.of(null, 1),
           60_000,

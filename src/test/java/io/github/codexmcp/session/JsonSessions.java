@@ -1,14 +1,17 @@
 package io.github.codexmcp.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.protocol.ApprovalDecision;
+import io.github.codexmcp.events.PollRequest;
+import io.github.codexmcp.tools.PollJson;
 import io.github.codexmcp.tools.SessionJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The session layer's answers in the tool contract's JSON ({@link SessionJson}), for tests that
- * check the contract through the session operations.
+ * The session layer's answers in the tool contract's JSON ({@link SessionJson}, {@link PollJson}),
+ * for tests that check the contract through the session operations.
  */
 public final class JsonSessions {
   private final SessionManager manager;
@@ -59,5 +62,30 @@ public final class JsonSessions {
     return polling
         .foreground(sessionId, threadId, waitMs, compatWarnings, cancelled, observer)
         .thenApply(SessionJson::foreground);
+  }
+
+  public ObjectNode poll(String sessionId, PollRequest req) {
+    return PollJson.render(polling.poll(sessionId, req));
+  }
+
+  public CompletableFuture<ObjectNode> longPoll(
+      String sessionId,
+      PollRequest req,
+      long waitMs,
+      CompletableFuture<Void> cancelled,
+      SessionPolling.WaitObserver observer) {
+    return polling
+        .longPoll(sessionId, req, waitMs, cancelled, observer)
+        .thenApply(PollJson::render);
+  }
+
+  public ObjectNode respondPermission(
+      String sessionId, String requestId, ApprovalDecision decision, PollRequest req) {
+    return PollJson.render(polling.respondPermission(sessionId, requestId, decision, req));
+  }
+
+  public ObjectNode respondUserInput(
+      String sessionId, String requestId, ObjectNode answers, PollRequest req) {
+    return PollJson.render(polling.respondUserInput(sessionId, requestId, answers, req));
   }
 }

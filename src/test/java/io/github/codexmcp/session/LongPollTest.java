@@ -37,7 +37,7 @@ class LongPollTest {
   }
 
   private CompletableFuture<ObjectNode> await(long waitMs, PollOptions o) {
-    return f.polling.longPoll(
+    return f.json.longPoll(
         id, new PollRequest(null, 1, ResponseMode.MINIMAL, o), waitMs, cancelled, observed::add);
   }
 

@@ -360,11 +360,11 @@ public final class SessionFixture {
 
   /** Manager-level poll (full mode, default options). */
   public ObjectNode poll(String id, Long cursor, int maxEvents) {
-    return polling.poll(id, PollRequest.of(cursor, maxEvents));
+    return json.poll(id, PollRequest.of(cursor, maxEvents));
   }
 
   public ObjectNode poll(String id, Long cursor, int maxEvents, PollOptions options) {
-    return polling.poll(id, new PollRequest(cursor, maxEvents, ResponseMode.FULL, options));
+    return json.poll(id, new PollRequest(cursor, maxEvents, ResponseMode.FULL, options));
   }
 
   public static PollOptions options(
@@ -387,7 +387,7 @@ public final class SessionFixture {
       JsonNode net,
       String denyMessage,
       PollRequest req) {
-    return polling.respondPermission(
+    return json.respondPermission(
         id, requestId, ApprovalDecision.parse(decision, exec, net, denyMessage), req);
   }
 

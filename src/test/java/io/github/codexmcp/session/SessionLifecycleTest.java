@@ -437,7 +437,7 @@ class SessionLifecycleTest {
   void cancelWakesWaiters() {
     String id = f.newSession();
     CompletableFuture<ObjectNode> wait =
-        f.polling.longPoll(
+        f.json.longPoll(
             id,
             io.github.codexmcp.events.PollRequest.of(f.nextEventId(id), 1),
             60_000,
@@ -547,7 +547,7 @@ class SessionLifecycleTest {
     f.commandApproval(running, 1);
     String idle = f.idleSession();
     CompletableFuture<ObjectNode> wait =
-        f.polling.longPoll(
+        f.json.longPoll(
             idle,
             io.github.codexmcp.events.PollRequest.of(f.nextEventId(idle), 1),
             60_000,

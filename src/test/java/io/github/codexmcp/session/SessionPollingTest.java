@@ -49,7 +49,7 @@ class SessionPollingTest {
   }
 
   private ObjectNode poll(Long cursor, int max, ResponseMode mode, PollOptions o) {
-    return f.polling.poll(id, new PollRequest(cursor, max, mode, o));
+    return f.json.poll(id, new PollRequest(cursor, max, mode, o));
   }
 
   private static long bytes(JsonNode n) {
@@ -249,7 +249,7 @@ class SessionPollingTest {
     String rid = f.userInput(id, 1);
     long cursor = f.poll(id, null, 10).get("nextCursor").asLong();
     ObjectNode ack =
-        f.polling.respondUserInput(
+        f.json.respondUserInput(
             id,
             rid,
             (ObjectNode) json("{'q1':{'answers':['A']}}"),
@@ -262,7 +262,7 @@ class SessionPollingTest {
     String rid2 = f.userInput(id, 2);
     f.poll(id, null, 10);
     ObjectNode withEvents =
-        f.polling.respondUserInput(
+        f.json.respondUserInput(
             id,
             rid2,
             (ObjectNode) json("{}"),
@@ -328,7 +328,7 @@ class SessionPollingTest {
     assertEquals(1, r.get("actions").size());
     assertEquals("user_input", r.at("/actions/0/kind").asText());
     assertEquals("q1", r.at("/actions/0/params/questions/0/id").asText());
-    f.polling.respondUserInput(
+    f.json.respondUserInput(
         id, rid, (ObjectNode) json("{'q1':{'answers':['ok']}}"), PollRequest.of(null, 0));
     assertTrue(f.pendingRequestIds(id).isEmpty());
   }

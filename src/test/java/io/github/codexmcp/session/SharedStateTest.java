@@ -115,7 +115,7 @@ class SharedStateTest {
     pass();
     long cursor = b.poll(id, null, 100).get("nextCursor").asLong();
     CompletableFuture<ObjectNode> wait =
-        b.polling.longPoll(
+        b.json.longPoll(
             id,
             new PollRequest(cursor, 100, ResponseMode.FULL, null),
             60_000,
