@@ -32,10 +32,10 @@ import org.slf4j.LoggerFactory;
  * terminals. Each operation runs a session transition, carries out its effects, then calls Codex
  * with no lock held. Called from tool-call threads; creating a worktree runs git on that thread.
  * Answers from Codex complete on its reader thread (a timeout on the timer thread), and the steps
- * chained on them run there: the next request to Codex, the transition of its answer, and the
- * clean-up of a failed create or fork (which also deletes the session's files). The futures
- * returned here complete on the work pool, so the MCP response is never rendered on a Codex reader
- * thread. No state of its own.
+ * chained on them run there (the next request to Codex, the transition of its answer), except the
+ * clean-up of a failed create or fork, which deletes the session's files and so goes to the work
+ * pool. The futures returned here complete on the work pool, so the MCP response is never rendered
+ * on a Codex reader thread. No state of its own.
  */
 final class TurnLifecycle {
   static final Logger LOG = LoggerFactory.getLogger(TurnLifecycle.class);
@@ -183,7 +183,8 @@ final class TurnLifecycle {
                   effects.apply(s, s.turnAccepted(Responses.turnId(resp), null, null, null, null));
                   return started(s, warnings);
                 })
-            .exceptionallyCompose(err -> failCreate(s, backend, err));
+            // its files are deleted: on the work pool, not on Codex's reader or the timer thread
+            .exceptionallyComposeAsync(err -> failCreate(s, backend, err), work);
     return onWork(done);
   }
 
@@ -400,7 +401,7 @@ final class TurnLifecycle {
                   effects.apply(s, s.threadReady(forked, false, true));
                   return new ForkResult(id, forked);
                 })
-            .exceptionallyCompose(
+            .exceptionallyComposeAsync( // deletes files: on the work pool, as for a create
                 err -> {
                   LOG.warn(
                       "[codex-mcp] fork of session {} failed: {}",
@@ -421,7 +422,8 @@ final class TurnLifecycle {
                                           + from.threadId()
                                           + "' in new app-server process: "
                                           + Redactor.redactPaths(ErrorMessages.messageOf(err)))));
-                });
+                },
+                work);
     return onWork(done);
   }
 

@@ -1,0 +1,88 @@
+package io.github.codexmcp.session;
+
+import static io.github.codexmcp.testing.FakeCodexBackend.THREAD_FORK;
+import static io.github.codexmcp.testing.FakeCodexBackend.THREAD_START;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.codexmcp.client.ClientForms;
+import io.github.codexmcp.client.ClientLog;
+import io.github.codexmcp.testing.FakeCodexBackend;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A create or fork that Codex fails is cleaned up (its files deleted, its backend destroyed) on the
+ * work pool, not on the thread that failed it: Codex's reader or the timer thread.
+ */
+class FailedStartCleanupTest {
+  @TempDir Path cwd;
+  SessionFixture f;
+  final ArrayDeque<Runnable> work = new ArrayDeque<>();
+  SessionManager m;
+
+  @BeforeEach
+  void setUp() {
+    f = new SessionFixture(cwd);
+    AtomicInteger ids = new AtomicInteger(100);
+    m =
+        new SessionManager(
+            f.factory,
+            f.clock,
+            f.timer,
+            work::add,
+            f.persistence,
+            true,
+            () -> String.format("%08x-aaaa-4bbb-8ccc-%012x", ids.get(), ids.incrementAndGet()),
+            ClientLog.NONE,
+            ClientForms.NONE,
+            SessionWorkspace.DISABLED);
+  }
+
+  private void runWork() {
+    for (Runnable r; (r = work.poll()) != null; ) {
+      r.run();
+    }
+  }
+
+  @Test
+  void aCreateThatCodexFailsIsCleanedUpOnTheWorkPool() {
+    f.factory.configureNext(b -> b.hold(THREAD_START));
+    CompletableFuture<?> created = m.create(f.create().build());
+    runWork();
+    FakeCodexBackend b = f.factory.last();
+    b.held(THREAD_START).get(0).completeExceptionally(new RuntimeException("timed out"));
+    assertEquals(List.of(), f.persistence.deleted(), "nothing deleted on the failing thread");
+    runWork();
+    assertEquals(List.of(b.sessionId()), f.persistence.deleted());
+    assertTrue(created.isCompletedExceptionally());
+  }
+
+  @Test
+  void aForkThatCodexFailsIsCleanedUpOnTheWorkPool() {
+    CompletableFuture<TurnStarted> source = m.create(f.create().build());
+    runWork();
+    String sourceId = source.join().sessionId();
+    m.handleNotification(
+        m.require(sourceId),
+        "turn/completed",
+        io.github.codexmcp.util.Json.parse(
+            "{\"threadId\":\"thread_mock\",\"turn\":{\"id\":\"turn_mock\",\"status\":\"completed\"}}"));
+    runWork();
+    f.factory.configureNext(b -> b.hold(THREAD_FORK));
+    CompletableFuture<ForkResult> fork = m.fork(sourceId);
+    runWork();
+    FakeCodexBackend b = f.factory.last();
+    b.held(THREAD_FORK).get(0).completeExceptionally(new RuntimeException("timed out"));
+    assertEquals(List.of(), f.persistence.deleted(), "nothing deleted on the failing thread");
+    runWork();
+    assertEquals(List.of(b.sessionId()), f.persistence.deleted());
+    assertTrue(fork.isCompletedExceptionally());
+  }
+}
