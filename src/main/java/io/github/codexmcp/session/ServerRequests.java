@@ -14,6 +14,7 @@ import io.github.codexmcp.util.Timer;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -21,14 +22,15 @@ import java.util.function.Supplier;
  * once, and sends the client's answers back. Every request gets exactly one answer: an answer first
  * claims the request under the session's lock (so a second answer, from any channel, finds it
  * gone), is written to Codex with no lock held, then committed (or rolled back when the write
- * failed). Called from the session's inbox (Codex's requests), tool-call threads (answers), the
- * work pool (form answers) and the timer thread (timeouts, whose answer is written to Codex from
- * there); no state of its own besides the set of unknown methods already logged.
+ * failed). Called from the session's inbox (Codex's requests), tool-call threads (answers) and the
+ * work pool (form answers, and timeouts, which the timer only hands over); no state of its own
+ * besides the set of unknown methods already logged.
  */
 final class ServerRequests {
   private final SessionRegistry registry;
   private final SessionEffects effects;
   private final Timer timer;
+  private final Executor work;
   private final Supplier<String> uuids;
   private final Set<String> loggedUnknown = ConcurrentHashMap.newKeySet();
   private final ElicitationChannel elicitation;
@@ -38,11 +40,13 @@ final class ServerRequests {
       SessionRegistry registry,
       SessionEffects effects,
       Timer timer,
+      Executor work,
       Supplier<String> uuids,
       ElicitationChannel elicitation) {
     this.registry = registry;
     this.effects = effects;
     this.timer = timer;
+    this.work = work;
     this.uuids = uuids;
     this.elicitation = elicitation;
   }
@@ -74,8 +78,11 @@ final class ServerRequests {
             p = new PendingRequest(again, kind, rpcId, method, params, s.now());
           }
           String requestId = p.requestId;
+          // the timeout's answer is written to Codex: on the work pool, never the timer thread
           p.timeout =
-              timer.schedule(Duration.ofMillis(s.approvalTimeoutMs), () -> timeout(s, requestId));
+              timer.schedule(
+                  Duration.ofMillis(s.approvalTimeoutMs),
+                  () -> work.execute(() -> timeout(s, requestId)));
           s.pending.park(s, p, fx);
           parked = p;
         }

@@ -114,7 +114,7 @@ public final class SessionManager implements AutoCloseable {
     this.effects = new SessionEffects(store, elicitation);
     this.registry = new SessionRegistry(clock, noiseFilter, effects, leftovers);
     this.departure = new Departure(effects, leftovers);
-    this.serverRequests = new ServerRequests(registry, effects, timer, uuids, elicitation);
+    this.serverRequests = new ServerRequests(registry, effects, timer, work, uuids, elicitation);
     this.workspace = workspace;
     this.work = work;
     this.events =

@@ -288,6 +288,7 @@ class HandOffTest {
   void timeoutAndCancelAnswersAreWrittenOutsideTheSessionLock() {
     parkApproval(8);
     timer.advance(Duration.ofMillis(1000));
+    work.runAll(); // the timer hands the timeout to the work pool
     verify(backend).respond(eq(IntNode.valueOf(8)), any());
     parkApproval(9);
     manager.cancel(id, null);

@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A create or fork that Codex fails is cleaned up (its files deleted, its backend destroyed) on the
- * work pool, not on the thread that failed it: Codex's reader or the timer thread.
+ * Work that blocks (disk, writes to Codex) is handed to the work pool by the threads that must not
+ * block, Codex's reader and the timer: the clean-up of a create or fork that Codex fails (its files
+ * deleted, its backend destroyed) and the answer to a request that timed out.
  */
-class FailedStartCleanupTest {
+class WorkPoolHandOffTest {
   @TempDir Path cwd;
   SessionFixture f;
   final ArrayDeque<Runnable> work = new ArrayDeque<>();
@@ -84,5 +85,21 @@ class FailedStartCleanupTest {
     runWork();
     assertEquals(List.of(b.sessionId()), f.persistence.deleted());
     assertTrue(fork.isCompletedExceptionally());
+  }
+
+  @Test
+  void aTimedOutRequestIsAnsweredOnTheWorkPoolNotOnTheTimerThread() {
+    SessionFixture.Create c = f.create();
+    c.approvalTimeoutMs = 5L;
+    CompletableFuture<TurnStarted> created = m.create(c.build());
+    runWork();
+    FakeCodexBackend b = f.factory.last();
+    b.emitRequest(7, "item/commandExecution/requestApproval", "{\"itemId\":\"i\"}");
+    runWork(); // the session's inbox parks it
+    assertEquals(1, m.pendingActions(created.join().sessionId()).size());
+    f.timer.advanceMillis(10);
+    assertTrue(b.answers().isEmpty(), "nothing written to Codex on the timer thread");
+    runWork();
+    assertEquals("decline", b.answerFor(7).result().path("decision").asText());
   }
 }
