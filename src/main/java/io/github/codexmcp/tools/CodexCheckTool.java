@@ -56,24 +56,13 @@ public final class CodexCheckTool implements ToolHandler {
       if (Args.present(a, "answers")) {
         issues.add("answers: answers is only allowed for action='respond_user_input'.");
       }
-      List<String> exec = Args.strings(a, "execpolicy_amendment");
-      if ("acceptWithExecpolicyAmendment".equals(d)) {
-        if (exec == null || exec.isEmpty()) {
-          issues.add(
-              "execpolicy_amendment: execpolicy_amendment is required and must be non-empty when decision='acceptWithExecpolicyAmendment'.");
-        }
-      } else if (Args.present(a, "execpolicy_amendment")) {
-        issues.add(
-            "execpolicy_amendment: execpolicy_amendment is only allowed when decision='acceptWithExecpolicyAmendment'.");
-      }
-      if ("applyNetworkPolicyAmendment".equals(d)) {
-        if (!Args.present(a, "network_policy_amendment")) {
-          issues.add(
-              "network_policy_amendment: network_policy_amendment is required when decision='applyNetworkPolicyAmendment'.");
-        }
-      } else if (Args.present(a, "network_policy_amendment")) {
-        issues.add(
-            "network_policy_amendment: network_policy_amendment is only allowed when decision='applyNetworkPolicyAmendment'.");
+      for (ApprovalDecision.Problem p :
+          ApprovalDecision.problems(
+              d,
+              Args.strings(a, "execpolicy_amendment"),
+              Args.present(a, "execpolicy_amendment"),
+              Args.present(a, "network_policy_amendment"))) {
+        issues.add(p.inputIssue());
       }
     } else if ("respond_user_input".equals(action)) {
       String rid = Args.str(a, "requestId");

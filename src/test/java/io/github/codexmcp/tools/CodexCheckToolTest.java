@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.codexmcp.codex.protocol.Decision;
 import io.github.codexmcp.session.SessionFixture;
 import io.github.codexmcp.testing.FakeCodexBackend;
+import io.github.codexmcp.util.Json;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
@@ -609,5 +612,39 @@ class CodexCheckToolTest {
     assertEquals(
         FakeCodexBackend.DESTROY,
         f.backend(id).calls().get(f.backend(id).calls().size() - 1).method());
+  }
+
+  @Test
+  void theSchemaListsExactlyTheDecisionsTheServerKnows() {
+    List<String> inSchema = new ArrayList<>();
+    ToolCatalog.definition("codex_check")
+        .at("/inputSchema/properties/decision/enum")
+        .forEach(n -> inSchema.add(n.asText()));
+    List<String> known = new ArrayList<>();
+    for (Decision d : Decision.values()) {
+      known.add(d.wireName());
+    }
+    assertEquals(known, inSchema);
+  }
+
+  @Test
+  void eachDecisionRuleIsReportedByTheInputCheckInTheContractsWording() {
+    CodexCheckTool tool = new CodexCheckTool(null);
+    assertEquals(
+        List.of(
+            "execpolicy_amendment: execpolicy_amendment is required and must be non-empty when decision='acceptWithExecpolicyAmendment'.",
+            "network_policy_amendment: network_policy_amendment is only allowed when decision='applyNetworkPolicyAmendment'."),
+        tool.validate(
+            (ObjectNode)
+                Json.parse(
+                    "{\"action\":\"respond_permission\",\"requestId\":\"r\",\"decision\":\"acceptWithExecpolicyAmendment\",\"network_policy_amendment\":{\"action\":\"allow\",\"host\":\"h\"}}")));
+    assertEquals(
+        List.of(
+            "execpolicy_amendment: execpolicy_amendment is only allowed when decision='acceptWithExecpolicyAmendment'.",
+            "network_policy_amendment: network_policy_amendment is required when decision='applyNetworkPolicyAmendment'."),
+        tool.validate(
+            (ObjectNode)
+                Json.parse(
+                    "{\"action\":\"respond_permission\",\"requestId\":\"r\",\"decision\":\"applyNetworkPolicyAmendment\",\"execpolicy_amendment\":[\"x\"]}")));
   }
 }

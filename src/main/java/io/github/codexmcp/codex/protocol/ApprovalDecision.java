@@ -3,6 +3,7 @@ package io.github.codexmcp.codex.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.codexmcp.util.CodexMcpException;
 import io.github.codexmcp.util.Json;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,8 +33,75 @@ public record ApprovalDecision(
   }
 
   /**
+   * What can be wrong with a decision and its amendments: the one list of these rules ({@link
+   * #problems}). Each problem is worded twice, as the contract has it: as an issue of the tool's
+   * input check ({@link #inputIssue}, reported in an input-validation error) and as the error of an
+   * answer that reached the session ({@link #message}, {@code Error [INVALID_ARGUMENT]: ...}).
+   */
+  public enum Problem {
+    EXEC_MISSING(
+        "execpolicy_amendment: execpolicy_amendment is required and must be non-empty when decision='acceptWithExecpolicyAmendment'.",
+        "execpolicy_amendment required for acceptWithExecpolicyAmendment"),
+    EXEC_NOT_ALLOWED(
+        "execpolicy_amendment: execpolicy_amendment is only allowed when decision='acceptWithExecpolicyAmendment'.",
+        "execpolicy_amendment is only valid with decision='acceptWithExecpolicyAmendment'"),
+    NETWORK_MISSING(
+        "network_policy_amendment: network_policy_amendment is required when decision='applyNetworkPolicyAmendment'.",
+        "network_policy_amendment required for applyNetworkPolicyAmendment"),
+    NETWORK_NOT_ALLOWED(
+        "network_policy_amendment: network_policy_amendment is only allowed when decision='applyNetworkPolicyAmendment'.",
+        "network_policy_amendment is only valid with decision='applyNetworkPolicyAmendment'");
+
+    private final String inputIssue;
+    private final String message;
+
+    Problem(String inputIssue, String message) {
+      this.inputIssue = inputIssue;
+      this.message = message;
+    }
+
+    /** The wording of the tool's input check ({@code field: message.}). */
+    public String inputIssue() {
+      return inputIssue;
+    }
+
+    /** The wording of the answer's {@code INVALID_ARGUMENT} error. */
+    public String message() {
+      return message;
+    }
+  }
+
+  /**
+   * The problems of {@code decision} with the amendments given, in the order they are checked;
+   * empty when there are none.
+   *
+   * @param exec the {@code execpolicy_amendment} entries, null when absent or not a list
+   * @param execGiven whether {@code execpolicy_amendment} is present (and not null)
+   * @param networkGiven whether {@code network_policy_amendment} is present (and not null)
+   */
+  public static List<Problem> problems(
+      String decision, List<String> exec, boolean execGiven, boolean networkGiven) {
+    List<Problem> out = new ArrayList<>(2);
+    if (Decision.ACCEPT_WITH_EXECPOLICY_AMENDMENT.wireName().equals(decision)) {
+      if (exec == null || exec.isEmpty()) {
+        out.add(Problem.EXEC_MISSING);
+      }
+    } else if (execGiven) {
+      out.add(Problem.EXEC_NOT_ALLOWED);
+    }
+    if (Decision.APPLY_NETWORK_POLICY_AMENDMENT.wireName().equals(decision)) {
+      if (!networkGiven) {
+        out.add(Problem.NETWORK_MISSING);
+      }
+    } else if (networkGiven) {
+      out.add(Problem.NETWORK_NOT_ALLOWED);
+    }
+    return out;
+  }
+
+  /**
    * Reads and validates a decision with its amendments; throws {@code INVALID_ARGUMENT} naming the
-   * first problem.
+   * first problem ({@link #problems}, then the host rule's own fields, then the decision's name).
    *
    * @param decision the wire name
    * @param exec {@code execpolicy_amendment} entries, null when absent
@@ -41,22 +109,13 @@ public record ApprovalDecision(
    */
   public static ApprovalDecision parse(
       String decision, List<String> exec, JsonNode net, String denyMessage) {
-    if (Decision.ACCEPT_WITH_EXECPOLICY_AMENDMENT.wireName().equals(decision)) {
-      if (exec == null || exec.isEmpty()) {
-        throw CodexMcpException.invalid(
-            "execpolicy_amendment required for acceptWithExecpolicyAmendment");
-      }
-    } else if (exec != null) {
-      throw CodexMcpException.invalid(
-          "execpolicy_amendment is only valid with decision='acceptWithExecpolicyAmendment'");
+    boolean hasNet = net != null && !net.isNull();
+    List<Problem> problems = problems(decision, exec, exec != null, hasNet);
+    if (!problems.isEmpty()) {
+      throw CodexMcpException.invalid(problems.get(0).message());
     }
     NetworkAmendment network = null;
-    boolean hasNet = net != null && !net.isNull();
-    if (Decision.APPLY_NETWORK_POLICY_AMENDMENT.wireName().equals(decision)) {
-      if (!hasNet) {
-        throw CodexMcpException.invalid(
-            "network_policy_amendment required for applyNetworkPolicyAmendment");
-      }
+    if (hasNet) {
       String action = Json.text(net, "action");
       if (!"allow".equals(action) && !"deny".equals(action)) {
         throw CodexMcpException.invalid(
@@ -68,9 +127,6 @@ public record ApprovalDecision(
             "network_policy_amendment.host required for applyNetworkPolicyAmendment");
       }
       network = new NetworkAmendment(action, host);
-    } else if (hasNet) {
-      throw CodexMcpException.invalid(
-          "network_policy_amendment is only valid with decision='applyNetworkPolicyAmendment'");
     }
     Decision d =
         Decision.fromWire(decision)
