@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A WebSocket client connection over a unix-domain socket: the transport of {@code codex app-server
@@ -32,9 +34,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * #startReading} starts one daemon reader thread that calls the {@link Listener} in arrival order.
  * {@link #sendText} may be called from any thread; writes are serialized by {@code writeLock} (held
  * only while bytes go to the socket; a full socket buffer blocks the writer). The channel's own
- * read and write paths are independent; the reader writes only pong and close frames, so it waits
- * for a writer only then. {@link #close} is idempotent and may be called from any thread; it writes
- * a close frame first, so it too blocks while the peer does not read.
+ * read and write paths are independent, and the reader never waits for a writer: it answers a ping
+ * by leaving the pong in {@code pendingPong} and writing it only if the lock is free; otherwise the
+ * writer that holds the lock writes it right after its own message (each writer looks for a pending
+ * pong after releasing the lock, so none is left behind). {@link #close} is idempotent and may be
+ * called from any thread; it writes a close frame only if no writer holds the lock, then closes the
+ * channel, which also frees a writer blocked on a peer that stopped reading.
  */
 public final class UnixWebSocket implements AutoCloseable {
   /** Largest message accepted from the peer (a long thread's {@code thread/read} is big). */
@@ -63,7 +68,8 @@ public final class UnixWebSocket implements AutoCloseable {
   private final SocketChannel channel;
   private final InputStream in;
   private final OutputStream out;
-  private final Object writeLock = new Object();
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final AtomicReference<byte[]> pendingPong = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private UnixWebSocket(SocketChannel channel, InputStream in) {
@@ -122,8 +128,11 @@ public final class UnixWebSocket implements AutoCloseable {
             + key
             + "\r\n"
             + "Sec-WebSocket-Version: 13\r\n\r\n";
-    synchronized (writeLock) {
+    writeLock.lock();
+    try {
       out.write(request.getBytes(StandardCharsets.US_ASCII));
+    } finally {
+      writeLock.unlock();
     }
     String[] lines = readHeaders().split("\r\n");
     if (lines.length == 0 || !lines[0].matches("HTTP/1\\.1 101( .*)?")) {
@@ -183,9 +192,11 @@ public final class UnixWebSocket implements AutoCloseable {
         }
         if (f.isControl()) {
           if (f.opcode() == WebSocketFrames.OP_PING) {
-            send(WebSocketFrames.OP_PONG, f.payload());
+            pendingPong.set(f.payload());
+            writePendingPong();
           } else if (f.opcode() == WebSocketFrames.OP_CLOSE) {
-            sendCloseQuietly(f.payload());
+            byte[] echo = f.payload();
+            closeWith(echo.length >= 2 ? new byte[] {echo[0], echo[1]} : new byte[0]);
             break;
           }
           continue;
@@ -240,32 +251,60 @@ public final class UnixWebSocket implements AutoCloseable {
     if (closed.get()) {
       throw new IOException("WebSocket connection is closed");
     }
-    synchronized (writeLock) {
+    writeLock.lock();
+    try {
       WebSocketFrames.write(out, opcode, payload, true);
+    } finally {
+      writeLock.unlock();
+    }
+    writePendingPong();
+  }
+
+  /** Writes a pending pong if the write lock is free; never waits for it. */
+  private void writePendingPong() {
+    if (pendingPong.get() == null || !writeLock.tryLock()) {
+      return;
+    }
+    try {
+      byte[] payload = pendingPong.getAndSet(null);
+      if (payload != null && !closed.get()) {
+        WebSocketFrames.write(out, WebSocketFrames.OP_PONG, payload, true);
+      }
+    } catch (IOException e) {
+      // the reader sees the connection end
+    } finally {
+      writeLock.unlock();
     }
   }
 
-  private void sendCloseQuietly(byte[] echo) {
-    try {
-      byte[] code = echo.length >= 2 ? new byte[] {echo[0], echo[1]} : new byte[0];
-      send(WebSocketFrames.OP_CLOSE, code);
-    } catch (IOException e) {
-      // the peer is going away anyway
-    }
+  /** Whether a writer holds the write lock (tests). */
+  boolean writing() {
+    return writeLock.isLocked();
   }
 
   public boolean isOpen() {
     return !closed.get();
   }
 
-  /** Sends a close frame (best effort) and closes the socket; idempotent. */
+  /** Sends a close frame (when no writer holds the lock) and closes the socket; idempotent. */
   @Override
   public void close() {
-    if (closed.get()) {
+    closeWith(new byte[] {0x03, (byte) 0xE8}); // 1000 normal closure
+  }
+
+  private void closeWith(byte[] code) {
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    sendCloseQuietly(new byte[] {0x03, (byte) 0xE8}); // 1000 normal closure
-    closed.set(true);
+    if (writeLock.tryLock()) {
+      try {
+        WebSocketFrames.write(out, WebSocketFrames.OP_CLOSE, code, true);
+      } catch (IOException e) {
+        // the peer is going away anyway
+      } finally {
+        writeLock.unlock();
+      }
+    }
     closeQuietly(channel);
   }
 

@@ -2,6 +2,7 @@ package io.github.codexmcp.jsonrpc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -89,6 +91,15 @@ class UnixWebSocketTest {
     InputStream in;
     OutputStream out;
 
+    /** Reads what the client sends until {@link #stopReading} (then holds the frames unread). */
+    final CountDownLatch reading = new CountDownLatch(1);
+
+    void stopReading() {
+      stoppedReading = true;
+    }
+
+    volatile boolean stoppedReading;
+
     Server(String answerAccept) throws IOException {
       listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       listener.bind(UnixDomainSocketAddress.of(path));
@@ -140,12 +151,17 @@ class UnixWebSocketTest {
                               + "\r\n\r\n")
                           .getBytes(StandardCharsets.US_ASCII));
                   accepted.complete(ch);
+                  while (stoppedReading) {
+                    reading.await();
+                  }
                   WebSocketFrames.Frame f;
                   while ((f = WebSocketFrames.read(in, Long.MAX_VALUE)) != null) {
                     received.add(f);
                   }
                 } catch (IOException e) {
                   accepted.completeExceptionally(e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
                 }
               });
       t.setDaemon(true);
@@ -224,5 +240,58 @@ class UnixWebSocketTest {
     assertThrows(
         IOException.class,
         () -> UnixWebSocket.connect(dir.resolve("none.sock"), Duration.ofSeconds(5), timer));
+  }
+
+  @Test
+  void aWriterStuckOnAPeerThatStoppedReadingHoldsUpNeitherTheReaderNorClose() throws Exception {
+    try (Server server = new Server(null)) {
+      server.stopReading();
+      UnixWebSocket ws = UnixWebSocket.connect(server.path, Duration.ofSeconds(5), timer);
+      server.accepted.get(5, TimeUnit.SECONDS);
+      BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+      ws.startReading(
+          "t-reader",
+          new UnixWebSocket.Listener() {
+            @Override
+            public void onText(byte[] utf8) {
+              texts.add(new String(utf8, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void onClosed(IOException error) {}
+          });
+      CompletableFuture<Throwable> writer = new CompletableFuture<>();
+      Thread w =
+          new Thread(
+              () -> {
+                try {
+                  ws.sendText(new byte[64 * 1024 * 1024]); // far more than the socket buffers
+                  writer.complete(null);
+                } catch (Throwable t) {
+                  writer.complete(t);
+                }
+              });
+      w.setDaemon(true);
+      w.start();
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!ws.writing() && System.nanoTime() < until) {
+        Thread.onSpinWait(); // the writer is on its way to the full socket
+      }
+      assertTrue(ws.writing(), "the writer holds the write lock");
+      assertFalse(writer.isDone(), "the write cannot complete while the peer does not read");
+
+      server.send(WebSocketFrames.OP_PING, true, "hb");
+      server.send(WebSocketFrames.OP_TEXT, true, "after the ping");
+      assertEquals(
+          "after the ping",
+          texts.poll(10, TimeUnit.SECONDS),
+          "the reader answers a ping without waiting for the stuck writer");
+
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(ws::close);
+      closing.get(10, TimeUnit.SECONDS); // does not wait for the stuck writer
+      assertTrue(
+          writer.get(10, TimeUnit.SECONDS) instanceof IOException,
+          "closing frees the stuck writer with an error");
+    }
   }
 }
