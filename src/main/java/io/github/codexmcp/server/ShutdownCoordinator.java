@@ -2,6 +2,7 @@ package io.github.codexmcp.server;
 
 import io.github.codexmcp.process.ProcessTree;
 import io.github.codexmcp.session.SessionManager;
+import io.github.codexmcp.util.Threads;
 import io.github.codexmcp.util.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,13 +24,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> {@link #onEndOfInput} runs on the stdin reader thread and re-checks on the
  * timer thread; {@link #shutdown} runs on whichever thread triggers it (the first caller wins,
- * through {@code started}, so after a re-check the timer thread) and blocks while it stops the
- * children (bounded by {@link #CHILD_STOP_MS}, after which the grace periods still under way are
- * cut short); a daemon thread ({@code codex-mcp-force-exit}) halts the JVM if that takes more than
- * 5 s. The JVM shutdown hook waits on {@code finished} (at most {@link #HOOK_WAIT_MS}) for a
- * shutdown already under way; it is a thread of its own that serves no one else. {@code eofAt} is
- * volatile (written by the reader, read by the timer); {@code finalSteps} is filled while the
- * server is built, before it reads stdin. No locks.
+ * through {@code started}; after a re-check a daemon thread of its own, {@code
+ * codex-mcp-shutdown-eof}, never the timer thread, which the children's stops need) and blocks
+ * while it stops the children (bounded by {@link #CHILD_STOP_MS}, after which the grace periods
+ * still under way are cut short); a daemon thread ({@code codex-mcp-force-exit}) halts the JVM if
+ * that takes more than 5 s. The JVM shutdown hook waits on {@code finished} (at most {@link
+ * #HOOK_WAIT_MS}) for a shutdown already under way; it is a thread of its own that serves no one
+ * else. {@code eofAt} is volatile (written by the reader, read by the timer); {@code finalSteps} is
+ * filled while the server is built, before it reads stdin. No locks.
  */
 public final class ShutdownCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(ShutdownCoordinator.class);
@@ -88,10 +90,11 @@ public final class ShutdownCoordinator {
   public void onEndOfInput() {
     eofAt = System.nanoTime();
     LOG.info("[codex-mcp] stdin end observed — entering guarded shutdown checks");
-    checkDrain();
+    checkDrain(false);
   }
 
-  private void checkDrain() {
+  /** {@code onTimer}: a re-check, whose shutdown goes to a thread of its own (it blocks). */
+  private void checkDrain(boolean onTimer) {
     if (started.get()) {
       return;
     }
@@ -107,19 +110,31 @@ public final class ShutdownCoordinator {
                 + " down",
             goOn);
       }
-      shutdown("stdin_end", 0);
+      shutdownFrom(onTimer, "stdin_end");
     } else if (elapsed >= DRAIN_MAX_MS) {
       LOG.info(
           "[codex-mcp] stdin closed and drain period ({}ms) elapsed — forcing shutdown",
           DRAIN_MAX_MS);
-      shutdown("stdin_end_timeout", 0);
+      shutdownFrom(onTimer, "stdin_end_timeout");
     } else {
       LOG.info(
           "[codex-mcp] stdin closed; {} active session(s) — waiting up to {}ms (elapsed: {}ms)",
           active,
           DRAIN_MAX_MS,
           elapsed);
-      timer.schedule(Duration.ofMillis(DRAIN_CHECK_MS), this::checkDrain);
+      timer.schedule(Duration.ofMillis(DRAIN_CHECK_MS), () -> checkDrain(true));
+    }
+  }
+
+  /**
+   * A shutdown blocks while the children stop, and their stops need the timer (grace periods,
+   * settle polls): never on the timer thread.
+   */
+  private void shutdownFrom(boolean onTimer, String reason) {
+    if (onTimer) {
+      Threads.startDaemon("codex-mcp-shutdown-eof", () -> shutdown(reason, 0));
+    } else {
+      shutdown(reason, 0);
     }
   }
 

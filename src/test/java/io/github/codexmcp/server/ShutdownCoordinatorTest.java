@@ -10,8 +10,14 @@ import io.github.codexmcp.codex.CodexBackend;
 import io.github.codexmcp.codex.LaunchOptions;
 import io.github.codexmcp.session.PersistenceHook;
 import io.github.codexmcp.session.SessionManager;
+import io.github.codexmcp.session.SessionRequests;
+import io.github.codexmcp.session.SessionWorkspace;
+import io.github.codexmcp.testing.FakeBackendFactory;
+import io.github.codexmcp.testing.ManualTimer;
 import io.github.codexmcp.util.ScheduledTimer;
 import io.github.codexmcp.util.SystemClock;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Shutdown ordering: the JVM hook and a shutdown already running on another thread. */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
@@ -109,5 +116,74 @@ class ShutdownCoordinatorTest {
     c.shutdown("stdin_end", 0); // ignored: already shut down
     c.onJvmShutdown(); // returns at once
     assertEquals(List.of(), exits);
+  }
+
+  /**
+   * Regression: after stdin's end the drain re-check runs on the timer thread, and the shutdown it
+   * decided blocked that thread while the children's stops needed it (grace periods, settle polls).
+   */
+  @Test
+  void aShutdownDecidedByADrainReCheckDoesNotRunOnTheTimerThread(@TempDir Path cwd)
+      throws Exception {
+    ManualTimer manual = new ManualTimer();
+    FakeBackendFactory factory = new FakeBackendFactory(BackendMode.APP_SERVER);
+    SessionManager sessions =
+        new SessionManager(
+            factory,
+            manual.clock(),
+            manual,
+            Runnable::run,
+            PersistenceHook.NONE,
+            true,
+            io.github.codexmcp.client.ClientLog.NONE,
+            io.github.codexmcp.client.ClientForms.NONE,
+            SessionWorkspace.DISABLED);
+    sessions
+        .create(
+            new SessionRequests.Create(
+                "hi",
+                cwd,
+                null,
+                null,
+                "on-request",
+                "workspace-write",
+                "low",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                1000L,
+                null,
+                null,
+                null))
+        .get(5, TimeUnit.SECONDS);
+    List<String> exitThreads = new CopyOnWriteArrayList<>();
+    CountDownLatch exited = new CountDownLatch(1);
+    ShutdownCoordinator c =
+        new ShutdownCoordinator(
+            sessions,
+            new CancellationRegistry(),
+            manual,
+            code -> {
+              exitThreads.add(Thread.currentThread().getName());
+              exited.countDown();
+            },
+            halts::add);
+    c.onEndOfInput(); // its turn runs in a Codex that ends with the server: the check waits
+    assertEquals(1, sessions.runningEndingWithServer());
+    factory
+        .last()
+        .emitNotification(
+            "turn/completed",
+            "{\"threadId\":\"thread_mock\",\"turn\":{\"id\":\"turn_mock\",\"status\":\"completed\"}}");
+    String timerThread = Thread.currentThread().getName(); // a manual timer runs tasks here
+    manual.advance(Duration.ofMillis(ShutdownCoordinator.DRAIN_CHECK_MS));
+    assertTrue(exited.await(10, TimeUnit.SECONDS));
+    assertEquals(1, exitThreads.size());
+    assertFalse(timerThread.equals(exitThreads.get(0)), "the shutdown ran on the timer thread");
   }
 }
