@@ -934,8 +934,9 @@ def phase_compare(env, res, rounds, lines):
             time.sleep(env.args.settle)
             rss_idle = rss_kb(c.pid)
             res.add(k("rss_idle"), rss_idle)
-            # what else the server keeps running besides Codex (such as the keeper of detached
-            # app-servers, a JVM of its own), and the two together: what the user pays
+            # what else the server keeps running besides Codex (such as the sentinel that becomes
+            # the keeper of detached app-servers once the server is gone), and the two together:
+            # what the user pays
             helpers = tree_rss_kb(
                 [p for p in processes_with_env(c.marker) if p != c.pid and not codex_process(p)])
             res.add(k("rss_idle_helpers"), helpers)

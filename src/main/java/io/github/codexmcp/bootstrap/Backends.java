@@ -12,11 +12,15 @@ import io.github.codexmcp.config.Platform;
 import io.github.codexmcp.config.ServerConfig;
 import io.github.codexmcp.detached.DetachedBackends;
 import io.github.codexmcp.detached.DetachedPaths;
+import io.github.codexmcp.detached.ServerKeeper;
 import io.github.codexmcp.process.SystemProcessLauncher;
 import io.github.codexmcp.state.StateStore;
+import io.github.codexmcp.util.SystemClock;
 import io.github.codexmcp.util.Timer;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +32,18 @@ import org.slf4j.LoggerFactory;
  * sockets and {@code setsid}, every session gets a detached, listening app-server ({@link
  * DetachedBackends}): its running turn outlives this server, and the next server attaches to it.
  * Otherwise (Windows, memory-only state, no {@code setsid}) the stdio app-server as before, which
- * ends with the server. Exec mode is unchanged.
+ * ends with the server. Exec mode is unchanged. The keeper that ends unused detached app-servers
+ * runs in this server ({@link ServerKeeper}) from the first one it launches; {@link #close} stops
+ * it at shutdown.
  *
  * <p><b>Threads.</b> Any thread but a Codex reader or the timer thread. {@link #mode()} and the
  * first {@link #create} wait for the mode probe, which runs on a thread of its own; the first
  * {@link #create}, {@link #survives} or {@link #discard} waits for the state store to open (tool
  * calls wait for recovery anyway). None is called under a lock. {@code delegate} and {@code
  * detached} are computed with no lock held and published through volatile fields (a race computes
- * the same value twice, which costs nothing: the factories own no resources).
+ * the same value twice, which costs nothing: the factories own no resources). The one {@code
+ * keeper} every such factory shares is set once ({@link AtomicReference}; a keeper lost in a race
+ * was never started and owns nothing); {@link #close} runs on the shutdown thread.
  */
 final class Backends implements BackendFactory {
   private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
@@ -48,6 +56,7 @@ final class Backends implements BackendFactory {
   private final Timer timer;
   private volatile BackendFactory delegate;
   private volatile Optional<DetachedPaths> detached;
+  private final AtomicReference<ServerKeeper> keeper = new AtomicReference<>();
 
   Backends(
       ServerConfig config,
@@ -116,8 +125,25 @@ final class Backends implements BackendFactory {
       return appServers;
     }
     LOG.info("[codex-mcp] sessions get detached app-servers under {}", paths.get().dir());
-    return new DetachedBackends(
-        appServers, paths.get(), DetachedBackends.ttlFrom(config.env()), timer);
+    Duration ttl = DetachedBackends.ttlFrom(config.env());
+    ServerKeeper k =
+        keeper.updateAndGet(
+            cur ->
+                cur != null
+                    ? cur
+                    : ServerKeeper.create(paths.get(), ttl, timer, SystemClock.INSTANCE));
+    return new DetachedBackends(appServers, paths.get(), timer, k);
+  }
+
+  /**
+   * Shutdown (the shutdown thread): the keeper of detached app-servers in this server stops and
+   * releases its lock; nothing when no detached app-server was ever used.
+   */
+  void close() {
+    ServerKeeper k = keeper.get();
+    if (k != null) {
+      k.close();
+    }
   }
 
   /** Where detached app-servers live, or empty where they are not used (see class doc). */

@@ -194,6 +194,8 @@ public final class Main {
     ShutdownCoordinator shutdown =
         new ShutdownCoordinator(sessions, cancellations, timer, System::exit);
     shutdown.addFinalStep(persistence::close);
+    // then the keeper in this server lets go; its sentinel starts a keeper process if needed
+    shutdown.addFinalStep(backends::close);
 
     // Recovery of persisted sessions; tool calls and resource reads wait for it.
     CompletableFuture<Void> ready = new CompletableFuture<>();

@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates app-server backends that outlive the server ({@link ListeningAppServerBackend}) on the
  * sockets of {@link DetachedPaths}: a session whose app-server still runs is attached to, not
- * launched again. Each launched app-server gets a {@link DetachedRecord} and a running keeper
- * ({@link KeeperLauncher}), so it ends {@code ttl} after nobody needs it. Thread-safe: immutable.
+ * launched again. Each launched app-server gets a {@link DetachedRecord} and then a running keeper
+ * ({@link ServerKeeper#ensureRunning}: in this server while it lives, then its sentinel's keeper
+ * process), so it ends {@code ttl} after nobody needs it. Thread-safe: its fields are immutable and
+ * the keeper is thread-safe; whoever made the keeper closes it.
  */
 public final class DetachedBackends implements BackendFactory {
   /** Default of {@code CODEX_MCP_DETACHED_TTL_MS}: the idle timeout of a session. */
@@ -34,15 +36,15 @@ public final class DetachedBackends implements BackendFactory {
 
   private final AppServerBackendFactory appServers;
   private final DetachedPaths paths;
-  private final Duration ttl;
   private final Timer timer;
+  private final ServerKeeper keeper;
 
   public DetachedBackends(
-      AppServerBackendFactory appServers, DetachedPaths paths, Duration ttl, Timer timer) {
+      AppServerBackendFactory appServers, DetachedPaths paths, Timer timer, ServerKeeper keeper) {
     this.appServers = appServers;
     this.paths = paths;
-    this.ttl = ttl;
     this.timer = timer;
+    this.keeper = keeper;
   }
 
   /** {@code CODEX_MCP_DETACHED_TTL_MS} or the default; bad values fall back to the default. */
@@ -123,7 +125,12 @@ public final class DetachedBackends implements BackendFactory {
     } catch (IOException e) {
       LOG.warn("[detached] cannot record the app-server of {}: {}", sessionId, e.toString());
     }
-    KeeperLauncher.ensureRunning(paths, ttl);
+    keeper.ensureRunning();
+  }
+
+  /** This server's keeper of the detached app-servers. */
+  public ServerKeeper keeper() {
+    return keeper;
   }
 
   @Override

@@ -1,27 +1,31 @@
 package io.github.codexmcp.detached;
 
 import io.github.codexmcp.process.ProcessTree;
+import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.ScheduledTimer;
 import io.github.codexmcp.util.SystemClock;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The keeper process: one per state directory ({@code keeper.lock}), started from this jar by a
- * server that launched a detached app-server, in a session of its own so it outlives that server.
- * It runs {@link DetachedKeeper#tick()} until no detached app-server is left, then exits.
+ * The keeper process: one per state directory ({@code keeper.lock}), {@code exec}'d by a server's
+ * sentinel ({@link KeeperLauncher#startSentinel}) when that server is gone and left detached
+ * app-servers, in a session of its own. It runs {@link DetachedKeeper#tick()} until no detached
+ * app-server is left, then exits. While a server lives it keeps them itself ({@link ServerKeeper});
+ * a keeper process runs only after one died or exited.
+ *
+ * <p>Take-over: the dead server's keeper lock goes with its exit, which may complete just after its
+ * sentinel saw the pipe close; so the lock is tried for up to {@link #TAKE_OVER_WAIT} before this
+ * process leaves the keeping to the keeper that holds it (a live server's, or another sentinel's).
  *
  * <p>Exit without a race: it releases its lock and looks once more; a server writes its record
- * before it checks for a running keeper, so a record written meanwhile is seen here (and this
- * keeper carries on) or the server sees the lock free (and starts a new keeper).
+ * before its keeper tries the lock (and tries again every pass), so a record written meanwhile is
+ * seen here (and this keeper carries on) or that server's keeper takes the free lock.
  *
  * <p>Arguments: {@code <runtime dir> <state dir> <ttl ms>}. Runs on its main thread; the timer
  * thread only runs the grace periods of stops.
@@ -30,12 +34,17 @@ public final class KeeperMain {
   private static final Logger LOG = LoggerFactory.getLogger(KeeperMain.class);
   private static final int IDLE_TICKS_BEFORE_EXIT = 3;
 
+  /** How long a keeper process tries for the lock before it leaves the keeping to its holder. */
+  static final Duration TAKE_OVER_WAIT = Duration.ofSeconds(2);
+
+  static final long TAKE_OVER_RETRY_MS = 50;
+
   private KeeperMain() {}
 
   public static void main(String[] args) throws Exception {
     DetachedPaths paths = new DetachedPaths(Path.of(args[0]), Path.of(args[1]));
     Duration ttl = Duration.ofMillis(Long.parseLong(args[2]));
-    Duration tick = Duration.ofMillis(Math.max(100, Math.min(1_000, ttl.toMillis() / 4)));
+    Duration tick = ServerKeeper.period(ttl);
     try (ScheduledTimer timer = new ScheduledTimer()) {
       KeeperProbe probe = new KeeperProbe(paths, timer, SystemClock.INSTANCE);
       DetachedKeeper keeper =
@@ -44,10 +53,11 @@ public final class KeeperMain {
               ttl,
               SystemClock.INSTANCE,
               probe,
-              p -> ProcessTree.terminate(p, null, Duration.ofSeconds(3), timer).join());
+              p -> ProcessTree.terminate(p, null, DetachedBackends.STOP_GRACE, timer).join());
       do {
         if (!serve(paths, keeper, tick)) {
-          return; // another keeper runs
+          LOG.info("[keeper] another keeper holds {}", paths.keeperLock());
+          break;
         }
       } while (hasRecords(paths));
     }
@@ -56,11 +66,9 @@ public final class KeeperMain {
 
   /** Holds the lock and ticks until nothing is left; false when another keeper holds it. */
   private static boolean serve(DetachedPaths paths, DetachedKeeper keeper, Duration tick)
-      throws IOException, InterruptedException {
-    try (FileChannel ch =
-        FileChannel.open(paths.keeperLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      FileLock lock = ch.tryLock();
-      if (lock == null) {
+      throws InterruptedException {
+    try (KeeperLock lock = new KeeperLock(paths.keeperLock())) {
+      if (!take(lock, SystemClock.INSTANCE, Thread::sleep)) {
         return false;
       }
       LOG.info("[keeper] watching {} (state {})", paths.dir(), paths.stateDir());
@@ -72,6 +80,23 @@ public final class KeeperMain {
       LOG.info("[keeper] no detached app-server left");
       return true;
     }
+  }
+
+  /** A pause between two tries of the lock. */
+  interface Pause {
+    void pause(long millis) throws InterruptedException;
+  }
+
+  /** Tries the lock for up to {@link #TAKE_OVER_WAIT} of {@code clock}, pausing between tries. */
+  static boolean take(KeeperLock lock, Clock clock, Pause pause) throws InterruptedException {
+    long deadline = clock.nanoTime() + TAKE_OVER_WAIT.toNanos();
+    while (!lock.tryTake()) {
+      if (clock.nanoTime() >= deadline) {
+        return false;
+      }
+      pause.pause(TAKE_OVER_RETRY_MS);
+    }
+    return true;
   }
 
   static boolean hasRecords(DetachedPaths paths) {

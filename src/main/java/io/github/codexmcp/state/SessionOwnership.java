@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>One descriptor per lock file.</b> On Linux, closing <em>any</em> descriptor of a file drops
  * all of the process's {@code fcntl} locks on it, so a file this process has locked (through any
- * instance of this class: {@code LOCKED}, per JVM) is never opened a second time: a probe or claim
- * answers from memory instead.
+ * instance of this class, or the keeper's {@link #holdIfFree}: {@code LOCKED}, per JVM, named by
+ * the real path) is never opened a second time: a probe or claim answers from memory instead. This
+ * is what lets a server run the keeper of detached app-servers in-process.
  *
  * <p><b>Threads.</b> Any thread. {@code held} and {@code epochs} (concurrent maps) are this
  * instance's state, {@code LOCKED} and {@code MONITORS} the JVM's. Everything done with one lock
@@ -78,11 +79,26 @@ public final class SessionOwnership implements AutoCloseable {
   }
 
   SessionOwnership(Path stateDir, StateFiles files, Runnable retryPause) throws IOException {
-    this.dir = stateDir.resolve(DIR_NAME).toAbsolutePath().normalize();
+    Path owners = stateDir.resolve(DIR_NAME).toAbsolutePath().normalize();
     this.files = files;
     this.retryPause = retryPause;
-    files.createDirectories(dir);
-    files.restrict(dir, true);
+    files.createDirectories(owners);
+    files.restrict(owners, true);
+    this.dir = ownersDir(stateDir);
+  }
+
+  /**
+   * The real path of {@code <stateDir>/owners} (as given when it does not exist): every lock file
+   * is named by it in {@code LOCKED}, so a keeper in this JVM that reached the state directory
+   * through another path (a symbolic link) still finds the locks the store holds.
+   */
+  private static Path ownersDir(Path stateDir) {
+    Path owners = stateDir.resolve(DIR_NAME).toAbsolutePath().normalize();
+    try {
+      return owners.toRealPath();
+    } catch (IOException | RuntimeException e) {
+      return owners;
+    }
   }
 
   /**
@@ -206,40 +222,46 @@ public final class SessionOwnership implements AutoCloseable {
   }
 
   /**
-   * Whether any process holds the lock of {@code sessionId} under {@code stateDir}: for a process
-   * that holds no session locks itself (the keeper of detached app-servers). Creates nothing.
+   * Whether any process, this one included, holds the lock of {@code sessionId} under {@code
+   * stateDir}: for the keeper of detached app-servers, in a process of its own or inside a server
+   * (a lock this JVM holds is answered from memory, never by a second descriptor). Creates nothing.
    */
   public static boolean heldByAnyone(Path stateDir, String sessionId) {
     if (!SessionIds.isValid(sessionId)) {
       return false;
     }
-    Path file = stateDir.resolve(DIR_NAME).resolve(sessionId + ".lock");
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      FileLock probe = ch.tryLock();
-      if (probe == null) {
+    Path file = ownersDir(stateDir).resolve(sessionId + ".lock");
+    synchronized (monitor(file)) {
+      if (LOCKED.contains(file)) {
         return true;
       }
-      probe.release();
-      return false;
-    } catch (OverlappingFileLockException e) {
-      return true;
-    } catch (IOException | RuntimeException e) {
-      return false;
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        FileLock probe = ch.tryLock();
+        if (probe == null) {
+          return true;
+        }
+        probe.release();
+        return false;
+      } catch (OverlappingFileLockException e) {
+        return true;
+      } catch (IOException | RuntimeException e) {
+        return false;
+      }
     }
   }
 
   /**
-   * Takes the lock of {@code sessionId} under {@code stateDir} for a process that holds no session
-   * locks itself (the keeper, while it stops a session's app-server): closing the answer releases
-   * it; empty when a live process (or a store of this JVM) holds it. A session without a lock file
-   * (deleted) has nothing to hold: the answer closes nothing. Creates nothing.
+   * Takes the lock of {@code sessionId} under {@code stateDir} for the keeper, while it stops a
+   * session's app-server: closing the answer releases it; empty when a live process (or a store of
+   * this JVM) holds it. While held it counts as this JVM's ({@code LOCKED}), so a store of a server
+   * whose keeper runs in-process finds it held instead of opening a second descriptor. A session
+   * without a lock file (deleted) has nothing to hold: the answer closes nothing. Creates nothing.
    */
   public static Optional<Closeable> holdIfFree(Path stateDir, String sessionId) throws IOException {
     if (!SessionIds.isValid(sessionId)) {
       return Optional.empty();
     }
-    Path file =
-        stateDir.resolve(DIR_NAME).toAbsolutePath().normalize().resolve(sessionId + ".lock");
+    Path file = ownersDir(stateDir).resolve(sessionId + ".lock");
     synchronized (monitor(file)) {
       if (LOCKED.contains(file)) {
         return Optional.empty(); // never a second descriptor of a file this JVM locked
@@ -252,7 +274,8 @@ public final class SessionOwnership implements AutoCloseable {
       }
       try {
         if (ch.tryLock() != null) {
-          return Optional.of(ch);
+          LOCKED.add(file);
+          return Optional.of(() -> releaseHeld(file, ch));
         }
       } catch (IOException | RuntimeException e) {
         ch.close();
@@ -260,6 +283,17 @@ public final class SessionOwnership implements AutoCloseable {
       }
       ch.close();
       return Optional.empty();
+    }
+  }
+
+  /** Releases a lock taken by {@link #holdIfFree}. */
+  private static void releaseHeld(Path file, FileChannel ch) throws IOException {
+    synchronized (monitor(file)) {
+      try {
+        ch.close();
+      } finally {
+        LOCKED.remove(file);
+      }
     }
   }
 

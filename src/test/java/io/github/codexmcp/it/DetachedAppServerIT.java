@@ -11,6 +11,8 @@ import io.github.codexmcp.codex.appserver.ListeningAppServerBackend;
 import io.github.codexmcp.detached.DetachedPaths;
 import io.github.codexmcp.detached.DetachedRecord;
 import io.github.codexmcp.detached.KeeperLauncher;
+import io.github.codexmcp.detached.KeeperMain;
+import io.github.codexmcp.detached.ServerKeeper;
 import io.github.codexmcp.process.ProcessSpec;
 import io.github.codexmcp.testing.CodexCli;
 import io.github.codexmcp.testing.CodexTestHome;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A detached app-server with the real CLI: a turn started by one client finishes after that client
  * detached, a second client attaches to the same process (no new one) and receives the turn's end
- * after {@code thread/resume}, and the keeper stops the process once nobody needs it for the TTL.
+ * after {@code thread/resume}, and once the client's process is gone (here: its sentinel's pipe
+ * closed) the sentinel execs the keeper, which stops the process once nobody needs it for the TTL.
  */
 @Timeout(120)
 class DetachedAppServerIT {
@@ -102,7 +105,24 @@ class DetachedAppServerIT {
     first.turnStart(turn).get(30, TimeUnit.SECONDS);
     model.awaitRequestCount(1, Duration.ofSeconds(20));
     first.detach();
-    assertTrue(KeeperLauncher.ensureRunning(paths, Duration.ofMillis(3000)));
+    // this test's JVM plays the server: its sentinel waits while it lives, then execs the keeper
+    ServerKeeper.Sentinel sentinel =
+        KeeperLauncher.startSentinel(paths, Duration.ofMillis(3000)).orElseThrow();
+    long sentinelPid = sentinel.pid();
+    assertTrue(sentinel.alive());
+    assertFalse(KeeperLauncher.keeperRunning(paths), "no keeper process while its server lives");
+    sentinel.end();
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (!KeeperLauncher.keeperRunning(paths) && System.nanoTime() < until) {
+      Thread.sleep(50);
+    }
+    assertTrue(KeeperLauncher.keeperRunning(paths), "the sentinel started the keeper");
+    assertTrue(
+        ProcessHandle.of(sentinelPid)
+            .flatMap(p -> p.info().commandLine())
+            .orElse("")
+            .contains(KeeperMain.class.getName()),
+        "the keeper runs in the sentinel's process (exec)");
 
     ListeningAppServerBackend second = backend(pid);
     RecordingListener events = new RecordingListener();

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,9 +68,15 @@ class SurvivalIT {
 
   /** The detached Codex app-servers of this test's state directory (their socket is in runtime). */
   private List<Long> appServers() {
-    return Procs.withCommandLine(runtime.toString()).stream()
-        .filter(p -> p.info().commandLine().map(c -> c.contains("app-server")).orElse(false))
-        .filter(p -> !p.info().command().map(c -> c.endsWith("java")).orElse(false))
+    List<ProcessHandle> found =
+        Procs.withCommandLine(runtime.toString()).stream()
+            .filter(p -> p.info().commandLine().map(c -> c.contains("app-server")).orElse(false))
+            .filter(p -> !p.info().command().map(c -> c.endsWith("java")).orElse(false))
+            .toList();
+    Set<Long> pids = found.stream().map(ProcessHandle::pid).collect(Collectors.toSet());
+    // not an app-server's own short-lived fork (same command line until it execs a command)
+    return found.stream()
+        .filter(p -> p.parent().map(q -> !pids.contains(q.pid())).orElse(true))
         .map(ProcessHandle::pid)
         .toList();
   }
@@ -302,8 +309,11 @@ class SurvivalIT {
     model.awaitRequestCount(1, Duration.ofSeconds(30));
     List<Long> codex = appServers();
     assertFalse(codex.isEmpty());
+    List<String> before = codex.stream().map(Procs::describe).toList();
     kill9(first);
-    assertTrue(codex.stream().allMatch(Procs::alive), "the turn's app-server survives its server");
+    assertTrue(
+        codex.stream().allMatch(Procs::alive),
+        "the turn's app-server survives its server: " + before);
     model.awaitRequestCount(2, Duration.ofSeconds(30)); // the command ended; the turn ends now
     long turnEnd = System.nanoTime();
     assertTrue(

@@ -104,6 +104,33 @@ class SessionOwnershipTest {
     assertTrue(SessionOwnership.holdIfFree(tmp, "sess_nolockfile01").isPresent(), "deleted");
   }
 
+  @Test
+  void aKeeperInTheServersOwnJvmAsksAndHoldsWithoutDroppingTheStoresLocks() throws Exception {
+    StateFiles files = new StateFiles(StateFiles.supportsPosix(tmp));
+    SessionOwnership server = new SessionOwnership(tmp, files);
+    Path file = tmp.resolve(SessionOwnership.DIR_NAME).resolve(ID + ".lock");
+    try {
+      assertEquals(SessionOwnership.Claim.ACQUIRED, server.tryAcquire(ID));
+      assertTrue(SessionOwnership.heldByAnyone(tmp, ID), "the server of this JVM drives it");
+      assertTrue(lockedForAnotherProcess(file), "asking left the server's lock in place");
+      server.release(ID, false);
+      assertFalse(SessionOwnership.heldByAnyone(tmp, ID));
+
+      Optional<Closeable> held = SessionOwnership.holdIfFree(tmp, ID);
+      assertTrue(held.isPresent());
+      assertTrue(SessionOwnership.heldByAnyone(tmp, ID));
+      assertTrue(server.heldElsewhere(ID), "the keeper's hold counts as another holder");
+      assertEquals(SessionOwnership.Claim.HELD_ELSEWHERE, server.tryAcquire(ID));
+      assertTrue(lockedForAnotherProcess(file), "the store's claim left the keeper's lock alone");
+      held.get().close();
+      assertFalse(lockedForAnotherProcess(file));
+      assertEquals(SessionOwnership.Claim.ACQUIRED, server.tryAcquire(ID));
+      assertTrue(lockedForAnotherProcess(file));
+    } finally {
+      server.close();
+    }
+  }
+
   /** Whether another process fails to take an fcntl lock on {@code file} (python's lockf). */
   private static boolean lockedForAnotherProcess(Path file)
       throws IOException, InterruptedException {
