@@ -381,6 +381,19 @@ public final class ListeningAppServerBackend implements AppServerRequests {
       dispatcher.batchEnd();
     }
 
+    /**
+     * A message that is not JSON: logged and skipped. The app-server is shared with other servers
+     * and its keeper, so it is not stopped for it (the stdio path stops its own child).
+     */
+    @Override
+    public void onParseError(String line, Exception cause) {
+      LOG.warn(
+          "[app-server] session {}: skipped a message that is not JSON ({} chars): {}",
+          sessionId,
+          line.length(),
+          line.length() > 200 ? line.substring(0, 200) + "…" : line);
+    }
+
     @Override
     public boolean onEndOfStream(IOException error) {
       if (!destroyed && !detached) {
