@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * Session state a poll reads, captured by the session under its lock. The poller never modifies the
- * given nodes; the response may reference them.
+ * given nodes; the page it answers with may reference them.
  *
  * @param sessionId session id
  * @param status status wire name

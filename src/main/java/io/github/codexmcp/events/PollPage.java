@@ -2,6 +2,7 @@ package io.github.codexmcp.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -48,12 +49,19 @@ public record PollPage(
     String interactionState,
     String recommendedNextAction) {
 
-  /** Requires sessionId, status, events and mode. */
+  /**
+   * Requires sessionId, status, events and mode. The lists are wrapped read-only, not copied (the
+   * poller hands over lists it no longer touches).
+   */
   public PollPage {
     Objects.requireNonNull(sessionId, "sessionId");
     Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(events, "events");
     Objects.requireNonNull(mode, "mode");
+    events = Collections.unmodifiableList(events);
+    actions = actions == null ? null : Collections.unmodifiableList(actions);
+    compatWarnings = compatWarnings == null ? null : Collections.unmodifiableList(compatWarnings);
+    truncatedFields =
+        truncatedFields == null ? null : Collections.unmodifiableList(truncatedFields);
   }
 
   /** Whether {@code maxBytes} truncation cut something. */

@@ -33,7 +33,10 @@ public record SessionEvent(
     return Json.text(data, "method");
   }
 
-  /** Client view {@code {id, type, data, timestamp}} with {@code data} shaped per {@code mode}. */
+  /**
+   * Client view {@code {id, type, data, timestamp}} with {@code data} shaped per {@code mode}: what
+   * the {@code maxBytes} truncation measures (the poll answer's renderer writes the same).
+   */
   public ObjectNode toJson(ResponseMode mode) {
     ObjectNode out = Json.object();
     Nodes.putInteger(out, "id", id);

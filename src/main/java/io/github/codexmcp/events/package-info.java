@@ -7,7 +7,9 @@
  * lock.
  *
  * <p>Event {@code data} nodes are treated as immutable once pushed: the ring never changes a stored
- * node in place (coalescing replaces it with a new copy), so poll responses may reference stored
- * nodes and be serialized after the session lock is released.
+ * node in place (coalescing replaces it with a new copy), so a poll's {@link
+ * io.github.codexmcp.events.PollPage} holds the buffered events themselves and is rendered for the
+ * client (outside this package) after the session lock is released. The {@code maxBytes} truncation
+ * builds the answer's JSON here only to measure it.
  */
 package io.github.codexmcp.events;
