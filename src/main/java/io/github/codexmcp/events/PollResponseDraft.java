@@ -1,5 +1,6 @@
 package io.github.codexmcp.events;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,12 +17,12 @@ import java.util.List;
  * #toPage} gives the finished {@link PollPage}.
  *
  * <p>Sizes are UTF-8 byte lengths of the compact JSON the client receives. To measure them, this
- * class builds the answer's tree internally ({@link #envelope}, {@link SessionEvent#toJson}) in the
- * field order of the contract; the renderer of the page must write the same bytes (tested against
- * the recorded answers). Events are measured one by one and only as far as needed, and only when
- * {@code maxBytes} is set: the size of the whole answer is the size of the envelope with an empty
- * {@code events} array plus the event sizes plus one comma between events, so no event is
- * serialized more than once here.
+ * class writes the answer internally in the contract's field order (the envelope as a tree, each
+ * event streamed as {@link SessionEvent#toJson} would be); the renderer of the page must write the
+ * same bytes (tested against the recorded answers). Events are measured one by one and only as far
+ * as needed, and only when {@code maxBytes} is set: the size of the whole answer is the size of the
+ * envelope with an empty {@code events} array plus the event sizes plus one comma between events,
+ * so no event is serialized more than once here.
  */
 final class PollResponseDraft {
   static final String TRUNCATION_WARNING = "Response truncated to respect pollOptions.maxBytes=%d.";
@@ -249,8 +250,24 @@ final class PollResponseDraft {
     return envelopeSize() + eventsBytes;
   }
 
+  /**
+   * Size of {@code {id, type, data, timestamp}} ({@link SessionEvent#toJson}) with the shaped data,
+   * written straight to the counter: no tree is built for the event itself.
+   */
   private long eventSize(SessionEvent e) {
-    return sizeOf(e.toJson(mode));
+    CountingStream counter = new CountingStream();
+    try (JsonGenerator g = Json.utf8Generator(counter)) {
+      g.writeStartObject();
+      g.writeNumberField("id", e.id());
+      g.writeStringField("type", e.type().wireName());
+      g.writeFieldName("data");
+      Json.MAPPER.writeTree(g, EventShaper.shape(e.data(), mode));
+      g.writeStringField("timestamp", e.timestamp());
+      g.writeEndObject();
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+    return counter.count;
   }
 
   private long envelopeSize() {
