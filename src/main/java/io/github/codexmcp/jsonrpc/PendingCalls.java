@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The calls a {@link JsonRpcConnection} sent and awaits answers to. Ids come from an {@link
  * AtomicLong} starting at 1; each call keeps its method name and a timeout task on the timer. An
  * entry is removed from the map before its future is completed, so an answer, a timeout and a
- * failure can never complete it twice.
+ * failure can never complete it twice, and its timeout task is cancelled once it is settled, also
+ * when a close fails it before the task is stored ({@code timeout} is volatile and {@link #add}
+ * looks again after storing it), so no task outlives its call.
  *
  * <p>Thread-safe without locks (a concurrent map): calls are added by writers, completed by the
  * reader thread, timed out on the timer thread, failed by whoever closes the connection.
@@ -43,6 +45,9 @@ final class PendingCalls {
                     new JsonRpcException.Timeout(method, timeout.toMillis()));
               }
             });
+    if (!pending.containsKey(id)) {
+      call.cancelTimeout(); // settled before its timeout was stored: fail() could not cancel it
+    }
     return id;
   }
 

@@ -8,10 +8,10 @@ import io.github.codexmcp.session.SessionPolling;
  * apart) and one whenever the phase changes, each with an increasing progress value.
  *
  * <p><b>Concurrency.</b> Called by one wait's rounds, one at a time but possibly on different
- * threads, with no session lock held; {@code accept} is synchronized so the count is published
- * between them. It hands the notification to the MCP client under that monitor; the hand-over never
- * blocks (a progress notification that finds the output full is dropped or replaces the one queued
- * for its token, see {@code StdoutWriter}).
+ * threads, with no session lock held; {@code count} is guarded by this object's monitor, so it is
+ * published between them, and the monitor is released before the notification is handed to the MCP
+ * client. The hand-over never blocks (a progress notification that finds the output full is dropped
+ * or replaces the one queued for its token).
  */
 final class WaitProgress implements SessionPolling.WaitObserver {
   private final RequestContext context;
@@ -26,11 +26,13 @@ final class WaitProgress implements SessionPolling.WaitObserver {
   }
 
   @Override
-  public synchronized void accept(ObjectNode progress) {
-    count++;
+  public void accept(ObjectNode progress) {
+    int n;
+    synchronized (this) {
+      n = ++count;
+    }
     String phase = progress.path("phase").asText("running");
     String last = progress.path("lastMethod").asText("");
-    context.progress(
-        count, null, "codex session " + phase + (last.isEmpty() ? "" : " (" + last + ")"));
+    context.progress(n, null, "codex session " + phase + (last.isEmpty() ? "" : " (" + last + ")"));
   }
 }
