@@ -48,10 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>State.</b> This object's monitor guards {@code startFuture} and {@code destroyFuture} (one
  * start, one destroy) and orders the spawned child against a concurrent destroy; it is held for
- * field work only, except that a child spawned after a destroy began is signalled under it. {@code
- * child}, {@code connection}, {@code stderr}, {@code destroyed} and {@code exited} are volatile,
- * written by the starting, destroying or exit thread and read without a lock; the exit and error
- * reports are once-only atomic flags.
+ * field work only. {@code child}, {@code connection}, {@code stderr}, {@code destroyed} and {@code
+ * exited} are volatile, written by the starting, destroying or exit thread and read without a lock;
+ * the exit and error reports are once-only atomic flags.
  *
  * <p><b>Listener threading.</b> Listener calls are serialized (never concurrent) and in arrival
  * order. Notifications and server requests arrive on the reader thread {@code
@@ -154,13 +153,15 @@ public final class AppServerBackend implements AppServerRequests {
       started.completeExceptionally(e);
       return started;
     }
+    boolean refused;
     synchronized (this) {
       child = spawned;
-      if (destroyed) {
-        spawned.terminate(KILL_GRACE);
-        started.completeExceptionally(clientDestroyed());
-        return started;
-      }
+      refused = destroyed; // else a destroy from now on sees the child and stops it
+    }
+    if (refused) { // destroyed while spawning: stopped outside the monitor
+      spawned.terminate(KILL_GRACE);
+      started.completeExceptionally(clientDestroyed());
+      return started;
     }
     connection = new JsonRpcConnection("app-server", stdinOf(spawned), timer, new Inbound());
     // initialize goes out before the reader threads start: Codex takes tens of milliseconds to

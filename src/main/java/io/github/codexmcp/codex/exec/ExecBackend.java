@@ -58,8 +58,8 @@ import org.slf4j.LoggerFactory;
  * reads ({@link #childPid()} is called under a session's lock). Listener calls are made under
  * {@link #lock}, in arrival order, from the stdout reader, process-exit or timer thread (see {@link
  * ExecProcesses}), and must not block. Reading the profile, spawning, stopping and file writes
- * happen outside the lock, except for a turn refused because the backend was destroyed (or the turn
- * superseded) meanwhile, whose schema file is deleted, and whose child is signalled, under it.
+ * happen outside the lock, except that a turn refused because the backend was destroyed between
+ * writing its schema file and taking the lock deletes that file under it.
  */
 public final class ExecBackend implements CodexBackend {
   public static final Duration KILL_GRACE = Duration.ofSeconds(5);

@@ -124,13 +124,17 @@ final class ExecProcesses {
     }
     ChildProcess child;
     try {
+      boolean destroyed;
       synchronized (owner.lock) {
-        if (owner.isDestroyed()) {
+        destroyed = owner.isDestroyed();
+        if (destroyed) {
           run.finished = true;
-          run.ended.complete(null);
-          ExecInput.deleteQuietly(run.schemaDir);
-          return CompletableFuture.failedFuture(ExecBackend.clientDestroyed());
         }
+      }
+      if (destroyed) { // the clean-up (a file delete, the run's waiters) outside the lock
+        run.ended.complete(null);
+        ExecInput.deleteQuietly(run.schemaDir);
+        return CompletableFuture.failedFuture(ExecBackend.clientDestroyed());
       }
       child = launcher.start(spec);
     } catch (IOException | RuntimeException e) {
@@ -144,20 +148,25 @@ final class ExecProcesses {
       return CompletableFuture.failedFuture(e);
     }
     boolean interrupt;
+    RuntimeException refused = null;
     synchronized (owner.lock) {
       run.child = child;
       if (owner.isDestroyed() || owner.current() != run) {
         run.finished = true;
-        run.ended.complete(null);
-        child.terminate(ExecBackend.KILL_GRACE);
-        ExecInput.deleteQuietly(run.schemaDir);
-        return CompletableFuture.failedFuture(
+        refused =
             owner.isDestroyed()
                 ? ExecBackend.clientDestroyed()
-                : new JsonRpcException.Closed("Turn superseded by a newer turn"));
+                : new JsonRpcException.Closed("Turn superseded by a newer turn");
+      } else {
+        owner.live.add(run);
       }
-      owner.live.add(run);
       interrupt = run.interrupted;
+    }
+    if (refused != null) { // stopped and cleaned up outside the lock
+      run.ended.complete(null);
+      child.terminate(ExecBackend.KILL_GRACE);
+      ExecInput.deleteQuietly(run.schemaDir);
+      return CompletableFuture.failedFuture(refused);
     }
     attach(run, child);
     owner.childStarted(child.pid());

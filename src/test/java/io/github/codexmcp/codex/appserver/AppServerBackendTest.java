@@ -291,6 +291,57 @@ class AppServerBackendTest {
   }
 
   @Test
+  void aChildSpawnedWhileDestroyingIsStoppedOutsideTheMonitor() throws Exception {
+    AppServerBackend[] b = new AppServerBackend[1];
+    List<Boolean> monitorHeld = new java.util.ArrayList<>();
+    io.github.codexmcp.process.ProcessLauncher racing =
+        spec -> {
+          b[0].destroy(); // destroyed while the child is being spawned
+          io.github.codexmcp.process.ChildProcess c = launcher.start(spec);
+          return new io.github.codexmcp.process.ChildProcess() {
+            @Override
+            public long pid() {
+              return c.pid();
+            }
+
+            @Override
+            public java.io.OutputStream stdin() {
+              return c.stdin();
+            }
+
+            @Override
+            public java.io.InputStream stdout() {
+              return c.stdout();
+            }
+
+            @Override
+            public java.io.InputStream stderr() {
+              return c.stderr();
+            }
+
+            @Override
+            public boolean isAlive() {
+              return c.isAlive();
+            }
+
+            @Override
+            public CompletableFuture<Integer> onExit() {
+              return c.onExit();
+            }
+
+            @Override
+            public CompletableFuture<Void> terminate(java.time.Duration grace) {
+              monitorHeld.add(Thread.holdsLock(b[0])); // signals: no monitor held across them
+              return c.terminate(grace);
+            }
+          };
+        };
+    b[0] = new AppServerBackend("s1", () -> SPEC, racing, timer);
+    assertEquals("Client destroyed", failure(b[0].start()).getMessage());
+    assertEquals(List.of(false), monitorHeld);
+  }
+
+  @Test
   void requestAfterDestroyIsRejected() throws Exception {
     AppServerBackend b = started();
     await(b.destroy());

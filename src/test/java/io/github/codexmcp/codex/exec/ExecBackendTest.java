@@ -314,6 +314,61 @@ class ExecBackendTest {
   }
 
   @Test
+  void aChildSpawnedAfterADestroyIsStoppedWithoutTheBackendLock() throws Exception {
+    ExecBackend[] b = new ExecBackend[1];
+    List<Boolean> lockHeld = new ArrayList<>();
+    io.github.codexmcp.process.ProcessLauncher racing =
+        spec -> {
+          b[0].destroy(); // the backend is destroyed while the turn's child is being spawned
+          FakeChildProcess child = new FakeChildProcess();
+          return new io.github.codexmcp.process.ChildProcess() {
+            @Override
+            public long pid() {
+              return child.pid();
+            }
+
+            @Override
+            public java.io.OutputStream stdin() {
+              return child.stdin();
+            }
+
+            @Override
+            public java.io.InputStream stdout() {
+              return child.stdout();
+            }
+
+            @Override
+            public java.io.InputStream stderr() {
+              return child.stderr();
+            }
+
+            @Override
+            public boolean isAlive() {
+              return child.isAlive();
+            }
+
+            @Override
+            public CompletableFuture<Integer> onExit() {
+              return child.onExit();
+            }
+
+            @Override
+            public CompletableFuture<Void> terminate(java.time.Duration grace) {
+              lockHeld.add(Thread.holdsLock(b[0].lock)); // signals: no lock held across them
+              return child.terminate(grace);
+            }
+          };
+        };
+    b[0] =
+        new ExecBackend(
+            "s1", null, List.of("/opt/codex"), Map.of(), List::of, racing, timer, schemas);
+    await(b[0].start());
+    await(b[0].threadStart(Json.object().put("cwd", work.toString())));
+    assertEquals("Client destroyed", failure(b[0].turnStart(turn("hi"))).getMessage());
+    assertEquals(List.of(false), lockHeld);
+  }
+
+  @Test
   void startAnswersWithoutSpawning() throws Exception {
     ExecBackend b = factory().create("s1", null);
     assertEquals("codex-exec", await(b.start()).path("userAgent").asText());
