@@ -375,6 +375,9 @@ public final class ToolAdapter {
 
   /** Renders an outcome in the contract's result envelope. */
   static ToolResult result(ToolOutcome outcome) {
+    if (outcome instanceof ToolOutcome.Deferred d) {
+      return result(ToolOutcome.success(d.value().get()));
+    }
     if (outcome instanceof ToolOutcome.Success s) {
       JsonNode value = s.value();
       ObjectNode structured;

@@ -133,7 +133,8 @@ public final class CodexCheckTool implements ToolHandler {
                       WaitBudget.effective(waitMs, context),
                       context.cancelled(),
                       WaitProgress.of(context))
-                  .thenApply(page -> ToolOutcome.success(PollJson.render(page)))
+                  // rendered on the call pool, not on the thread that woke the wait
+                  .thenApply(page -> ToolOutcome.deferred(() -> PollJson.render(page)))
                   .exceptionally(ToolOutcome::thrown);
             }
             return done(ToolOutcome.success(PollJson.render(polling.poll(sessionId, req))));

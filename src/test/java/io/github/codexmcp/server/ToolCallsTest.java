@@ -98,4 +98,48 @@ class ToolCallsTest {
       assertTrue(answer.at("/result/structuredContent").isMissingNode(), answer.toString());
     }
   }
+
+  /** Completes its call later, from a thread of its own; the result is built when rendered. */
+  static final class WakesLater implements ToolHandler {
+    final CompletableFuture<ToolOutcome> outcome = new CompletableFuture<>();
+    final CompletableFuture<String> builtOn = new CompletableFuture<>();
+
+    @Override
+    public String name() {
+      return "codex_check";
+    }
+
+    @Override
+    public CompletableFuture<ToolOutcome> call(ObjectNode args, RequestContext context) {
+      return outcome;
+    }
+
+    void wake() {
+      Thread t =
+          new Thread(
+              () ->
+                  outcome.complete(
+                      ToolOutcome.deferred(
+                          () -> {
+                            builtOn.complete(Thread.currentThread().getName());
+                            return Json.object().put("late", true);
+                          })),
+              "waker");
+      t.start();
+    }
+  }
+
+  @Test
+  void aLateResultIsBuiltOnTheWorkPoolNotOnTheThreadThatCompletedIt() throws Exception {
+    WakesLater tool = new WakesLater();
+    try (PipedServer server = new PipedServer(Map.of("codex_check", tool))) {
+      server.initialize("{}");
+      server.send(call(Json.NODES.numberNode(9), "poll", null));
+      tool.wake();
+      JsonNode answer = server.response("9");
+      assertTrue(answer.at("/result/structuredContent/late").asBoolean(), answer.toString());
+      String thread = tool.builtOn.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertFalse("waker".equals(thread), "built on the thread that completed the call");
+    }
+  }
 }
