@@ -22,10 +22,12 @@ import org.slf4j.LoggerFactory;
  * can start a turn as on any session. App-server mode only: exec mode has no thread to resume in a
  * new process and answers as before.
  *
- * <p><b>Threads.</b> Called from the MCP request thread; the backend is started on the work pool
- * (spawning blocks for the fork/exec), and the returned future completes there. The session's lock
- * is held only to read its thread and settings and to adopt the backend, never across a call into
- * Codex or the disk. No state of its own.
+ * <p><b>Threads.</b> Called from the MCP request thread, which also claims the session (a file
+ * lock); the backend is started on the work pool (spawning blocks for the fork/exec), its pid is
+ * recorded there too, and the returned future completes on the thread that completes the resume
+ * (Codex's reader thread, or the timer on a timeout), so what the caller chains on it must not
+ * block. The session's lock is held only to read its thread and settings and to adopt the backend,
+ * never across a call into Codex or the disk. No state of its own.
  */
 final class Continuation {
   private static final Logger LOG = LoggerFactory.getLogger(Continuation.class);
@@ -88,8 +90,8 @@ final class Continuation {
         .thenCompose(
             init -> {
               Long pid = b.childPid();
-              if (pid != null) {
-                effects.store().savePid(s.id, pid);
+              if (pid != null) { // it reads the process table: not on Codex's reader thread
+                work.execute(() -> effects.store().savePid(s.id, pid));
               }
               return b.threadResume(Json.object().put("threadId", threadId));
             })

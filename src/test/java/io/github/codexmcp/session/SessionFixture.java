@@ -65,6 +65,21 @@ public final class SessionFixture {
       boolean persistenceEnabled,
       boolean noiseFilter,
       ClientForms forms) {
+    this(cwd, mode, persistenceEnabled, noiseFilter, forms, DIRECT);
+  }
+
+  /** With {@code work} as the work pool (tests of what runs there). */
+  public SessionFixture(Path cwd, Executor work) {
+    this(cwd, BackendMode.APP_SERVER, true, true, ClientForms.NONE, work);
+  }
+
+  private SessionFixture(
+      Path cwd,
+      BackendMode mode,
+      boolean persistenceEnabled,
+      boolean noiseFilter,
+      ClientForms forms,
+      Executor work) {
     this.cwd = cwd;
     this.clock = new ManualClock();
     this.timer = new ManualTimer(clock);
@@ -75,7 +90,7 @@ public final class SessionFixture {
             factory,
             clock,
             timer,
-            DIRECT,
+            work,
             persistence,
             noiseFilter,
             this::nextUuid,

@@ -3,16 +3,16 @@ package io.github.codexmcp.session;
 import static io.github.codexmcp.testing.FakeCodexBackend.THREAD_FORK;
 import static io.github.codexmcp.testing.FakeCodexBackend.THREAD_START;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.codexmcp.client.ClientForms;
-import io.github.codexmcp.client.ClientLog;
 import io.github.codexmcp.testing.FakeCodexBackend;
+import io.github.codexmcp.util.Json;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,20 +30,8 @@ class WorkPoolHandOffTest {
 
   @BeforeEach
   void setUp() {
-    f = new SessionFixture(cwd);
-    AtomicInteger ids = new AtomicInteger(100);
-    m =
-        new SessionManager(
-            f.factory,
-            f.clock,
-            f.timer,
-            work::add,
-            f.persistence,
-            true,
-            () -> String.format("%08x-aaaa-4bbb-8ccc-%012x", ids.get(), ids.incrementAndGet()),
-            ClientLog.NONE,
-            ClientForms.NONE,
-            SessionWorkspace.DISABLED);
+    f = new SessionFixture(cwd, work::add);
+    m = f.manager;
   }
 
   private void runWork() {
@@ -73,7 +61,7 @@ class WorkPoolHandOffTest {
     m.handleNotification(
         m.require(sourceId),
         "turn/completed",
-        io.github.codexmcp.util.Json.parse(
+        Json.parse(
             "{\"threadId\":\"thread_mock\",\"turn\":{\"id\":\"turn_mock\",\"status\":\"completed\"}}"));
     runWork();
     f.factory.configureNext(b -> b.hold(THREAD_FORK));
@@ -101,5 +89,18 @@ class WorkPoolHandOffTest {
     assertTrue(b.answers().isEmpty(), "nothing written to Codex on the timer thread");
     runWork();
     assertEquals("decline", b.answerFor(7).result().path("decision").asText());
+  }
+
+  @Test
+  void aContinuedSessionsPidIsRecordedOnTheWorkPoolNotOnTheReaderThread() {
+    String id = f.recovered("sess_rec-1", "idle", "thread_old", null, List.of());
+    f.factory.configureNext(b -> b.hold(FakeCodexBackend.START).childPid(4242L));
+    CompletableFuture<TurnStarted> reply = m.reply(f.reply(id));
+    runWork(); // spawns the new client
+    f.factory.forSession(id).held(FakeCodexBackend.START).get(0).complete(Json.object());
+    assertNull(f.persistence.pid(id), "the process table is not read on Codex's reader thread");
+    runWork();
+    assertEquals(4242L, f.persistence.pid(id));
+    assertFalse(reply.isCompletedExceptionally());
   }
 }
