@@ -28,10 +28,8 @@ import java.util.Objects;
  * @param compatWarnings compatibility warnings, or null
  * @param truncatedFields what {@code maxBytes} truncation cut, in order, or null when nothing was
  *     cut; the answer says {@code truncated: true} exactly when this is non-null
- * @param interactionState {@code working}, {@code waiting_input} or {@code finished}, or null until
- *     {@link #withHints} (not counted against {@code maxBytes})
- * @param recommendedNextAction {@code poll}, {@code respond_permission}, {@code respond_user_input}
- *     or {@code none}, or null until {@link #withHints}
+ * @param interactionState null until {@link #withHints} (not counted against {@code maxBytes})
+ * @param recommendedNextAction null until {@link #withHints} (not counted either)
  */
 public record PollPage(
     String sessionId,
@@ -46,8 +44,8 @@ public record PollPage(
     ObjectNode result,
     List<String> compatWarnings,
     List<String> truncatedFields,
-    String interactionState,
-    String recommendedNextAction) {
+    InteractionState interactionState,
+    NextAction recommendedNextAction) {
 
   /**
    * Requires sessionId, status, events and mode. The lists are wrapped read-only, not copied (the

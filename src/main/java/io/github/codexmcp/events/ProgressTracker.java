@@ -258,11 +258,11 @@ public final class ProgressTracker {
    * {@code interactionState}: {@code waiting_input}, {@code finished} or {@code working} (spec 30
    * §8.3).
    */
-  public static String interactionState(String status) {
+  public static InteractionState interactionState(String status) {
     if (WAITING_APPROVAL.equals(status)) {
-      return "waiting_input";
+      return InteractionState.WAITING_INPUT;
     }
-    return isTerminal(status) ? "finished" : "working";
+    return isTerminal(status) ? InteractionState.FINISHED : InteractionState.WORKING;
   }
 
   /**
@@ -271,7 +271,7 @@ public final class ProgressTracker {
    * @param pendingKinds kinds of the unresolved pending requests ({@code command}, {@code
    *     fileChange}, {@code user_input}); only consulted for {@code waiting_approval}
    */
-  public static String recommendedNextAction(String status, Collection<String> pendingKinds) {
+  public static NextAction recommendedNextAction(String status, Collection<String> pendingKinds) {
     if (WAITING_APPROVAL.equals(status)) {
       boolean userInput = false;
       boolean approval = false;
@@ -282,9 +282,11 @@ public final class ProgressTracker {
           approval = true;
         }
       }
-      return userInput ? "respond_user_input" : approval ? "respond_permission" : "poll";
+      return userInput
+          ? NextAction.RESPOND_USER_INPUT
+          : approval ? NextAction.RESPOND_PERMISSION : NextAction.POLL;
     }
-    return isTerminal(status) ? "none" : "poll";
+    return isTerminal(status) ? NextAction.NONE : NextAction.POLL;
   }
 
   /** {@code pollInterval} in ms: 120000 running, 1000 waiting_approval, else null (omitted). */

@@ -60,10 +60,10 @@ public final class PollJson {
       strings(out.putArray("truncatedFields"), page.truncatedFields());
     }
     if (page.interactionState() != null) {
-      out.put("interactionState", page.interactionState());
+      out.put("interactionState", page.interactionState().wireName());
     }
     if (page.recommendedNextAction() != null) {
-      out.put("recommendedNextAction", page.recommendedNextAction());
+      out.put("recommendedNextAction", page.recommendedNextAction().wireName());
     }
     return out;
   }

@@ -3,6 +3,8 @@ package io.github.codexmcp.tools;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.codex.protocol.ActionType;
+import io.github.codexmcp.events.InteractionState;
+import io.github.codexmcp.events.NextAction;
 import io.github.codexmcp.events.ProgressTracker;
 import io.github.codexmcp.session.CleanResult;
 import io.github.codexmcp.session.ForegroundResult;
@@ -37,8 +39,8 @@ public final class SessionJson {
     }
     o.set("progress", t.progress());
     o.putObject("execution").put("requested", "background").put("effective", "background");
-    o.put("interactionState", "working");
-    o.put("recommendedNextAction", "poll");
+    o.put("interactionState", InteractionState.WORKING.wireName());
+    o.put("recommendedNextAction", NextAction.POLL.wireName());
     return o;
   }
 
@@ -73,12 +75,12 @@ public final class SessionJson {
     if (r.fallbackReason() != null) {
       exec.put("fallbackReason", r.fallbackReason());
     }
-    o.put("interactionState", ProgressTracker.interactionState(status));
+    o.put("interactionState", ProgressTracker.interactionState(status).wireName());
     List<String> types = new ArrayList<>();
     for (ActionType t : r.pendingActionTypes()) {
       types.add(t.wireName());
     }
-    o.put("recommendedNextAction", ProgressTracker.recommendedNextAction(status, types));
+    o.put("recommendedNextAction", ProgressTracker.recommendedNextAction(status, types).wireName());
     return o;
   }
 
@@ -133,10 +135,10 @@ public final class SessionJson {
     for (WaitResult.Entry e : r.sessions()) {
       ObjectNode v = view(e.view());
       String status = e.view().status().wireName();
-      v.put("interactionState", ProgressTracker.interactionState(status));
+      v.put("interactionState", ProgressTracker.interactionState(status).wireName());
       v.put(
           "recommendedNextAction",
-          ProgressTracker.recommendedNextAction(status, e.pendingActionTypes()));
+          ProgressTracker.recommendedNextAction(status, e.pendingActionTypes()).wireName());
       v.put("pendingActionCount", e.view().pendingRequestCount());
       arr.add(v);
     }

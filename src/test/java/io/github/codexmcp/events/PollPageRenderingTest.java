@@ -152,7 +152,7 @@ class PollPageRenderingTest {
     assertEquals("respond_permission", r.get("recommendedNextAction").asText());
     assertEquals(
         "respond_user_input",
-        page.withHints(List.of("command", "user_input")).recommendedNextAction());
+        page.withHints(List.of("command", "user_input")).recommendedNextAction().wireName());
     PollPage idle =
         new PollPage(
                 "s",
@@ -170,8 +170,8 @@ class PollPageRenderingTest {
                 null,
                 null)
             .withHints(List.of("command"));
-    assertEquals("finished", idle.interactionState());
-    assertEquals("none", idle.recommendedNextAction());
+    assertEquals(InteractionState.FINISHED, idle.interactionState());
+    assertEquals(NextAction.NONE, idle.recommendedNextAction());
     assertNotNull(PollJson.render(idle).get("recommendedNextAction"));
   }
 

@@ -177,26 +177,30 @@ class ProgressTrackerTest {
 
   @Test
   void interactionStates() {
-    assertEquals("working", ProgressTracker.interactionState("running"));
-    assertEquals("waiting_input", ProgressTracker.interactionState("waiting_approval"));
-    assertEquals("finished", ProgressTracker.interactionState("idle"));
-    assertEquals("finished", ProgressTracker.interactionState("error"));
-    assertEquals("finished", ProgressTracker.interactionState("cancelled"));
+    assertEquals("working", ProgressTracker.interactionState("running").wireName());
+    assertEquals("waiting_input", ProgressTracker.interactionState("waiting_approval").wireName());
+    assertEquals("finished", ProgressTracker.interactionState("idle").wireName());
+    assertEquals("finished", ProgressTracker.interactionState("error").wireName());
+    assertEquals("finished", ProgressTracker.interactionState("cancelled").wireName());
   }
 
   @Test
   void recommendedNextActions() {
     assertEquals(
         "respond_user_input",
-        ProgressTracker.recommendedNextAction(
-            "waiting_approval", List.of("command", "user_input")));
+        ProgressTracker.recommendedNextAction("waiting_approval", List.of("command", "user_input"))
+            .wireName());
     assertEquals(
         "respond_permission",
-        ProgressTracker.recommendedNextAction("waiting_approval", List.of("fileChange")));
-    assertEquals("poll", ProgressTracker.recommendedNextAction("waiting_approval", List.of()));
-    assertEquals("poll", ProgressTracker.recommendedNextAction("running", List.of("command")));
+        ProgressTracker.recommendedNextAction("waiting_approval", List.of("fileChange"))
+            .wireName());
+    assertEquals(
+        "poll", ProgressTracker.recommendedNextAction("waiting_approval", List.of()).wireName());
+    assertEquals(
+        "poll", ProgressTracker.recommendedNextAction("running", List.of("command")).wireName());
     for (String s : List.of("idle", "error", "cancelled")) {
-      assertEquals("none", ProgressTracker.recommendedNextAction(s, List.of("user_input")));
+      assertEquals(
+          "none", ProgressTracker.recommendedNextAction(s, List.of("user_input")).wireName());
     }
   }
 
