@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * $XDG_RUNTIME_DIR/codex-mcp} when that is set, else {@code <tmp>/codex-mcp-<user>}; under it one
  * directory per state directory, named by the first 12 hex digits of the SHA-256 of the state
  * directory's real path; in it, per session, {@code <sessionId>.sock}, {@code .log} and {@code
- * .json} (the record the keeper reads), plus {@code keeper.lock} and {@code keeper.log}. Every
- * directory is owner-only (0700); a directory owned by another user is refused. Immutable.
+ * .json} (the record the keeper reads), plus {@code keeper.lock}, {@code servers.lock} and {@code
+ * keeper.log}. Every directory is owner-only (0700); a directory owned by another user is refused.
+ * Immutable.
  */
 public record DetachedPaths(Path dir, Path stateDir) {
   private static final Logger LOG = LoggerFactory.getLogger(DetachedPaths.class);
@@ -97,6 +98,11 @@ public record DetachedPaths(Path dir, Path stateDir) {
 
   public Path keeperLock() {
     return dir.resolve("keeper.lock");
+  }
+
+  /** Held (shared) by every live server that keeps this directory ({@link ServerPresence}). */
+  public Path servers() {
+    return dir.resolve("servers.lock");
   }
 
   public Path keeperLog() {

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * sentinel, a POSIX {@code sh} in a session of its own ({@code setsid}) that blocks reading a pipe
  * from the server and, when the server dies in any way (end of file on that pipe), {@code exec}s
  * the keeper JVM ({@link KeeperMain}) if a {@link DetachedRecord} is left, or else exits. While it
- * waits it runs builtins only (no polling, no forks): about 1 MiB resident instead of a keeper
+ * waits it runs builtins only (no polling, no forks): under 2 MiB resident instead of a keeper
  * JVM's 50. Its stdout and stderr, and so the keeper's, go to {@code keeper.log}; the keeper's
  * stdin is the null device.
  *

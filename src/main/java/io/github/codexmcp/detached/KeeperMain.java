@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * sentinel saw the pipe close; so the lock is tried for up to {@link #TAKE_OVER_WAIT} before this
  * process leaves the keeping to the keeper that holds it (a live server's, or another sentinel's).
  *
+ * <p>A live server that keeps too (it launched a detached app-server and holds its {@link
+ * ServerPresence}) gets the keeping: this process exits, and that server's next pass takes the
+ * lock; should that server die first, its own sentinel starts a keeper again. So a keeper JVM runs
+ * only while no server keeps.
+ *
  * <p>Exit without a race: it releases its lock and looks once more; a server writes its record
  * before its keeper tries the lock (and tries again every pass), so a record written meanwhile is
  * seen here (and this keeper carries on) or that server's keeper takes the free lock.
@@ -54,31 +59,57 @@ public final class KeeperMain {
               SystemClock.INSTANCE,
               probe,
               p -> ProcessTree.terminate(p, null, DetachedBackends.STOP_GRACE, timer).join());
+      long since = SystemClock.INSTANCE.nanoTime();
+      Outcome last;
       do {
-        if (!serve(paths, keeper, tick)) {
-          LOG.info("[keeper] another keeper holds {}", paths.keeperLock());
-          break;
-        }
-      } while (hasRecords(paths));
+        last = serve(paths, keeper, tick, since, SystemClock.INSTANCE, Thread::sleep);
+      } while (last == Outcome.NOTHING_LEFT && hasRecords(paths));
     }
     System.exit(0);
   }
 
-  /** Holds the lock and ticks until nothing is left; false when another keeper holds it. */
-  private static boolean serve(DetachedPaths paths, DetachedKeeper keeper, Duration tick)
+  /** How {@link #serve} ended. */
+  enum Outcome {
+    /** No detached app-server was left for a few ticks. */
+    NOTHING_LEFT,
+    /** Another keeper held the lock throughout the take-over wait. */
+    HELD_ELSEWHERE,
+    /** A live server keeps the directory ({@link ServerPresence}): it takes over. */
+    LEFT_TO_A_SERVER
+  }
+
+  /**
+   * Holds the lock and ticks until nothing is left or a live server keeps the directory (looked at
+   * once {@link #TAKE_OVER_WAIT} has passed {@code since} this process started: by then the dead
+   * server whose sentinel this was is gone with its locks, so it is another server); the lock is
+   * released on return.
+   */
+  static Outcome serve(
+      DetachedPaths paths,
+      DetachedKeeper keeper,
+      Duration tick,
+      long since,
+      Clock clock,
+      Pause pause)
       throws InterruptedException {
     try (KeeperLock lock = new KeeperLock(paths.keeperLock())) {
-      if (!take(lock, SystemClock.INSTANCE, Thread::sleep)) {
-        return false;
+      if (!take(lock, clock, pause)) {
+        LOG.info("[keeper] another keeper holds {}", paths.keeperLock());
+        return Outcome.HELD_ELSEWHERE;
       }
       LOG.info("[keeper] watching {} (state {})", paths.dir(), paths.stateDir());
       int idle = 0;
       while (idle < IDLE_TICKS_BEFORE_EXIT) {
+        if (clock.nanoTime() - since >= TAKE_OVER_WAIT.toNanos()
+            && ServerPresence.heldByAnyone(paths.servers())) {
+          LOG.info("[keeper] a live server keeps {} from now on", paths.dir());
+          return Outcome.LEFT_TO_A_SERVER;
+        }
         idle = keeper.tick() == 0 ? idle + 1 : 0;
-        Thread.sleep(tick.toMillis());
+        pause.pause(tick.toMillis());
       }
       LOG.info("[keeper] no detached app-server left");
-      return true;
+      return Outcome.NOTHING_LEFT;
     }
   }
 

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every server that may hold the lock has a sentinel: the keeping never lapses. A keeper process
  * started by another server's sentinel may hold the lock while this server lives; this server then
- * only tries each pass, and takes over once that process has exited.
+ * only tries each pass. It holds its {@link ServerPresence} meanwhile, so that process leaves the
+ * keeping to it (exits) and this server's next pass takes over.
  *
  * <p><b>Threads.</b> {@link #ensureRunning} is called on the thread that launched an app-server; it
  * forks the sentinel there, or on the keeper thread when a pass finds it gone (no lock held; {@code
@@ -39,9 +40,12 @@ import org.slf4j.LoggerFactory;
  * process tree; the next pass is scheduled when one ends, so passes never overlap and {@code
  * keeper} stays confined to that thread. {@link #close} runs on the shutdown thread: it stops the
  * passes and releases the lock (a pass under way finishes without it; the JVM exits right after),
- * then ends the sentinel's wait. {@code sentinel} and {@code closed} are volatile, {@code started}
- * and {@code starting} atomic; {@code reportedHeld} is the keeper thread's. The only lock is the
- * keeper lock's monitor ({@link KeeperLock}), held for short local system calls only.
+ * and its presence, then ends the sentinel's wait. {@code sentinel} and {@code closed} are
+ * volatile, {@code started} and {@code starting} atomic; {@code reportedHeld} is the keeper
+ * thread's. {@code presenceLock} guards {@code presence} (taken on the keeper thread, the launching
+ * thread or the shutdown thread); under it, and under the monitors of {@link KeeperLock} and {@link
+ * ServerPresence} (taken inside it), run only the open, non-blocking {@code tryLock} and close of a
+ * local lock file, none of which waits for another process.
  */
 public final class ServerKeeper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServerKeeper.class);
@@ -60,7 +64,10 @@ public final class ServerKeeper implements AutoCloseable {
   private final DetachedKeeper keeper;
   private final Executor passes;
   private final Supplier<Optional<Sentinel>> sentinels;
+  private final Supplier<Optional<ServerPresence>> presences;
   private final Periodic periodic;
+  private final Object presenceLock = new Object();
+  private ServerPresence presence; // guarded by presenceLock
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean starting = new AtomicBoolean();
   private volatile Sentinel sentinel;
@@ -73,11 +80,13 @@ public final class ServerKeeper implements AutoCloseable {
       Timer timer,
       Duration period,
       Executor passes,
-      Supplier<Optional<Sentinel>> sentinels) {
+      Supplier<Optional<Sentinel>> sentinels,
+      Supplier<Optional<ServerPresence>> presences) {
     this.lock = lock;
     this.keeper = keeper;
     this.passes = passes;
     this.sentinels = sentinels;
+    this.presences = presences;
     this.periodic = new Periodic(timer, period, this::handOver);
   }
 
@@ -106,7 +115,8 @@ public final class ServerKeeper implements AutoCloseable {
         timer,
         period(ttl),
         thread,
-        () -> KeeperLauncher.startSentinel(paths, ttl));
+        () -> KeeperLauncher.startSentinel(paths, ttl),
+        () -> ServerPresence.hold(paths.servers()));
   }
 
   /** How often a keeper looks: a quarter of the TTL, between 100 ms and 1 s. */
@@ -124,6 +134,7 @@ public final class ServerKeeper implements AutoCloseable {
       return;
     }
     ensureSentinel();
+    keepPresence();
     if (started.compareAndSet(false, true)) {
       LOG.debug("[keeper] keeping detached app-servers in this server");
       periodic.start();
@@ -149,6 +160,35 @@ public final class ServerKeeper implements AutoCloseable {
       } finally {
         starting.set(false);
       }
+    }
+  }
+
+  /**
+   * Holds this server's {@link ServerPresence} (a keeper process then leaves the keeping to this
+   * server) exactly while its sentinel waits: should this server die before its next pass takes the
+   * keeper lock, the sentinel starts a keeper again, so the keeping never lapses. Never after
+   * {@link #close} began (checked under {@code presenceLock}, which close takes to release it).
+   */
+  private void keepPresence() {
+    Sentinel s = sentinel;
+    boolean waits = s != null && s.alive();
+    synchronized (presenceLock) {
+      if (closed) {
+        return;
+      }
+      if (waits && presence == null) {
+        presence = presences.get().orElse(null); // a keeper process looking: the next pass
+      } else if (!waits && presence != null) {
+        presence.close();
+        presence = null;
+      }
+    }
+  }
+
+  /** Whether this server tells keeper processes that it keeps (tests). */
+  boolean present() {
+    synchronized (presenceLock) {
+      return presence != null;
     }
   }
 
@@ -178,6 +218,7 @@ public final class ServerKeeper implements AutoCloseable {
   void pass() {
     try {
       ensureSentinel();
+      keepPresence();
       if (!closed && lock.tryTake()) {
         if (!reportedHeld) {
           reportedHeld = true;
@@ -202,6 +243,12 @@ public final class ServerKeeper implements AutoCloseable {
     closed = true;
     periodic.stop();
     lock.close();
+    synchronized (presenceLock) {
+      if (presence != null) {
+        presence.close();
+        presence = null;
+      }
+    }
     Sentinel s = sentinel;
     if (s != null) {
       s.end();

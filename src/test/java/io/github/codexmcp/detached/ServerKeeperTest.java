@@ -70,7 +70,13 @@ class ServerKeeperTest {
               throw new AssertionError("nothing is stopped here");
             });
     return new ServerKeeper(
-        new KeeperLock(paths.keeperLock()), keeper, timer, PERIOD, Runnable::run, starts);
+        new KeeperLock(paths.keeperLock()),
+        keeper,
+        timer,
+        PERIOD,
+        Runnable::run,
+        starts,
+        () -> ServerPresence.hold(paths.servers()));
   }
 
   FakeSentinel newSentinel() {
@@ -87,7 +93,9 @@ class ServerKeeperTest {
       assertTrue(sentinels.isEmpty(), "no sentinel");
       assertEquals(0, timer.pending());
       assertFalse(k.holdsLock());
+      assertFalse(k.present());
       assertFalse(ForeignLock.lockedForAnotherProcess(paths.keeperLock()));
+      assertFalse(ServerPresence.heldByAnyone(paths.servers()));
     }
   }
 
@@ -97,6 +105,8 @@ class ServerKeeperTest {
       k.ensureRunning();
       assertEquals(1, sentinels.size());
       assertEquals(Optional.of(sentinels.get(0)), k.sentinel());
+      assertTrue(k.present(), "keeper processes leave the keeping to this server from now on");
+      assertTrue(ForeignLock.lockedForAnotherProcess(paths.servers()));
       assertEquals(0, looks.get(), "the first pass comes a period later");
       timer.advance(PERIOD);
       assertTrue(k.holdsLock());
@@ -146,8 +156,11 @@ class ServerKeeperTest {
       assertFalse(second.holdsLock());
       assertEquals(3, looks.get(), "only the holder looks");
       assertTrue(ForeignLock.lockedForAnotherProcess(paths.keeperLock()));
+      assertTrue(first.present() && second.present());
       first.close();
       assertFalse(first.holdsLock());
+      assertTrue(
+          ForeignLock.lockedForAnotherProcess(paths.servers()), "the other server is still there");
       assertTrue(sentinels.get(0).ended, "the first server's sentinel goes on");
       assertFalse(sentinels.get(1).ended);
       timer.advance(PERIOD);
@@ -172,12 +185,17 @@ class ServerKeeperTest {
         ForeignLock.lockedForAnotherProcess(paths.keeperLock()),
         "the sentinel's keeper process can take it");
     assertTrue(sentinels.get(0).ended);
+    assertFalse(k.present());
+    assertFalse(
+        ForeignLock.lockedForAnotherProcess(paths.servers()),
+        "the sentinel's keeper process does not leave the keeping to the closing server");
     assertEquals(0, timer.pending());
     k.ensureRunning();
     k.close();
     timer.advance(PERIOD.multipliedBy(3));
     assertEquals(1, looks.get(), "nothing after close");
     assertEquals(1, sentinels.size());
+    assertFalse(k.present());
     assertFalse(ForeignLock.lockedForAnotherProcess(paths.keeperLock()));
   }
 
@@ -187,6 +205,7 @@ class ServerKeeperTest {
       k.ensureRunning();
       sentinels.get(0).alive = false;
       timer.advance(PERIOD);
+      assertTrue(k.present());
       assertEquals(2, sentinels.size());
       assertEquals(Optional.of(sentinels.get(1)), k.sentinel());
       timer.advance(PERIOD);
@@ -202,7 +221,9 @@ class ServerKeeperTest {
             () -> tries.incrementAndGet() == 1 ? Optional.empty() : Optional.of(newSentinel()))) {
       k.ensureRunning();
       assertTrue(k.sentinel().isEmpty());
+      assertFalse(k.present(), "no sentinel, no presence: a keeper process keeps on");
       timer.advance(PERIOD);
+      assertTrue(k.present());
       assertEquals(2, tries.get());
       assertEquals(1, sentinels.size());
       assertEquals(1, looks.get());
@@ -221,7 +242,38 @@ class ServerKeeperTest {
     k[0].ensureRunning();
     assertEquals(1, sentinels.size());
     assertTrue(sentinels.get(0).ended, "no sentinel outlives its server's close");
+    assertFalse(k[0].present());
     assertEquals(0, timer.pending());
+  }
+
+  @Test
+  void whileAKeeperProcessLooksThePresenceIsTakenOnTheNextPass() throws Exception {
+    ForeignLock looking = ForeignLock.hold(paths.servers());
+    try (ServerKeeper k = keeper()) {
+      k.ensureRunning();
+      assertFalse(k.present());
+      looking.close();
+      timer.advance(PERIOD);
+      assertTrue(k.present());
+      assertTrue(ForeignLock.lockedForAnotherProcess(paths.servers()));
+    } finally {
+      looking.close();
+    }
+  }
+
+  @Test
+  void withoutAWaitingSentinelTheServerLetsGoOfItsPresence() throws Exception {
+    AtomicInteger tries = new AtomicInteger();
+    try (ServerKeeper k =
+        keeper(
+            () -> tries.incrementAndGet() == 1 ? Optional.of(newSentinel()) : Optional.empty())) {
+      k.ensureRunning();
+      assertTrue(k.present());
+      sentinels.get(0).alive = false; // and it cannot be started again
+      timer.advance(PERIOD);
+      assertFalse(k.present(), "a keeper process must not wait for a server nobody watches");
+      assertFalse(ForeignLock.lockedForAnotherProcess(paths.servers()));
+    }
   }
 
   @Test

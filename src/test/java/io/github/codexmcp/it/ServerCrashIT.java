@@ -71,8 +71,14 @@ class ServerCrashIT {
     p.onExit().get(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * Starts a session whose reply is found by its prompt, not taken from the queue: a server killed
+   * before its session's turn reached Codex leaves no reply behind for a later request.
+   */
   private String streamed(McpSession s, String word) {
-    model.enqueue(ScriptedReply.streamedText(("the word is " + word + ". ").repeat(40), 300));
+    model.onUserMessageContaining(
+        "remember the word " + word,
+        ScriptedReply.streamedText(("the word is " + word + ". ").repeat(40), 300));
     return s.startSession(home, "remember the word " + word).path("sessionId").asText();
   }
 
@@ -86,7 +92,8 @@ class ServerCrashIT {
       created.add(streamed(a, "ALPHA" + round));
       created.add(streamed(b, "BRAVO" + round));
       if (round > 0) { // B continues a session of an earlier round: it takes it over
-        model.enqueue(ScriptedReply.streamedText("continued, ".repeat(40), 200));
+        model.onUserMessageContaining(
+            "go on", ScriptedReply.streamedText("continued, ".repeat(40), 200));
         b.call("codex_reply", args("sessionId", created.get(0), "prompt", "go on"));
       }
       created.add(streamed(a, "CHARLIE" + round));
@@ -129,7 +136,7 @@ class ServerCrashIT {
     // the first session goes on with its context once its turns are over
     String first = created.get(0);
     c.pollUntil(first, x -> !"running".equals(x.path("status").asText()), Duration.ofSeconds(60));
-    model.enqueue(ScriptedReply.text("ALPHA0 it was"));
+    model.onUserMessageContaining("which word?", ScriptedReply.text("ALPHA0 it was"));
     JsonNode r = c.call("codex_reply", args("sessionId", first, "prompt", "which word?"));
     assertFalse(r.path("isError").asBoolean(false), r + "\nstderr:\n" + c.stderr);
     JsonNode last = c.pollUntilIdle(first).last();

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.codexmcp.detached.DetachedPaths;
+import io.github.codexmcp.detached.KeeperLauncher;
+import io.github.codexmcp.detached.KeeperMain;
 import io.github.codexmcp.testing.CodexTestHome;
 import io.github.codexmcp.testing.ScriptedModelServer;
 import io.github.codexmcp.testing.ScriptedReply;
@@ -298,6 +301,49 @@ class SurvivalIT {
         done.events().stream()
             .filter(e -> "approval_request".equals(e.path("type").asText()))
             .count());
+  }
+
+  @Test
+  void aKeeperProcessLeavesTheKeepingToALiveServerThatLaunchesAppServers() throws Exception {
+    Map<String, String> ttl = Map.of("CODEX_MCP_DETACHED_TTL_MS", "60000");
+    McpSession first = start(ttl);
+    model.enqueue(ScriptedReply.longCommand(30));
+    first.startSession(home, "a long job");
+    model.awaitRequestCount(1, Duration.ofSeconds(30));
+    List<Long> codex = appServers();
+    kill9(first);
+    assertTrue(
+        Procs.await(() -> !keeperProcesses().isEmpty(), Duration.ofSeconds(15)),
+        "the dead server's sentinel became the keeper process");
+
+    McpSession second = start(ttl);
+    String sid = second.startSession(home, "a quick one").path("sessionId").asText();
+    second.pollUntilIdle(sid);
+    assertTrue(
+        Procs.await(() -> keeperProcesses().isEmpty(), Duration.ofSeconds(15)),
+        "the keeper process still runs beside a live server that keeps: " + keeperProcesses());
+    Path dir;
+    try (var dirs = Files.list(runtime.resolve("codex-mcp"))) {
+      dir = dirs.findFirst().orElseThrow();
+    }
+    DetachedPaths paths = new DetachedPaths(dir, home.root().resolve("state"));
+    assertTrue(
+        Procs.await(() -> KeeperLauncher.keeperRunning(paths), Duration.ofSeconds(10)),
+        "the live server holds the keeper lock");
+    assertTrue(codex.stream().allMatch(Procs::alive), "the dead server's turn goes on");
+  }
+
+  /** Keeper JVMs of this test's runtime directory. */
+  private List<ProcessHandle> keeperProcesses() {
+    return Procs.withCommandLine(runtime.toString()).stream()
+        .filter(
+            p ->
+                p.info()
+                    .commandLine()
+                    .map(c -> c.contains(KeeperMain.class.getName()))
+                    .orElse(false))
+        .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+        .toList();
   }
 
   @Test
