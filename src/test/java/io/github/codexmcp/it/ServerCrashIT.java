@@ -141,8 +141,12 @@ class ServerCrashIT {
     assertFalse(r.path("isError").asBoolean(false), r + "\nstderr:\n" + c.stderr);
     JsonNode last = c.pollUntilIdle(first).last();
     assertEquals("ALPHA0 it was", last.at("/result/text").asText(), last.toString());
+    // the request that asked (not the last one: other sessions' turns may still ask the model)
+    JsonNode asked =
+        model.awaitRequest(
+            q -> "which word?".equals(ScriptedModelServer.lastUserText(q)), Duration.ofSeconds(5));
     assertTrue(
-        ScriptedModelServer.inputContains(model.lastRequest(), "remember the word ALPHA0"),
+        ScriptedModelServer.inputContains(asked, "remember the word ALPHA0"),
         "the continued thread keeps its context");
   }
 }
