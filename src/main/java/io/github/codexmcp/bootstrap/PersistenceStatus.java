@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * How disk persistence is doing, told to users: the state {@code codex_setup} reports, and log
  * messages to the client when it is off from the start, when writes start failing and when they
- * work again. Stateless apart from the store's future; thread-safe.
+ * work again. Stateless apart from the store's future; thread-safe. {@link #setupState} waits for
+ * the store to open (a codex_setup report's thread; the store opens during start-up).
  */
 final class PersistenceStatus {
   static final String LOGGER = "codex-mcp/persistence";

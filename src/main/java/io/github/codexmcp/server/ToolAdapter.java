@@ -28,7 +28,7 @@ import reactor.core.publisher.Mono;
  * contract's format), runs the handler on the work pool so the stdin reader never waits, and
  * renders {@link ToolOutcome}s as MCP results ({@link ToolResult}). Calls come from the SDK ({@link
  * #specification}: before the client is initialized) or straight from the transport ({@link
- * DirectToolCalls}: after).
+ * ToolCalls}: after).
  *
  * <p><b>Threads.</b> A call runs on the call pool ({@code work} here: a pool of its own, not the
  * one the sessions' inboxes run on, so calls waiting for the client never hold up Codex's reports);
