@@ -28,7 +28,10 @@ public final class CancellationRegistry {
     inFlight.remove(key(requestId));
   }
 
-  /** Called for {@code notifications/cancelled}; unknown ids are ignored quietly. */
+  /**
+   * Called for {@code notifications/cancelled} of a request in flight (read, not yet answered); the
+   * request may not have registered yet, so its future is created here then.
+   */
   public void cancel(Object requestId) {
     if (requestId == null) {
       return;
@@ -36,6 +39,11 @@ public final class CancellationRegistry {
     CompletableFuture<Void> f =
         inFlight.computeIfAbsent(key(requestId), k -> new CompletableFuture<>());
     f.complete(null);
+  }
+
+  /** Number of requests registered (tests). */
+  int size() {
+    return inFlight.size();
   }
 
   /** Completes every in-flight wait (shutdown). */

@@ -298,10 +298,12 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
       JsonNode rid = msg.path("params").get("requestId");
       if (IncomingLine.validId(rid)) {
         Object cancelledId = rid.isNumber() ? rid.numberValue() : rid.asText();
+        // only a request read and not yet answered: a cancel for any other id would leave an
+        // entry behind for ever, and cancel at once a later request that reuses the id
         if (inFlight.cancel(cancelledId)) {
           LOG.debug("[codex-mcp] request {} cancelled by the client; no answer", cancelledId);
+          cancellations.cancel(cancelledId);
         }
-        cancellations.cancel(cancelledId);
       }
       return;
     }
