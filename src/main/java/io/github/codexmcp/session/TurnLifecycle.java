@@ -280,7 +280,9 @@ final class TurnLifecycle {
     if (ready.isDone() && !ready.isCompletedExceptionally()) {
       return op.get();
     }
-    return onWork(ready.thenCompose(v -> op.get()));
+    // the turn starts on the work pool, not on the thread that completed the continuation (the new
+    // client's reader, answering thread/resume)
+    return onWork(ready.thenComposeAsync(v -> op.get(), work));
   }
 
   private CompletableFuture<TurnStarted> replyOn(Session s, SessionRequests.Reply req) {

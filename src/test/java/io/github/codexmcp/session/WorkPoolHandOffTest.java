@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.codexmcp.testing.FakeCodexBackend;
 import io.github.codexmcp.util.Json;
 import java.nio.file.Path;
@@ -101,6 +102,22 @@ class WorkPoolHandOffTest {
     assertNull(f.persistence.pid(id), "the process table is not read on Codex's reader thread");
     runWork();
     assertEquals(4242L, f.persistence.pid(id));
+    assertFalse(reply.isCompletedExceptionally());
+  }
+
+  @Test
+  void aContinuedReplysTurnStartsOnTheWorkPoolNotOnTheThreadThatResumedIt() {
+    String id = f.recovered("sess_rec-2", "idle", "thread_old", null, List.of());
+    f.factory.configureNext(b -> b.hold(FakeCodexBackend.THREAD_RESUME));
+    CompletableFuture<TurnStarted> reply = m.reply(f.reply(id));
+    runWork(); // spawns the new client, which asks to resume the thread
+    FakeCodexBackend b = f.factory.forSession(id);
+    List<CompletableFuture<JsonNode>> resumes = b.held(FakeCodexBackend.THREAD_RESUME);
+    assertEquals(1, resumes.size());
+    resumes.get(0).complete(Json.object()); // Codex's answer, on its reader thread
+    assertEquals(0, b.count(FakeCodexBackend.TURN_START), "no turn/start on the reader thread");
+    runWork();
+    assertEquals(1, b.count(FakeCodexBackend.TURN_START));
     assertFalse(reply.isCompletedExceptionally());
   }
 }
