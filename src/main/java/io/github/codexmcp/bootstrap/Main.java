@@ -224,7 +224,7 @@ public final class Main {
         new CodexSetupTool(
             config,
             runner,
-            work,
+            calls, // the report waits for Codex for seconds: not on the sessions' pool
             persistenceStatus::setupState,
             (executable, cwd) ->
                 new AccountProbe(executable, launcher, timer, config.env())

@@ -28,9 +28,10 @@ import java.util.function.Supplier;
  * follows what Codex will need ({@link SetupAuth}); the report also says how disk persistence is
  * doing.
  *
- * <p><b>Threads.</b> {@link #call} hands the report to {@code work} and returns; the report blocks
- * that thread while it runs Codex ({@code --version}, the login probe, which waits for the probe's
- * app-server up to twice its timeout) and reads files. No lock, no state of its own.
+ * <p><b>Threads.</b> {@link #call} hands the report to {@code work} (the server gives it the tool
+ * calls' pool, not the one the sessions' inboxes run on) and returns; the report blocks that thread
+ * while it runs Codex ({@code --version}, the login probe, which waits for the probe's app-server
+ * up to twice its timeout) and reads files. No lock, no state of its own.
  */
 public final class CodexSetupTool implements ToolHandler {
   /** Disk persistence as the report shows it: {@code on}, {@code degraded} or {@code off}. */
