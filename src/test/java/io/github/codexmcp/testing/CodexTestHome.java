@@ -235,8 +235,36 @@ public final class CodexTestHome implements AutoCloseable {
   }
 
   /** Deletes the whole tree, ignoring failures. */
+  /**
+   * Ends what a test left running with this home: detached app-servers of turns that outlived their
+   * server, and their keeper, would otherwise live on for their TTL (30 minutes by default) beside
+   * the next tests. They carry the home in their environment or command line.
+   */
+  private void endProcessesOfThisHome() {
+    String needle = root.toString();
+    long self = ProcessHandle.current().pid();
+    ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != self && mentions(p.pid(), needle))
+        .forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static boolean mentions(long pid, String needle) {
+    for (String file : new String[] {"cmdline", "environ"}) {
+      try {
+        byte[] bytes = Files.readAllBytes(Path.of("/proc", Long.toString(pid), file));
+        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).contains(needle)) {
+          return true;
+        }
+      } catch (IOException | RuntimeException e) {
+        // gone, or not ours to read
+      }
+    }
+    return false;
+  }
+
   @Override
   public void close() {
+    endProcessesOfThisHome();
     try {
       Files.walkFileTree(
           root,
