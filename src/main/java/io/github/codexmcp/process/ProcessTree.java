@@ -1,5 +1,6 @@
 package io.github.codexmcp.process;
 
+import io.github.codexmcp.util.Threads;
 import io.github.codexmcp.util.Timer;
 import java.io.Closeable;
 import java.io.IOException;
@@ -24,7 +25,8 @@ import java.util.stream.Collectors;
  * from {@link ProcessHandle#descendants()} <em>before</em> anything is signalled: once the root
  * dies its children are re-parented and drop out of the tree.
  *
- * <p>Sequence: snapshot descendants, close stdin, polite signal (SIGTERM on POSIX) to the root and
+ * <p>Sequence: snapshot descendants, close stdin (on a thread of its own, which may wait for a
+ * writer blocked on a child that stopped reading), polite signal (SIGTERM on POSIX) to the root and
  * every descendant, then after {@code grace} a forcible kill of everything still alive (including
  * descendants that appeared during the grace period while the root was still alive). Completion
  * waits for the root and every captured descendant; zombies count as exited.
@@ -51,7 +53,7 @@ public final class ProcessTree {
   public static CompletableFuture<Void> terminate(
       ProcessHandle root, Closeable stdin, Duration grace, Timer timer) {
     Set<ProcessHandle> tree = new java.util.LinkedHashSet<>(descendants(root));
-    closeQuietly(stdin);
+    closeWithoutWaiting(stdin);
     // Closing stdin lets the child start shutting down; catch what it spawned meanwhile.
     tree.addAll(descendants(root));
     List<ProcessHandle> snapshot = new ArrayList<>(tree);
@@ -165,6 +167,17 @@ public final class ProcessTree {
       }
     } catch (RuntimeException e) {
       // Not permitted or already gone: the forcible pass will try again.
+    }
+  }
+
+  /**
+   * Closes {@code c} on a short-lived thread of its own: a writer blocked on a child that stopped
+   * reading holds the stream's monitor, and closing waits for it; the signals must not wait with it
+   * (the kill is what frees that writer).
+   */
+  private static void closeWithoutWaiting(Closeable c) {
+    if (c != null) {
+      Threads.startDaemon("codex-mcp-close-stdin", () -> closeQuietly(c));
     }
   }
 

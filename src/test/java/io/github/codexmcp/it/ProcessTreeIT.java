@@ -114,4 +114,40 @@ class ProcessTreeIT {
     c.terminate(Duration.ofSeconds(5));
     c.onExit().get(10, TimeUnit.SECONDS);
   }
+
+  @Test
+  void aWriterBlockedOnAChildThatDoesNotReadHoldsUpNeitherTerminateNorTheKill() throws Exception {
+    ChildProcess c = sh("exec sleep 300"); // never reads its stdin
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                c.stdin().write(new byte[16 << 20]); // far beyond the pipe's buffer
+              } catch (IOException e) {
+                // the child is gone
+              }
+            },
+            "blocked-writer");
+    writer.setDaemon(true);
+    writer.start();
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < until) {
+      java.lang.management.ThreadInfo info =
+          threads.getThreadInfo(new long[] {writer.getId()}, true, false)[0];
+      if (info != null && info.getLockedMonitors().length > 0) {
+        break; // inside the stream's synchronized write, blocked on the full pipe
+      }
+      Thread.onSpinWait();
+    }
+    CompletableFuture<Void> done =
+        CompletableFuture.supplyAsync(() -> c.terminate(Duration.ofSeconds(5)))
+            .get(5, TimeUnit.SECONDS); // terminate itself does not wait for the writer
+    assertEquals(143, c.onExit().get(10, TimeUnit.SECONDS), "SIGTERM reached the child");
+    timer.advance(Duration.ofSeconds(5));
+    done.get(10, TimeUnit.SECONDS);
+    writer.join(10_000);
+    assertFalse(writer.isAlive(), "the writer was freed by the child's end");
+  }
 }
