@@ -96,6 +96,8 @@ final class ServerRequests {
     if (parked != null) {
       // the elicit channel: also a form for the user, while the request waits in actions[]
       elicitation.offer(s.id, parked.requestId, parked.kind.wireName(), params, formAnswers);
+      // an answer that came meanwhile swept before the form was open: look again
+      elicitation.sweep(s);
     }
   }
 

@@ -26,6 +26,9 @@ class ElicitationChannelTest {
     final List<CompletableFuture<FormAnswer>> answers = new ArrayList<>();
     final List<String> withdrawn = new ArrayList<>();
 
+    /** Runs inside {@link #ask}, before the form is returned (answers that race with the form). */
+    Runnable onAsk = () -> {};
+
     @Override
     public boolean supported() {
       return supported;
@@ -34,6 +37,7 @@ class ElicitationChannelTest {
     @Override
     public PendingForm ask(FormRequest form) {
       asked.add(form);
+      onAsk.run();
       CompletableFuture<FormAnswer> f = new CompletableFuture<>();
       answers.add(f);
       return new PendingForm() {

@@ -81,6 +81,24 @@ class ElicitationSessionTest {
   }
 
   @Test
+  void aRequestAnsweredWhileItsFormIsBeingShownHasTheFormWithdrawn() {
+    forms.onAsk =
+        () ->
+            f.respondPermission(
+                id,
+                f.pendingRequestIds(id).get(0),
+                "decline",
+                null,
+                null,
+                null,
+                PollRequest.of(null, 0));
+    f.request(id, 7, COMMAND, "{'itemId':'i','command':'make','cwd':'/w'}");
+    assertEquals(List.of(), f.pendingRequestIds(id));
+    assertEquals(1, forms.withdrawn.size(), "no form left open for an answered request");
+    assertEquals(1, answersToCodex());
+  }
+
+  @Test
   void theTimeoutWithdrawsTheForm() {
     park();
     f.timer.advanceMillis(10_000);
