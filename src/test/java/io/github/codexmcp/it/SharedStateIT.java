@@ -94,7 +94,7 @@ class SharedStateIT {
 
     long t0 = System.nanoTime();
     McpSession.Polled seen =
-        b.pollUntil(sid, r -> "idle".equals(r.path("status").asText()), Duration.ofSeconds(10));
+        b.pollUntil(sid, r -> "idle".equals(r.path("status").asText()), Duration.ofSeconds(30));
     System.out.printf(
         "[measure] second server: session of the first seen idle after %d ms%n",
         (System.nanoTime() - t0) / 1_000_000);
@@ -122,7 +122,7 @@ class SharedStateIT {
         a.pollUntil(
             sid,
             x -> "PAPAYA it was".equals(x.at("/result/text").asText()),
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(30));
     assertEquals("idle", inA.last().path("status").asText());
     JsonNode got = a.ok("codex_session", args("action", "get", "sessionId", sid));
     assertEquals("idle", got.path("status").asText(), got.toString());
@@ -151,6 +151,6 @@ class SharedStateIT {
     JsonNode last = b.pollUntilIdle(sid).last();
     assertEquals("taken over", last.at("/result/text").asText(), last.toString());
     a.pollUntil(
-        sid, x -> "taken over".equals(x.at("/result/text").asText()), Duration.ofSeconds(10));
+        sid, x -> "taken over".equals(x.at("/result/text").asText()), Duration.ofSeconds(30));
   }
 }
