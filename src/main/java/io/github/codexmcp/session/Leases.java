@@ -129,9 +129,12 @@ final class Leases {
   }
 
   /**
-   * At rest and held here with nothing under way; the caller holds {@code s}'s lock. A session
-   * without a thread is still being made (a fork is idle from the start) unless it ended (its
-   * creation failed or it was cancelled before its thread started); a turn that failed ({@code
+   * At rest and held here with nothing under way, every document snapshot taken already handed to
+   * the store (a transition to rest snapshots its documents under the lock and saves them after it:
+   * released before that save, the session's slot would be gone and the save dropped, leaving the
+   * status on disk at {@code running} for the other servers); the caller holds {@code s}'s lock. A
+   * session without a thread is still being made (a fork is idle from the start) unless it ended
+   * (its creation failed or it was cancelled before its thread started); a turn that failed ({@code
    * error}) is not over before Codex completes it (its result follows the error).
    */
   private boolean resting(Session s) {
@@ -142,6 +145,7 @@ final class Leases {
         && s.activeTurnId() == null
         && !s.status().isActive()
         && s.pending.unresolvedCount() == 0
+        && s.persistOrder.settled()
         && store.drivenHere(s.id);
   }
 

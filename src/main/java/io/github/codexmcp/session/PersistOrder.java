@@ -28,6 +28,11 @@ final class PersistOrder {
     return ++resultVersion;
   }
 
+  /** Whether every snapshot taken so far has been saved (or superseded by a saved one). */
+  synchronized boolean settled() {
+    return metaSaved == metaVersion && resultSaved == resultVersion;
+  }
+
   synchronized void persist(String sessionId, Effects e, PersistenceHook store) {
     if (e.meta() != null && e.metaVersion() > metaSaved) {
       metaSaved = e.metaVersion();
