@@ -1,5 +1,6 @@
 package io.github.codexmcp.detached;
 
+import io.github.codexmcp.util.FileLocks;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -62,7 +63,7 @@ final class KeeperLock implements AutoCloseable {
         HELD.add(file);
         return true;
       } catch (IOException | OverlappingFileLockException e) {
-        closeQuietly(ch);
+        FileLocks.closeQuietly(ch);
         LOG.debug("[keeper] cannot take {}: {}", file, e.toString());
         return false;
       }
@@ -82,7 +83,7 @@ final class KeeperLock implements AutoCloseable {
     synchronized (MONITOR) {
       closed = true;
       if (channel != null) {
-        closeQuietly(channel);
+        FileLocks.closeQuietly(channel);
         channel = null;
         HELD.remove(file);
       }
@@ -100,30 +101,7 @@ final class KeeperLock implements AutoCloseable {
       if (HELD.contains(f)) {
         return true;
       }
-      try (FileChannel ch =
-          FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-        FileLock probe = ch.tryLock();
-        if (probe == null) {
-          return true;
-        }
-        probe.release();
-        return false;
-      } catch (OverlappingFileLockException e) {
-        return true;
-      } catch (IOException | RuntimeException e) {
-        return false;
-      }
-    }
-  }
-
-  private static void closeQuietly(FileChannel ch) {
-    if (ch == null) {
-      return;
-    }
-    try {
-      ch.close();
-    } catch (IOException e) {
-      // the lock goes with the descriptor
+      return FileLocks.lockedElsewhere(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     }
   }
 }

@@ -1,9 +1,9 @@
 package io.github.codexmcp.detached;
 
+import io.github.codexmcp.util.FileLocks;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
@@ -58,7 +58,7 @@ final class ServerPresence implements AutoCloseable {
           h = new Held(ch);
           HELD.put(f, h);
         } catch (IOException | RuntimeException e) {
-          closeQuietly(ch);
+          FileLocks.closeQuietly(ch);
           LOG.debug("[keeper] cannot hold {}: {}", f, e.toString());
           return Optional.empty();
         }
@@ -79,7 +79,7 @@ final class ServerPresence implements AutoCloseable {
       Held h = HELD.get(file);
       if (h != null && --h.count == 0) {
         HELD.remove(file);
-        closeQuietly(h.channel);
+        FileLocks.closeQuietly(h.channel);
       }
     }
   }
@@ -95,30 +95,7 @@ final class ServerPresence implements AutoCloseable {
       if (HELD.containsKey(f)) {
         return true;
       }
-      try (FileChannel ch =
-          FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-        FileLock probe = ch.tryLock();
-        if (probe == null) {
-          return true;
-        }
-        probe.release();
-        return false;
-      } catch (OverlappingFileLockException e) {
-        return true;
-      } catch (IOException | RuntimeException e) {
-        return false;
-      }
-    }
-  }
-
-  private static void closeQuietly(FileChannel ch) {
-    if (ch == null) {
-      return;
-    }
-    try {
-      ch.close();
-    } catch (IOException e) {
-      // the lock goes with the descriptor
+      return FileLocks.lockedElsewhere(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     }
   }
 

@@ -1,11 +1,10 @@
 package io.github.codexmcp.state;
 
+import io.github.codexmcp.util.FileLocks;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.Channel;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -152,7 +151,7 @@ public final class SessionOwnership implements AutoCloseable {
         LOCKED.add(file);
         return Claim.ACQUIRED;
       } catch (IOException | RuntimeException e) {
-        closeQuietly(ch);
+        FileLocks.closeQuietly(ch);
         LOG.warn("[state] Cannot lock {}: {}", file, BatchWriter.describe(e));
         return Claim.UNAVAILABLE;
       }
@@ -206,18 +205,7 @@ public final class SessionOwnership implements AutoCloseable {
       if (!Files.exists(file)) {
         return false;
       }
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        FileLock probe = ch.tryLock();
-        if (probe == null) {
-          return true;
-        }
-        probe.release();
-        return false;
-      } catch (OverlappingFileLockException e) {
-        return true;
-      } catch (IOException | RuntimeException e) {
-        return false;
-      }
+      return FileLocks.lockedElsewhere(file, StandardOpenOption.WRITE);
     }
   }
 
@@ -235,18 +223,7 @@ public final class SessionOwnership implements AutoCloseable {
       if (LOCKED.contains(file)) {
         return true;
       }
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        FileLock probe = ch.tryLock();
-        if (probe == null) {
-          return true;
-        }
-        probe.release();
-        return false;
-      } catch (OverlappingFileLockException e) {
-        return true;
-      } catch (IOException | RuntimeException e) {
-        return false;
-      }
+      return FileLocks.lockedElsewhere(file, StandardOpenOption.WRITE);
     }
   }
 
@@ -315,7 +292,7 @@ public final class SessionOwnership implements AutoCloseable {
           // a lock file left behind costs nothing
         }
       }
-      closeQuietly(lock.channel());
+      FileLocks.closeQuietly(lock.channel());
       LOCKED.remove(file);
     }
   }
@@ -336,16 +313,5 @@ public final class SessionOwnership implements AutoCloseable {
   /** The private monitor of one lock file (a few bytes per file locked or probed here). */
   private static Object monitor(Path file) {
     return MONITORS.computeIfAbsent(file, k -> new Object());
-  }
-
-  private static void closeQuietly(Channel ch) {
-    if (ch == null) {
-      return;
-    }
-    try {
-      ch.close();
-    } catch (IOException e) {
-      // the lock goes with the descriptor
-    }
   }
 }
