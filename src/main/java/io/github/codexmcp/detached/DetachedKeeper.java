@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,16 +25,35 @@ import org.slf4j.LoggerFactory;
  * ownership lock held ({@link Probe#hold}), and only while the record still names the process read,
  * so a server that claims the session or launches a new app-server for it meanwhile loses nothing.
  *
+ * <p><b>Asking less about sessions at rest.</b> Whether a turn runs costs a round trip to the
+ * app-server. A session nobody drives whose app-server said it was at rest is asked again after a
+ * pause that doubles with each such answer (from the pass period to 4 s, at most a quarter of the
+ * TTL): a turn can only start there through a server, which holds the session meanwhile, so the
+ * pause only delays noticing a turn left running by a server that took the session and died between
+ * two passes. Before an app-server is stopped for the TTL it is always asked afresh. A session this
+ * process drives ({@link Probe#drivenHere}) is not looked at at all.
+ *
  * <p><b>Threads.</b> Confined to the one thread calling {@link #tick()} (the keeper's main loop, or
- * a test); {@code lastNeeded} is not shared. The probe may block (it talks to the app-servers).
+ * a test); {@code lastNeeded}, {@code quiet} and {@code known} are not shared. The probe may block
+ * (it talks to the app-servers).
  */
 public final class DetachedKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(DetachedKeeper.class);
+  private static final long MAX_QUIET_PAUSE_NANOS = Duration.ofSeconds(4).toNanos();
 
   /** What the keeper asks about a session. */
   public interface Probe {
     /** Whether a server drives the session (holds its ownership lock). */
     boolean driven(String sessionId);
+
+    /**
+     * Whether this process drives the session (answered from memory, no file touched): then nothing
+     * about it needs looking at, since its app-server is kept whatever its record says. A keeper of
+     * its own never drives one.
+     */
+    default boolean drivenHere(String sessionId) {
+      return false;
+    }
 
     /** Whether the session's app-server reports a turn in progress. */
     boolean turnRunning(String sessionId);
@@ -64,15 +85,27 @@ public final class DetachedKeeper {
   private final Clock clock;
   private final Probe probe;
   private final Stopper stopper;
+  private final long quietPauseNanos;
+  private final long maxQuietPauseNanos;
   private final Map<String, Long> lastNeeded = new HashMap<>();
+  private final Map<String, Quiet> quiet = new HashMap<>();
+  private final Map<String, Known> known = new HashMap<>();
 
   public DetachedKeeper(
       DetachedPaths paths, Duration ttl, Clock clock, Probe probe, Stopper stopper) {
     this.paths = paths;
     this.ttlNanos = ttl.toNanos();
+    this.quietPauseNanos = quietPause(ttl).toNanos();
+    this.maxQuietPauseNanos =
+        Math.max(quietPauseNanos, Math.min(MAX_QUIET_PAUSE_NANOS, ttlNanos / 4));
     this.clock = clock;
     this.probe = probe;
     this.stopper = stopper;
+  }
+
+  /** The first pause before asking again about a session at rest: the keepers' pass period. */
+  static Duration quietPause(Duration ttl) {
+    return ServerKeeper.period(ttl);
   }
 
   /** One pass over the records; returns how many app-servers are still kept. */
@@ -82,23 +115,46 @@ public final class DetachedKeeper {
     int kept = 0;
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(paths.dir(), "sess_*.json")) {
       for (Path file : ds) {
-        Optional<DetachedRecord> rec = DetachedRecord.read(file);
-        if (rec.isEmpty()) {
+        String named = sessionIdOf(file);
+        if (probe.drivenHere(named)) {
+          // kept, as the full look would conclude (a record whose process is gone cannot be
+          // removed while this server holds the session); costs no read of the record or of /proc
+          seen.add(named);
+          lastNeeded.put(named, now);
+          kept++;
+          continue;
+        }
+        Known known = look(file, named);
+        if (known == null) {
           continue; // being written, or foreign
         }
+        Optional<DetachedRecord> rec = Optional.of(known.record());
         String id = rec.get().sessionId();
         seen.add(id);
-        Optional<ProcessHandle> live = rec.get().liveProcess();
+        Optional<ProcessHandle> live = known.live();
         if (live.isEmpty()) {
           if (!endUnderLock(file, rec.get(), null)) {
             kept++; // a server holds the session: it may be launching a new app-server
           }
           continue;
         }
-        if (probe.driven(id) || probe.turnRunning(id)) {
+        boolean asked = false;
+        boolean needed = probe.driven(id);
+        if (needed) {
+          quiet.remove(id); // once released, asked on the next pass
+        } else if (!quiet.containsKey(id) || now - quiet.get(id).nextAsk() >= 0) {
+          asked = true;
+          needed = answered(id, probe.turnRunning(id), now);
+        }
+        if (needed) {
           lastNeeded.put(id, now);
         } else {
           lastNeeded.putIfAbsent(id, now);
+        }
+        if (now - lastNeeded.get(id) >= ttlNanos
+            && !asked
+            && answered(id, probe.turnRunning(id), now)) {
+          lastNeeded.put(id, now); // never stopped on an old answer: a turn may have started since
         }
         if (now - lastNeeded.get(id) < ttlNanos || !endUnderLock(file, rec.get(), live.get())) {
           kept++;
@@ -109,8 +165,74 @@ public final class DetachedKeeper {
       return lastNeeded.size();
     }
     lastNeeded.keySet().retainAll(seen);
+    quiet.keySet().retainAll(seen);
+    known.keySet().retainAll(seen);
     return kept;
   }
+
+  /**
+   * Notes the app-server's answer: a running turn is asked about on every pass (its approvals are
+   * settled there); a session at rest nobody drives is asked again after a pause that doubles with
+   * each quiet answer, from {@link #quietPause} up to {@code maxQuietPause}. Returns {@code
+   * running}.
+   */
+  private boolean answered(String id, boolean running, long now) {
+    if (running) {
+      quiet.remove(id);
+    } else {
+      Quiet before = quiet.get(id);
+      int answers = before == null ? 1 : before.answers() + 1;
+      long pause = Math.min(maxQuietPauseNanos, quietPauseNanos << Math.min(answers - 1, 16));
+      quiet.put(id, new Quiet(answers, now + pause));
+    }
+    return running;
+  }
+
+  /**
+   * The record in {@code file} and its process: read and looked up in the OS again only when the
+   * file changed (its modification time or size); otherwise the process handle read then, whose
+   * liveness check also compares the OS start time, so a reused pid is never taken for it. Null
+   * when unreadable.
+   */
+  private Known look(Path file, String named) {
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (IOException e) {
+      return null;
+    }
+    Known k = known.get(named);
+    if (k != null
+        && k.modified().equals(attrs.lastModifiedTime())
+        && k.size() == attrs.size()
+        && k.record().sessionId().equals(named)) {
+      return k;
+    }
+    Optional<DetachedRecord> rec = DetachedRecord.read(file);
+    if (rec.isEmpty()) {
+      return null;
+    }
+    k =
+        new Known(
+            attrs.lastModifiedTime(),
+            attrs.size(),
+            rec.get(),
+            rec.get().liveProcess().orElse(null));
+    if (rec.get().sessionId().equals(named)) {
+      known.put(named, k);
+    }
+    return k;
+  }
+
+  /** A record as read, with the file's time and size then and its process (null: none alive). */
+  private record Known(FileTime modified, long size, DetachedRecord record, ProcessHandle process) {
+    Optional<ProcessHandle> live() {
+      return process != null && process.isAlive() ? Optional.of(process) : Optional.empty();
+    }
+  }
+
+  /** Quiet answers in a row about a session, and when to ask about it again. */
+  private record Quiet(int answers, long nextAsk) {}
 
   /**
    * With the session's ownership lock held (so no server claims it meanwhile), stops {@code live}
@@ -140,6 +262,12 @@ public final class DetachedKeeper {
     }
   }
 
+  /** The session a record file is named after ({@link DetachedPaths#record}). */
+  private static String sessionIdOf(Path file) {
+    String name = file.getFileName().toString();
+    return name.substring(0, name.length() - ".json".length());
+  }
+
   private static boolean sameProcess(Path file, DetachedRecord rec) {
     Optional<DetachedRecord> now = DetachedRecord.read(file);
     return now.isPresent()
@@ -149,6 +277,7 @@ public final class DetachedKeeper {
 
   private void forget(String id) {
     lastNeeded.remove(id);
+    known.remove(id);
     probe.forget(id);
     for (Path p : new Path[] {paths.record(id), paths.socket(id), paths.log(id)}) {
       try {

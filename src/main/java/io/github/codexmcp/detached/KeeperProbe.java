@@ -60,6 +60,11 @@ final class KeeperProbe implements DetachedKeeper.Probe {
   }
 
   @Override
+  public boolean drivenHere(String sessionId) {
+    return SessionOwnership.heldHere(paths.stateDir(), sessionId);
+  }
+
+  @Override
   public DetachedKeeper.Hold hold(String sessionId) {
     Optional<Closeable> lock;
     try {

@@ -210,6 +210,15 @@ public final class SessionOwnership implements AutoCloseable {
   }
 
   /**
+   * Whether this JVM holds the lock of {@code sessionId} under {@code stateDir} (from memory: no
+   * file is opened, no monitor taken). Any thread.
+   */
+  public static boolean heldHere(Path stateDir, String sessionId) {
+    return SessionIds.isValid(sessionId)
+        && LOCKED.contains(ownersDir(stateDir).resolve(sessionId + ".lock"));
+  }
+
+  /**
    * Whether any process, this one included, holds the lock of {@code sessionId} under {@code
    * stateDir}: for the keeper of detached app-servers, in a process of its own or inside a server
    * (a lock this JVM holds is answered from memory, never by a second descriptor). Creates nothing.

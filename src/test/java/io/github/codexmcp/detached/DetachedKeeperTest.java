@@ -26,6 +26,8 @@ class DetachedKeeperTest {
   final List<String> forgotten = new ArrayList<>();
   final Set<String> claimedByAServer = new HashSet<>();
   final Set<String> holding = new HashSet<>();
+  final Set<String> drivenHere = new HashSet<>();
+  final List<String> looked = new ArrayList<>();
   Runnable onStop;
   Runnable onRelease;
 
@@ -36,12 +38,19 @@ class DetachedKeeperTest {
         clock,
         new DetachedKeeper.Probe() {
           @Override
+          public boolean drivenHere(String sessionId) {
+            return drivenHere.contains(sessionId);
+          }
+
+          @Override
           public boolean driven(String sessionId) {
-            return driven.contains(sessionId);
+            looked.add("driven " + sessionId);
+            return driven.contains(sessionId) || drivenHere.contains(sessionId);
           }
 
           @Override
           public boolean turnRunning(String sessionId) {
+            looked.add("turnRunning " + sessionId);
             return running.contains(sessionId);
           }
 
@@ -52,7 +61,8 @@ class DetachedKeeperTest {
 
           @Override
           public DetachedKeeper.Hold hold(String sessionId) {
-            if (claimedByAServer.contains(sessionId)) {
+            looked.add("hold " + sessionId);
+            if (claimedByAServer.contains(sessionId) || drivenHere.contains(sessionId)) {
               return null;
             }
             holding.add(sessionId);
@@ -104,6 +114,89 @@ class DetachedKeeperTest {
     assertFalse(Files.exists(paths.socket("sess_a")));
     assertFalse(Files.exists(paths.log("sess_a")));
     assertTrue(forgotten.contains("sess_a"));
+  }
+
+  @Test
+  void aSessionThisServerDrivesIsKeptWithoutLookingAtItsRecordOrAskingAnything()
+      throws IOException {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    liveRecord(paths, "sess_here");
+    liveRecord(paths, "sess_other");
+    // a record naming no live process: the full look would try (and fail) to remove it
+    new DetachedRecord("sess_gone", Long.MAX_VALUE - 1, null).write(paths.record("sess_gone"));
+    drivenHere.add("sess_here");
+    drivenHere.add("sess_gone");
+    DetachedKeeper k = keeper(paths);
+    assertEquals(3, k.tick());
+    assertEquals(List.of("driven sess_other", "turnRunning sess_other"), looked);
+    drivenHere.clear();
+    clock.advance(Duration.ofSeconds(29));
+    looked.clear();
+    assertEquals(2, k.tick(), "still within the TTL counted from the last pass that drove it");
+    assertTrue(stopped.isEmpty());
+    assertFalse(Files.exists(paths.record("sess_gone")), "no longer driven: its files go at once");
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(0, k.tick());
+    assertEquals(2, stopped.size());
+  }
+
+  /** The seconds (from 0, one tick a second) at which the keeper asked whether a turn runs. */
+  List<Integer> ticksAsking(DetachedKeeper k, String id, int from, int to) {
+    List<Integer> asked = new ArrayList<>();
+    for (int second = from; second <= to; second++) {
+      looked.clear();
+      k.tick();
+      if (looked.contains("turnRunning " + id)) {
+        asked.add(second);
+      }
+      clock.advance(Duration.ofSeconds(1));
+    }
+    return asked;
+  }
+
+  @Test
+  void aSessionAtRestIsAskedLessAndLessOftenAndEveryPassOnceATurnRuns() throws IOException {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    liveRecord(paths, "sess_a");
+    DetachedKeeper k = keeper(paths); // TTL 30 s: pauses of 1, 2, 4, 4 ... s
+    assertEquals(List.of(0, 1, 3, 7, 11), ticksAsking(k, "sess_a", 0, 12));
+    running.add("sess_a"); // left running by a server that took the session and died meanwhile
+    assertEquals(List.of(15, 16, 17), ticksAsking(k, "sess_a", 13, 17));
+    running.remove("sess_a");
+    driven.add("sess_a"); // a server drives it: nothing to ask
+    assertEquals(List.of(), ticksAsking(k, "sess_a", 18, 19));
+    driven.remove("sess_a"); // released: asked on the next pass, then less often again
+    assertEquals(List.of(20, 21, 23), ticksAsking(k, "sess_a", 20, 24));
+    assertTrue(stopped.isEmpty());
+  }
+
+  @Test
+  void aRecordRewrittenToNameAnotherProcessIsReadAgain() throws IOException {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    liveRecord(paths, "sess_a");
+    DetachedKeeper k = keeper(paths);
+    assertEquals(1, k.tick());
+    assertEquals(1, k.tick(), "read once, kept");
+    new DetachedRecord("sess_a", Long.MAX_VALUE - 1, null).write(paths.record("sess_a"));
+    assertEquals(0, k.tick(), "the new record names no live process: its files go");
+    assertFalse(Files.exists(paths.record("sess_a")));
+    assertTrue(stopped.isEmpty());
+  }
+
+  @Test
+  void anAppServerIsAskedAfreshBeforeItIsStoppedForTheTtl() throws IOException {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    liveRecord(paths, "sess_a");
+    DetachedKeeper k = keeper(paths);
+    assertEquals(List.of(0, 1, 3, 7, 11, 15, 19, 23, 27), ticksAsking(k, "sess_a", 0, 29));
+    running.add("sess_a"); // the last answer, at 27 s, was old: a turn started since
+    assertEquals(List.of(30), ticksAsking(k, "sess_a", 30, 30));
+    assertTrue(stopped.isEmpty(), "not stopped on the answer of 27 s");
+    running.remove("sess_a");
+    ticksAsking(k, "sess_a", 31, 59);
+    assertTrue(stopped.isEmpty(), "within the TTL of the turn seen at 30 s");
+    assertEquals(List.of(60), ticksAsking(k, "sess_a", 60, 60));
+    assertEquals(List.of(ProcessHandle.current().pid()), stopped);
   }
 
   @Test
