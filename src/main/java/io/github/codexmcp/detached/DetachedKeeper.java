@@ -25,13 +25,15 @@ import org.slf4j.LoggerFactory;
  * ownership lock held ({@link Probe#hold}), and only while the record still names the process read,
  * so a server that claims the session or launches a new app-server for it meanwhile loses nothing.
  *
- * <p><b>Asking less about sessions at rest.</b> Whether a turn runs costs a round trip to the
- * app-server. A session nobody drives whose app-server said it was at rest is asked again after a
- * pause that doubles with each such answer (from the pass period to 4 s, at most a quarter of the
- * TTL): a turn can only start there through a server, which holds the session meanwhile, so the
- * pause only delays noticing a turn left running by a server that took the session and died between
- * two passes. Before an app-server is stopped for the TTL it is always asked afresh. A session this
- * process drives ({@link Probe#drivenHere}) is not looked at at all.
+ * <p><b>Looking less at sessions at rest.</b> Whether a turn runs costs a round trip to the
+ * app-server. A session nobody drives whose app-server said it was at rest is not looked at again
+ * (neither its record, nor its process, nor its lock) until a pause has passed that doubles with
+ * each such answer (from the pass period to 4 s, at most a quarter of the TTL). A turn can only
+ * start there through a server, which holds the session meanwhile, so the pause only delays
+ * noticing a server that took the session (and a turn it left running should it die), or an
+ * app-server that died: by at most the pause. Before an app-server is stopped for the TTL it is
+ * always looked at and asked afresh. A session this process drives ({@link Probe#drivenHere}) is
+ * not looked at at all.
  *
  * <p><b>Threads.</b> Confined to the one thread calling {@link #tick()} (the keeper's main loop, or
  * a test); {@code lastNeeded}, {@code quiet} and {@code known} are not shared. The probe may block
@@ -121,6 +123,14 @@ public final class DetachedKeeper {
           // removed while this server holds the session); costs no read of the record or of /proc
           seen.add(named);
           lastNeeded.put(named, now);
+          kept++;
+          continue;
+        }
+        Quiet q = quiet.get(named);
+        Long last = lastNeeded.get(named);
+        if (q != null && now - q.nextAsk() < 0 && last != null && now - last < ttlNanos) {
+          // at rest when last asked, and within the pause: not looked at (record, process, lock)
+          seen.add(named);
           kept++;
           continue;
         }

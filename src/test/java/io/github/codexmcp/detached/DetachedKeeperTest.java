@@ -176,8 +176,13 @@ class DetachedKeeperTest {
     liveRecord(paths, "sess_a");
     DetachedKeeper k = keeper(paths);
     assertEquals(1, k.tick());
+    clock.advance(Duration.ofSeconds(1));
     assertEquals(1, k.tick(), "read once, kept");
     new DetachedRecord("sess_a", Long.MAX_VALUE - 1, null).write(paths.record("sess_a"));
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(1, k.tick(), "at rest, within the pause: not looked at");
+    assertTrue(Files.exists(paths.record("sess_a")));
+    clock.advance(Duration.ofSeconds(1));
     assertEquals(0, k.tick(), "the new record names no live process: its files go");
     assertFalse(Files.exists(paths.record("sess_a")));
     assertTrue(stopped.isEmpty());
