@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,18 +14,17 @@ import java.util.regex.Pattern;
 /**
  * {@code codex --version}, run at most once per process (the result, even null, is cached).
  *
- * <p><b>Concurrency.</b> {@link #get} may be called from any thread; the first caller runs the
- * command on its own thread under {@code this} (blocking up to the runner's timeout) while later
- * callers wait for it; {@code done} and {@code value} are volatile so the cached answer is read
- * without the lock.
+ * <p><b>Concurrency.</b> {@link #get} may be called from any thread. The first caller wins {@code
+ * answer} (compare-and-set) and runs the command on its own thread, holding no lock (blocking up to
+ * the runner's timeout); callers meanwhile wait for that run's answer (its future), not for a
+ * monitor, and never run the command a second time.
  */
 public final class CodexVersionProbe implements Supplier<String> {
   private static final Pattern VERSION =
       Pattern.compile("v?\\d+\\.\\d+\\.\\d+(?:[-+][0-9A-Za-z.-]+)?");
   private final CommandRunner runner;
   private final List<String> invocation;
-  private volatile boolean done;
-  private volatile String value;
+  private final AtomicReference<CompletableFuture<String>> answer = new AtomicReference<>();
 
   public CodexVersionProbe(CommandRunner runner, List<String> invocation) {
     this.runner = runner;
@@ -32,15 +33,20 @@ public final class CodexVersionProbe implements Supplier<String> {
 
   @Override
   public String get() {
-    if (!done) {
-      synchronized (this) {
-        if (!done) {
-          value = probe();
-          done = true;
+    CompletableFuture<String> known = answer.get();
+    if (known == null) {
+      CompletableFuture<String> mine = new CompletableFuture<>();
+      if (answer.compareAndSet(null, mine)) {
+        try {
+          mine.complete(probe());
+        } finally {
+          mine.complete(null); // whatever happened, nobody waits for ever
         }
+        return mine.join();
       }
+      known = answer.get();
     }
-    return value;
+    return known.join();
   }
 
   private String probe() {
