@@ -11,12 +11,18 @@ import io.github.codexmcp.process.ProcessSpec;
 import io.github.codexmcp.process.ProcessTree;
 import io.github.codexmcp.util.CodexMcpException;
 import io.github.codexmcp.util.Json;
+import io.github.codexmcp.util.Threads;
 import io.github.codexmcp.util.Timer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -27,10 +33,13 @@ import org.slf4j.LoggerFactory;
  * unix socket {@code socket}): the app-server survives this server, so a turn goes on after the
  * server exits or is killed, and the next server attaches to the same socket.
  *
- * <p><b>Start.</b> {@link #start()} attaches when something listens on the socket already;
- * otherwise it launches the app-server ({@link DetachedSpawn}) and waits for the socket (at most
- * {@link #LISTEN_TIMEOUT}). Both block the calling thread (call it from a work thread). Then {@code
- * initialize}/{@code initialized} as over stdio; the future completes with the initialize result.
+ * <p><b>Start.</b> {@link #start()} returns at once; on a thread of {@code STARTS} (elastic, daemon
+ * {@code codex-mcp-start-N}, idle ones end after 30 s) it attaches when something listens on the
+ * socket already, otherwise launches the app-server ({@link DetachedSpawn}) and waits for the
+ * socket (at most {@link #LISTEN_TIMEOUT}, looking every {@code LISTEN_POLL}). That thread may
+ * block on the launch and the connection; no caller (a tool call's thread, the work pool that runs
+ * the sessions' inboxes) waits for it. Then {@code initialize}/{@code initialized} as over stdio;
+ * the future completes with the initialize result.
  *
  * <p><b>Leaving.</b> {@link #detach()} closes the connection and leaves the app-server running
  * (pending calls fail with {@code Detached}); {@link #destroy()} also stops its process tree and
@@ -40,14 +49,17 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> Listener calls come from the socket reader thread {@code
  * appserver-<sessionId>-ws}, serialized by a {@link ListenerDispatcher}; futures complete there too
  * (timeouts on the timer thread). {@code state} fields are volatile, written once by {@link
- * #start()} before the connection reads; the monitor of this object only guards the start/stop
- * futures (never held across I/O).
+ * #start()} (on its start thread) before the connection reads; the monitor of this object only
+ * guards the start/stop futures (never held across I/O).
  */
 public final class ListeningAppServerBackend implements AppServerRequests {
   static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration LISTEN_POLL = Duration.ofMillis(5);
   private static final Logger LOG = LoggerFactory.getLogger(ListeningAppServerBackend.class);
+
+  /** Where starts block: as many threads as starts under way, none kept idle beyond 30 s. */
+  private static final ExecutorService STARTS = startThreads();
 
   private final String sessionId;
   private final Supplier<ProcessSpec> spec;
@@ -80,8 +92,8 @@ public final class ListeningAppServerBackend implements AppServerRequests {
   }
 
   /**
-   * @param onLaunch told (on the thread calling {@link #start()}) about an app-server this backend
-   *     launched, before it is connected to
+   * @param onLaunch told (on the start thread, see the class comment) about an app-server this
+   *     backend launched, before it is connected to
    */
   public ListeningAppServerBackend(
       String sessionId,
@@ -117,6 +129,16 @@ public final class ListeningAppServerBackend implements AppServerRequests {
       startFuture = started;
     }
     try {
+      STARTS.execute(() -> startNow(started));
+    } catch (RejectedExecutionException e) {
+      started.completeExceptionally(e);
+    }
+    return started;
+  }
+
+  /** On a start thread: attaches or launches, connects, then the handshake. */
+  private void startNow(CompletableFuture<JsonNode> started) {
+    try {
       WebSocketJsonRpc.Endpoint e = tryAttach();
       if (e != null) {
         attached = true;
@@ -127,11 +149,11 @@ public final class ListeningAppServerBackend implements AppServerRequests {
       if (destroyed || detached) {
         e.socket().close();
         started.completeExceptionally(new JsonRpcException.Closed("Client destroyed"));
-        return started;
+        return;
       }
     } catch (CodexMcpException e) {
       started.completeExceptionally(e);
-      return started;
+      return;
     } catch (IOException | RuntimeException e) {
       LOG.warn(
           "[app-server] session {}: cannot reach a listening app-server: {}",
@@ -139,10 +161,9 @@ public final class ListeningAppServerBackend implements AppServerRequests {
           e.toString());
       dispatcher.deliver(l -> l.onError(e));
       started.completeExceptionally(e);
-      return started;
+      return;
     }
     initialize(started);
-    return started;
   }
 
   /** Whether {@link #start()} found a running app-server instead of launching one. */
@@ -172,6 +193,10 @@ public final class ListeningAppServerBackend implements AppServerRequests {
     long deadline = System.nanoTime() + LISTEN_TIMEOUT.toNanos();
     IOException last = null;
     while (System.nanoTime() < deadline) {
+      if (destroyed) { // destroy() may have run before the process was known: stop it here
+        ProcessTree.terminate(process, null, AppServerBackend.KILL_GRACE, timer);
+        throw new IOException("destroyed while the app-server was starting");
+      }
       if (!p.isAlive()) {
         throw new IOException(
             "app-server exited (code: " + p.exitValue() + ") before listening; see " + log);
@@ -194,6 +219,16 @@ public final class ListeningAppServerBackend implements AppServerRequests {
     throw new IOException(
         "app-server did not listen on " + socket + " within " + LISTEN_TIMEOUT.toSeconds() + " s",
         last);
+  }
+
+  private static ExecutorService startThreads() {
+    return new ThreadPoolExecutor(
+        0,
+        Integer.MAX_VALUE,
+        30,
+        TimeUnit.SECONDS,
+        new SynchronousQueue<>(),
+        Threads.daemonFactory("codex-mcp-start-%d"));
   }
 
   private WebSocketJsonRpc.Endpoint connect() throws IOException {
