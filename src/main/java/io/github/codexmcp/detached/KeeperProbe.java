@@ -3,6 +3,7 @@ package io.github.codexmcp.detached;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.jsonrpc.JsonRpcConnection;
+import io.github.codexmcp.jsonrpc.UnixWebSocket;
 import io.github.codexmcp.jsonrpc.WebSocketJsonRpc;
 import io.github.codexmcp.state.SessionOwnership;
 import io.github.codexmcp.util.Clock;
@@ -156,7 +157,8 @@ final class KeeperProbe implements DetachedKeeper.Probe {
                     timeout(sessionId));
               }
             },
-            "keeper-" + sessionId);
+            "keeper-" + sessionId,
+            UnixWebSocket.SMALL_BUFFER); // kept open between passes, one per app-server
     open.put(sessionId, e);
     ObjectNode init = Json.object();
     init.putObject("clientInfo").put("name", "codex-mcp-keeper").put("version", "2.1.7");

@@ -47,6 +47,12 @@ public final class UnixWebSocket implements AutoCloseable {
 
   private static final int MAX_HEADER_BYTES = 16 * 1024;
 
+  /** The read buffer of a connection that streams: one read takes many delta frames. */
+  public static final int STREAM_BUFFER = 64 * 1024;
+
+  /** The read buffer of a connection that only asks now and then (the keeper's). */
+  public static final int SMALL_BUFFER = 4 * 1024;
+
   /** Receives what the peer sends; all calls come from the reader thread. */
   public interface Listener {
     /** One complete text message (UTF-8 bytes). */
@@ -84,6 +90,16 @@ public final class UnixWebSocket implements AutoCloseable {
    */
   public static UnixWebSocket connect(Path socket, Duration timeout, Timer timer)
       throws IOException {
+    return connect(socket, timeout, timer, STREAM_BUFFER);
+  }
+
+  /**
+   * As above, reading through a buffer of {@code bufferBytes}: {@link #STREAM_BUFFER} for a
+   * connection that streams a turn, less for one that only asks now and then (each open connection
+   * keeps its buffer).
+   */
+  public static UnixWebSocket connect(Path socket, Duration timeout, Timer timer, int bufferBytes)
+      throws IOException {
     SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
     AtomicBoolean timedOut = new AtomicBoolean();
     Timer.Cancellable guard =
@@ -97,7 +113,7 @@ public final class UnixWebSocket implements AutoCloseable {
     try {
       ch.connect(UnixDomainSocketAddress.of(socket));
       InputStream input =
-          new BufferedInputStream(new ChannelInput(ch, ReadCoalescing.system()), 64 * 1024);
+          new BufferedInputStream(new ChannelInput(ch, ReadCoalescing.system()), bufferBytes);
       UnixWebSocket ws = new UnixWebSocket(ch, input);
       ws.handshake();
       ok = true;

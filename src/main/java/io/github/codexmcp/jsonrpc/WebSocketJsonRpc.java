@@ -28,7 +28,20 @@ public final class WebSocketJsonRpc {
       JsonRpcConnection.Handler handler,
       String threadName)
       throws IOException {
-    UnixWebSocket ws = UnixWebSocket.connect(socket, timeout, timer);
+    return open(name, socket, timeout, timer, handler, threadName, UnixWebSocket.STREAM_BUFFER);
+  }
+
+  /** As above, reading through a buffer of {@code bufferBytes} ({@link UnixWebSocket#connect}). */
+  public static Endpoint open(
+      String name,
+      Path socket,
+      Duration timeout,
+      Timer timer,
+      JsonRpcConnection.Handler handler,
+      String threadName,
+      int bufferBytes)
+      throws IOException {
+    UnixWebSocket ws = UnixWebSocket.connect(socket, timeout, timer, bufferBytes);
     JsonRpcConnection connection = new JsonRpcConnection(name, ws::sendText, timer, handler);
     ws.startReading(
         threadName,
