@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Looking less at sessions at rest.</b> Whether a turn runs costs a round trip to the
  * app-server. A session nobody drives whose app-server said it was at rest is not looked at again
  * (neither its record, nor its process, nor its lock) until a pause has passed that doubles with
- * each such answer (from the pass period to 4 s, at most a quarter of the TTL). A turn can only
+ * each such answer (from the pass period to 16 s, at most a quarter of the TTL). A turn can only
  * start there through a server, which holds the session meanwhile, so the pause only delays
  * noticing a server that took the session (and a turn it left running should it die), or an
  * app-server that died: by at most the pause. Before an app-server is stopped for the TTL it is
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DetachedKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(DetachedKeeper.class);
-  private static final long MAX_QUIET_PAUSE_NANOS = Duration.ofSeconds(4).toNanos();
+  private static final long MAX_QUIET_PAUSE_NANOS = Duration.ofSeconds(16).toNanos();
 
   /** What the keeper asks about a session. */
   public interface Probe {

@@ -26,11 +26,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The keeper's real {@link DetachedKeeper.Probe}: a session is driven when its ownership lock is
  * held; its turn runs when {@code thread/read} on its app-server answers status {@code active} (the
- * thread id comes from the session's {@code meta.json}). One connection per app-server is kept open
- * between ticks. A turn of a session nobody drives that waits for an approval gets the thread
- * resumed here, so Codex sends the pending requests to the keeper too, and {@link ApprovalSettler}
- * settles each once its timeout has passed (the session's {@code approvalTimeoutMs} from the
- * record, counted from the request's {@code approval_request} event in the session's log).
+ * thread id comes from the session's {@code meta.json}). A connection stays open between ticks only
+ * to an app-server whose turn runs (it carries that turn's requests); one at rest is closed after
+ * its answer, since it is asked seldom ({@link DetachedKeeper}). A turn of a session nobody drives
+ * that waits for an approval gets the thread resumed here, so Codex sends the pending requests to
+ * the keeper too, and {@link ApprovalSettler} settles each once its timeout has passed (the
+ * session's {@code approvalTimeoutMs} from the record, counted from the request's {@code
+ * approval_request} event in the session's log).
  *
  * <p><b>Threads.</b> Confined to the keeper's thread, except the connections' reader threads, which
  * hand requests and resolutions to the (synchronized) settler. For a request the reader thread
@@ -103,6 +105,7 @@ final class KeeperProbe implements DetachedKeeper.Probe {
               .get(CALL_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
       JsonNode status = r.path("thread").path("status");
       if (!"active".equals(status.path("type").asText())) {
+        forget(sessionId); // at rest: asked again only after a pause, no connection kept meanwhile
         return false;
       }
       if (status.path("activeFlags").size() > 0 && subscribed.add(sessionId)) {

@@ -11,18 +11,12 @@ import io.github.codexmcp.process.ProcessSpec;
 import io.github.codexmcp.process.ProcessTree;
 import io.github.codexmcp.util.CodexMcpException;
 import io.github.codexmcp.util.Json;
-import io.github.codexmcp.util.Threads;
 import io.github.codexmcp.util.Timer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,13 +27,12 @@ import org.slf4j.LoggerFactory;
  * unix socket {@code socket}): the app-server survives this server, so a turn goes on after the
  * server exits or is killed, and the next server attaches to the same socket.
  *
- * <p><b>Start.</b> {@link #start()} returns at once; on a thread of {@code STARTS} (elastic, daemon
- * {@code codex-mcp-start-N}, idle ones end after 30 s) it attaches when something listens on the
- * socket already, otherwise launches the app-server ({@link DetachedSpawn}) and waits for the
- * socket (at most {@link #LISTEN_TIMEOUT}, looking every {@code LISTEN_POLL}). That thread may
- * block on the launch and the connection; no caller (a tool call's thread, the work pool that runs
- * the sessions' inboxes) waits for it. Then {@code initialize}/{@code initialized} as over stdio;
- * the future completes with the initialize result.
+ * <p><b>Start.</b> {@link #start()} returns at once; on a start thread ({@link StartSteps}) it
+ * attaches when something listens on the socket already, otherwise launches the app-server ({@link
+ * DetachedSpawn}) and looks for the socket every few milliseconds (at most {@link
+ * #LISTEN_TIMEOUT}), with no thread waiting between looks. No caller (a tool call's thread, the
+ * work pool that runs the sessions' inboxes) waits for any of it. Then {@code initialize}/{@code
+ * initialized} as over stdio; the future completes with the initialize result.
  *
  * <p><b>Leaving.</b> {@link #detach()} closes the connection and leaves the app-server running
  * (pending calls fail with {@code Detached}); {@link #destroy()} also stops its process tree and
@@ -55,11 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class ListeningAppServerBackend implements AppServerRequests {
   static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  private static final Duration LISTEN_POLL = Duration.ofMillis(5);
   private static final Logger LOG = LoggerFactory.getLogger(ListeningAppServerBackend.class);
-
-  /** Where starts block: as many threads as starts under way, none kept idle beyond 30 s. */
-  private static final ExecutorService STARTS = startThreads();
 
   private final String sessionId;
   private final Supplier<ProcessSpec> spec;
@@ -128,42 +117,63 @@ public final class ListeningAppServerBackend implements AppServerRequests {
       started = new CompletableFuture<>();
       startFuture = started;
     }
-    try {
-      STARTS.execute(() -> startNow(started));
-    } catch (RejectedExecutionException e) {
-      started.completeExceptionally(e);
-    }
+    StartSteps.run(() -> startNow(started), started);
     return started;
   }
 
-  /** On a start thread: attaches or launches, connects, then the handshake. */
+  /** On a start thread: attaches, or launches and then looks for the socket. */
   private void startNow(CompletableFuture<JsonNode> started) {
     try {
       WebSocketJsonRpc.Endpoint e = tryAttach();
       if (e != null) {
         attached = true;
-      } else {
-        e = launch();
-      }
-      endpoint = e;
-      if (destroyed || detached) {
-        e.socket().close();
-        started.completeExceptionally(new JsonRpcException.Closed("Client destroyed"));
+        connected(e, started);
         return;
       }
+      ProcessSpec s = spec.get();
+      Files.deleteIfExists(socket);
+      Process p = DetachedSpawn.start(s, socket, log);
+      process = p.toHandle();
+      onLaunch.accept(process);
+      LOG.info(
+          "[app-server] session {}: detached app-server pid {} on {}", sessionId, p.pid(), socket);
+      new StartSteps.SocketWait(
+              p,
+              socket,
+              log,
+              LISTEN_TIMEOUT,
+              timer,
+              () -> destroyed,
+              this::connect,
+              endpoint -> connected(endpoint, started),
+              error -> failStart(error, started),
+              started)
+          .begin();
     } catch (CodexMcpException e) {
       started.completeExceptionally(e);
-      return;
     } catch (IOException | RuntimeException e) {
-      LOG.warn(
-          "[app-server] session {}: cannot reach a listening app-server: {}",
-          sessionId,
-          e.toString());
-      dispatcher.deliver(l -> l.onError(e));
-      started.completeExceptionally(e);
+      failStart(e, started);
+    }
+  }
+
+  /** Connected: the handshake, unless the backend was left meanwhile. */
+  private void connected(WebSocketJsonRpc.Endpoint e, CompletableFuture<JsonNode> started) {
+    endpoint = e;
+    if (destroyed || detached) {
+      e.socket().close();
+      started.completeExceptionally(new JsonRpcException.Closed("Client destroyed"));
       return;
     }
     initialize(started);
+  }
+
+  private void failStart(Exception e, CompletableFuture<JsonNode> started) {
+    LOG.warn(
+        "[app-server] session {}: cannot reach a listening app-server: {}",
+        sessionId,
+        e.toString());
+    dispatcher.deliver(l -> l.onError(e));
+    started.completeExceptionally(e);
   }
 
   /** Whether {@link #start()} found a running app-server instead of launching one. */
@@ -180,55 +190,6 @@ public final class ListeningAppServerBackend implements AppServerRequests {
     } catch (IOException e) {
       return null; // a socket file nobody listens on: launch anew
     }
-  }
-
-  private WebSocketJsonRpc.Endpoint launch() throws IOException {
-    ProcessSpec s = spec.get();
-    Files.deleteIfExists(socket);
-    Process p = DetachedSpawn.start(s, socket, log);
-    process = p.toHandle();
-    onLaunch.accept(process);
-    LOG.info(
-        "[app-server] session {}: detached app-server pid {} on {}", sessionId, p.pid(), socket);
-    long deadline = System.nanoTime() + LISTEN_TIMEOUT.toNanos();
-    IOException last = null;
-    while (System.nanoTime() < deadline) {
-      if (destroyed) { // destroy() may have run before the process was known: stop it here
-        ProcessTree.terminate(process, null, AppServerBackend.KILL_GRACE, timer);
-        throw new IOException("destroyed while the app-server was starting");
-      }
-      if (!p.isAlive()) {
-        throw new IOException(
-            "app-server exited (code: " + p.exitValue() + ") before listening; see " + log);
-      }
-      if (Files.exists(socket)) {
-        try {
-          return connect();
-        } catch (IOException e) {
-          last = e;
-        }
-      }
-      try {
-        Thread.sleep(LISTEN_POLL.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for the app-server", e);
-      }
-    }
-    ProcessTree.terminate(process, null, AppServerBackend.KILL_GRACE, timer);
-    throw new IOException(
-        "app-server did not listen on " + socket + " within " + LISTEN_TIMEOUT.toSeconds() + " s",
-        last);
-  }
-
-  private static ExecutorService startThreads() {
-    return new ThreadPoolExecutor(
-        0,
-        Integer.MAX_VALUE,
-        30,
-        TimeUnit.SECONDS,
-        new SynchronousQueue<>(),
-        Threads.daemonFactory("codex-mcp-start-%d"));
   }
 
   private WebSocketJsonRpc.Endpoint connect() throws IOException {
