@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Looking less at sessions at rest.</b> Whether a turn runs costs a round trip to the
  * app-server. A session nobody drives whose app-server said it was at rest is not looked at again
  * (neither its record, nor its process, nor its lock) until a pause has passed that doubles with
- * each such answer (from the pass period to 16 s, at most a quarter of the TTL). A turn can only
+ * each such answer (from the pass period to 4 s, at most a quarter of the TTL). A turn can only
  * start there through a server, which holds the session meanwhile, so the pause only delays
  * noticing a server that took the session (and a turn it left running should it die), or an
- * app-server that died: by at most the pause. Before an app-server is stopped for the TTL it is
- * always looked at and asked afresh. A session this process drives ({@link Probe#drivenHere}) is
- * not looked at at all.
+ * app-server that died: by at most the pause. When the pause is over, the app-server is asked again
+ * only if the session's state was written since ({@link Probe#restMark}); before it is stopped for
+ * the TTL it is always looked at and asked afresh. A session this process drives ({@link
+ * Probe#drivenHere}) is not looked at at all.
  *
  * <p><b>Threads.</b> Confined to the one thread calling {@link #tick()} (the keeper's main loop, or
  * a test); {@code lastNeeded}, {@code quiet} and {@code known} are not shared. The probe may block
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DetachedKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(DetachedKeeper.class);
-  private static final long MAX_QUIET_PAUSE_NANOS = Duration.ofSeconds(16).toNanos();
+  private static final long MAX_QUIET_PAUSE_NANOS = Duration.ofSeconds(4).toNanos();
 
   /** What the keeper asks about a session. */
   public interface Probe {
@@ -55,6 +56,16 @@ public final class DetachedKeeper {
      */
     default boolean drivenHere(String sessionId) {
       return false;
+    }
+
+    /**
+     * Something that changes whenever a server writes the session's state (a turn starting there
+     * does), read before asking {@link #turnRunning}; null when unknown. While it stays equal to
+     * the one read when the app-server said it was at rest, the app-server is not asked again,
+     * except before it is stopped for the TTL.
+     */
+    default Object restMark(String sessionId) {
+      return null;
     }
 
     /** Whether the session's app-server reports a turn in progress. */
@@ -154,7 +165,11 @@ public final class DetachedKeeper {
           quiet.remove(id); // once released, asked on the next pass
         } else if (!quiet.containsKey(id) || now - quiet.get(id).nextAsk() >= 0) {
           asked = true;
-          needed = answered(id, probe.turnRunning(id), now);
+          Object mark = probe.restMark(id);
+          Quiet before = quiet.get(id);
+          boolean unchanged = before != null && mark != null && mark.equals(before.mark());
+          // nothing written about the session since its app-server said it was at rest: still is
+          needed = answered(id, !unchanged && probe.turnRunning(id), now, mark);
         }
         if (needed) {
           lastNeeded.put(id, now);
@@ -163,7 +178,7 @@ public final class DetachedKeeper {
         }
         if (now - lastNeeded.get(id) >= ttlNanos
             && !asked
-            && answered(id, probe.turnRunning(id), now)) {
+            && answered(id, probe.turnRunning(id), now, probe.restMark(id))) {
           lastNeeded.put(id, now); // never stopped on an old answer: a turn may have started since
         }
         if (now - lastNeeded.get(id) < ttlNanos || !endUnderLock(file, rec.get(), live.get())) {
@@ -186,14 +201,14 @@ public final class DetachedKeeper {
    * each quiet answer, from {@link #quietPause} up to {@code maxQuietPause}. Returns {@code
    * running}.
    */
-  private boolean answered(String id, boolean running, long now) {
+  private boolean answered(String id, boolean running, long now, Object mark) {
     if (running) {
       quiet.remove(id);
     } else {
       Quiet before = quiet.get(id);
       int answers = before == null ? 1 : before.answers() + 1;
       long pause = Math.min(maxQuietPauseNanos, quietPauseNanos << Math.min(answers - 1, 16));
-      quiet.put(id, new Quiet(answers, now + pause));
+      quiet.put(id, new Quiet(answers, now + pause, mark));
     }
     return running;
   }
@@ -241,8 +256,11 @@ public final class DetachedKeeper {
     }
   }
 
-  /** Quiet answers in a row about a session, and when to ask about it again. */
-  private record Quiet(int answers, long nextAsk) {}
+  /**
+   * Quiet answers in a row about a session, when to look at it again, and its {@link
+   * Probe#restMark} when it was asked.
+   */
+  private record Quiet(int answers, long nextAsk, Object mark) {}
 
   /**
    * With the session's ownership lock held (so no server claims it meanwhile), stops {@code live}

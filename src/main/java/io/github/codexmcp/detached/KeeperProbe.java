@@ -28,11 +28,12 @@ import org.slf4j.LoggerFactory;
  * held; its turn runs when {@code thread/read} on its app-server answers status {@code active} (the
  * thread id comes from the session's {@code meta.json}). A connection stays open between ticks only
  * to an app-server whose turn runs (it carries that turn's requests); one at rest is closed after
- * its answer, since it is asked seldom ({@link DetachedKeeper}). A turn of a session nobody drives
- * that waits for an approval gets the thread resumed here, so Codex sends the pending requests to
- * the keeper too, and {@link ApprovalSettler} settles each once its timeout has passed (the
- * session's {@code approvalTimeoutMs} from the record, counted from the request's {@code
- * approval_request} event in the session's log).
+ * its answer, and asked again only once its {@code meta.json} changed ({@link #restMark}) or before
+ * its TTL stop ({@link DetachedKeeper}). A turn of a session nobody drives that waits for an
+ * approval gets the thread resumed here, so Codex sends the pending requests to the keeper too, and
+ * {@link ApprovalSettler} settles each once its timeout has passed (the session's {@code
+ * approvalTimeoutMs} from the record, counted from the request's {@code approval_request} event in
+ * the session's log).
  *
  * <p><b>Threads.</b> Confined to the keeper's thread, except the connections' reader threads, which
  * hand requests and resolutions to the (synchronized) settler. For a request the reader thread
@@ -87,6 +88,18 @@ final class KeeperProbe implements DetachedKeeper.Probe {
         LOG.warn("[keeper] cannot release the lock of {}: {}", sessionId, e.toString());
       }
     };
+  }
+
+  /**
+   * The modification time of the session's {@code meta.json}: any server running a turn writes it.
+   */
+  @Override
+  public Object restMark(String sessionId) {
+    try {
+      return Files.getLastModifiedTime(meta(sessionId));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   @Override
@@ -173,10 +186,13 @@ final class KeeperProbe implements DetachedKeeper.Probe {
     return e.connection();
   }
 
+  private Path meta(String sessionId) {
+    return paths.stateDir().resolve("sessions").resolve(sessionId).resolve("meta.json");
+  }
+
   private String threadId(String sessionId) {
-    Path meta = paths.stateDir().resolve("sessions").resolve(sessionId).resolve("meta.json");
     try {
-      return Json.text(Json.MAPPER.readTree(Files.readAllBytes(meta)), "threadId");
+      return Json.text(Json.MAPPER.readTree(Files.readAllBytes(meta(sessionId))), "threadId");
     } catch (Exception e) {
       return null;
     }

@@ -28,6 +28,7 @@ class DetachedKeeperTest {
   final Set<String> holding = new HashSet<>();
   final Set<String> drivenHere = new HashSet<>();
   final List<String> looked = new ArrayList<>();
+  final java.util.Map<String, Object> marks = new java.util.HashMap<>();
   Runnable onStop;
   Runnable onRelease;
 
@@ -40,6 +41,11 @@ class DetachedKeeperTest {
           @Override
           public boolean drivenHere(String sessionId) {
             return drivenHere.contains(sessionId);
+          }
+
+          @Override
+          public Object restMark(String sessionId) {
+            return marks.get(sessionId);
           }
 
           @Override
@@ -158,16 +164,34 @@ class DetachedKeeperTest {
   void aSessionAtRestIsAskedLessAndLessOftenAndEveryPassOnceATurnRuns() throws IOException {
     DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
     liveRecord(paths, "sess_a");
-    DetachedKeeper k = keeper(paths); // TTL 30 s: pauses of 1, 2, 4, 8 s, then 7.5 (a quarter)
-    assertEquals(List.of(0, 1, 3, 7, 15), ticksAsking(k, "sess_a", 0, 22));
+    DetachedKeeper k = keeper(paths); // TTL 30 s: pauses of 1, 2, 4, 4 ... s
+    assertEquals(List.of(0, 1, 3, 7, 11), ticksAsking(k, "sess_a", 0, 12));
     running.add("sess_a"); // left running by a server that took the session and died meanwhile
-    assertEquals(List.of(23, 24, 25), ticksAsking(k, "sess_a", 23, 25));
+    assertEquals(List.of(15, 16, 17), ticksAsking(k, "sess_a", 13, 17));
     running.remove("sess_a");
     driven.add("sess_a"); // a server drives it: nothing to ask
-    assertEquals(List.of(), ticksAsking(k, "sess_a", 26, 27));
+    assertEquals(List.of(), ticksAsking(k, "sess_a", 18, 19));
     driven.remove("sess_a"); // released: asked on the next pass, then less often again
-    assertEquals(List.of(28, 29, 31), ticksAsking(k, "sess_a", 28, 32));
+    assertEquals(List.of(20, 21, 23), ticksAsking(k, "sess_a", 20, 24));
     assertTrue(stopped.isEmpty());
+  }
+
+  @Test
+  void anAppServerAtRestIsAskedAgainOnlyOnceTheSessionsStateWasWritten() throws IOException {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    liveRecord(paths, "sess_a");
+    marks.put("sess_a", "meta written at 09:00");
+    DetachedKeeper k = keeper(paths);
+    assertEquals(List.of(0), ticksAsking(k, "sess_a", 0, 12), "unchanged since its answer");
+    marks.put("sess_a", "meta written at 09:13"); // a server took the session meanwhile
+    running.add("sess_a");
+    assertEquals(List.of(15, 16), ticksAsking(k, "sess_a", 13, 16));
+    running.remove("sess_a");
+    marks.put("sess_a", "meta written at 09:17");
+    assertEquals(List.of(17), ticksAsking(k, "sess_a", 17, 45), "at rest, then left alone");
+    assertTrue(stopped.isEmpty());
+    assertEquals(List.of(46), ticksAsking(k, "sess_a", 46, 46), "asked afresh before the TTL stop");
+    assertEquals(List.of(ProcessHandle.current().pid()), stopped);
   }
 
   @Test
@@ -193,10 +217,10 @@ class DetachedKeeperTest {
     DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
     liveRecord(paths, "sess_a");
     DetachedKeeper k = keeper(paths);
-    assertEquals(List.of(0, 1, 3, 7, 15, 23), ticksAsking(k, "sess_a", 0, 29));
-    running.add("sess_a"); // the last answer, at 23 s, was old: a turn started since
+    assertEquals(List.of(0, 1, 3, 7, 11, 15, 19, 23, 27), ticksAsking(k, "sess_a", 0, 29));
+    running.add("sess_a"); // the last answer, at 27 s, was old: a turn started since
     assertEquals(List.of(30), ticksAsking(k, "sess_a", 30, 30));
-    assertTrue(stopped.isEmpty(), "not stopped on the answer of 23 s");
+    assertTrue(stopped.isEmpty(), "not stopped on the answer of 27 s");
     running.remove("sess_a");
     ticksAsking(k, "sess_a", 31, 59);
     assertTrue(stopped.isEmpty(), "within the TTL of the turn seen at 30 s");
