@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class DetachedKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(DetachedKeeper.class);
   private static final long MAX_QUIET_PAUSE_NANOS = Duration.ofSeconds(4).toNanos();
+  private static final long MAX_TRUST_NANOS = Duration.ofSeconds(60).toNanos();
 
   /** What the keeper asks about a session. */
   public interface Probe {
@@ -100,6 +101,7 @@ public final class DetachedKeeper {
   private final Stopper stopper;
   private final long quietPauseNanos;
   private final long maxQuietPauseNanos;
+  private final long trustNanos;
   private final Map<String, Long> lastNeeded = new HashMap<>();
   private final Map<String, Quiet> quiet = new HashMap<>();
   private final Map<String, Known> known = new HashMap<>();
@@ -109,6 +111,7 @@ public final class DetachedKeeper {
     this.paths = paths;
     this.ttlNanos = ttl.toNanos();
     this.quietPauseNanos = quietPause(ttl).toNanos();
+    this.trustNanos = Math.min(MAX_TRUST_NANOS, ttlNanos / 2);
     this.maxQuietPauseNanos =
         Math.max(quietPauseNanos, Math.min(MAX_QUIET_PAUSE_NANOS, ttlNanos / 4));
     this.clock = clock;
@@ -134,6 +137,7 @@ public final class DetachedKeeper {
           // removed while this server holds the session); costs no read of the record or of /proc
           seen.add(named);
           lastNeeded.put(named, now);
+          quiet.remove(named); // once released, asked on the next pass
           kept++;
           continue;
         }
@@ -164,22 +168,29 @@ public final class DetachedKeeper {
         if (needed) {
           quiet.remove(id); // once released, asked on the next pass
         } else if (!quiet.containsKey(id) || now - quiet.get(id).nextAsk() >= 0) {
-          asked = true;
-          Object mark = probe.restMark(id);
+          Object mark = probe.restMark(id); // read before the answer it will stand for
           Quiet before = quiet.get(id);
-          boolean unchanged = before != null && mark != null && mark.equals(before.mark());
-          // nothing written about the session since its app-server said it was at rest: still is
-          needed = answered(id, !unchanged && probe.turnRunning(id), now, mark);
+          if (before != null
+              && mark != null
+              && mark.equals(before.mark())
+              && now - before.askedAt() < trustNanos) {
+            answered(id, false, now, mark, before.askedAt()); // nothing written since: at rest
+          } else {
+            asked = true;
+            needed = answered(id, probe.turnRunning(id), now, mark, now);
+          }
         }
         if (needed) {
           lastNeeded.put(id, now);
         } else {
           lastNeeded.putIfAbsent(id, now);
         }
-        if (now - lastNeeded.get(id) >= ttlNanos
-            && !asked
-            && answered(id, probe.turnRunning(id), now, probe.restMark(id))) {
-          lastNeeded.put(id, now); // never stopped on an old answer: a turn may have started since
+        if (now - lastNeeded.get(id) >= ttlNanos && !asked) {
+          Object mark = probe.restMark(id);
+          if (answered(id, probe.turnRunning(id), now, mark, now)) {
+            lastNeeded.put(
+                id, now); // never stopped on an old answer: a turn may have started since
+          }
         }
         if (now - lastNeeded.get(id) < ttlNanos || !endUnderLock(file, rec.get(), live.get())) {
           kept++;
@@ -201,23 +212,23 @@ public final class DetachedKeeper {
    * each quiet answer, from {@link #quietPause} up to {@code maxQuietPause}. Returns {@code
    * running}.
    */
-  private boolean answered(String id, boolean running, long now, Object mark) {
+  private boolean answered(String id, boolean running, long now, Object mark, long askedAt) {
     if (running) {
       quiet.remove(id);
     } else {
       Quiet before = quiet.get(id);
       int answers = before == null ? 1 : before.answers() + 1;
       long pause = Math.min(maxQuietPauseNanos, quietPauseNanos << Math.min(answers - 1, 16));
-      quiet.put(id, new Quiet(answers, now + pause, mark));
+      quiet.put(id, new Quiet(answers, now + pause, mark, askedAt));
     }
     return running;
   }
 
   /**
    * The record in {@code file} and its process: read and looked up in the OS again only when the
-   * file changed (its modification time or size); otherwise the process handle read then, whose
-   * liveness check also compares the OS start time, so a reused pid is never taken for it. Null
-   * when unreadable.
+   * file changed (its modification time, size or key); otherwise the process handle read then,
+   * whose liveness check also compares the OS start time, so a reused pid is never taken for it.
+   * Null when unreadable.
    */
   private Known look(Path file, String named) {
     BasicFileAttributes attrs;
@@ -230,6 +241,7 @@ public final class DetachedKeeper {
     if (k != null
         && k.modified().equals(attrs.lastModifiedTime())
         && k.size() == attrs.size()
+        && Objects.equals(k.fileKey(), attrs.fileKey())
         && k.record().sessionId().equals(named)) {
       return k;
     }
@@ -241,6 +253,7 @@ public final class DetachedKeeper {
         new Known(
             attrs.lastModifiedTime(),
             attrs.size(),
+            attrs.fileKey(),
             rec.get(),
             rec.get().liveProcess().orElse(null));
     if (rec.get().sessionId().equals(named)) {
@@ -249,18 +262,22 @@ public final class DetachedKeeper {
     return k;
   }
 
-  /** A record as read, with the file's time and size then and its process (null: none alive). */
-  private record Known(FileTime modified, long size, DetachedRecord record, ProcessHandle process) {
+  /**
+   * A record as read, with the file's time, size and key (its inode: every write replaces the file)
+   * then, and its process (null: none alive).
+   */
+  private record Known(
+      FileTime modified, long size, Object fileKey, DetachedRecord record, ProcessHandle process) {
     Optional<ProcessHandle> live() {
       return process != null && process.isAlive() ? Optional.of(process) : Optional.empty();
     }
   }
 
   /**
-   * Quiet answers in a row about a session, when to look at it again, and its {@link
-   * Probe#restMark} when it was asked.
+   * Quiet answers in a row about a session, when to look at it again, its {@link Probe#restMark}
+   * read before the last of them, and when its app-server was last really asked.
    */
-  private record Quiet(int answers, long nextAsk, Object mark) {}
+  private record Quiet(int answers, long nextAsk, Object mark, long askedAt) {}
 
   /**
    * With the session's ownership lock held (so no server claims it meanwhile), stops {@code live}
@@ -272,6 +289,7 @@ public final class DetachedKeeper {
     String id = rec.sessionId();
     try (Hold hold = probe.hold(id)) {
       if (hold == null || !sameProcess(file, rec)) {
+        known.remove(id); // read the record again next time: it may have been replaced
         lastNeeded.put(id, clock.nanoTime()); // claimed, or replaced by a newer app-server
         return false;
       }

@@ -13,9 +13,11 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -45,17 +47,21 @@ final class KeeperProbe implements DetachedKeeper.Probe {
   private static final Logger LOG = LoggerFactory.getLogger(KeeperProbe.class);
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
   static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofMillis(60_000);
+  static final long RECENT_MS = 2_000;
 
   private final DetachedPaths paths;
   private final Timer timer;
   private final ApprovalSettler settler;
   private final Map<String, WebSocketJsonRpc.Endpoint> open = new HashMap<>();
   private final Set<String> subscribed = new HashSet<>();
+  private final Set<String> unsure = new HashSet<>();
+  private final Clock clock;
 
   KeeperProbe(DetachedPaths paths, Timer timer, Clock clock) {
     this.paths = paths;
     this.timer = timer;
     this.settler = new ApprovalSettler(clock);
+    this.clock = clock;
   }
 
   @Override
@@ -91,12 +97,22 @@ final class KeeperProbe implements DetachedKeeper.Probe {
   }
 
   /**
-   * The modification time of the session's {@code meta.json}: any server running a turn writes it.
+   * The session's {@code meta.json} as the file it is now (modification time, size, and key: every
+   * write replaces the file), which any server running a turn writes; null (ask) when unreadable,
+   * when written in the last {@value #RECENT_MS} ms (a coarse file clock could hide a second
+   * write), or when the last ask failed.
    */
   @Override
   public Object restMark(String sessionId) {
+    if (unsure.contains(sessionId)) {
+      return null;
+    }
     try {
-      return Files.getLastModifiedTime(meta(sessionId));
+      BasicFileAttributes a = Files.readAttributes(meta(sessionId), BasicFileAttributes.class);
+      if (clock.millis() - a.lastModifiedTime().toMillis() < RECENT_MS) {
+        return null;
+      }
+      return List.of(a.lastModifiedTime(), a.size(), String.valueOf(a.fileKey()));
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -117,8 +133,9 @@ final class KeeperProbe implements DetachedKeeper.Probe {
                   CALL_TIMEOUT)
               .get(CALL_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
       JsonNode status = r.path("thread").path("status");
+      unsure.remove(sessionId);
       if (!"active".equals(status.path("type").asText())) {
-        forget(sessionId); // at rest: asked again only after a pause, no connection kept meanwhile
+        disconnect(sessionId); // at rest: asked again only after a pause, no connection meanwhile
         return false;
       }
       if (status.path("activeFlags").size() > 0 && subscribed.add(sessionId)) {
@@ -139,6 +156,7 @@ final class KeeperProbe implements DetachedKeeper.Probe {
         Thread.currentThread().interrupt();
       }
       forget(sessionId);
+      unsure.add(sessionId); // not an answer: the next look asks again, whatever restMark says
       return false;
     }
   }
@@ -174,7 +192,7 @@ final class KeeperProbe implements DetachedKeeper.Probe {
               }
             },
             "keeper-" + sessionId,
-            UnixWebSocket.SMALL_BUFFER); // kept open between passes, one per app-server
+            UnixWebSocket.SMALL_BUFFER); // kept open only while its turn runs
     open.put(sessionId, e);
     ObjectNode init = Json.object();
     init.putObject("clientInfo").put("name", "codex-mcp-keeper").put("version", "2.1.7");
@@ -215,6 +233,11 @@ final class KeeperProbe implements DetachedKeeper.Probe {
   @Override
   public void forget(String sessionId) {
     settler.forget(sessionId);
+    unsure.remove(sessionId);
+    disconnect(sessionId);
+  }
+
+  private void disconnect(String sessionId) {
     subscribed.remove(sessionId);
     WebSocketJsonRpc.Endpoint e = open.remove(sessionId);
     if (e != null) {

@@ -143,7 +143,9 @@ final class TurnLifecycle {
     CompletableFuture<JsonNode> spawned = backend.start();
     // once the child is spawned and has its initialize request: off the way there
     effects.apply(s, s.spawned());
-    recordPid(id, backend); // after the meta: a pid.json never reaches the disk before meta.json
+    // after the meta: a pid.json never reaches the disk before meta.json; once started, since a
+    // detached app-server is launched on a start thread after start() returned
+    spawned.thenRun(() -> recordPid(id, backend));
     CompletableFuture<TurnStarted> done =
         spawned
             .thenCompose(init -> backend.threadStart(thread.toParams()))
@@ -393,7 +395,7 @@ final class TurnLifecycle {
     backend.setListener(events.listenerFor(s, backend));
     ThreadRequests.Fork fork = new ThreadRequests.Fork(from.threadId());
     CompletableFuture<JsonNode> spawned = backend.start();
-    recordPid(id, backend);
+    spawned.thenRun(() -> recordPid(id, backend));
     CompletableFuture<ForkResult> done =
         spawned
             .thenCompose(init -> backend.threadFork(fork.toParams()))

@@ -210,8 +210,9 @@ public final class SessionOwnership implements AutoCloseable {
   }
 
   /**
-   * Whether this JVM holds the lock of {@code sessionId} under {@code stateDir} (from memory: no
-   * file is opened, no monitor taken). Any thread.
+   * Whether this JVM holds the lock of {@code sessionId} under {@code stateDir}, from memory: no
+   * lock file is opened and no monitor taken (the state directory's real path is looked up). Any
+   * thread.
    */
   public static boolean heldHere(Path stateDir, String sessionId) {
     return SessionIds.isValid(sessionId)

@@ -33,9 +33,13 @@ class DetachedKeeperTest {
   Runnable onRelease;
 
   DetachedKeeper keeper(DetachedPaths paths) {
+    return keeper(paths, Duration.ofSeconds(30));
+  }
+
+  DetachedKeeper keeper(DetachedPaths paths, Duration ttl) {
     return new DetachedKeeper(
         paths,
-        Duration.ofSeconds(30),
+        ttl,
         clock,
         new DetachedKeeper.Probe() {
           @Override
@@ -188,10 +192,29 @@ class DetachedKeeperTest {
     assertEquals(List.of(15, 16), ticksAsking(k, "sess_a", 13, 16));
     running.remove("sess_a");
     marks.put("sess_a", "meta written at 09:17");
-    assertEquals(List.of(17), ticksAsking(k, "sess_a", 17, 45), "at rest, then left alone");
+    assertEquals(
+        List.of(17, 32),
+        ticksAsking(k, "sess_a", 17, 45),
+        "at rest, then asked only when its last answer is half a TTL old");
     assertTrue(stopped.isEmpty());
     assertEquals(List.of(46), ticksAsking(k, "sess_a", 46, 46), "asked afresh before the TTL stop");
     assertEquals(List.of(ProcessHandle.current().pid()), stopped);
+  }
+
+  /**
+   * Regression: a look whose pause ended on the TTL tick counted the unchanged mark as an answer
+   * and stopped the app-server without asking it.
+   */
+  @Test
+  void anUnchangedMarkIsNeverTheAnswerThatStopsAnAppServer() throws IOException {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    liveRecord(paths, "sess_a");
+    marks.put("sess_a", "meta written at 09:00");
+    DetachedKeeper k = keeper(paths, Duration.ofSeconds(31)); // pauses end at 1, 3, 7 ... 27, 31
+    assertEquals(List.of(0, 19), ticksAsking(k, "sess_a", 0, 30));
+    running.add("sess_a"); // started by a server killed before it wrote anything
+    assertEquals(List.of(31), ticksAsking(k, "sess_a", 31, 31), "asked before the TTL stop");
+    assertTrue(stopped.isEmpty(), "a running turn's app-server is kept");
   }
 
   @Test

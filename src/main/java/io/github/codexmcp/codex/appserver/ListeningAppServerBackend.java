@@ -41,9 +41,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> Listener calls come from the socket reader thread {@code
  * appserver-<sessionId>-ws}, serialized by a {@link ListenerDispatcher}; futures complete there too
- * (timeouts on the timer thread). {@code state} fields are volatile, written once by {@link
- * #start()} (on its start thread) before the connection reads; the monitor of this object only
- * guards the start/stop futures (never held across I/O).
+ * (timeouts on the timer thread), except a failed start: its future fails, and {@link
+ * BackendListener#onError} is called, on a start thread, so what callers chain to it must not
+ * block. {@code state} fields are volatile, written once by {@link #start()} (on its start thread)
+ * before the connection reads; the monitor of this object only guards the start/stop futures (never
+ * held across I/O).
  */
 public final class ListeningAppServerBackend implements AppServerRequests {
   static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(20);
@@ -123,6 +125,10 @@ public final class ListeningAppServerBackend implements AppServerRequests {
 
   /** On a start thread: attaches, or launches and then looks for the socket. */
   private void startNow(CompletableFuture<JsonNode> started) {
+    if (destroyed || detached) { // left before its turn came: launch nothing
+      started.completeExceptionally(new JsonRpcException.Closed("Client destroyed"));
+      return;
+    }
     try {
       WebSocketJsonRpc.Endpoint e = tryAttach();
       if (e != null) {
@@ -144,6 +150,7 @@ public final class ListeningAppServerBackend implements AppServerRequests {
               LISTEN_TIMEOUT,
               timer,
               () -> destroyed,
+              () -> detached,
               this::connect,
               endpoint -> connected(endpoint, started),
               error -> failStart(error, started),
@@ -168,10 +175,14 @@ public final class ListeningAppServerBackend implements AppServerRequests {
   }
 
   private void failStart(Exception e, CompletableFuture<JsonNode> started) {
-    LOG.warn(
-        "[app-server] session {}: cannot reach a listening app-server: {}",
-        sessionId,
-        e.toString());
+    if (destroyed || detached) {
+      LOG.debug("[app-server] session {}: start ended, backend left: {}", sessionId, e.toString());
+    } else {
+      LOG.warn(
+          "[app-server] session {}: cannot reach a listening app-server: {}",
+          sessionId,
+          e.toString());
+    }
     dispatcher.deliver(l -> l.onError(e));
     started.completeExceptionally(e);
   }

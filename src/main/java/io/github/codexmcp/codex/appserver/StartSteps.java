@@ -64,7 +64,8 @@ final class StartSteps {
 
   /**
    * Looks for the socket of a launched app-server until it connects, the process ends, the backend
-   * is destroyed or {@code timeout} passes; the process is stopped in the last two cases.
+   * is destroyed or detached, or {@code timeout} passes; the process is stopped when destroyed or
+   * late, left running when detached.
    */
   record SocketWait(
       Process process,
@@ -73,6 +74,7 @@ final class StartSteps {
       Duration timeout,
       Timer timer,
       BooleanSupplier destroyed,
+      BooleanSupplier detached,
       Connector connector,
       Consumer<WebSocketJsonRpc.Endpoint> connected,
       Consumer<Exception> failed,
@@ -88,6 +90,9 @@ final class StartSteps {
         if (destroyed.getAsBoolean()) { // destroyed before the process was known: stop it here
           stop();
           throw new IOException("destroyed while the app-server was starting");
+        }
+        if (detached.getAsBoolean()) { // left running, as a detach leaves it; nobody connects
+          throw new IOException("detached while the app-server was starting");
         }
         if (!process.isAlive()) {
           throw new IOException(
