@@ -18,20 +18,9 @@ public final class WebSocketJsonRpc {
 
   /**
    * Connects to {@code socket}, performs the handshake within {@code timeout} (blocking the
-   * caller), and starts reading.
+   * caller), and starts reading through a buffer of {@code bufferBytes} ({@link
+   * UnixWebSocket#connect}).
    */
-  public static Endpoint open(
-      String name,
-      Path socket,
-      Duration timeout,
-      Timer timer,
-      JsonRpcConnection.Handler handler,
-      String threadName)
-      throws IOException {
-    return open(name, socket, timeout, timer, handler, threadName, UnixWebSocket.STREAM_BUFFER);
-  }
-
-  /** As above, reading through a buffer of {@code bufferBytes} ({@link UnixWebSocket#connect}). */
   public static Endpoint open(
       String name,
       Path socket,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.jsonrpc.JsonRpcConnection;
+import io.github.codexmcp.jsonrpc.UnixWebSocket;
 import io.github.codexmcp.jsonrpc.WebSocketJsonRpc;
 import io.github.codexmcp.testing.CodexCli;
 import io.github.codexmcp.testing.CodexTestHome;
@@ -80,7 +81,13 @@ class ListeningAppServerIT {
     Client open() throws Exception {
       endpoint =
           WebSocketJsonRpc.open(
-              "app-server", socket, Duration.ofSeconds(10), timer, this, "it-ws-reader");
+              "app-server",
+              socket,
+              Duration.ofSeconds(10),
+              timer,
+              this,
+              "it-ws-reader",
+              UnixWebSocket.STREAM_BUFFER);
       ObjectNode init = Json.object();
       init.putObject("clientInfo").put("name", "codex-mcp").put("version", "2.1.7");
       init.putObject("capabilities").put("experimentalApi", true);

@@ -6,6 +6,7 @@ import io.github.codexmcp.codex.BackendMode;
 import io.github.codexmcp.codex.CodexBackend;
 import io.github.codexmcp.jsonrpc.JsonRpcConnection;
 import io.github.codexmcp.jsonrpc.JsonRpcException;
+import io.github.codexmcp.jsonrpc.UnixWebSocket;
 import io.github.codexmcp.jsonrpc.WebSocketJsonRpc;
 import io.github.codexmcp.process.ProcessSpec;
 import io.github.codexmcp.process.ProcessTree;
@@ -210,7 +211,8 @@ public final class ListeningAppServerBackend implements AppServerRequests {
         CONNECT_TIMEOUT,
         timer,
         new Inbound(),
-        "appserver-" + sessionId + "-ws");
+        "appserver-" + sessionId + "-ws",
+        UnixWebSocket.STREAM_BUFFER);
   }
 
   private void initialize(CompletableFuture<JsonNode> started) {
