@@ -69,15 +69,6 @@ public final class DetachedKeeper {
       return null;
     }
 
-    /**
-     * Whether the session's own record says it rests (no turn was in progress when its state was
-     * last written), read after {@link #restMark}. Taken as an at-rest answer for a session not yet
-     * asked since it was released, and trusted as long as an answer would be.
-     */
-    default boolean restingOnRecord(String sessionId) {
-      return false;
-    }
-
     /** Whether the session's app-server reports a turn in progress. */
     boolean turnRunning(String sessionId);
 
@@ -184,8 +175,6 @@ public final class DetachedKeeper {
               && mark.equals(before.mark())
               && now - before.askedAt() < trustNanos) {
             answered(id, false, now, mark, before.askedAt()); // nothing written since: at rest
-          } else if (before == null && mark != null && probe.restingOnRecord(id)) {
-            answered(id, false, now, mark, now); // its record says it rests: trusted as an answer
           } else {
             asked = true;
             needed = answered(id, probe.turnRunning(id), now, mark, now);

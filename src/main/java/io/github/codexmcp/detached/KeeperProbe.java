@@ -47,7 +47,7 @@ final class KeeperProbe implements DetachedKeeper.Probe {
   private static final Logger LOG = LoggerFactory.getLogger(KeeperProbe.class);
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
   static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofMillis(60_000);
-  private static final Set<String> RESTING = Set.of("idle", "error", "cancelled");
+  static final long RECENT_MS = 2_000;
 
   private final DetachedPaths paths;
   private final Timer timer;
@@ -55,11 +55,13 @@ final class KeeperProbe implements DetachedKeeper.Probe {
   private final Map<String, WebSocketJsonRpc.Endpoint> open = new HashMap<>();
   private final Set<String> subscribed = new HashSet<>();
   private final Set<String> unsure = new HashSet<>();
+  private final Clock clock;
 
   KeeperProbe(DetachedPaths paths, Timer timer, Clock clock) {
     this.paths = paths;
     this.timer = timer;
     this.settler = new ApprovalSettler(clock);
+    this.clock = clock;
   }
 
   @Override
@@ -96,8 +98,9 @@ final class KeeperProbe implements DetachedKeeper.Probe {
 
   /**
    * The session's {@code meta.json} as the file it is now (modification time, size, and key: every
-   * write replaces the file with a new one, so a coarse file clock cannot hide a write), which any
-   * server running a turn writes; null (ask) when unreadable or when the last ask failed.
+   * write replaces the file), which any server running a turn writes; null (ask) when unreadable,
+   * when written in the last {@value #RECENT_MS} ms (a coarse file clock could hide a second
+   * write), or when the last ask failed.
    */
   @Override
   public Object restMark(String sessionId) {
@@ -106,20 +109,12 @@ final class KeeperProbe implements DetachedKeeper.Probe {
     }
     try {
       BasicFileAttributes a = Files.readAttributes(meta(sessionId), BasicFileAttributes.class);
+      if (clock.millis() - a.lastModifiedTime().toMillis() < RECENT_MS) {
+        return null;
+      }
       return List.of(a.lastModifiedTime(), a.size(), String.valueOf(a.fileKey()));
     } catch (IOException | RuntimeException e) {
       return null;
-    }
-  }
-
-  /** Whether the session's {@code meta.json} has a resting status (idle, error or cancelled). */
-  @Override
-  public boolean restingOnRecord(String sessionId) {
-    try {
-      JsonNode meta = Json.MAPPER.readTree(Files.readAllBytes(meta(sessionId)));
-      return RESTING.contains(Json.text(meta, "status"));
-    } catch (IOException | RuntimeException e) {
-      return false;
     }
   }
 

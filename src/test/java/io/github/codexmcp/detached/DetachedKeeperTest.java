@@ -29,7 +29,6 @@ class DetachedKeeperTest {
   final Set<String> drivenHere = new HashSet<>();
   final List<String> looked = new ArrayList<>();
   final java.util.Map<String, Object> marks = new java.util.HashMap<>();
-  final Set<String> restingOnRecord = new HashSet<>();
   Runnable onStop;
   Runnable onRelease;
 
@@ -51,11 +50,6 @@ class DetachedKeeperTest {
           @Override
           public Object restMark(String sessionId) {
             return marks.get(sessionId);
-          }
-
-          @Override
-          public boolean restingOnRecord(String sessionId) {
-            return restingOnRecord.contains(sessionId);
           }
 
           @Override
@@ -205,23 +199,6 @@ class DetachedKeeperTest {
     assertTrue(stopped.isEmpty());
     assertEquals(List.of(46), ticksAsking(k, "sess_a", 46, 46), "asked afresh before the TTL stop");
     assertEquals(List.of(ProcessHandle.current().pid()), stopped);
-  }
-
-  @Test
-  void aSessionWhoseRecordSaysItRestsIsNotAskedUntilTheTrustEnds() throws IOException {
-    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
-    liveRecord(paths, "sess_rest");
-    liveRecord(paths, "sess_busy");
-    marks.put("sess_rest", "meta written at 09:00");
-    marks.put("sess_busy", "meta written at 09:00");
-    restingOnRecord.add("sess_rest"); // sess_busy's record says running: asked at once
-    DetachedKeeper k = keeper(paths); // an answer is trusted for 15 s (half the TTL)
-    assertEquals(List.of(15), ticksAsking(k, "sess_rest", 0, 15));
-    DetachedKeeper other = keeper(paths); // a keeper that has asked nothing yet
-    looked.clear();
-    other.tick();
-    assertTrue(looked.contains("turnRunning sess_busy"), looked.toString());
-    assertFalse(looked.contains("turnRunning sess_rest"), looked.toString());
   }
 
   /**
