@@ -32,30 +32,7 @@ class KeeperMainTest {
   }
 
   DetachedKeeper keeper() {
-    return new DetachedKeeper(
-        paths,
-        Duration.ofMinutes(30),
-        clock,
-        new DetachedKeeper.Probe() {
-          @Override
-          public boolean driven(String sessionId) {
-            ticks.incrementAndGet();
-            return true;
-          }
-
-          @Override
-          public boolean turnRunning(String sessionId) {
-            return false;
-          }
-
-          @Override
-          public DetachedKeeper.Hold hold(String sessionId) {
-            return null;
-          }
-        },
-        p -> {
-          throw new AssertionError("nothing is stopped here");
-        });
+    return CountingKeepers.allDriven(paths, clock, ticks);
   }
 
   KeeperMain.Outcome serve() throws InterruptedException {

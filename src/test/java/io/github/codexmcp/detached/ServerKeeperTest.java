@@ -44,31 +44,7 @@ class ServerKeeperTest {
   }
 
   ServerKeeper keeper(Supplier<Optional<ServerKeeper.Sentinel>> starts) {
-    DetachedKeeper keeper =
-        new DetachedKeeper(
-            paths,
-            Duration.ofMinutes(30),
-            clock,
-            new DetachedKeeper.Probe() {
-              @Override
-              public boolean driven(String sessionId) {
-                looks.incrementAndGet();
-                return true;
-              }
-
-              @Override
-              public boolean turnRunning(String sessionId) {
-                return false;
-              }
-
-              @Override
-              public DetachedKeeper.Hold hold(String sessionId) {
-                return null;
-              }
-            },
-            p -> {
-              throw new AssertionError("nothing is stopped here");
-            });
+    DetachedKeeper keeper = CountingKeepers.allDriven(paths, clock, looks);
     return new ServerKeeper(
         new KeeperLock(paths.keeperLock()),
         keeper,
