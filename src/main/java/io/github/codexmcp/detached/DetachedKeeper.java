@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * app-server that died: by at most the pause. When the pause is over, the app-server is asked again
  * only if the session's state was written since ({@link Probe#restMark}); before it is stopped for
  * the TTL it is always looked at and asked afresh. A session this process drives ({@link
- * Probe#drivenHere}) is not looked at at all.
+ * Probe#drivenHere}) is not looked at at all, and one it handed back at rest ({@link
+ * Probe#releasedAtRest}) is not asked: the server knew its state, and its mark is the answer's.
  *
  * <p><b>Threads.</b> Confined to the one thread calling {@link #tick()} (the keeper's main loop, or
  * a test); {@code lastNeeded}, {@code quiet} and {@code known} are not shared. The probe may block
@@ -44,6 +45,9 @@ public final class DetachedKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(DetachedKeeper.class);
   private static final long MAX_QUIET_PAUSE_NANOS = Duration.ofSeconds(4).toNanos();
   private static final long MAX_TRUST_NANOS = Duration.ofSeconds(60).toNanos();
+
+  /** Quiet answers enough for the longest pause (the doubling is capped there). */
+  private static final int ANSWERS_FOR_LONGEST_PAUSE = 17;
 
   /** What the keeper asks about a session. */
   public interface Probe {
@@ -66,6 +70,17 @@ public final class DetachedKeeper {
      * except before it is stopped for the TTL.
      */
     default Object restMark(String sessionId) {
+      return null;
+    }
+
+    /**
+     * The {@link #restMark} this process read when it handed the session back at rest (its turn
+     * over, no request pending), while still holding it; taken once, null when there is none. For
+     * the keeper inside a server: the server knew its app-server's state then, so that is an answer
+     * as good as {@link #turnRunning} at that moment, and the app-server is not asked again while
+     * the mark stays the same (as after an answer).
+     */
+    default Object releasedAtRest(String sessionId) {
       return null;
     }
 
@@ -167,10 +182,17 @@ public final class DetachedKeeper {
         boolean needed = probe.driven(id);
         if (needed) {
           quiet.remove(id); // once released, asked on the next pass
+          probe.releasedAtRest(id); // dropped: whoever drives it now releases it as they leave it
         } else if (!quiet.containsKey(id) || now - quiet.get(id).nextAsk() >= 0) {
-          Object mark = probe.restMark(id); // read before the answer it will stand for
           Quiet before = quiet.get(id);
-          if (before != null
+          Object released = before == null ? probe.releasedAtRest(id) : null;
+          Object mark = released != null ? null : probe.restMark(id); // read before the answer
+          if (released != null) {
+            // handed back at rest by this process: its answer, looked at again after the longest
+            // pause (by then a write since shows in the mark, and a recent one no longer hides)
+            quiet.put(
+                id, new Quiet(ANSWERS_FOR_LONGEST_PAUSE, now + maxQuietPauseNanos, released, now));
+          } else if (before != null
               && mark != null
               && mark.equals(before.mark())
               && now - before.askedAt() < trustNanos) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.codexmcp.jsonrpc.JsonRpcConnection;
 import io.github.codexmcp.jsonrpc.UnixWebSocket;
 import io.github.codexmcp.jsonrpc.WebSocketJsonRpc;
+import io.github.codexmcp.state.DiskStamp;
 import io.github.codexmcp.state.SessionOwnership;
 import io.github.codexmcp.util.Clock;
 import io.github.codexmcp.util.Json;
@@ -13,11 +14,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -108,14 +107,24 @@ final class KeeperProbe implements DetachedKeeper.Probe {
       return null;
     }
     try {
-      BasicFileAttributes a = Files.readAttributes(meta(sessionId), BasicFileAttributes.class);
-      if (clock.millis() - a.lastModifiedTime().toMillis() < RECENT_MS) {
+      DiskStamp.FileMark m = DiskStamp.FileMark.of(meta(sessionId));
+      if (m == DiskStamp.FileMark.NONE
+          || clock.millis() - TimeUnit.NANOSECONDS.toMillis(m.modifiedNanos()) < RECENT_MS) {
         return null;
       }
-      return List.of(a.lastModifiedTime(), a.size(), String.valueOf(a.fileKey()));
+      return m;
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * The {@code meta.json} mark this JVM's store took when it handed the session back at rest
+   * ({@link SessionOwnership#takeRestedHere}): the same kind of mark as {@link #restMark}.
+   */
+  @Override
+  public Object releasedAtRest(String sessionId) {
+    return SessionOwnership.takeRestedHere(paths.stateDir(), sessionId);
   }
 
   @Override

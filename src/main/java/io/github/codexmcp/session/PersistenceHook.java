@@ -59,7 +59,8 @@ public interface PersistenceHook {
 
   /**
    * Writes what is queued and hands the session back unless claimed again since {@code epoch}; the
-   * files as handed back, or null when not released. Blocks on disk.
+   * files as handed back, or null when not released. Only for a session at rest (no turn runs in
+   * its Codex process). Blocks on disk.
    */
   default DiskStamp release(String sessionId, long epoch) {
     return null;

@@ -33,7 +33,8 @@ public record DiskStamp(FileMark meta, FileMark result, long eventsSize, long ev
   public record FileMark(String key, long modifiedNanos, long size) {
     public static final FileMark NONE = new FileMark(null, -1, -1);
 
-    static FileMark of(Path file) throws IOException {
+    /** The mark of {@code file} now ({@link #NONE} when it is missing). */
+    public static FileMark of(Path file) throws IOException {
       try {
         BasicFileAttributes a =
             Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);

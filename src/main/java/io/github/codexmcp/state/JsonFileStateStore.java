@@ -437,7 +437,8 @@ public final class JsonFileStateStore implements StateStore {
       }
       // taken while still held, so that whatever changes after this is another server's work
       DiskStamp stamp = DiskStamp.of(dir, 0);
-      if (!owners.releaseIf(sessionId, epoch)) {
+      boolean readable = stamp != null && stamp != DiskStamp.UNREADABLE;
+      if (!owners.releaseIf(sessionId, epoch, readable ? stamp.meta() : null)) {
         if (s != null && sessions.putIfAbsent(sessionId, s) == null) {
           dirty.mark(sessionId, false); // claimed again meanwhile: the slot stays
         }

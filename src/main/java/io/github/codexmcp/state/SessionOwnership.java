@@ -60,6 +60,15 @@ public final class SessionOwnership implements AutoCloseable {
 
   private static final Set<Path> LOCKED = ConcurrentHashMap.newKeySet();
   private static final Map<Path, Object> MONITORS = new ConcurrentHashMap<>();
+
+  /**
+   * The {@code meta.json} mark of each session this JVM handed back at rest ({@link
+   * #releaseIf(String, long, DiskStamp.FileMark)}), by lock file: until the keeper in this JVM
+   * takes it ({@link #takeRestedHere}) or the session is claimed here again. At most one per
+   * session.
+   */
+  private static final Map<Path, DiskStamp.FileMark> RESTED = new ConcurrentHashMap<>();
+
   private final Path dir;
   private final StateFiles files;
   private final Map<String, FileLock> held = new ConcurrentHashMap<>();
@@ -130,6 +139,7 @@ public final class SessionOwnership implements AutoCloseable {
     }
     synchronized (monitor(file)) {
       epochs.merge(sessionId, 1L, Long::sum);
+      RESTED.remove(file); // driven here again: its next hand-back says how it rests
       if (held.containsKey(sessionId)) {
         return Claim.ALREADY_HELD;
       }
@@ -168,6 +178,17 @@ public final class SessionOwnership implements AutoCloseable {
    * answered {@code epoch}; whether it was released (false also when it was not held).
    */
   public boolean releaseIf(String sessionId, long epoch) {
+    return releaseIf(sessionId, epoch, null);
+  }
+
+  /**
+   * As {@link #releaseIf(String, long)}, for a session handed back at rest (no turn runs in its
+   * Codex process, none will start there before a server claims it): {@code restedMeta}, its {@code
+   * meta.json} as read while still held, is kept for the keeper in this JVM ({@link
+   * #takeRestedHere}). A mark without a file key is not kept: on a file system without one, a write
+   * within the same clock tick could leave an identical mark.
+   */
+  public boolean releaseIf(String sessionId, long epoch, DiskStamp.FileMark restedMeta) {
     Path file = lockFile(sessionId);
     if (file == null) {
       return false;
@@ -177,8 +198,23 @@ public final class SessionOwnership implements AutoCloseable {
         return false;
       }
       release(sessionId, false);
+      if (restedMeta != null && restedMeta.key() != null && restedMeta != DiskStamp.FileMark.NONE) {
+        RESTED.put(file, restedMeta);
+      }
       return true;
     }
+  }
+
+  /**
+   * Takes the {@code meta.json} mark with which this JVM handed {@code sessionId} back at rest, if
+   * it did and has not claimed it since; null otherwise. For the keeper inside a server. Any
+   * thread.
+   */
+  public static DiskStamp.FileMark takeRestedHere(Path stateDir, String sessionId) {
+    if (!SessionIds.isValid(sessionId) || RESTED.isEmpty()) {
+      return null;
+    }
+    return RESTED.remove(ownersDir(stateDir).resolve(sessionId + ".lock"));
   }
 
   /** Whether this process holds {@code sessionId}. */

@@ -160,7 +160,9 @@ public interface StateStore extends AutoCloseable {
 
   /**
    * As {@link #release(String)}, unless the session was claimed here again since {@code epoch}
-   * ({@link #claimEpoch}) was read (then it is still being driven and stays held). Blocks on disk.
+   * ({@link #claimEpoch}) was read (then it is still being driven and stays held). Only for a
+   * session at rest: no turn runs in its Codex process (the keeper in this JVM takes the hand-back
+   * as that process's answer, {@link SessionOwnership#takeRestedHere}). Blocks on disk.
    *
    * @return the session's files as they were when handed back (the baseline for telling another
    *     server's changes), or null when not released (not held, claimed since, unreadable)

@@ -29,6 +29,7 @@ class DetachedKeeperTest {
   final Set<String> drivenHere = new HashSet<>();
   final List<String> looked = new ArrayList<>();
   final java.util.Map<String, Object> marks = new java.util.HashMap<>();
+  final java.util.Map<String, Object> releasedAtRest = new java.util.HashMap<>();
   Runnable onStop;
   Runnable onRelease;
 
@@ -50,6 +51,11 @@ class DetachedKeeperTest {
           @Override
           public Object restMark(String sessionId) {
             return marks.get(sessionId);
+          }
+
+          @Override
+          public Object releasedAtRest(String sessionId) {
+            return releasedAtRest.remove(sessionId);
           }
 
           @Override
@@ -178,6 +184,54 @@ class DetachedKeeperTest {
     driven.remove("sess_a"); // released: asked on the next pass, then less often again
     assertEquals(List.of(20, 21, 23), ticksAsking(k, "sess_a", 20, 24));
     assertTrue(stopped.isEmpty());
+  }
+
+  @Test
+  void aSessionThisServerHandedBackAtRestIsNotAskedWhileItsStateStaysAsLeft() throws IOException {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    liveRecord(paths, "sess_a");
+    DetachedKeeper k = keeper(paths); // TTL 30 s: the longest pause 4 s, answers trusted 15 s
+    drivenHere.add("sess_a");
+    assertEquals(List.of(), ticksAsking(k, "sess_a", 0, 1));
+    drivenHere.remove("sess_a"); // handed back at rest, meta.json as it left it
+    releasedAtRest.put("sess_a", "meta written at 09:01");
+    marks.put("sess_a", "meta written at 09:01");
+    assertEquals(
+        List.of(18),
+        ticksAsking(k, "sess_a", 2, 18),
+        "the hand-back is the answer: asked once it is half a TTL old");
+    assertTrue(releasedAtRest.isEmpty(), "taken once");
+    marks.put("sess_a", "meta written at 09:19"); // a server took it, ran a turn, left it
+    assertEquals(List.of(22), ticksAsking(k, "sess_a", 19, 23), "looked at after the pause");
+    assertTrue(stopped.isEmpty());
+  }
+
+  @Test
+  void aHandBackWrittenOverSinceIsNoAnswer() throws IOException {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    liveRecord(paths, "sess_a");
+    DetachedKeeper k = keeper(paths);
+    releasedAtRest.put("sess_a", "meta written at 09:00");
+    marks.put("sess_a", "meta written at 09:00");
+    assertEquals(List.of(), ticksAsking(k, "sess_a", 0, 3));
+    marks.put("sess_a", "meta written at 09:03"); // another server started a turn and died
+    running.add("sess_a");
+    assertEquals(List.of(4, 5, 6), ticksAsking(k, "sess_a", 4, 6), "asked once the pause ended");
+    assertTrue(stopped.isEmpty());
+  }
+
+  @Test
+  void aHandBackFoundDrivenElsewhereIsDropped() throws IOException {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    liveRecord(paths, "sess_a");
+    DetachedKeeper k = keeper(paths);
+    releasedAtRest.put("sess_a", "meta written at 09:00");
+    driven.add("sess_a"); // another server claimed it before the keeper looked
+    assertEquals(List.of(), ticksAsking(k, "sess_a", 0, 0));
+    assertTrue(releasedAtRest.isEmpty(), "the stale hand-back is dropped");
+    driven.remove("sess_a");
+    marks.put("sess_a", "meta written at 09:00");
+    assertEquals(List.of(1), ticksAsking(k, "sess_a", 1, 1), "released by the other: asked");
   }
 
   @Test

@@ -503,6 +503,19 @@ class JsonFileStateStoreTest {
         2, Files.readAllLines(tmp.resolve("sessions").resolve(ID).resolve("events.jsonl")).size());
   }
 
+  /** The keeper in this JVM gets meta.json's mark as handed back: the one it reads itself. */
+  @Test
+  void aHandBackLeavesTheKeeperTheMarkOfMetaAsWritten() throws IOException {
+    JsonFileStateStore a = open(tmp);
+    a.saveMeta(meta(ID, "idle"));
+    a.flush();
+    assertNotNull(a.release(ID, a.claimEpoch(ID)));
+    DiskStamp.FileMark now =
+        DiskStamp.FileMark.of(tmp.resolve("sessions").resolve(ID).resolve("meta.json"));
+    assertTrue(now.key() != null || !StateFiles.supportsPosix(tmp), "inodes on POSIX systems");
+    assertEquals(now.key() == null ? null : now, SessionOwnership.takeRestedHere(tmp, ID));
+  }
+
   /**
    * A write after the hand-back is a map lookup: no claim (lock file I/O) on the caller's thread.
    */

@@ -46,6 +46,35 @@ class SessionOwnershipTest {
   }
 
   @Test
+  void aHandBackAtRestIsKeptForTheKeeperOnceUntilClaimedAgain() throws IOException {
+    StateFiles files = new StateFiles(StateFiles.supportsPosix(tmp));
+    SessionOwnership owners = new SessionOwnership(tmp, files);
+    DiskStamp.FileMark meta = new DiskStamp.FileMark("(dev=1,ino=2)", 5, 100);
+    try {
+      assertEquals(SessionOwnership.Claim.ACQUIRED, owners.tryAcquire(ID));
+      long epoch = owners.epoch(ID);
+      assertTrue(owners.releaseIf(ID, epoch, meta));
+      assertEquals(meta, SessionOwnership.takeRestedHere(tmp, ID));
+      assertEquals(null, SessionOwnership.takeRestedHere(tmp, ID), "taken once");
+
+      assertEquals(SessionOwnership.Claim.ACQUIRED, owners.tryAcquire(ID));
+      assertTrue(owners.releaseIf(ID, owners.epoch(ID), meta));
+      assertEquals(SessionOwnership.Claim.ACQUIRED, owners.tryAcquire(ID));
+      assertEquals(null, SessionOwnership.takeRestedHere(tmp, ID), "claimed again: dropped");
+
+      long stale = owners.epoch(ID);
+      owners.tryAcquire(ID); // claimed again before the hand-back
+      assertFalse(owners.releaseIf(ID, stale, meta));
+      assertEquals(null, SessionOwnership.takeRestedHere(tmp, ID), "not handed back");
+
+      assertTrue(owners.releaseIf(ID, owners.epoch(ID), new DiskStamp.FileMark(null, 5, 100)));
+      assertEquals(null, SessionOwnership.takeRestedHere(tmp, ID), "no file key: no answer");
+    } finally {
+      owners.close();
+    }
+  }
+
+  @Test
   void aClaimMeetingAMomentaryHolderIsTriedOnceMore() throws IOException {
     StateFiles files = new StateFiles(StateFiles.supportsPosix(tmp));
     SessionOwnership other = new SessionOwnership(tmp, files);
