@@ -129,7 +129,9 @@ public final class EventRing implements Iterable<SessionEvent> {
       }
     }
     String timestamp = Timestamps.now(clock);
-    SessionEvent merged = tryCoalesce(type, data, pinned, timestamp);
+    // only progress deltas merge: a streamed reply (output) does not even call in
+    SessionEvent merged =
+        type == EventType.PROGRESS && !pinned ? tryCoalesce(type, data, pinned, timestamp) : null;
     if (merged != null) {
       notifyListener(new SessionEvent(merged.id(), type, data, timestamp, pinned));
       return merged;

@@ -217,30 +217,37 @@ public final class UnixWebSocket implements AutoCloseable {
           }
           continue;
         }
-        if (f.opcode() == WebSocketFrames.OP_CONTINUATION) {
-          if (message == null) {
-            throw new WebSocketFrames.ProtocolException("continuation frame without a message");
-          }
+        byte[] text = null;
+        if (f.fin() && f.opcode() == WebSocketFrames.OP_TEXT && message == null) {
+          text = f.payload(); // a whole message in one frame (all Codex sends): no copy
         } else {
-          if (message != null) {
-            throw new WebSocketFrames.ProtocolException("new message inside a fragmented one");
-          }
-          message = new ByteArrayOutputStream();
-          messageOpcode = f.opcode();
-        }
-        message.write(f.payload());
-        if (message.size() > MAX_MESSAGE) {
-          throw new WebSocketFrames.ProtocolException("message exceeds " + MAX_MESSAGE + " bytes");
-        }
-        if (f.fin()) {
-          if (messageOpcode == WebSocketFrames.OP_TEXT) {
-            if (!inBatch) {
-              listener.onBatchStart();
-              inBatch = true;
+          if (f.opcode() == WebSocketFrames.OP_CONTINUATION) {
+            if (message == null) {
+              throw new WebSocketFrames.ProtocolException("continuation frame without a message");
             }
-            listener.onText(message.toByteArray());
+          } else {
+            if (message != null) {
+              throw new WebSocketFrames.ProtocolException("new message inside a fragmented one");
+            }
+            message = new ByteArrayOutputStream();
+            messageOpcode = f.opcode();
           }
-          message = null;
+          message.write(f.payload());
+          if (message.size() > MAX_MESSAGE) {
+            throw new WebSocketFrames.ProtocolException(
+                "message exceeds " + MAX_MESSAGE + " bytes");
+          }
+          if (f.fin()) {
+            text = messageOpcode == WebSocketFrames.OP_TEXT ? message.toByteArray() : null;
+            message = null;
+          }
+        }
+        if (text != null) {
+          if (!inBatch) {
+            listener.onBatchStart();
+            inBatch = true;
+          }
+          listener.onText(text);
         }
         if (inBatch && in.available() == 0) {
           inBatch = false;

@@ -58,16 +58,14 @@ final class BackendEvents {
 
   /** Applies one notification to {@code s} (on the caller's thread). */
   void notification(Session s, String method, JsonNode params) {
-    Effects e;
     if (NotificationMapper.AGENT_MESSAGE_DELTA.equals(method)) {
-      e = s.agentMessageDelta(params);
-    } else {
-      if (TURN_COMPLETED.equals(method)) {
-        prepareReceipt(s);
-      }
-      e = s.notification(method, params, CodexNotification.read(method, params));
+      effects.apply(s, s.agentMessageDelta(params)); // most of a turn's notifications, no warning
+      return;
     }
-    effects.apply(s, e);
+    if (TURN_COMPLETED.equals(method)) {
+      prepareReceipt(s);
+    }
+    effects.apply(s, s.notification(method, params, CodexNotification.read(method, params)));
     String warning = NotificationMapper.warningText(method, params);
     if (warning != null) {
       warnings.report(s.id, method, warning);
