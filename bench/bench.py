@@ -83,6 +83,43 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+class ThreadCpu:
+    """CPU time of a process to the nanosecond: the sum over its threads of their scheduler run
+    time (``/proc/PID/task/TID/schedstat``), each thread's latest reading kept, so a thread that
+    ends between two readings loses only what it ran since the last one. ``cpu_seconds`` counts
+    clock ticks (10 ms), too coarse for a figure of about a tenth of a second; call ``update`` as
+    often as the work allows (the delta turn does at every poll)."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.start = self._read()
+        self.seen = dict(self.start)
+
+    def _read(self):
+        runs = {}
+        base = "/proc/%d/task" % self.pid
+        try:
+            tids = os.listdir(base)
+        except OSError:
+            return runs
+        for tid in tids:
+            try:
+                with open("%s/%s/schedstat" % (base, tid)) as f:
+                    runs[tid] = int(f.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                pass
+        return runs
+
+    def update(self):
+        for tid, ns in self._read().items():
+            if ns > self.seen.get(tid, 0):
+                self.seen[tid] = ns
+
+    def seconds(self):
+        self.update()
+        return sum(ns - self.start.get(tid, 0) for tid, ns in self.seen.items()) / 1e9
+
+
 def descendants(pid):
     """All live descendants of ``pid``."""
     kids = {}
@@ -132,6 +169,19 @@ def codex_process(pid):
     """A Codex CLI process (app-server), also when started through setsid or node."""
     argv = cmdline(pid)
     return b"app-server" in argv or any(a.endswith(b"/codex") or a.endswith(b"codex.js") for a in argv[:2])
+
+
+def codex_descendant(pid):
+    """A process Codex started (such as the ``git ls-remote`` of its plugin list): Codex's, not
+    the server's."""
+    seen = set()
+    p = parent(pid)
+    while p and p > 1 and p not in seen:
+        if codex_process(p):
+            return True
+        seen.add(p)
+        p = parent(p)
+    return False
 
 
 def cmdline(pid):
@@ -657,7 +707,7 @@ def mcp_plain_turn(c, env):
 
 def mcp_delta_turn(c, env, n, poll_s):
     """Starts a BENCH_DELTAS turn and polls it every ``poll_s``; returns (seconds, cpu, received, lost)."""
-    cpu0 = cpu_seconds(c.pid)
+    cpu = ThreadCpu(c.pid)
     t0 = time.perf_counter()
     sid = c.tool("codex", codex_args(env, "BENCH_DELTAS %d" % n))["sessionId"]
     cursor, seen, deltas, lost, t_done = None, set(), 0, 0, None
@@ -670,6 +720,7 @@ def mcp_delta_turn(c, env, n, poll_s):
         if cursor is not None:
             args["cursor"] = cursor
         r = c.tool("codex_check", args)
+        cpu.update()
         if "cursorResetTo" in r and cursor is not None:
             lost += r["cursorResetTo"] - cursor
         for e in r.get("events", []):
@@ -684,9 +735,8 @@ def mcp_delta_turn(c, env, n, poll_s):
                 raise RuntimeError("delta turn ended %s" % r["status"])
         if t_done is not None and not r.get("events"):
             break
-    cpu = cpu_seconds(c.pid) - cpu0
     gaps = (max(seen) + 1 - len(seen)) if seen else 0
-    return t_done - t0, cpu, deltas, max(lost, gaps, n - deltas)
+    return t_done - t0, cpu.seconds(), deltas, max(lost, gaps, n - deltas)
 
 
 def turns_on_server(env, res, line, r, prefix=()):
@@ -937,8 +987,13 @@ def phase_compare(env, res, rounds, lines):
             # what else the server keeps running besides Codex (such as the sentinel that becomes
             # the keeper of detached app-servers once the server is gone), and the two together:
             # what the user pays
-            helpers = tree_rss_kb(
-                [p for p in processes_with_env(c.marker) if p != c.pid and not codex_process(p)])
+            others = [p for p in processes_with_env(c.marker)
+                      if p != c.pid and not codex_process(p) and not codex_descendant(p)]
+            helpers = tree_rss_kb(others)
+            if helpers > 4096:  # more than the keeper sentinel: say what (on stderr)
+                print("%s: the server's other processes with idle sessions: %s" % (name, "; ".join(
+                    "%d %s (%.1f MiB)" % (p, b" ".join(cmdline(p)[:4]).decode(errors="replace")[:160],
+                                          rss_kb(p) / 1024) for p in others)), file=sys.stderr)
             res.add(k("rss_idle_helpers"), helpers)
             res.add(k("rss_idle_total"), rss_idle + helpers)
             for _ in range(env.args.list_warmup):
