@@ -444,9 +444,7 @@ public final class JsonFileStateStore implements StateStore {
         }
         return null;
       }
-      return stamp == null || stamp == DiskStamp.UNREADABLE
-          ? null
-          : stamp.withEventsEnd(stamp.eventsSize());
+      return readable ? stamp.withEventsEnd(stamp.eventsSize()) : null;
     } finally {
       ioLock.unlock();
     }

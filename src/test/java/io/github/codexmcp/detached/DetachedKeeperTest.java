@@ -186,6 +186,12 @@ class DetachedKeeperTest {
     assertTrue(stopped.isEmpty());
   }
 
+  /** This server hands {@code id} back at rest; its meta.json stays as it left it. */
+  void handBack(String id, String metaMark) {
+    releasedAtRest.put(id, metaMark);
+    marks.put(id, metaMark);
+  }
+
   @Test
   void aSessionThisServerHandedBackAtRestIsNotAskedWhileItsStateStaysAsLeft() throws IOException {
     DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
@@ -194,8 +200,7 @@ class DetachedKeeperTest {
     drivenHere.add("sess_a");
     assertEquals(List.of(), ticksAsking(k, "sess_a", 0, 1));
     drivenHere.remove("sess_a"); // handed back at rest, meta.json as it left it
-    releasedAtRest.put("sess_a", "meta written at 09:01");
-    marks.put("sess_a", "meta written at 09:01");
+    handBack("sess_a", "meta written at 09:01");
     assertEquals(
         List.of(18),
         ticksAsking(k, "sess_a", 2, 18),
@@ -211,8 +216,7 @@ class DetachedKeeperTest {
     DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
     liveRecord(paths, "sess_a");
     DetachedKeeper k = keeper(paths);
-    releasedAtRest.put("sess_a", "meta written at 09:00");
-    marks.put("sess_a", "meta written at 09:00");
+    handBack("sess_a", "meta written at 09:00");
     assertEquals(List.of(), ticksAsking(k, "sess_a", 0, 3));
     marks.put("sess_a", "meta written at 09:03"); // another server started a turn and died
     running.add("sess_a");
