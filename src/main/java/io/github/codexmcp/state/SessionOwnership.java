@@ -36,11 +36,14 @@ import org.slf4j.LoggerFactory;
  * is what lets a server run the keeper of detached app-servers in-process.
  *
  * <p><b>Threads.</b> Any thread. {@code held} and {@code epochs} (concurrent maps) are this
- * instance's state, {@code LOCKED} and {@code MONITORS} the JVM's. Everything done with one lock
- * file (the check of {@code LOCKED}, open, chmod, {@code tryLock}, close, delete) runs under that
- * file's private monitor ({@code MONITORS}), so a probe never overlaps a claim or a release of the
- * same file. These are short local system calls, none of which waits for another process ({@code
- * tryLock} does not block); nothing else is done under the monitor, and no two monitors are held.
+ * instance's state, {@code LOCKED}, {@code MONITORS} and {@code RESTED} the JVM's. A hand-back's
+ * mark goes into {@code RESTED} under the file's monitor (with the release), a claim removes it
+ * there; the keeper takes it without the monitor (a concurrent map's remove). Everything done with
+ * one lock file (the check of {@code LOCKED}, open, chmod, {@code tryLock}, close, delete) runs
+ * under that file's private monitor ({@code MONITORS}), so a probe never overlaps a claim or a
+ * release of the same file. These are short local system calls, none of which waits for another
+ * process ({@code tryLock} does not block); nothing else is done under the monitor, and no two
+ * monitors are held.
  */
 public final class SessionOwnership implements AutoCloseable {
   static final String DIR_NAME = "owners";
