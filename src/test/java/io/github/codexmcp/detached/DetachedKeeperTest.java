@@ -186,6 +186,13 @@ class DetachedKeeperTest {
     assertTrue(stopped.isEmpty());
   }
 
+  /** A keeper (TTL 30 s) of a state directory holding one live record, {@code id}'s. */
+  DetachedKeeper keeperOfALiveRecord(String id) throws IOException {
+    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
+    liveRecord(paths, id);
+    return keeper(paths);
+  }
+
   /** This server hands {@code id} back at rest; its meta.json stays as it left it. */
   void handBack(String id, String metaMark) {
     releasedAtRest.put(id, metaMark);
@@ -194,9 +201,7 @@ class DetachedKeeperTest {
 
   @Test
   void aSessionThisServerHandedBackAtRestIsNotAskedWhileItsStateStaysAsLeft() throws IOException {
-    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
-    liveRecord(paths, "sess_a");
-    DetachedKeeper k = keeper(paths); // TTL 30 s: the longest pause 4 s, answers trusted 15 s
+    DetachedKeeper k = keeperOfALiveRecord("sess_a"); // TTL 30 s: pauses up to 4 s, trust 15 s
     drivenHere.add("sess_a");
     assertEquals(List.of(), ticksAsking(k, "sess_a", 0, 1));
     drivenHere.remove("sess_a"); // handed back at rest, meta.json as it left it
@@ -213,9 +218,7 @@ class DetachedKeeperTest {
 
   @Test
   void aHandBackWrittenOverSinceIsNoAnswer() throws IOException {
-    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
-    liveRecord(paths, "sess_a");
-    DetachedKeeper k = keeper(paths);
+    DetachedKeeper k = keeperOfALiveRecord("sess_a");
     handBack("sess_a", "meta written at 09:00");
     assertEquals(List.of(), ticksAsking(k, "sess_a", 0, 3));
     marks.put("sess_a", "meta written at 09:03"); // another server started a turn and died
@@ -226,9 +229,7 @@ class DetachedKeeperTest {
 
   @Test
   void aHandBackFoundDrivenElsewhereIsDropped() throws IOException {
-    DetachedPaths paths = new DetachedPaths(dir, dir.resolve("state"));
-    liveRecord(paths, "sess_a");
-    DetachedKeeper k = keeper(paths);
+    DetachedKeeper k = keeperOfALiveRecord("sess_a");
     releasedAtRest.put("sess_a", "meta written at 09:00");
     driven.add("sess_a"); // another server claimed it before the keeper looked
     assertEquals(List.of(), ticksAsking(k, "sess_a", 0, 0));
