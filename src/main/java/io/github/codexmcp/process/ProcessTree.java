@@ -70,8 +70,22 @@ public final class ProcessTree {
     IN_GRACE.add(forceNow);
     done.whenComplete((v, t) -> IN_GRACE.remove(forceNow));
     force.set(timer.schedule(grace, forceNow));
-    root.onExit().thenRun(() -> settle(snapshot, done, force, timer));
+    if (isOurChild(root)) {
+      root.onExit().thenRun(() -> settle(snapshot, done, force, timer));
+    } else {
+      // the JDK learns of a stranger's end by polling from a thread of its own, 300 ms apart and
+      // slower: the settle polls watch the root along with its descendants instead
+      List<ProcessHandle> withRoot = new ArrayList<>(snapshot);
+      withRoot.add(root);
+      settleLater(withRoot, done, force, timer);
+    }
     return done;
+  }
+
+  /** Whether {@code h} is a child of this JVM (whose exit the JDK's reaper reports at once). */
+  static boolean isOurChild(ProcessHandle h) {
+    long self = ProcessHandle.current().pid();
+    return h.parent().map(p -> p.pid() == self).orElse(false);
   }
 
   /**
@@ -107,8 +121,16 @@ public final class ProcessTree {
       done.complete(null);
       return;
     }
+    settleLater(snapshot, done, force, timer);
+  }
+
+  private static void settleLater(
+      List<ProcessHandle> watched,
+      CompletableFuture<Void> done,
+      AtomicReference<Timer.Cancellable> force,
+      Timer timer) {
     try {
-      timer.schedule(SETTLE_POLL, () -> settle(snapshot, done, force, timer));
+      timer.schedule(SETTLE_POLL, () -> settle(watched, done, force, timer));
     } catch (RuntimeException e) {
       done.complete(null); // timer gone (shutdown): nothing left to wait with
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.codexmcp.testing.ManualTimer;
 import io.github.codexmcp.util.ScheduledTimer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,6 +102,47 @@ class ProcessTreeSettleIT {
       assertTrue(ProcessTree.running(p.toHandle()));
     } finally {
       p.destroyForcibly();
+    }
+  }
+
+  /**
+   * A root that is not our child (a detached app-server) is watched by the settle polls on the
+   * injected timer: its end completes the stop at the next poll. Regression: the stop waited for
+   * the JDK's exit report, which for a stranger comes from a polling thread of the JDK's, 300 ms
+   * apart at first and slower later.
+   */
+  @Test
+  void aRootThatIsNotOurChildIsWatchedByTheSettlePolls() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/bin/sh")) && Files.isDirectory(Path.of("/proc")));
+    Process sh =
+        new ProcessBuilder("/bin/sh", "-c", "sleep 300 </dev/null >/dev/null 2>&1 & echo $!")
+            .redirectErrorStream(true)
+            .start();
+    long pid = Long.parseLong(new String(sh.getInputStream().readAllBytes()).trim());
+    assertTrue(sh.waitFor(10, TimeUnit.SECONDS));
+    ProcessHandle stranger = ProcessHandle.of(pid).orElseThrow();
+    try {
+      assertFalse(ProcessTree.isOurChild(stranger));
+      assertTrue(
+          ProcessTree.isOurChild(
+              ProcessHandle.current()
+                  .children()
+                  .findAny()
+                  .orElse(new ProcessBuilder("sleep", "300").start().toHandle())));
+      ManualTimer timer = new ManualTimer();
+      CompletableFuture<Void> stop =
+          ProcessTree.terminate(stranger, null, Duration.ofHours(1), timer);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (ProcessTree.running(stranger) && System.nanoTime() < deadline) {
+        Thread.sleep(5); // SIGTERM ends sleep; it stays a zombie until its new parent reaps it
+      }
+      assertFalse(ProcessTree.running(stranger), "SIGTERM was sent");
+      timer.advance(ProcessTree.SETTLE_POLL);
+      assertTrue(stop.isDone(), "the first settle poll after its end completes the stop");
+      assertEquals(0, timer.pending(), "the forcible kill is cancelled");
+    } finally {
+      stranger.destroyForcibly();
+      ProcessHandle.current().children().forEach(ProcessHandle::destroyForcibly);
     }
   }
 

@@ -139,9 +139,9 @@ public final class ListeningAppServerBackend implements AppServerRequests {
       }
       ProcessSpec s = spec.get();
       Files.deleteIfExists(socket);
-      Process p = DetachedSpawn.start(s, socket, log);
-      process = p.toHandle();
-      onLaunch.accept(process);
+      ProcessHandle p = DetachedSpawn.start(s, socket, log);
+      process = p;
+      onLaunch.accept(p);
       LOG.info(
           "[app-server] session {}: detached app-server pid {} on {}", sessionId, p.pid(), socket);
       new StartSteps.SocketWait(

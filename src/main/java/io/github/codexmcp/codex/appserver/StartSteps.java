@@ -68,7 +68,7 @@ final class StartSteps {
    * late, left running when detached.
    */
   record SocketWait(
-      Process process,
+      ProcessHandle process,
       Path socket,
       Path log,
       Duration timeout,
@@ -95,8 +95,7 @@ final class StartSteps {
           throw new IOException("detached while the app-server was starting");
         }
         if (!process.isAlive()) {
-          throw new IOException(
-              "app-server exited (code: " + process.exitValue() + ") before listening; see " + log);
+          throw new IOException("app-server exited before listening; see " + log);
         }
         IOException seen = last;
         if (Files.exists(socket)) {
@@ -121,7 +120,7 @@ final class StartSteps {
     }
 
     private void stop() {
-      ProcessTree.terminate(process.toHandle(), null, AppServerBackend.KILL_GRACE, timer);
+      ProcessTree.terminate(process, null, AppServerBackend.KILL_GRACE, timer);
     }
   }
 }
