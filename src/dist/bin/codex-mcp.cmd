@@ -54,7 +54,7 @@ set /a MAJOR=%MAJOR% 2>nul
 if %MAJOR% LSS 17 goto oldjava
 if /i "%CODEX_MCP_LOG_LEVEL%"=="debug" echo codex-mcp: java: %JAVA% (Java %VERSION%) 1>&2
 
-set "OPTS=-Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=error:stderr -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmn8m -Xms32m -XX:-UsePerfData"
+set "OPTS=-Xlog:disable -Xlog:all=warning:stderr -Xlog:cds*=error:stderr -XX:+DisplayVMOutputToStderr -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xmn8m -Xms32m -XX:-UsePerfData"
 set "CDS="
 if /i "%CODEX_MCP_CDS%"=="off" goto run
 set "CACHE=%CODEX_MCP_CACHE_DIR%"
@@ -74,6 +74,8 @@ set "KEY=%KEY:+=%"
 set "KEY=%KEY:(=%"
 set "KEY=%KEY:)=%"
 set "ARCHIVE=%CACHE%\codex-mcp-%KEY%.jsa"
+rem Archives mapped where they were written need no relocation at every start (Java 17 to 25).
+if %MAJOR% LEQ 25 set "OPTS=%OPTS% -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
 if %MAJOR% LSS 19 goto cds17
 rem The JVM checks the archive itself and writes a new one at exit when it is missing or stale.
 set CDS="-XX:SharedArchiveFile=%ARCHIVE%" -XX:+AutoCreateSharedArchive

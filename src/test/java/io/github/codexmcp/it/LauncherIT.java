@@ -100,6 +100,22 @@ class LauncherIT {
   }
 
   /**
+   * A JVM that cannot start says why on stderr: the client's stdout carries JSON-RPC only (without
+   * DisplayVMOutputToStderr the JVM prints a failed start, like a crash report, on stdout).
+   */
+  @Test
+  void aJvmThatCannotStartSaysWhyOnStderr() throws Exception {
+    Map<String, String> env = env();
+    env.put("CODEX_MCP_JAVA_OPTS", "-XX:+UseParallelGC"); // the launcher chose SerialGC
+    try (ServerProcess s = ServerProcess.start(List.of(launcher(folder())), env, home.workDir())) {
+      assertEquals(1, s.process.waitFor());
+      Thread.sleep(100);
+      assertTrue(s.stdoutLines.isEmpty(), s.stdoutLines.toString());
+      assertTrue(s.stderr.toString().contains("garbage collectors"), s.stderr.toString());
+    }
+  }
+
+  /**
    * What {@code jbang codex-mcp@...} runs: the catalog's JVM options, the jar on the class path and
    * the catalog's main class (the release jar is the one the build makes).
    */
@@ -169,6 +185,16 @@ class LauncherIT {
       assertTrue(
           s.stderr.toString().contains("class-data archive: " + made.get(0)), s.stderr.toString());
       assertOnlyJsonOnStdout(s);
+      Path maps = Path.of("/proc/" + s.process.pid() + "/maps");
+      if (Runtime.version().feature() <= 25 && Files.isReadable(maps)) {
+        // mapped where it was written: its read-only part stays read-only (a relocated archive is
+        // mapped writable and rewritten at every start)
+        String archive = made.get(0).toString();
+        List<String> lines = Files.readAllLines(maps);
+        assertTrue(
+            lines.stream().anyMatch(l -> l.endsWith(archive) && l.split(" +")[1].startsWith("r--")),
+            "no read-only mapping of " + archive + " in " + lines);
+      }
     }
   }
 
