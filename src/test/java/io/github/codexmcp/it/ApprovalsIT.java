@@ -185,9 +185,14 @@ class ApprovalsIT extends RealCodexFixture {
 
   static List<String> codexChildrenOf(CodexTestHome home) {
     List<String> out = new ArrayList<>();
-    // The server is a child of this test JVM, so its codex children are our descendants.
-    ProcessHandle.current()
-        .descendants()
+    // The server is a child of this test JVM, so its stdio app-servers are our descendants; its
+    // detached ones are nobody's children here and run with the home's CODEX_HOME.
+    String codexHome = home.env().get("CODEX_HOME");
+    java.util.stream.Stream.concat(
+            ProcessHandle.current().descendants(),
+            ProcessHandle.allProcesses()
+                .filter(ph -> codexHome.equals(Procs.environment(ph.pid(), "CODEX_HOME"))))
+        .distinct()
         .filter(
             ph ->
                 ph.info()

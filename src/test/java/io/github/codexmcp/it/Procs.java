@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /**
  * Process-table helpers for the end-to-end tests (Linux {@code /proc}). A zombie counts as gone:
@@ -49,9 +50,19 @@ final class Procs {
         .toList();
   }
 
-  /** Live codex app-server processes among the descendants of {@code root}. */
+  /**
+   * Live codex app-server processes of the server {@code root}: its descendants, and the detached
+   * ones (started in the background, so not its children) running with its {@code CODEX_HOME}.
+   */
   static List<ProcessHandle> appServersUnder(ProcessHandle root) {
-    return root.descendants()
+    // detached app-servers are not the server's descendants: theirs is the server's CODEX_HOME
+    String codexHome = environment(root.pid(), "CODEX_HOME");
+    Stream<ProcessHandle> detached =
+        codexHome == null
+            ? Stream.empty()
+            : ProcessHandle.allProcesses()
+                .filter(ph -> codexHome.equals(environment(ph.pid(), "CODEX_HOME")));
+    return Stream.concat(root.descendants(), detached)
         .filter(
             ph ->
                 ph.info()
@@ -59,7 +70,23 @@ final class Procs {
                     .map(c -> c.contains("app-server") && !c.contains("java"))
                     .orElse(false))
         .filter(ph -> alive(ph.pid()))
+        .distinct()
         .toList();
+  }
+
+  /** One variable of a live process's environment (null when unset or unreadable). */
+  static String environment(long pid, String name) {
+    try {
+      byte[] env = Files.readAllBytes(Path.of("/proc/" + pid + "/environ"));
+      for (String entry : new String(env, StandardCharsets.UTF_8).split("\0")) {
+        if (entry.startsWith(name + "=")) {
+          return entry.substring(name.length() + 1);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // gone, or not ours to read
+    }
+    return null;
   }
 
   /** Waits until {@code condition} holds; returns whether it did within {@code timeout}. */

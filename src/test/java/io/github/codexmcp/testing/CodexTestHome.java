@@ -234,7 +234,6 @@ public final class CodexTestHome implements AutoCloseable {
     return pb.directory(workDir.toFile());
   }
 
-  /** Deletes the whole tree, ignoring failures. */
   /**
    * Ends what a test left running with this home: detached app-servers of turns that outlived their
    * server, and their keeper, would otherwise live on for their TTL (30 minutes by default) beside
@@ -262,6 +261,7 @@ public final class CodexTestHome implements AutoCloseable {
     return false;
   }
 
+  /** Ends what this home's tests left running, then deletes the whole tree, ignoring failures. */
   @Override
   public void close() {
     endProcessesOfThisHome();
