@@ -38,8 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * by leaving the pong in {@code pendingPong} and writing it only if the lock is free; otherwise the
  * writer that holds the lock writes it right after its own message (each writer looks for a pending
  * pong after releasing the lock, so none is left behind). {@link #close} is idempotent and may be
- * called from any thread; it writes a close frame only if no writer holds the lock, then closes the
- * channel, which also frees a writer blocked on a peer that stopped reading.
+ * called from any thread; it writes a close frame only if no writer holds the lock, giving that
+ * write {@link #CLOSE_FRAME_LIMIT} (a watchdog on the injected {@link Timer} closes the channel,
+ * which ends a write blocked on a peer that stopped reading), then closes the channel, which also
+ * frees a writer blocked on such a peer.
  */
 public final class UnixWebSocket implements AutoCloseable {
   /** Largest message accepted from the peer (a long thread's {@code thread/read} is big). */
@@ -71,17 +73,27 @@ public final class UnixWebSocket implements AutoCloseable {
     default void onBatchEnd() {}
   }
 
+  /** How long {@link #close} gives its close frame before it closes the channel regardless. */
+  static final Duration CLOSE_FRAME_LIMIT = Duration.ofSeconds(1);
+
   private final SocketChannel channel;
   private final InputStream in;
   private final OutputStream out;
+  private final Timer timer;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final AtomicReference<byte[]> pendingPong = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private UnixWebSocket(SocketChannel channel, InputStream in) {
+  private UnixWebSocket(SocketChannel channel, InputStream in, Timer timer) {
+    this(channel, in, new ChannelOutput(channel), timer);
+  }
+
+  /** A connection whose handshake is done, over the given streams of {@code channel} (tests). */
+  UnixWebSocket(SocketChannel channel, InputStream in, OutputStream out, Timer timer) {
     this.channel = channel;
     this.in = in;
-    this.out = new ChannelOutput(channel);
+    this.out = out;
+    this.timer = timer;
   }
 
   /**
@@ -114,7 +126,7 @@ public final class UnixWebSocket implements AutoCloseable {
       ch.connect(UnixDomainSocketAddress.of(socket));
       InputStream input =
           new BufferedInputStream(new ChannelInput(ch, ReadCoalescing.system()), bufferBytes);
-      UnixWebSocket ws = new UnixWebSocket(ch, input);
+      UnixWebSocket ws = new UnixWebSocket(ch, input, timer);
       ws.handshake();
       ok = true;
       return ws;
@@ -320,15 +332,31 @@ public final class UnixWebSocket implements AutoCloseable {
       return;
     }
     if (writeLock.tryLock()) {
+      // a peer that stopped reading may have left no room for the frame: the watchdog closes the
+      // channel, which ends the blocked write
+      Timer.Cancellable watchdog = watchdog();
       try {
         WebSocketFrames.write(out, WebSocketFrames.OP_CLOSE, code, true);
       } catch (IOException e) {
         // the peer is going away anyway
       } finally {
         writeLock.unlock();
+        if (watchdog != null) {
+          watchdog.cancel();
+        }
       }
     }
     closeQuietly(channel);
+  }
+
+  /** Closes the channel after {@link #CLOSE_FRAME_LIMIT}; null when the timer has stopped. */
+  private Timer.Cancellable watchdog() {
+    try {
+      return timer.schedule(CLOSE_FRAME_LIMIT, () -> closeQuietly(channel));
+    } catch (RuntimeException e) {
+      closeQuietly(channel); // no timer left (shutdown): no frame either
+      return null;
+    }
   }
 
   private static void closeQuietly(SocketChannel ch) {

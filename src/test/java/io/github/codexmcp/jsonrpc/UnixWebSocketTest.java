@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.codexmcp.testing.ManualTimer;
 import io.github.codexmcp.util.ScheduledTimer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,17 +16,20 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -293,5 +297,73 @@ class UnixWebSocketTest {
           writer.get(10, TimeUnit.SECONDS) instanceof IOException,
           "closing frees the stuck writer with an error");
     }
+  }
+
+  /** A connected pair of unix-domain channels (client, server side). */
+  private SocketChannel[] pair() throws IOException {
+    Path path = dir.resolve("pair.sock");
+    ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    listener.bind(UnixDomainSocketAddress.of(path));
+    SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
+    client.connect(UnixDomainSocketAddress.of(path));
+    SocketChannel server = listener.accept();
+    listener.close();
+    return new SocketChannel[] {client, server};
+  }
+
+  /**
+   * A peer that stopped reading can leave no room for the close frame while no writer holds the
+   * lock: close gives that write {@link UnixWebSocket#CLOSE_FRAME_LIMIT}, then closes the channel,
+   * which ends the write. Regression: close blocked on that write for as long as the peer did not
+   * read.
+   */
+  @Test
+  void closeGivesItsFrameAtMostTheLimitWhenThePeerLeftNoRoom() throws Exception {
+    SocketChannel[] pair = pair();
+    SocketChannel client = pair[0];
+    ManualTimer manual = new ManualTimer();
+    CountDownLatch inWrite = new CountDownLatch(1);
+    OutputStream full =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            inWrite.countDown();
+            while (client.isOpen()) { // as a write into a full socket buffer: until closed
+              LockSupport.parkNanos(1_000_000);
+            }
+            throw new AsynchronousCloseException();
+          }
+        };
+    UnixWebSocket ws = new UnixWebSocket(client, InputStream.nullInputStream(), full, manual);
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(ws::close);
+    assertTrue(inWrite.await(10, TimeUnit.SECONDS), "close writes its frame");
+    assertFalse(closing.isDone(), "the frame's write is blocked");
+    assertEquals(List.of(UnixWebSocket.CLOSE_FRAME_LIMIT), manual.pendingDelays());
+    manual.advance(UnixWebSocket.CLOSE_FRAME_LIMIT);
+    closing.get(10, TimeUnit.SECONDS);
+    assertFalse(client.isOpen());
+    pair[1].close();
+  }
+
+  /** With room for it, the close frame goes out and the watchdog is cancelled. */
+  @Test
+  void aCloseFrameWithRoomLeavesNoWatchdog() throws Exception {
+    SocketChannel[] pair = pair();
+    ManualTimer manual = new ManualTimer();
+    ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    UnixWebSocket ws = new UnixWebSocket(pair[0], InputStream.nullInputStream(), sent, manual);
+    ws.close();
+    ws.close(); // idempotent
+    assertEquals(0, manual.pending());
+    WebSocketFrames.Frame f =
+        WebSocketFrames.read(new ByteArrayInputStream(sent.toByteArray()), Long.MAX_VALUE);
+    assertEquals(WebSocketFrames.OP_CLOSE, f.opcode());
+    assertFalse(pair[0].isOpen());
+    pair[1].close();
   }
 }
