@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -85,7 +84,7 @@ public final class UnixWebSocket implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private UnixWebSocket(SocketChannel channel, InputStream in, Timer timer) {
-    this(channel, in, new ChannelOutput(channel), timer);
+    this(channel, in, new ChannelStreams.Output(channel), timer);
   }
 
   /** A connection whose handshake is done, over the given streams of {@code channel} (tests). */
@@ -125,7 +124,8 @@ public final class UnixWebSocket implements AutoCloseable {
     try {
       ch.connect(UnixDomainSocketAddress.of(socket));
       InputStream input =
-          new BufferedInputStream(new ChannelInput(ch, ReadCoalescing.system()), bufferBytes);
+          new BufferedInputStream(
+              new ChannelStreams.Input(ch, ReadCoalescing.system()), bufferBytes);
       UnixWebSocket ws = new UnixWebSocket(ch, input, timer);
       ws.handshake();
       ok = true;
@@ -364,67 +364,6 @@ public final class UnixWebSocket implements AutoCloseable {
       ch.close();
     } catch (IOException e) {
       // nothing left to do
-    }
-  }
-
-  /**
-   * Reads straight from the channel (no stream lock shared with the writer); the reads of a hot
-   * stream are spaced by {@code coalescing} (null: never). Reader thread only.
-   */
-  private static final class ChannelInput extends InputStream {
-    private final SocketChannel ch;
-    private final ReadCoalescing coalescing;
-
-    ChannelInput(SocketChannel ch, ReadCoalescing coalescing) {
-      this.ch = ch;
-      this.coalescing = coalescing;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      if (coalescing != null) {
-        coalescing.beforeRead();
-      }
-      int n;
-      do {
-        n = ch.read(ByteBuffer.wrap(b, off, len));
-      } while (n == 0);
-      if (coalescing != null) {
-        coalescing.afterRead(n == len);
-      }
-      return n;
-    }
-  }
-
-  /** Writes straight to the channel, looping until every byte is out. */
-  private static final class ChannelOutput extends OutputStream {
-    private final SocketChannel ch;
-
-    ChannelOutput(SocketChannel ch) {
-      this.ch = ch;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
     }
   }
 }
