@@ -94,7 +94,7 @@ final class StartSteps {
         if (detached.getAsBoolean()) { // left running, as a detach leaves it; nobody connects
           throw new IOException("detached while the app-server was starting");
         }
-        if (!process.isAlive()) {
+        if (!ProcessTree.isRunning(process)) { // not our child: a zombie until its reaper acts
           throw new IOException("app-server exited before listening; see " + log);
         }
         IOException seen = last;
