@@ -114,21 +114,7 @@ class UnixWebSocketTest {
                   SocketChannel ch = listener.accept();
                   in = Channels.newInputStream(ch);
                   // not Channels.newOutputStream: its writes wait for the stream's pending read
-                  out =
-                      new OutputStream() {
-                        @Override
-                        public void write(int b) throws IOException {
-                          write(new byte[] {(byte) b}, 0, 1);
-                        }
-
-                        @Override
-                        public void write(byte[] b, int off, int len) throws IOException {
-                          java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b, off, len);
-                          while (buf.hasRemaining()) {
-                            ch.write(buf);
-                          }
-                        }
-                      };
+                  out = new ChannelStreams.Output(ch);
                   String key = null;
                   StringBuilder line = new StringBuilder();
                   while (true) {
