@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.codexmcp.process.ProcessSpec;
+import io.github.codexmcp.process.ProcessTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,14 +70,16 @@ class DetachedSpawnTest {
   @Test
   void aProgramThatCannotStartEndsAtOnceAndSaysWhyInTheLog() throws Exception {
     Path log = dir.resolve("app-server.log");
-    ProcessHandle p;
     try {
-      p = DetachedSpawn.background(List.of(dir.resolve("missing").toString()), spec(Map.of()), log);
+      ProcessHandle p =
+          DetachedSpawn.background(List.of(dir.resolve("missing").toString()), spec(Map.of()), log);
+      p.onExit().get(10, TimeUnit.SECONDS);
+      assertFalse(ProcessTree.isRunning(p));
     } catch (java.io.IOException e) {
-      return; // gone before its pid was looked up: the caller reports it the same way
+      // gone before its pid was looked up: the error names the log
+      assertEquals("app-server exited at once; see " + log, e.getMessage());
     }
-    p.onExit().get(10, TimeUnit.SECONDS);
-    assertFalse(p.isAlive());
+    // either way the log says why
     assertTrue(Files.readString(log).contains("missing"), Files.readString(log));
   }
 }
