@@ -24,17 +24,38 @@ import java.util.Optional;
 public final class GitWorkspace {
   private final Git git;
   private final Path tempDir;
+  private final Map<String, String> environment;
 
   /**
    * @param tempDir where temporary index files live (deleted after each use)
    */
   public GitWorkspace(CommandRunner runner, String gitExecutable, Path tempDir, Duration timeout) {
-    this.git = new Git(runner, gitExecutable, timeout);
-    this.tempDir = tempDir;
+    this(runner, gitExecutable, tempDir, timeout, System.getenv());
   }
 
-  /** The work tree's state now, or empty when {@code cwd} is not inside a git work tree. */
+  /**
+   * As above; {@code environment} is the environment git inherits (it decides whether git may find
+   * a repository without a {@code .git} entry: {@link GitDiscovery}).
+   */
+  GitWorkspace(
+      CommandRunner runner,
+      String gitExecutable,
+      Path tempDir,
+      Duration timeout,
+      Map<String, String> environment) {
+    this.git = new Git(runner, gitExecutable, timeout);
+    this.tempDir = tempDir;
+    this.environment = environment;
+  }
+
+  /**
+   * The work tree's state now, or empty when {@code cwd} is not inside a git work tree. A directory
+   * that git could not take for a work tree ({@link GitDiscovery}) is answered without running git.
+   */
   public Optional<WorkTreeSnapshot> snapshot(Path cwd) {
+    if (!GitDiscovery.mayFindRepository(cwd, environment)) {
+      return Optional.empty();
+    }
     String out = git.tryRun(cwd, "rev-parse", "--show-toplevel", "--git-path", "index");
     if (out == null) {
       return Optional.empty();
