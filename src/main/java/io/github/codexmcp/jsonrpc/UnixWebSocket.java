@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 
 /**
  * A WebSocket client connection over a unix-domain socket: the transport of {@code codex app-server
@@ -43,6 +44,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * frees a writer blocked on such a peer.
  */
 public final class UnixWebSocket implements AutoCloseable {
+  /** The status line of an accepted upgrade (compiled once, not per connection). */
+  private static final Pattern SWITCHING_PROTOCOLS = Pattern.compile("HTTP/1\\.1 101( .*)?");
+
   /** Largest message accepted from the peer (a long thread's {@code thread/read} is big). */
   static final long MAX_MESSAGE = 256L * 1024 * 1024;
 
@@ -163,7 +167,7 @@ public final class UnixWebSocket implements AutoCloseable {
       writeLock.unlock();
     }
     String[] lines = readHeaders().split("\r\n");
-    if (lines.length == 0 || !lines[0].matches("HTTP/1\\.1 101( .*)?")) {
+    if (lines.length == 0 || !SWITCHING_PROTOCOLS.matcher(lines[0]).matches()) {
       throw new IOException("WebSocket upgrade refused: " + (lines.length == 0 ? "" : lines[0]));
     }
     String accept = null;
@@ -209,72 +213,95 @@ public final class UnixWebSocket implements AutoCloseable {
 
   private void readLoop(Listener listener) {
     IOException failure = null;
-    boolean inBatch = false;
+    FrameReader reader = new FrameReader(listener);
     try {
-      ByteArrayOutputStream message = null;
-      int messageOpcode = 0;
-      while (true) {
-        WebSocketFrames.Frame f = WebSocketFrames.read(in, MAX_MESSAGE);
-        if (f == null) {
-          break;
-        }
-        if (f.isControl()) {
-          if (f.opcode() == WebSocketFrames.OP_PING) {
-            pendingPong.set(f.payload());
-            writePendingPong();
-          } else if (f.opcode() == WebSocketFrames.OP_CLOSE) {
-            byte[] echo = f.payload();
-            closeWith(echo.length >= 2 ? new byte[] {echo[0], echo[1]} : new byte[0]);
-            break;
-          }
-          continue;
-        }
-        byte[] text = null;
-        if (f.fin() && f.opcode() == WebSocketFrames.OP_TEXT && message == null) {
-          text = f.payload(); // a whole message in one frame (all Codex sends): no copy
-        } else {
-          if (f.opcode() == WebSocketFrames.OP_CONTINUATION) {
-            if (message == null) {
-              throw new WebSocketFrames.ProtocolException("continuation frame without a message");
-            }
-          } else {
-            if (message != null) {
-              throw new WebSocketFrames.ProtocolException("new message inside a fragmented one");
-            }
-            message = new ByteArrayOutputStream();
-            messageOpcode = f.opcode();
-          }
-          message.write(f.payload());
-          if (message.size() > MAX_MESSAGE) {
-            throw new WebSocketFrames.ProtocolException(
-                "message exceeds " + MAX_MESSAGE + " bytes");
-          }
-          if (f.fin()) {
-            text = messageOpcode == WebSocketFrames.OP_TEXT ? message.toByteArray() : null;
-            message = null;
-          }
-        }
-        if (text != null) {
-          if (!inBatch) {
-            listener.onBatchStart();
-            inBatch = true;
-          }
-          listener.onText(text);
-        }
-        if (inBatch && in.available() == 0) {
-          inBatch = false;
-          listener.onBatchEnd();
-        }
-      }
+      WebSocketFrames.Frame f;
+      do {
+        f = WebSocketFrames.read(in, MAX_MESSAGE);
+      } while (f != null && reader.take(f));
     } catch (IOException e) {
       failure = closed.get() ? null : e;
     } finally {
       close();
-      if (inBatch) {
+      if (reader.inBatch) {
         listener.onBatchEnd();
       }
     }
     listener.onClosed(failure);
+  }
+
+  /**
+   * What the reader thread does with each frame, as a method of its own: the read loop runs once
+   * per connection, so its body would stay interpreted for tens of thousands of frames, whereas
+   * {@link #take} is compiled after a few hundred. Reader thread only.
+   */
+  private final class FrameReader {
+    private final Listener listener;
+    private ByteArrayOutputStream message;
+    private int messageOpcode;
+    boolean inBatch;
+
+    FrameReader(Listener listener) {
+      this.listener = listener;
+    }
+
+    /** Handles one frame; false once the connection is to end (a close frame). */
+    boolean take(WebSocketFrames.Frame f) throws IOException {
+      if (f.isControl()) {
+        if (f.opcode() == WebSocketFrames.OP_PING) {
+          pendingPong.set(f.payload());
+          writePendingPong();
+        } else if (f.opcode() == WebSocketFrames.OP_CLOSE) {
+          byte[] echo = f.payload();
+          closeWith(echo.length >= 2 ? new byte[] {echo[0], echo[1]} : new byte[0]);
+          return false;
+        }
+        return true;
+      }
+      byte[] text = null;
+      if (f.fin() && f.opcode() == WebSocketFrames.OP_TEXT && message == null) {
+        text = f.payload(); // a whole message in one frame (all Codex sends): no copy
+      } else {
+        text = fragment(f);
+      }
+      if (text != null) {
+        if (!inBatch) {
+          listener.onBatchStart();
+          inBatch = true;
+        }
+        listener.onText(text);
+      }
+      if (inBatch && in.available() == 0) {
+        inBatch = false;
+        listener.onBatchEnd();
+      }
+      return true;
+    }
+
+    /** Adds a fragment; the whole text once the last one came, else null. */
+    private byte[] fragment(WebSocketFrames.Frame f) throws IOException {
+      if (f.opcode() == WebSocketFrames.OP_CONTINUATION) {
+        if (message == null) {
+          throw new WebSocketFrames.ProtocolException("continuation frame without a message");
+        }
+      } else {
+        if (message != null) {
+          throw new WebSocketFrames.ProtocolException("new message inside a fragmented one");
+        }
+        message = new ByteArrayOutputStream();
+        messageOpcode = f.opcode();
+      }
+      message.write(f.payload());
+      if (message.size() > MAX_MESSAGE) {
+        throw new WebSocketFrames.ProtocolException("message exceeds " + MAX_MESSAGE + " bytes");
+      }
+      if (!f.fin()) {
+        return null;
+      }
+      byte[] text = messageOpcode == WebSocketFrames.OP_TEXT ? message.toByteArray() : null;
+      message = null;
+      return text;
+    }
   }
 
   /** Sends one text message (the caller's UTF-8 bytes, unchanged). */
