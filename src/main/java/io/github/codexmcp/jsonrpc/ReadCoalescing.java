@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class ReadCoalescing {
   static final int STREAK = 16;
   static final long GAP_NANOS = 1_000_000;
-  static final long PAUSE_NANOS = 500_000;
+  static final long PAUSE_NANOS = 1_000_000;
   static final long OVERRUN_NANOS = 4 * PAUSE_NANOS;
   private static final Logger LOG = LoggerFactory.getLogger(ReadCoalescing.class);
 
