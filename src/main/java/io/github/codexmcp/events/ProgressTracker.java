@@ -82,6 +82,16 @@ public final class ProgressTracker {
   }
 
   /**
+   * Records a streamed reply fragment ({@code item/agentMessage/delta}, thousands per answer): as
+   * {@link #observe}, without the look for token counters, which a fragment never carries (its
+   * params are the thread, turn and item ids and the text).
+   */
+  public void observeFragment(String method) {
+    lastEventAt = Timestamps.now(clock);
+    lastMethod = method;
+  }
+
+  /**
    * Overwrites the token counters present in {@code usage} (read directly, no source lookup): for
    * {@code turn.usage} at exec turn completion, or {@code result.turn} counters on recovery.
    */

@@ -376,7 +376,7 @@ final class Session {
   /** A streamed reply fragment (the hot path: thousands per answer). */
   synchronized Effects agentMessageDelta(JsonNode params) {
     touch();
-    progress.observe(NotificationMapper.AGENT_MESSAGE_DELTA, params);
+    progress.observeFragment(NotificationMapper.AGENT_MESSAGE_DELTA);
     push(EventType.OUTPUT, NotificationMapper.agentMessageDelta(params), false);
     return effects(new Effects.Builder().wake());
   }
