@@ -86,9 +86,9 @@ public final class ProgressTracker {
    * {@link #observe}, without the look for token counters, which a fragment never carries (its
    * params are the thread, turn and item ids and the text).
    */
-  public void observeFragment(String method) {
+  public void observeFragment() {
     lastEventAt = Timestamps.now(clock);
-    lastMethod = method;
+    lastMethod = NotificationMapper.AGENT_MESSAGE_DELTA;
   }
 
   /**
@@ -99,7 +99,7 @@ public final class ProgressTracker {
     if (usage == null || !usage.isObject()) {
       return;
     }
-    // one pass over the (usually few, e.g. a delta's four) fields instead of 13 key lookups per
+    // one pass over the (usually few) fields instead of 13 key lookups per
     // notification: per counter, the first listed key that holds a number
     JsonNode[] best = new JsonNode[3];
     int[] rank = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};

@@ -376,7 +376,7 @@ final class Session {
   /** A streamed reply fragment (the hot path: thousands per answer). */
   synchronized Effects agentMessageDelta(JsonNode params) {
     touch();
-    progress.observeFragment(NotificationMapper.AGENT_MESSAGE_DELTA);
+    progress.observeFragment();
     push(EventType.OUTPUT, NotificationMapper.agentMessageDelta(params), false);
     return effects(new Effects.Builder().wake());
   }

@@ -9,13 +9,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Whether git could find a repository from a directory, told without running git: git looks for a
- * {@code .git} entry (a directory, or a file pointing elsewhere) in the directory and each of its
- * parents, unless the environment names the repository ({@code GIT_DIR} and its kin). When neither
- * is there, {@code git rev-parse} can only fail, and a session in such a directory starts without
- * spawning a process to learn it. Like git, the search does not go up into a directory listed in
- * {@code GIT_CEILING_DIRECTORIES}. The answer may be a false "maybe" (an empty {@code .git}
- * directory, a bare repository, an unsafe owner: git then answers as before), never a false "no".
+ * Whether git could find a repository from a directory, told without running git: git looks in the
+ * directory and each of its parents for a {@code .git} entry (a directory, or a file pointing
+ * elsewhere) or for a repository itself (a bare one, or a separate git directory with a work tree
+ * configured: it has a {@code HEAD}), unless the environment names the repository ({@code GIT_DIR}
+ * and its kin). When none of these is there, {@code git rev-parse} can only fail, and a session in
+ * such a directory starts without spawning a process to learn it. Like git, the search does not go
+ * up into a directory listed in {@code GIT_CEILING_DIRECTORIES}, read as git reads it (entries
+ * before an empty one resolved and dropped when they cannot be, entries after it taken as spelled;
+ * not at all on Windows, where git compares them differently). The answer may be a false "maybe"
+ * (an empty {@code .git} directory, a file named {@code HEAD}, an unsafe owner: git then answers as
+ * before), never a false "no".
  *
  * <p>Stateless; reads the file system (a few {@code stat}s) on the caller's thread.
  */
@@ -51,7 +55,7 @@ final class GitDiscovery {
 
   private static boolean hasGitAbove(Path dir, Set<Path> ceilings) {
     for (Path d = dir.normalize(); d != null; d = d.getParent()) {
-      if (Files.exists(d.resolve(".git"))) {
+      if (Files.exists(d.resolve(".git")) || Files.exists(d.resolve("HEAD"))) {
         return true;
       }
       if (ceilings.contains(d.getParent())) {
@@ -61,23 +65,42 @@ final class GitDiscovery {
     return false;
   }
 
-  /** The ceiling directories as given and resolved (absolute entries only, as git takes them). */
-  private static Set<Path> ceilings(String list) {
+  /**
+   * The ceiling directories git would use: absolute entries before the first empty one by their
+   * real path (dropped when it cannot be had), later ones only when spelled as a normal path; none
+   * on Windows. A ceiling left out only makes the search longer.
+   */
+  static Set<Path> ceilings(String list) {
     Set<Path> out = new HashSet<>();
-    if (list == null || list.isEmpty()) {
+    if (list == null || list.isEmpty() || System.getProperty("os.name", "").startsWith("Windows")) {
       return out;
     }
-    for (String entry : list.split(java.io.File.pathSeparator)) {
+    boolean asSpelled = false;
+    for (String entry : list.split(java.io.File.pathSeparator, -1)) {
+      if (entry.isEmpty()) {
+        asSpelled = true;
+        continue;
+      }
       try {
         Path p = Path.of(entry);
-        if (!entry.isEmpty() && p.isAbsolute()) {
-          out.add(p.normalize());
+        if (!p.isAbsolute()) {
+          continue;
+        }
+        if (!asSpelled) {
           out.add(p.toRealPath());
+        } else if (p.toString().equals(strip(entry)) && p.normalize().equals(p)) {
+          out.add(p);
         }
       } catch (IOException | RuntimeException e) {
-        // kept as given, or not at all: a ceiling missed only makes the search longer
+        // git drops an entry it cannot resolve
       }
     }
     return out;
+  }
+
+  private static String strip(String entry) {
+    return entry.length() > 1 && entry.endsWith("/")
+        ? entry.substring(0, entry.length() - 1)
+        : entry;
   }
 }

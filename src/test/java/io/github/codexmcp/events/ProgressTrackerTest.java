@@ -61,7 +61,7 @@ class ProgressTrackerTest {
         "thread/tokenUsage/updated", json("{'tokenUsage':{'total':{'totalTokens':9}}}"));
     ObjectNode before = tracker.snapshot("running", "t", 0);
     clock.advanceMillis(250);
-    tracker.observeFragment("item/agentMessage/delta");
+    tracker.observeFragment();
     assertEquals("2026-02-15T10:00:00.250Z", tracker.lastEventAt());
     assertEquals("item/agentMessage/delta", tracker.lastMethod());
     assertEquals(before.get("tokens"), tracker.snapshot("running", "t", 0).get("tokens"));

@@ -60,6 +60,30 @@ class GitDiscoveryTest {
   }
 
   @Test
+  void aRepositoryDirectoryItselfIsAMaybe() throws IOException {
+    // a bare repository, or a separate git directory whose config names a work tree
+    Path store = Files.createDirectories(tmp.resolve("store.git/objects/info"));
+    Files.writeString(store.getParent().getParent().resolve("HEAD"), "ref: refs/heads/main\n");
+    assertTrue(GitDiscovery.mayFindRepository(store, env()));
+  }
+
+  @Test
+  void ceilingsAreReadAsGitReadsThem() throws IOException {
+    Path real = Files.createDirectories(tmp.resolve("real/c"));
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), real.getParent());
+    String sep = java.io.File.pathSeparator;
+    // before an empty entry: by the real path; one that cannot be resolved is dropped
+    assertEquals(
+        java.util.Set.of(real.getParent().toRealPath()),
+        GitDiscovery.ceilings(link + sep + tmp.resolve("missing") + sep + "relative"));
+    // after one: as spelled, so a link is not followed and a path with ".." never matches
+    assertEquals(
+        java.util.Set.of(link),
+        GitDiscovery.ceilings(sep + link + sep + tmp.resolve("real/../real") + "/"));
+    assertEquals(java.util.Set.of(), GitDiscovery.ceilings(""));
+  }
+
+  @Test
   void aSymbolicLinkIntoARepositoryIsLookedAtFromWhereItLeads() throws IOException {
     Path repo = Files.createDirectories(tmp.resolve("repo"));
     Files.createDirectory(repo.resolve(".git"));
