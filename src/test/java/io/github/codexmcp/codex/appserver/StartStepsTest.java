@@ -26,9 +26,14 @@ class StartStepsTest {
   @Test
   void anAppServerThatEndedIsReportedEvenAsAZombie() throws Exception {
     assumeTrue(Files.isReadable(Path.of("/proc/self/stat")), "reads /proc");
-    // the background child ends at once; its parent becomes a sleep that never reaps it
+    // the background child ends once its parent has become a sleep that never reaps it (ending
+    // sooner, the shell could reap it before its exec: the test would have no zombie to look at)
     Process parent =
-        new ProcessBuilder("/bin/sh", "-c", "true & echo $!; exec sleep 300")
+        new ProcessBuilder(
+                "/bin/sh",
+                "-c",
+                "(while [ \"$(cat /proc/$$/comm)\" != sleep ]; do :; done) & echo $!;"
+                    + " exec sleep 300")
             .redirectErrorStream(true)
             .start();
     try {
