@@ -1,5 +1,6 @@
 package io.github.codexmcp.workspace;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +33,9 @@ final class GitDiscovery {
 
   /**
    * False only when git, run in {@code dir} with {@code environment}, cannot find a repository: no
-   * variable names one, and neither {@code dir} nor a parent holds {@code .git}, on its path as
-   * given nor on its real path (git looks from the directory it changed into, symbolic links
-   * resolved).
+   * variable names one, and neither {@code dir} nor a parent below the nearest ceiling holds {@code
+   * .git} or {@code HEAD}, looked for on the real path (where git looks from: the directory it
+   * changed into, symbolic links resolved) and on the path as given.
    */
   static boolean mayFindRepository(Path dir, Map<String, String> environment) {
     for (String name : REPOSITORY_VARIABLES) {
@@ -76,7 +77,7 @@ final class GitDiscovery {
       return out;
     }
     boolean asSpelled = false;
-    for (String entry : list.split(java.io.File.pathSeparator, -1)) {
+    for (String entry : list.split(File.pathSeparator, -1)) {
       if (entry.isEmpty()) {
         asSpelled = true;
         continue;
