@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,12 +103,25 @@ public final class KeeperLauncher {
             "-XX:ReservedCodeCacheSize=8m",
             "-XX:MaxMetaspaceSize=32m",
             "-XX:-UsePerfData",
+            // its output is keeper.log, read by people, never a client: its life cycle shows
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + keeperLogLevel(System.getenv()),
+            "-Dorg.slf4j.simpleLogger.showDateTime=true",
+            "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSZ",
             "-cp",
             cp,
             KeeperMain.class.getName(),
             paths.dir().toString(),
             paths.stateDir().toString(),
             Long.toString(ttl.toMillis())));
+  }
+
+  /**
+   * The keeper's log level: {@code CODEX_MCP_LOG_LEVEL} when set, else {@code info} (its output
+   * goes to {@code keeper.log}, not to a client, so what it stops and when is written there).
+   */
+  static String keeperLogLevel(Map<String, String> env) {
+    String raw = env.get("CODEX_MCP_LOG_LEVEL");
+    return raw == null || raw.isBlank() ? "info" : raw.trim().toLowerCase(Locale.ROOT);
   }
 
   /**

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,24 @@ class KeeperSentinelTest {
     assertEquals(2, ran.length, "pid and session: " + String.join(" ", ran));
     assertEquals(ran[0], ran[1], "it leads a session of its own");
     assertNotEquals(Long.toString(session(ProcessHandle.current().pid())), ran[1]);
+  }
+
+  @Test
+  void theKeepersLogShowsItsLifeCycleUnlessTheLevelIsSet() {
+    assertEquals("info", KeeperLauncher.keeperLogLevel(Map.of()));
+    assertEquals("info", KeeperLauncher.keeperLogLevel(Map.of("CODEX_MCP_LOG_LEVEL", " ")));
+    assertEquals("debug", KeeperLauncher.keeperLogLevel(Map.of("CODEX_MCP_LOG_LEVEL", " DEBUG")));
+    List<String> argv =
+        KeeperLauncher.keeperCommand(
+                new DetachedPaths(dir, dir.resolve("state")), java.time.Duration.ofSeconds(3))
+            .orElseThrow();
+    assertTrue(
+        argv.stream().anyMatch(a -> a.startsWith("-Dorg.slf4j.simpleLogger.defaultLogLevel=")),
+        argv.toString());
+    int option = argv.indexOf("-Dorg.slf4j.simpleLogger.showDateTime=true");
+    assertTrue(
+        option >= 0 && argv.indexOf(KeeperMain.class.getName()) > option,
+        "JVM options come before the main class: " + argv);
   }
 
   /** The session id of {@code pid} (field 6 of {@code /proc/<pid>/stat}). */

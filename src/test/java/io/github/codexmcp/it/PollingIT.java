@@ -272,6 +272,10 @@ class PollingIT extends RealCodexFixture {
   @Test
   void progressNotificationsFlowDuringALongWait() {
     model.enqueue(ScriptedReply.longCommand(38));
+    // Codex hands a running command back to the model after 30 s at most; holding the model's
+    // next answer keeps the turn running through the wait however late the wait starts.
+    CompletableFuture<Void> held = new CompletableFuture<>();
+    model.enqueue(ScriptedReply.gated(held, ScriptedReply.text("after the wait")));
     String sid = mcp.startSession(home, "sleep").path("sessionId").asText();
     mcp.pollUntil(
         sid,
@@ -303,10 +307,11 @@ class PollingIT extends RealCodexFixture {
             + " ms and produced "
             + received
             + " progress notifications");
-    assertTrue(ms >= 14_000, "the wait ended early after " + ms + " ms");
+    assertTrue(ms >= 14_000, "the wait ended early after " + ms + " ms: " + r.structuredContent());
     assertTrue(received >= 2, "progress notifications: " + received);
     assertTrue(mcp.progress.stream().allMatch(p -> "wait-1".equals(p.progressToken())));
     mcp.ok("codex_session", args("action", "cancel", "sessionId", sid));
+    held.complete(null);
   }
 
   @Test
