@@ -145,6 +145,10 @@ class ApprovalsIT extends RealCodexFixture {
   @Test
   void interruptEndsALongCommandTurn() {
     model.enqueue(ScriptedReply.longCommand());
+    // held: the turn still runs at the interrupt, even past Codex's 30 s hand-back to the model
+    model.enqueue(
+        ScriptedReply.gated(
+            new java.util.concurrent.CompletableFuture<>(), ScriptedReply.text("too late")));
     String sid = mcp.startSession(home, "sleep").path("sessionId").asText();
     mcp.pollUntil(
         sid,

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * after {@code thread/resume}, and once the client's process is gone (here: its sentinel's pipe
  * closed) the sentinel execs the keeper, which stops the process once nobody needs it for the TTL.
  */
-@Timeout(120)
+@Timeout(240)
 class DetachedAppServerIT {
   static final String SID = "sess_detached0001";
   private ScriptedModelServer model;
@@ -112,7 +112,7 @@ class DetachedAppServerIT {
     assertTrue(sentinel.alive());
     assertFalse(KeeperLauncher.keeperRunning(paths), "no keeper process while its server lives");
     sentinel.end();
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
     while (!KeeperLauncher.keeperRunning(paths) && System.nanoTime() < until) {
       Thread.sleep(50);
     }
@@ -152,14 +152,14 @@ class DetachedAppServerIT {
         ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
         "the keeper did not stop the app-server: " + Files.readString(paths.keeperLog()));
     // the keeper removes the files right after the process has exited
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while ((Files.exists(paths.record(SID)) || Files.exists(paths.socket(SID)))
         && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
     assertFalse(Files.exists(paths.record(SID)));
     assertFalse(Files.exists(paths.socket(SID)));
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (KeeperLauncher.keeperRunning(paths) && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }

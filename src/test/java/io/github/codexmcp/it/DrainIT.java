@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -84,8 +85,15 @@ class DrainIT {
   @Test
   void threeLongSessionsAreStoppedWithinTheDrainBound() throws Exception {
     startServer(true);
+    // Codex hands a running command back to the model after 30 s at most: the model's next
+    // answers are held, so the turns still run at the drain however slowly the sessions started
     for (int i = 0; i < 3; i++) {
       model.enqueue(ScriptedReply.longCommand(1741));
+    }
+    for (int i = 0; i < 3; i++) {
+      model.enqueue(ScriptedReply.gated(new CompletableFuture<>(), ScriptedReply.text("later")));
+    }
+    for (int i = 0; i < 3; i++) {
       callTool("codex", sessionArgs("long " + i));
     }
     assertTrue(
@@ -112,13 +120,10 @@ class DrainIT {
     assertTrue(
         exitMs >= 9_000,
         "the server must wait for running sessions before stopping them: " + exitMs + " ms");
-    assertEquals(0, server.process.exitValue(), server.stderr.toString());
-    assertTrue(
-        server.stderr.toString().contains("drain period (10000ms) elapsed — forcing shutdown"),
-        server.stderr.toString());
-    assertFalse(
-        server.stderr.toString().contains("not every child stopped in time"),
-        server.stderr.toString());
+    String stderr = server.stderrAtExit();
+    assertEquals(0, server.process.exitValue(), stderr);
+    assertTrue(stderr.contains("drain period (10000ms) elapsed — forcing shutdown"), stderr);
+    assertFalse(stderr.contains("not every child stopped in time"), stderr);
 
     List<Long> all = new ArrayList<>(appServers);
     all.addAll(sleeps);
@@ -163,9 +168,8 @@ class DrainIT {
             + " ms\n"
             + server.stderr);
     assertTrue(model.requestCount() >= 2, "the turn ended before the exit");
-    assertTrue(
-        server.stderr.toString().contains("stdin closed with no active sessions — shutting down"),
-        server.stderr.toString());
+    String stderr = server.stderrAtExit();
+    assertTrue(stderr.contains("stdin closed with no active sessions — shutting down"), stderr);
   }
 
   /**
@@ -267,9 +271,8 @@ class DrainIT {
         "server still running " + EXIT_BOUND + " after stdin EOF; stderr:\n" + server.stderr);
     System.out.printf(
         "[measure] drain: server exited %d ms after stdin EOF with a hung codex%n", exitMs);
-    assertTrue(
-        server.stderr.toString().contains("still running after 3000ms — force killing"),
-        server.stderr.toString());
+    String stderr = server.stderrAtExit();
+    assertTrue(stderr.contains("still running after 3000ms — force killing"), stderr);
     boolean gone = Procs.await(() -> all.stream().noneMatch(Procs::alive), Duration.ofSeconds(1));
     assertTrue(
         gone,

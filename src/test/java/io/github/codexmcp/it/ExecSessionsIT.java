@@ -54,6 +54,10 @@ class ExecSessionsIT extends RealCodexFixture {
   @Test
   void interruptEndsTheTurnIdleAndFailed() {
     model.enqueue(ScriptedReply.longCommand());
+    // held: the turn still runs at the interrupt, even past Codex's 30 s hand-back to the model
+    model.enqueue(
+        ScriptedReply.gated(
+            new java.util.concurrent.CompletableFuture<>(), ScriptedReply.text("too late")));
     String sid =
         mcp.startSession(home, "sleep a while", "sandbox", "danger-full-access")
             .path("sessionId")

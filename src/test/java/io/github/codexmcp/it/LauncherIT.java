@@ -84,18 +84,17 @@ class LauncherIT {
     env.put("JAVA_HOME", old.toString());
     try (ServerProcess s = ServerProcess.start(List.of(launcher(folder())), env, home.workDir())) {
       assertEquals(1, s.process.waitFor());
-      Thread.sleep(100);
+      String stderr = s.stderrAtExit();
       assertTrue(s.stdoutLines.isEmpty(), s.stdoutLines.toString());
       assertTrue(
-          s.stderr.toString().contains("needs Java 17 or newer, but " + java + " is Java 11.0.2"),
-          s.stderr.toString());
+          stderr.contains("needs Java 17 or newer, but " + java + " is Java 11.0.2"), stderr);
     }
     env.put("JAVA_HOME", home.root().resolve("no-such-jdk").toString());
     try (ServerProcess s = ServerProcess.start(List.of(launcher(folder())), env, home.workDir())) {
       assertEquals(1, s.process.waitFor());
-      Thread.sleep(100);
+      String stderr = s.stderrAtExit();
       assertTrue(s.stdoutLines.isEmpty(), s.stdoutLines.toString());
-      assertTrue(s.stderr.toString().contains("JAVA_HOME is set to"), s.stderr.toString());
+      assertTrue(stderr.contains("JAVA_HOME is set to"), stderr);
     }
   }
 
@@ -109,9 +108,9 @@ class LauncherIT {
     env.put("CODEX_MCP_JAVA_OPTS", "-XX:+UseParallelGC"); // the launcher chose SerialGC
     try (ServerProcess s = ServerProcess.start(List.of(launcher(folder())), env, home.workDir())) {
       assertEquals(1, s.process.waitFor());
-      Thread.sleep(100);
+      String stderr = s.stderrAtExit();
       assertTrue(s.stdoutLines.isEmpty(), s.stdoutLines.toString());
-      assertTrue(s.stderr.toString().contains("garbage collectors"), s.stderr.toString());
+      assertTrue(stderr.contains("garbage collectors"), stderr);
     }
   }
 

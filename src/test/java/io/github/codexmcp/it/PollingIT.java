@@ -81,7 +81,8 @@ class PollingIT extends RealCodexFixture {
     Collections.sort(elapsed);
     long median = elapsed.get(1);
     System.out.println("[measure] waitMs=1000 on a quiet session returned after (ms): " + elapsed);
-    assertTrue(median >= 950 && median <= 1200, "deadline accuracy: " + elapsed);
+    // the upper bound leaves room for a loaded machine's round trip; the wait must not end early
+    assertTrue(median >= 950 && median <= 2000, "deadline accuracy: " + elapsed);
   }
 
   @Test
@@ -135,7 +136,9 @@ class PollingIT extends RealCodexFixture {
             + " ms, max "
             + latencies.get(latencies.size() - 1)
             + " ms");
-    assertTrue(median <= 10, "median wake latency " + median + " ms");
+    // about 1 ms on a quiet machine (the [measure] line); a wait that missed its wake-up would
+    // end at a 5 s slice or at its 20 s deadline
+    assertTrue(median <= 100, "median wake latency " + median + " ms");
   }
 
   @Test

@@ -30,6 +30,7 @@ final class ServerProcess implements AutoCloseable {
   private final OutputStream stdin;
   private final Object readGate = new Object();
   private boolean readingPaused; // guarded by readGate
+  private final Thread stderrReader;
 
   private ServerProcess(Process process) {
     this.process = process;
@@ -73,6 +74,17 @@ final class ServerProcess implements AutoCloseable {
             "server-stderr");
     err.setDaemon(true);
     err.start();
+    this.stderrReader = err;
+  }
+
+  /**
+   * Everything the server wrote on stderr, once it has exited: waits (at most 10 s, since a process
+   * the server started may still hold the pipe) for the reader to reach the end of the pipe.
+   */
+  String stderrAtExit() throws InterruptedException {
+    process.waitFor();
+    stderrReader.join(10_000);
+    return stderr.toString();
   }
 
   /** The next stdout line, once reading is not paused (a client that stopped reading). */

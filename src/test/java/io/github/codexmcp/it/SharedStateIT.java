@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,9 +134,11 @@ class SharedStateIT {
     McpSession a = start();
     McpSession b = start();
     model.enqueue(ScriptedReply.longCommand(4));
-    model.enqueue(ScriptedReply.text("slept"));
+    // the turn's end is held until B has been refused: however slowly B looks, the turn runs
+    CompletableFuture<Void> held = new CompletableFuture<>();
+    model.enqueue(ScriptedReply.gated(held, ScriptedReply.text("slept")));
     String sid = a.startSession(home, "sleep a little").path("sessionId").asText();
-    b.pollUntil(sid, x -> "running".equals(x.path("status").asText()), Duration.ofSeconds(10));
+    b.pollUntil(sid, x -> "running".equals(x.path("status").asText()), Duration.ofSeconds(30));
 
     JsonNode refused = reply(b, sid, "take over now");
     assertTrue(
@@ -144,6 +147,7 @@ class SharedStateIT {
     assertTrue(
         refused.path("error").asText("").contains("another codex-mcp server"), refused.toString());
 
+    held.complete(null);
     a.pollUntilIdle(sid);
     model.enqueue(ScriptedReply.text("taken over"));
     JsonNode r = replyOnceFree(b, sid, "and now?");

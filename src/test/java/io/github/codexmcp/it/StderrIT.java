@@ -63,8 +63,7 @@ class StderrIT {
       s.response(3, T);
       s.closeStdin();
       assertTrue(s.process.waitFor(30, TimeUnit.SECONDS), "no exit after stdin EOF");
-      Thread.sleep(200); // the stderr reader drains the pipe
-      return s.stderr.toString();
+      return s.stderrAtExit();
     }
   }
 

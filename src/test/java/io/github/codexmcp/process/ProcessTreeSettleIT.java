@@ -40,9 +40,10 @@ class ProcessTreeSettleIT {
       List<ProcessHandle> tree = root.descendants().toList();
       long t0 = System.nanoTime();
       ProcessTree.terminate(root.toHandle(), root.getOutputStream(), Duration.ofSeconds(20), timer)
-          .get(10, TimeUnit.SECONDS);
+          .get(15, TimeUnit.SECONDS);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      assertTrue(ms < 3_000, "completion waited for the grace period: " + ms + " ms");
+      // about 0.5 s (the trap's sleep); the grace it must not wait for is 20 s
+      assertTrue(ms < 10_000, "completion waited for the grace period: " + ms + " ms");
       assertFalse(root.isAlive());
       for (ProcessHandle h : tree) {
         assertFalse(ProcessTree.running(h), "still running: " + h.pid());
