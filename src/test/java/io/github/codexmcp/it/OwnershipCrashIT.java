@@ -78,11 +78,14 @@ class OwnershipCrashIT {
       Process b = writer("b" + round, "a" + round, done);
       String pa = "sess_a" + round + "-";
       String pb = "sess_b" + round + "-";
-      Procs.await(
-          () ->
-              done.stream().anyMatch(d -> d.startsWith(pa))
-                  && done.stream().anyMatch(d -> d.startsWith(pb)),
-          Duration.ofSeconds(30));
+      // each writer has finished a few sessions before the kill, however slowly its JVM started
+      assertTrue(
+          Procs.await(
+              () ->
+                  done.stream().filter(d -> d.startsWith(pa)).count() >= 3
+                      && done.stream().filter(d -> d.startsWith(pb)).count() >= 3,
+              Duration.ofSeconds(60)),
+          "round " + round + ": the writers finished too few sessions: " + done);
       Thread.sleep(100 + random.nextInt(600)); // kill in the middle of writes
       a.destroyForcibly();
       Thread.sleep(random.nextInt(200));
