@@ -258,12 +258,11 @@ public final class UnixWebSocket implements AutoCloseable {
         }
         return true;
       }
-      byte[] text = null;
-      if (f.fin() && f.opcode() == WebSocketFrames.OP_TEXT && message == null) {
-        text = f.payload(); // a whole message in one frame (all Codex sends): no copy
-      } else {
-        text = fragment(f);
-      }
+      // a whole message in one frame (all Codex sends) is taken as it is: no copy
+      byte[] text =
+          f.fin() && f.opcode() == WebSocketFrames.OP_TEXT && message == null
+              ? f.payload()
+              : fragment(f);
       if (text != null) {
         if (!inBatch) {
           listener.onBatchStart();
