@@ -204,14 +204,15 @@ class DrainIT {
     model.toolOutputReplyText("finished without its server");
     String sid = callTool("codex", sessionArgs("outlive")).path("sessionId").asText();
     // this test's own processes only (other builds on the machine run commands too): the
-    // app-server listening under this test's runtime directory, and the command it runs
-    List<Long> appServers =
-        Procs.withCommandLine(runtime.toString()).stream()
-            .filter(p -> p.info().commandLine().map(c -> c.contains("app-server")).orElse(false))
-            .filter(p -> !p.info().command().map(c -> c.endsWith("java")).orElse(false))
-            .map(ProcessHandle::pid)
-            .toList();
-    assertEquals(1, appServers.size(), appServers.toString());
+    // app-server listening on this session's socket under this test's runtime directory, and the
+    // command it runs. A process on its way to becoming it (the launching shell's background
+    // child) or started by it may show the same command line for a moment: the wait is for one
+    // such process that no other of them started.
+    assertTrue(
+        Procs.await(() -> listeningOn(sid).size() == 1, Duration.ofSeconds(10)),
+        "one app-server for " + sid + ": " + describe(listeningOn(sid)));
+    List<Long> appServers = listeningOn(sid);
+    assertEquals(1, appServers.size(), describe(appServers));
     leftovers.addAll(appServers);
     assertTrue(
         Procs.await(
@@ -314,6 +315,31 @@ class DrainIT {
     assertTrue(
         Procs.await(() -> !Procs.alive(appServers.get(0)), Duration.ofSeconds(1)),
         Procs.describe(appServers.get(0)));
+  }
+
+  /**
+   * The processes that run {@code app-server --listen} on the socket of {@code sid}, roots only.
+   */
+  private List<Long> listeningOn(String sid) {
+    List<ProcessHandle> all =
+        Procs.withCommandLine(runtime.toString()).stream()
+            .filter(
+                p ->
+                    p.info()
+                        .commandLine()
+                        .map(c -> c.contains("app-server") && c.contains(sid + ".sock"))
+                        .orElse(false))
+            .filter(p -> !p.info().command().map(c -> c.endsWith("java")).orElse(false))
+            .toList();
+    List<Long> pids = all.stream().map(ProcessHandle::pid).toList();
+    return all.stream()
+        .filter(p -> p.parent().map(parent -> !pids.contains(parent.pid())).orElse(true))
+        .map(ProcessHandle::pid)
+        .toList();
+  }
+
+  private static String describe(List<Long> pids) {
+    return pids.stream().map(Procs::describe).collect(Collectors.joining("; "));
   }
 
   private Map<String, Object> sessionArgs(String prompt) {
